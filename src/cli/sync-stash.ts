@@ -1,0 +1,159 @@
+/**
+ * `npm run sync:stash`: one sync of a Stash library into the mirror, from a terminal or a script.
+ * Exit codes: 0 done, 2 bad arguments, 3 another sync is running, 1 anything else.
+ */
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { openMirrorStore } from '../core/db/open';
+import { SyncAlreadyRunningError, type MirrorStore } from '../core/db/store';
+import { ENTITIES, type EntityName } from '../core/mirror-rows';
+import { defaultDatabaseFile } from '../core/paths';
+import { StashClient } from '../core/stash/client';
+import { syncStash, type SyncProgress, type SyncSummary } from '../core/sync/engine';
+
+const USAGE = `Usage: npm run sync:stash -- --stash-url URL [--api-key KEY] [--db FILE] [--database-url URL]
+                          [--entities performers,tags,scenes,markers] [--full] [--json]
+Environment: STASH_URL, STASH_API_KEY, STASH_MIRROR_DB, DATABASE_URL`;
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, alreadyRunning: 3 } as const;
+
+class UsageError extends Error {}
+
+export interface SyncCommand {
+  stashUrl: string;
+  apiKey?: string;
+  dbFile: string;
+  databaseUrl?: string;
+  entities: EntityName[];
+  full: boolean;
+  json: boolean;
+}
+
+export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv): SyncCommand {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'stash-url': { type: 'string' },
+      'api-key': { type: 'string' },
+      db: { type: 'string' },
+      'database-url': { type: 'string' },
+      entities: { type: 'string' },
+      full: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) throw new UsageError(USAGE);
+  const stashUrl = values['stash-url'] ?? env.STASH_URL;
+  if (!stashUrl) throw new UsageError(`No Stash URL: pass --stash-url or set STASH_URL\n${USAGE}`);
+  const entities = (values.entities ?? ENTITIES.join(','))
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const unknown = entities.filter((e) => !(ENTITIES as readonly string[]).includes(e));
+  if (unknown.length > 0 || entities.length === 0) {
+    throw new UsageError(`Unknown entities: ${unknown.join(', ') || '(none)'}; choose from ${ENTITIES.join(', ')}`);
+  }
+  return {
+    stashUrl,
+    apiKey: values['api-key'] ?? (env.STASH_API_KEY || undefined),
+    dbFile: values.db ?? (env.STASH_MIRROR_DB || defaultDatabaseFile(env)),
+    databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
+    entities: entities as EntityName[],
+    full: values.full,
+    json: values.json,
+  };
+}
+
+/** One bar per entity on a terminal; nothing when stderr is not one. */
+function progressReporter(enabled: boolean) {
+  if (!enabled) return { update: (_p: SyncProgress) => {}, stop: () => {} };
+  const multibar = new cliProgress.MultiBar(
+    {
+      format: ' {entity} |{bar}| {value}/{total} {phase}',
+      hideCursor: true,
+      clearOnComplete: false,
+      stream: process.stderr,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const bars = new Map<EntityName, cliProgress.SingleBar>();
+  return {
+    update(p: SyncProgress) {
+      const payload = { entity: p.entity.padEnd(10), phase: p.phase };
+      let bar = bars.get(p.entity);
+      if (!bar) {
+        bar = multibar.create(p.total, p.done, payload);
+        bars.set(p.entity, bar);
+      }
+      bar.setTotal(Math.max(p.total, 1));
+      bar.update(p.done, payload);
+    },
+    stop: () => multibar.stop(),
+  };
+}
+
+function describeSummary(summary: SyncSummary, location: string): string {
+  const lines = summary.entities.map(
+    (e) =>
+      `  ${e.entity.padEnd(10)} fetched ${e.fetched}, upserted ${e.upserted}, marked stale ${e.staleMarked}` +
+      (e.deletionsChecked ? '' : ' (deletions not checked: Stash changed during the listing)'),
+  );
+  return [
+    `Synced ${summary.mode} from Stash ${summary.server.version ?? ''} into ${location} (${summary.requests} requests)`,
+    ...lines,
+  ].join('\n');
+}
+
+export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let command: SyncCommand;
+  try {
+    command = parseSyncCommand(argv, env);
+  } catch (error) {
+    const message = error instanceof UsageError ? error.message : (error as Error).message;
+    process.stderr.write(`${message}\n`);
+    return EXIT.usage;
+  }
+  const log = (message: string) => process.stderr.write(`${message}\n`);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const progress = progressReporter(!command.json && process.stderr.isTTY === true);
+  let store: MirrorStore | null = null;
+  try {
+    store = await openMirrorStore({ file: command.dbFile, databaseUrl: command.databaseUrl });
+    const client = new StashClient({ url: command.stashUrl, apiKey: command.apiKey });
+    const summary = await syncStash({
+      client,
+      store,
+      entities: command.entities,
+      full: command.full,
+      signal: controller.signal,
+      onProgress: progress.update,
+      onWarning: log,
+    });
+    progress.stop();
+    if (command.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else process.stdout.write(`${describeSummary(summary, store.location)}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    progress.stop();
+    const reason = controller.signal.aborted ? 'Sync cancelled' : oneLine((error as Error).message);
+    log(`sync:stash failed: ${reason}`);
+    return error instanceof SyncAlreadyRunningError ? EXIT.alreadyRunning : EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await store?.close();
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runSyncCommand(process.argv.slice(2));
+}

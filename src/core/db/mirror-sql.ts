@@ -1,0 +1,119 @@
+/**
+ * Dialect-neutral facts about the mirror tables that both stores build their SQL from: which
+ * columns each entity writes, which join rows hang off it, and which relations go dead when a
+ * referenced row goes stale. SQL here uses only syntax SQLite and PostgreSQL share.
+ */
+import type { EntityName, MarkerRow, PerformerRow, SceneRow, TagRow } from '../mirror-rows';
+
+export interface ColumnMapping<R> {
+  column: string;
+  value: (row: R) => string | number | null;
+}
+
+/** Join rows owned by an entity row: replaced whole whenever the row is written. */
+export interface JoinMapping<R> {
+  table: string;
+  ownerColumn: string;
+  otherColumn: string;
+  otherIds: (row: R) => readonly number[];
+}
+
+export interface EntityTable<R> {
+  table: string;
+  columns: ColumnMapping<R>[];
+  joins: JoinMapping<R>[];
+  /** Live rows of this entity that reference stale rows (of any entity). */
+  dependentsSql: string | null;
+}
+
+const performers: EntityTable<PerformerRow> = {
+  table: 'stash_performers',
+  columns: [
+    { column: 'name', value: (r) => r.name },
+    { column: 'gender', value: (r) => r.gender },
+    { column: 'image_path', value: (r) => r.imagePath },
+  ],
+  joins: [],
+  dependentsSql: null,
+};
+
+const tags: EntityTable<TagRow> = {
+  table: 'stash_tags',
+  columns: [{ column: 'name', value: (r) => r.name }],
+  // Stash bumps only the edited end of a parent/child edge, so a tag's edges are replaced from
+  // both of its lists: parents (it is the child) and children (it is the parent).
+  joins: [
+    { table: 'stash_tag_parents', ownerColumn: 'child_id', otherColumn: 'parent_id', otherIds: (r) => r.parentIds },
+    { table: 'stash_tag_parents', ownerColumn: 'parent_id', otherColumn: 'child_id', otherIds: (r) => r.childIds },
+  ],
+  dependentsSql: `
+    SELECT e.child_id AS id FROM stash_tag_parents e
+      JOIN stash_tags c ON c.id = e.child_id AND NOT c.is_stale
+      JOIN stash_tags p ON p.id = e.parent_id AND p.is_stale
+    UNION
+    SELECT e.parent_id AS id FROM stash_tag_parents e
+      JOIN stash_tags p ON p.id = e.parent_id AND NOT p.is_stale
+      JOIN stash_tags c ON c.id = e.child_id AND c.is_stale`,
+};
+
+const scenes: EntityTable<SceneRow> = {
+  table: 'stash_scenes',
+  columns: [
+    { column: 'title', value: (r) => r.title },
+    { column: 'date', value: (r) => r.date },
+    { column: 'details', value: (r) => r.details },
+    { column: 'filesize', value: (r) => r.filesize },
+    { column: 'duration', value: (r) => r.duration },
+  ],
+  joins: [
+    { table: 'stash_scene_performers', ownerColumn: 'scene_id', otherColumn: 'performer_id', otherIds: (r) => r.performerIds },
+    { table: 'stash_scene_tags', ownerColumn: 'scene_id', otherColumn: 'tag_id', otherIds: (r) => r.tagIds },
+  ],
+  dependentsSql: `
+    SELECT j.scene_id AS id FROM stash_scene_tags j
+      JOIN stash_scenes s ON s.id = j.scene_id AND NOT s.is_stale
+      JOIN stash_tags t ON t.id = j.tag_id AND t.is_stale
+    UNION
+    SELECT j.scene_id AS id FROM stash_scene_performers j
+      JOIN stash_scenes s ON s.id = j.scene_id AND NOT s.is_stale
+      JOIN stash_performers p ON p.id = j.performer_id AND p.is_stale`,
+};
+
+const markers: EntityTable<MarkerRow> = {
+  table: 'stash_scene_markers',
+  columns: [
+    { column: 'scene_id', value: (r) => r.sceneId },
+    { column: 'title', value: (r) => r.title },
+    { column: 'seconds', value: (r) => r.seconds },
+    { column: 'end_seconds', value: (r) => r.endSeconds },
+    { column: 'primary_tag_id', value: (r) => r.primaryTagId },
+  ],
+  joins: [
+    { table: 'stash_scene_marker_tags', ownerColumn: 'marker_id', otherColumn: 'tag_id', otherIds: (r) => r.tagIds },
+  ],
+  // A scene merge moves markers without bumping them; a tag merge re-points their tags.
+  dependentsSql: `
+    SELECT m.id AS id FROM stash_scene_markers m
+      JOIN stash_scenes s ON s.id = m.scene_id AND s.is_stale
+      WHERE NOT m.is_stale
+    UNION
+    SELECT m.id AS id FROM stash_scene_markers m
+      JOIN stash_tags t ON t.id = m.primary_tag_id AND t.is_stale
+      WHERE NOT m.is_stale
+    UNION
+    SELECT j.marker_id AS id FROM stash_scene_marker_tags j
+      JOIN stash_scene_markers m ON m.id = j.marker_id AND NOT m.is_stale
+      JOIN stash_tags t ON t.id = j.tag_id AND t.is_stale`,
+};
+
+export const ENTITY_TABLES: { [E in EntityName]: EntityTable<import('../mirror-rows').RowOf[E]> } = {
+  performers,
+  tags,
+  scenes,
+  markers,
+};
+
+/** Join tables, each once (tags list stash_tag_parents twice, one per direction). */
+export function joinTablesOf(entity: EntityName): string[] {
+  return [...new Set(ENTITY_TABLES[entity].joins.map((j) => j.table))];
+}

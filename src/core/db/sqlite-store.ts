@@ -1,0 +1,313 @@
+/**
+ * The embedded SQLite mirror (better-sqlite3). WAL mode lets readers read while the sync writes;
+ * every write runs in one transaction that first registers itself in stash_sync_writer, the only
+ * way past the read-only triggers.
+ */
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { AnyRow, EntityName } from '../mirror-rows';
+import { ENTITY_TABLES, type EntityTable } from './mirror-sql';
+import {
+  MirrorSchemaError,
+  SyncAlreadyRunningError,
+  type LocalVersions,
+  type MirrorStore,
+  type RunOutcome,
+  type RunRecord,
+  type SyncLock,
+  type SyncRunRow,
+  type SyncState,
+} from './store';
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:' for a throwaway mirror. */
+  file: string;
+  /** drizzle/sqlite; defaults to the project's folder. */
+  migrationsFolder?: string;
+}
+
+type Statement = Database.Statement<unknown[]>;
+
+interface EntityStatements {
+  upsert: Statement;
+  deleteJoins: Statement[];
+  insertJoins: Statement[];
+  markStale: Statement;
+}
+
+const inProcessLocks = new Set<string>();
+
+export function defaultSqliteMigrationsFolder(): string {
+  return resolve(dirname(new URL(import.meta.url).pathname), '../../../drizzle/sqlite');
+}
+
+export class SqliteMirrorStore implements MirrorStore {
+  readonly location: string;
+  readonly db: Database.Database;
+  private readonly statements = new Map<EntityName, EntityStatements>();
+
+  private constructor(
+    private readonly file: string,
+    db: Database.Database,
+  ) {
+    this.db = db;
+    this.location = file;
+  }
+
+  static open(options: SqliteStoreOptions): SqliteMirrorStore {
+    const file = options.file === ':memory:' ? ':memory:' : resolve(options.file);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      migrateSqlite(db, file, options.migrationsFolder ?? defaultSqliteMigrationsFolder());
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteMirrorStore(file, db);
+  }
+
+  async acquireSyncLock(): Promise<SyncLock> {
+    const key = this.file;
+    if (inProcessLocks.has(key)) throw new SyncAlreadyRunningError(this.location);
+    // An exclusive transaction on a side file: the OS drops it when the process dies, so a killed
+    // sync never leaves a lock behind, and other processes fail at once instead of waiting.
+    let lockDb: Database.Database | null = null;
+    if (key !== ':memory:') {
+      lockDb = new Database(`${key}.sync-lock`, { timeout: 0 });
+      try {
+        lockDb.exec('BEGIN EXCLUSIVE');
+      } catch (error) {
+        lockDb.close();
+        if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+          throw new SyncAlreadyRunningError(this.location);
+        }
+        throw error;
+      }
+    }
+    inProcessLocks.add(key);
+    return {
+      release: async () => {
+        inProcessLocks.delete(key);
+        if (lockDb?.open) {
+          lockDb.exec('ROLLBACK');
+          lockDb.close();
+        }
+      },
+    };
+  }
+
+  async readSyncState(entity: EntityName): Promise<SyncState> {
+    const row = this.db
+      .prepare('SELECT watermark, files_watermark FROM stash_sync_state WHERE entity = ?')
+      .get(entity) as { watermark: string | null; files_watermark: string | null } | undefined;
+    return { watermark: row?.watermark ?? null, filesWatermark: row?.files_watermark ?? null };
+  }
+
+  async readLocalVersions(entity: EntityName): Promise<LocalVersions> {
+    const live = new Map<number, string>();
+    const stale = new Set<number>();
+    const rows = this.db
+      .prepare(`SELECT id, stash_updated_at, is_stale FROM ${ENTITY_TABLES[entity].table}`)
+      .raw()
+      .iterate() as IterableIterator<[number, string, number]>;
+    for (const [id, updatedAt, isStale] of rows) {
+      if (isStale) stale.add(id);
+      else live.set(id, updatedAt);
+    }
+    return { live, stale };
+  }
+
+  async countLive(entity: EntityName): Promise<number> {
+    const row = this.db
+      .prepare(`SELECT count(*) AS n FROM ${ENTITY_TABLES[entity].table} WHERE NOT is_stale`)
+      .get() as { n: number };
+    return row.n;
+  }
+
+  async findDependents(entity: EntityName): Promise<number[]> {
+    const sql = ENTITY_TABLES[entity].dependentsSql;
+    if (!sql) return [];
+    return this.db.prepare(sql).pluck().all() as number[];
+  }
+
+  async applyPage(entity: EntityName, rows: readonly AnyRow[], state?: Partial<SyncState>): Promise<number> {
+    const spec = ENTITY_TABLES[entity] as EntityTable<AnyRow>;
+    const s = this.statementsFor(entity);
+    const now = Date.now();
+    this.writeTransaction(() => {
+      for (const row of rows) {
+        s.upsert.run(row.id, row.stashUpdatedAt, now, ...spec.columns.map((c) => c.value(row)));
+      }
+      // Every delete before any insert: with two join directions (tag edges) an insert of one
+      // direction must not be undone by the other's delete.
+      for (const row of rows) for (const del of s.deleteJoins) del.run(row.id);
+      for (const row of rows) {
+        spec.joins.forEach((join, i) => {
+          for (const other of join.otherIds(row)) s.insertJoins[i]!.run(row.id, other, now);
+        });
+      }
+      if (state) this.saveState(entity, state, now);
+    });
+    return rows.length;
+  }
+
+  async markStale(entity: EntityName, ids: readonly number[]): Promise<number> {
+    const s = this.statementsFor(entity);
+    let changed = 0;
+    this.writeTransaction(() => {
+      for (const id of ids) changed += s.markStale.run(id).changes;
+    });
+    return changed;
+  }
+
+  async startRun(run: RunRecord): Promise<number> {
+    let id = 0;
+    this.writeTransaction(() => {
+      id = Number(
+        this.db
+          .prepare(
+            `INSERT INTO stash_sync_runs (run_id, entity, mode, status, started_at) VALUES (?, ?, ?, 'running', ?)`,
+          )
+          .run(run.runId, run.entity, run.mode, Date.now()).lastInsertRowid,
+      );
+    });
+    return id;
+  }
+
+  async finishRun(runRowId: number, outcome: RunOutcome): Promise<void> {
+    this.writeTransaction(() => {
+      this.db
+        .prepare(
+          `UPDATE stash_sync_runs SET status = ?, finished_at = ?, fetched = ?, upserted = ?, stale_marked = ?, error = ?
+           WHERE id = ?`,
+        )
+        .run(outcome.status, Date.now(), outcome.fetched, outcome.upserted, outcome.staleMarked, outcome.error, runRowId);
+    });
+  }
+
+  async closeAbandonedRuns(): Promise<number> {
+    let changed = 0;
+    this.writeTransaction(() => {
+      changed = this.db
+        .prepare(`UPDATE stash_sync_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'`)
+        .run(Date.now()).changes;
+    });
+    return changed;
+  }
+
+  async listRuns(limit = 50): Promise<SyncRunRow[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT id, run_id, entity, mode, status, started_at, finished_at, fetched, upserted, stale_marked, error
+         FROM stash_sync_runs ORDER BY id DESC LIMIT ?`,
+      )
+      .all(limit) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      runId: r.run_id as string,
+      entity: r.entity as EntityName,
+      mode: r.mode as SyncRunRow['mode'],
+      status: r.status as SyncRunRow['status'],
+      startedAt: new Date(r.started_at as number),
+      finishedAt: r.finished_at === null ? null : new Date(r.finished_at as number),
+      fetched: r.fetched as number,
+      upserted: r.upserted as number,
+      staleMarked: r.stale_marked as number,
+      error: r.error as string | null,
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** The sync's write path: registered in stash_sync_writer for exactly this transaction. */
+  private writeTransaction(work: () => void): void {
+    this.db.transaction(() => {
+      this.db.prepare(`INSERT INTO stash_sync_writer (token) VALUES ('sync')`).run();
+      work();
+      this.db.prepare('DELETE FROM stash_sync_writer').run();
+    })();
+  }
+
+  private saveState(entity: EntityName, state: Partial<SyncState>, now: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO stash_sync_state (entity, watermark, files_watermark, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (entity) DO UPDATE SET
+           watermark = CASE WHEN ? THEN excluded.watermark ELSE stash_sync_state.watermark END,
+           files_watermark = CASE WHEN ? THEN excluded.files_watermark ELSE stash_sync_state.files_watermark END,
+           updated_at = excluded.updated_at`,
+      )
+      .run(
+        entity,
+        state.watermark ?? null,
+        state.filesWatermark ?? null,
+        now,
+        'watermark' in state ? 1 : 0,
+        'filesWatermark' in state ? 1 : 0,
+      );
+  }
+
+  private statementsFor(entity: EntityName): EntityStatements {
+    let s = this.statements.get(entity);
+    if (!s) {
+      const spec = ENTITY_TABLES[entity] as EntityTable<AnyRow>;
+      const columns = ['id', 'stash_updated_at', 'synced_at', ...spec.columns.map((c) => c.column)];
+      const updates = columns
+        .filter((c) => c !== 'id')
+        .map((c) => `${c} = excluded.${c}`)
+        .concat('is_stale = false');
+      s = {
+        upsert: this.db.prepare(
+          `INSERT INTO ${spec.table} (${columns.join(', ')}, is_stale) VALUES (${columns.map(() => '?').join(', ')}, false)
+           ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
+        ),
+        deleteJoins: spec.joins.map((j) => this.db.prepare(`DELETE FROM ${j.table} WHERE ${j.ownerColumn} = ?`)),
+        insertJoins: spec.joins.map((j) =>
+          this.db.prepare(
+            `INSERT INTO ${j.table} (${j.ownerColumn}, ${j.otherColumn}, synced_at) VALUES (?, ?, ?)
+             ON CONFLICT DO NOTHING`,
+          ),
+        ),
+        markStale: this.db.prepare(`UPDATE ${spec.table} SET is_stale = true WHERE id = ? AND NOT is_stale`),
+      };
+      this.statements.set(entity, s);
+    }
+    return s;
+  }
+}
+
+/**
+ * Applies drizzle/sqlite in order, refusing a database that a newer version of the app migrated:
+ * running against a schema we do not know could corrupt it.
+ */
+function migrateSqlite(db: Database.Database, file: string, migrationsFolder: string): void {
+  const journalPath = join(migrationsFolder, 'meta', '_journal.json');
+  if (!existsSync(journalPath)) {
+    throw new MirrorSchemaError(`Mirror migrations not found at ${migrationsFolder}`);
+  }
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { when: number; tag: string }[] };
+  const newestKnown = Math.max(...journal.entries.map((e) => e.when));
+  const hasLedger = db
+    .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`)
+    .get();
+  if (hasLedger) {
+    const applied = db.prepare('SELECT max(created_at) AS newest FROM __drizzle_migrations').get() as {
+      newest: number | null;
+    };
+    if (applied.newest !== null && Number(applied.newest) > newestKnown) {
+      throw new MirrorSchemaError(
+        `The mirror database ${file} was migrated by a newer version of Stash Mirror; update the app or use another database`,
+      );
+    }
+  }
+  migrate(drizzle(db), { migrationsFolder });
+}

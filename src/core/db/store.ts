@@ -1,0 +1,93 @@
+/**
+ * The one door to the mirror database. The sync engine (and later the search) talk to this
+ * interface only; which SQL dialect sits behind it is decided in openMirrorStore and nowhere else.
+ */
+import type { AnyRow, EntityName, RowVersion } from '../mirror-rows';
+
+export type SyncMode = 'incremental' | 'full';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface SyncState {
+  /** Highest Stash updated_at string seen by the change query. */
+  watermark: string | null;
+  /** Scenes only: highest file updated_at seen (rescans bump files, not scenes). */
+  filesWatermark: string | null;
+}
+
+export interface LocalVersions {
+  /** Live rows: id → the updated_at string the mirror holds. */
+  live: Map<number, string>;
+  stale: Set<number>;
+}
+
+export interface RunRecord {
+  runId: string;
+  entity: EntityName;
+  mode: SyncMode;
+}
+
+export interface RunOutcome {
+  status: Exclude<RunStatus, 'running'>;
+  fetched: number;
+  upserted: number;
+  staleMarked: number;
+  error: string | null;
+}
+
+export interface SyncRunRow extends RunRecord, Omit<RunOutcome, 'status'> {
+  id: number;
+  status: RunStatus;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Held while a sync runs; released when it ends, or by the OS when the process dies. */
+export interface SyncLock {
+  release(): Promise<void>;
+}
+
+export class SyncAlreadyRunningError extends Error {
+  override name = 'SyncAlreadyRunningError';
+  constructor(where: string) {
+    super(`A sync is already running on ${where}`);
+  }
+}
+
+export class MirrorSchemaError extends Error {
+  override name = 'MirrorSchemaError';
+}
+
+export interface MirrorStore {
+  /** Where the mirror lives, safe to print (no password). */
+  readonly location: string;
+
+  /** Fails fast with SyncAlreadyRunningError when another sync holds it, in any process. */
+  acquireSyncLock(): Promise<SyncLock>;
+
+  readSyncState(entity: EntityName): Promise<SyncState>;
+  readLocalVersions(entity: EntityName): Promise<LocalVersions>;
+  countLive(entity: EntityName): Promise<number>;
+  /**
+   * Live rows whose relations point at stale rows: Stash drops such relations (merges, cascaded
+   * deletes) without bumping updated_at, so these must be fetched again.
+   */
+  findDependents(entity: EntityName): Promise<number[]>;
+
+  /**
+   * Upserts a page of rows, replaces each row's join rows, and saves the state patch — all in one
+   * transaction, so a crash leaves either the whole page or none of it.
+   */
+  applyPage(entity: EntityName, rows: readonly AnyRow[], state?: Partial<SyncState>): Promise<number>;
+  /** Marks the ids stale in one transaction; returns how many changed. */
+  markStale(entity: EntityName, ids: readonly number[]): Promise<number>;
+
+  startRun(run: RunRecord): Promise<number>;
+  finishRun(runRowId: number, outcome: RunOutcome): Promise<void>;
+  /** Runs left 'running' by a process that died are marked 'interrupted'. Call with the lock held. */
+  closeAbandonedRuns(): Promise<number>;
+  listRuns(limit?: number): Promise<SyncRunRow[]>;
+
+  close(): Promise<void>;
+}
+
+export type { RowVersion };

@@ -1,0 +1,322 @@
+/**
+ * The sync engine: makes the mirror equal to Stash, entity by entity, in an order that lets a
+ * deleted or merged tag or performer trigger the re-fetch of the scenes and markers that referred
+ * to it in the same run. docs/sync.md explains why each step is needed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { MirrorStore, SyncMode } from '../db/store';
+import { ENTITIES, type AnyRow, type EntityName, type RowVersion, type SceneRow } from '../mirror-rows';
+import type { ServerIdentity, StashClient } from '../stash/client';
+import { MARKER_LISTING, MARKER_ROWS, PERFORMER_LISTING, PERFORMER_ROWS, SCENE_LISTING, SCENE_ROWS, TAG_LISTING, TAG_ROWS } from '../stash/documents';
+import { StashQueryError } from '../stash/errors';
+import { readRowPage, readVersionPage, WIRE_FIELDS, type Page } from '../stash/wire';
+import { changeQueryFloor, laterOf } from './watermark';
+
+export type SyncPhase = 'changes' | 'listing' | 'refetch';
+
+export interface SyncProgress {
+  entity: EntityName;
+  phase: SyncPhase;
+  done: number;
+  total: number;
+}
+
+export interface EntitySummary {
+  entity: EntityName;
+  /** Full rows fetched from Stash. */
+  fetched: number;
+  /** Rows written to the mirror. */
+  upserted: number;
+  staleMarked: number;
+  /** Ids listed to detect deletions and missed changes. */
+  listed: number;
+  /** False when Stash changed during the listing: deletions were then left for the next sync. */
+  deletionsChecked: boolean;
+}
+
+export interface SyncSummary {
+  runId: string;
+  mode: SyncMode;
+  server: ServerIdentity;
+  startedAt: string;
+  finishedAt: string;
+  entities: EntitySummary[];
+  requests: number;
+}
+
+export interface SyncOptions {
+  client: StashClient;
+  store: MirrorStore;
+  /** Default: all four, always run in dependency order. */
+  entities?: readonly EntityName[];
+  /** Refetch everything and accept mass deletions. */
+  full?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: SyncProgress) => void;
+  /** Non-fatal notes (a listing that had to be left for next time). */
+  onWarning?: (message: string) => void;
+  /** Rows per page of full rows. */
+  pageSize?: number;
+  /** Rows per page of id listings. Stash fails above about 32,000 markers a page. */
+  listingPageSize?: number;
+}
+
+export class SyncRefusedError extends Error {
+  override name = 'SyncRefusedError';
+}
+
+/** Above this share of an entity, vanished rows are more likely a wrong server than deletions. */
+export const MAX_STALE_SHARE = 0.9;
+const LISTING_ATTEMPTS = 3;
+
+const DOCUMENTS: Record<EntityName, { rows: string; listing: string }> = {
+  performers: { rows: PERFORMER_ROWS, listing: PERFORMER_LISTING },
+  tags: { rows: TAG_ROWS, listing: TAG_LISTING },
+  scenes: { rows: SCENE_ROWS, listing: SCENE_LISTING },
+  markers: { rows: MARKER_ROWS, listing: MARKER_LISTING },
+};
+
+export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
+  const { client, store, signal } = options;
+  const mode: SyncMode = options.full ? 'full' : 'incremental';
+  const wanted = new Set(options.entities ?? ENTITIES);
+  const startedAt = new Date().toISOString();
+  const requestsBefore = client.stats.requests;
+
+  const lock = await store.acquireSyncLock();
+  try {
+    await store.closeAbandonedRuns();
+    // Before anything is written: a wrong URL or key fails here and leaves the mirror untouched.
+    const server = await client.identify(signal);
+    const runId = randomUUID();
+    const entities: EntitySummary[] = [];
+    for (const entity of ENTITIES.filter((e) => wanted.has(e))) {
+      const runRow = await store.startRun({ runId, entity, mode });
+      const sync = new EntitySync(entity, options, mode);
+      try {
+        const summary = await sync.run();
+        entities.push(summary);
+        await store.finishRun(runRow, { status: 'succeeded', ...counts(summary), error: null });
+      } catch (error) {
+        const status = signal?.aborted ? 'cancelled' : 'failed';
+        const message = signal?.aborted ? 'cancelled' : (error as Error).message;
+        await store.finishRun(runRow, { status, ...counts(sync.summary), error: message });
+        throw error;
+      }
+    }
+    return {
+      runId,
+      mode,
+      server,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      entities,
+      requests: client.stats.requests - requestsBefore,
+    };
+  } finally {
+    await lock.release();
+  }
+}
+
+function counts(s: EntitySummary) {
+  return { fetched: s.fetched, upserted: s.upserted, staleMarked: s.staleMarked };
+}
+
+class EntitySync {
+  readonly summary: EntitySummary;
+  private readonly pageSize: number;
+  private readonly listingPageSize: number;
+
+  constructor(
+    private readonly entity: EntityName,
+    private readonly options: SyncOptions,
+    private readonly mode: SyncMode,
+  ) {
+    this.summary = { entity, fetched: 0, upserted: 0, staleMarked: 0, listed: 0, deletionsChecked: false };
+    this.pageSize = options.pageSize ?? 1000;
+    this.listingPageSize = options.listingPageSize ?? 5000;
+  }
+
+  async run(): Promise<EntitySummary> {
+    const { store } = this.options;
+    const state = await store.readSyncState(this.entity);
+
+    // 1. Changed rows, by high-water mark: the bulk of any change arrives here in sorted pages.
+    const floor = state.watermark && this.mode === 'incremental' ? changeQueryFloor(state.watermark) : null;
+    if (floor) {
+      await this.fetchPages({ updated_at: { value: floor, modifier: 'GREATER_THAN' } }, 'updated_at', state.watermark);
+    } else {
+      await this.fetchPages(null, 'id', null);
+    }
+    const filesFloor = state.filesWatermark && this.mode === 'incremental' ? changeQueryFloor(state.filesWatermark) : null;
+    if (this.entity === 'scenes' && floor && filesFloor) {
+      // A rescan changes a scene's file without bumping the scene.
+      await this.fetchPages({ files_filter: { updated_at: { value: filesFloor, modifier: 'GREATER_THAN' } } }, 'id', state.watermark);
+    }
+
+    // 2. List every id with its updated_at: catches rows the paged query skipped while Stash
+    //    changed under it, updates hidden by string order, and deletions.
+    const listing = await this.listVersions();
+    const local = await store.readLocalVersions(this.entity);
+    const refetch = new Set<number>();
+    for (const version of listing.rows) {
+      if (local.live.get(version.id) !== version.stashUpdatedAt) refetch.add(version.id);
+    }
+    if (listing.stable) {
+      await this.markVanished(listing.rows, local.live);
+    } else {
+      this.options.onWarning?.(
+        `${this.entity}: Stash changed while its ids were listed; deletions are left for the next sync`,
+      );
+    }
+
+    // 3. Relations Stash drops without a bump: rows pointing at rows that just went stale.
+    for (const id of await store.findDependents(this.entity)) refetch.add(id);
+
+    await this.fetchByIds([...refetch]);
+    return this.summary;
+  }
+
+  /** Offset pages over a filter and sort; each page commits with the watermark it reached. */
+  private async fetchPages(filter: Record<string, unknown> | null, sort: 'id' | 'updated_at', startWatermark: string | null) {
+    const { root, filterArg } = WIRE_FIELDS[this.entity];
+    let watermark = startWatermark;
+    let done = 0;
+    for (let page = 1; ; page++) {
+      const data = await this.query(DOCUMENTS[this.entity].rows, {
+        filter: { page, per_page: this.pageSize, sort, direction: 'ASC' },
+        ...(filter ? { [filterArg]: filter } : {}),
+      });
+      const { count, rows } = readRowPage(this.entity, data);
+      for (const row of rows) watermark = laterOf(watermark, row.stashUpdatedAt);
+      await this.apply(rows, { watermark, ...this.filesWatermarkOf(rows) });
+      done += rows.length;
+      this.progress('changes', done, Math.max(count, done));
+      if (rows.length < this.pageSize) break;
+      if (page > Math.ceil(count / this.pageSize) + 1) {
+        throw new StashQueryError(`${root} kept returning full pages beyond its count`, []);
+      }
+    }
+  }
+
+  private filesWatermarkOf(rows: readonly AnyRow[]): { filesWatermark?: string } {
+    if (this.entity !== 'scenes') return {};
+    let latest: string | null = null;
+    for (const row of rows as SceneRow[]) latest = laterOf(latest, row.filesUpdatedAt);
+    return latest ? { filesWatermark: latest } : {};
+  }
+
+  /**
+   * Lists (id, updated_at) sorted by id. Offset paging can skip a row only when rows are deleted
+   * mid-listing, and new ids only ever grow; so when the count and the highest id are the same
+   * before and after, the listing is a faithful snapshot and may be used to mark rows stale.
+   */
+  private async listVersions(): Promise<{ rows: RowVersion[]; stable: boolean }> {
+    let rows: RowVersion[] = [];
+    for (let attempt = 1; attempt <= LISTING_ATTEMPTS; attempt++) {
+      const before = await this.signature();
+      rows = [];
+      let consistent = true;
+      for (let page = 1; ; page++) {
+        const data = await this.query(DOCUMENTS[this.entity].listing, {
+          filter: { page, per_page: this.listingPageSize, sort: 'id', direction: 'ASC' },
+        });
+        const result = readVersionPage(this.entity, data);
+        if (result.count !== before.count) consistent = false;
+        for (const row of result.rows) rows.push(row);
+        this.progress('listing', rows.length, Math.max(result.count, rows.length));
+        if (result.rows.length < this.listingPageSize) break;
+      }
+      const after = await this.signature();
+      this.summary.listed = rows.length;
+      if (
+        consistent &&
+        after.count === before.count &&
+        after.maxId === before.maxId &&
+        rows.length === before.count &&
+        strictlyIncreasing(rows)
+      ) {
+        return { rows, stable: true };
+      }
+    }
+    return { rows, stable: false };
+  }
+
+  private async signature(): Promise<{ count: number; maxId: number | null }> {
+    const data = await this.query(DOCUMENTS[this.entity].listing, {
+      filter: { page: 1, per_page: 1, sort: 'id', direction: 'DESC' },
+    });
+    const { count, rows } = readVersionPage(this.entity, data);
+    return { count, maxId: rows[0]?.id ?? null };
+  }
+
+  private async markVanished(listed: readonly RowVersion[], live: Map<number, string>): Promise<void> {
+    const present = new Set(listed.map((r) => r.id));
+    const vanished = [...live.keys()].filter((id) => !present.has(id));
+    this.summary.deletionsChecked = true;
+    if (vanished.length === 0) return;
+    if (this.mode !== 'full' && vanished.length > MAX_STALE_SHARE * live.size) {
+      throw new SyncRefusedError(
+        `Refusing to mark ${vanished.length} of ${live.size} ${this.entity} stale in one run ` +
+          `(more than ${MAX_STALE_SHARE * 100}%): is this the same Stash library? Run a full sync (--full) to accept it`,
+      );
+    }
+    this.summary.staleMarked += await this.options.store.markStale(this.entity, vanished);
+  }
+
+  /**
+   * Fetches rows by id. One missing id fails Stash's whole `ids` query, so a failing batch is
+   * split until the rows that vanished since the listing are isolated and skipped; the next
+   * listing marks them stale.
+   */
+  private async fetchByIds(ids: number[]): Promise<void> {
+    let done = 0;
+    const fetchBatch = async (batch: number[]): Promise<void> => {
+      let page: Page<AnyRow>;
+      try {
+        page = readRowPage(this.entity, await this.query(DOCUMENTS[this.entity].rows, { ids: batch.map(String) }));
+      } catch (error) {
+        if (!(error instanceof StashQueryError) || !/not found/i.test(error.message)) throw error;
+        if (batch.length === 1) {
+          done++;
+          return;
+        }
+        const half = Math.ceil(batch.length / 2);
+        await fetchBatch(batch.slice(0, half));
+        await fetchBatch(batch.slice(half));
+        return;
+      }
+      await this.apply(page.rows, this.filesWatermarkOf(page.rows));
+      done += batch.length;
+      this.progress('refetch', done, ids.length);
+    };
+    for (let i = 0; i < ids.length; i += this.pageSize) {
+      await fetchBatch(ids.slice(i, i + this.pageSize));
+    }
+  }
+
+  private async apply(rows: readonly AnyRow[], state: { watermark?: string | null; filesWatermark?: string }) {
+    this.summary.fetched += rows.length;
+    const filesWatermark = state.filesWatermark
+      ? laterOf((await this.options.store.readSyncState(this.entity)).filesWatermark, state.filesWatermark)
+      : undefined;
+    this.summary.upserted += await this.options.store.applyPage(this.entity, rows, {
+      ...('watermark' in state ? { watermark: state.watermark ?? null } : {}),
+      ...(filesWatermark ? { filesWatermark } : {}),
+    });
+  }
+
+  private async query(document: string, variables: Record<string, unknown>): Promise<unknown> {
+    this.options.signal?.throwIfAborted();
+    return this.options.client.query<unknown>(document, variables, this.options.signal);
+  }
+
+  private progress(phase: SyncPhase, done: number, total: number): void {
+    this.options.onProgress?.({ entity: this.entity, phase, done, total });
+  }
+}
+
+function strictlyIncreasing(rows: readonly RowVersion[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i]!.id <= rows[i - 1]!.id) return false;
+  return true;
+}
