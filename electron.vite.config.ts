@@ -1,0 +1,29 @@
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+import pkg from './package.json';
+
+export default defineConfig({
+  main: {
+    build: {
+      // better-sqlite3 is a native addon and can never be bundled; listing it
+      // keeps it external even if it moves out of "dependencies".
+      externalizeDeps: { include: ['better-sqlite3'] },
+    },
+  },
+  preload: {
+    define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+    build: {
+      // Dependencies stay external here too, but a sandboxed preload can only
+      // require 'electron' and a few built-ins: anything else it imports must
+      // be bundled (list it in externalizeDeps.exclude).
+      rolldownOptions: {
+        // Sandboxed preloads cannot be ES modules, and "type": "module" in
+        // package.json would make a .js file one, hence CommonJS as .cjs.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    plugins: [react()],
+  },
+});
