@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Each file starts its own fake Stash and database; files run in parallel processes.
     pool: 'forks',
+    reporters: ['default', './tests/support/closing-line-reporter.ts'],
   },
 });

@@ -1,0 +1,83 @@
+/** The Stash client's pure parts: URL handling and the validation of Stash's answers. */
+import { describe, expect, it } from 'vitest';
+import { displayUrl, normalizeStashUrl } from '../src/core/stash/client';
+import { MalformedResponseError } from '../src/core/stash/errors';
+import { readRowPage, readVersionPage } from '../src/core/stash/wire';
+import { changeQueryFloor, laterOf } from '../src/core/sync/watermark';
+
+describe('Stash URLs', () => {
+  it('completes a bare origin with /graphql and keeps an explicit path', () => {
+    expect(normalizeStashUrl('http://localhost:9999').toString()).toBe('http://localhost:9999/graphql');
+    expect(normalizeStashUrl('https://stash.example/sub/graphql').pathname).toBe('/sub/graphql');
+  });
+
+  it('never shows an API key passed in the URL', () => {
+    expect(displayUrl(new URL('http://h:1/graphql?apikey=SECRET'))).not.toContain('SECRET');
+    expect(displayUrl(new URL('http://user:pw@h:1/graphql'))).not.toContain('pw');
+  });
+});
+
+describe('reading pages', () => {
+  it('turns a scene into a mirror row from its primary file', () => {
+    const page = readRowPage('scenes', {
+      findScenes: {
+        count: 1,
+        scenes: [
+          {
+            id: '12',
+            title: null,
+            details: '',
+            date: '2021',
+            updated_at: '2025-01-10T14:03:22+01:00',
+            performers: [{ id: '3' }],
+            tags: [{ id: '4' }, { id: '5' }],
+            files: [
+              { size: 5_000_000_000, duration: 12.5, updated_at: '2025-01-09T00:00:00+01:00' },
+              { size: 1, duration: 1, updated_at: '2025-01-11T00:00:00+01:00' },
+            ],
+          },
+        ],
+      },
+    });
+    expect(page.rows[0]).toEqual({
+      id: 12,
+      title: null,
+      details: '',
+      date: '2021',
+      filesize: 5_000_000_000,
+      duration: 12.5,
+      performerIds: [3],
+      tagIds: [4, 5],
+      stashUpdatedAt: '2025-01-10T14:03:22+01:00',
+      filesUpdatedAt: '2025-01-11T00:00:00+01:00',
+    });
+  });
+
+  it('stores an empty image path as null', () => {
+    const page = readRowPage('performers', {
+      findPerformers: { count: 1, performers: [{ id: '1', name: 'Ä', gender: null, image_path: '', updated_at: 't' }] },
+    });
+    expect(page.rows[0]!.imagePath).toBeNull();
+  });
+
+  it('rejects a malformed page with the path of the first problem', () => {
+    expect(() => readVersionPage('markers', { findSceneMarkers: { count: 1, scene_markers: [{ id: null }] } })).toThrow(
+      MalformedResponseError,
+    );
+    expect(() => readRowPage('tags', { findTags: { count: 'x', tags: [] } })).toThrow(/malformed findTags page: findTags\.count/);
+    expect(() => readRowPage('tags', null)).toThrow(MalformedResponseError);
+  });
+});
+
+describe('watermarks', () => {
+  it('asks for two hours before the watermark as a minute prefix, ignoring the offset like Stash', () => {
+    expect(changeQueryFloor('2025-01-10T14:03:22+01:00')).toBe('2025-01-10T12:03');
+    expect(changeQueryFloor('2025-01-01T01:00:00Z')).toBe('2024-12-31T23:00');
+    expect(changeQueryFloor('garbage')).toBeNull();
+  });
+
+  it('orders watermarks as strings, as Stash compares them', () => {
+    expect(laterOf('2025-10-26T02:30:00+02:00', '2025-10-26T02:10:00+01:00')).toBe('2025-10-26T02:30:00+02:00');
+    expect(laterOf(null, 'a')).toBe('a');
+  });
+});

@@ -1,0 +1,111 @@
+/** The SQLite mirror itself: migrations, read-only protection, and the sync lock. */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SYNC_WRITTEN_TABLES } from '../src/core/db/mirror-tables';
+import { SqliteMirrorStore } from '../src/core/db/sqlite-store';
+import { MirrorSchemaError, SyncAlreadyRunningError } from '../src/core/db/store';
+
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'stash-mirror-store-'));
+  file = join(dir, 'mirror.db');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const scene = { id: 1, title: 'A', date: '2021-05', details: null, filesize: 3 * 2 ** 31, duration: 61.5, performerIds: [2], tagIds: [3], stashUpdatedAt: '2025-01-10T14:03:22+01:00', filesUpdatedAt: null };
+
+describe('mirror tables are read-only outside the sync', () => {
+  it('refuses INSERT, UPDATE and DELETE on every mirror table from any other connection', async () => {
+    const store = SqliteMirrorStore.open({ file });
+    await store.applyPage('scenes', [scene]);
+    await store.close();
+    const other = new Database(file);
+    for (const table of SYNC_WRITTEN_TABLES) {
+      const columns = other.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
+      const values = columns.map(() => '1').join(', ');
+      expect(() => other.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values})`).run(), table).toThrow(
+        `${table} is read-only: only the Stash sync writes the mirror`,
+      );
+      expect(() => other.prepare(`UPDATE ${table} SET ${columns[1]} = ${columns[1]}`).run()).not.toThrow(/no such/);
+      expect(() => other.prepare(`DELETE FROM ${table}`).run()).not.toThrow(/no such/);
+    }
+    expect(() => other.prepare('UPDATE stash_scenes SET title = ?').run('hacked')).toThrow(/stash_scenes is read-only/);
+    expect(() => other.prepare('DELETE FROM stash_scene_tags').run()).toThrow(/stash_scene_tags is read-only/);
+    expect(other.prepare('SELECT title FROM stash_scenes').pluck().get()).toBe('A');
+    other.close();
+  });
+
+  it('has three guarding triggers per mirror table', () => {
+    const store = SqliteMirrorStore.open({ file });
+    const triggers = store.db.prepare(`SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'`).all() as { tbl_name: string }[];
+    for (const table of SYNC_WRITTEN_TABLES) expect(triggers.filter((t) => t.tbl_name === table), table).toHaveLength(3);
+    void store.close();
+  });
+});
+
+describe('values round-trip exactly', () => {
+  it('keeps sizes beyond 2^31, fractional seconds, partial dates and the exact Stash timestamp', async () => {
+    const store = SqliteMirrorStore.open({ file });
+    await store.applyPage('scenes', [scene], { watermark: scene.stashUpdatedAt });
+    expect(store.db.prepare('SELECT filesize, duration, date, stash_updated_at FROM stash_scenes').get()).toEqual({
+      filesize: 3 * 2 ** 31,
+      duration: 61.5,
+      date: '2021-05',
+      stash_updated_at: '2025-01-10T14:03:22+01:00',
+    });
+    expect(await store.readSyncState('scenes')).toEqual({ watermark: scene.stashUpdatedAt, filesWatermark: null });
+    await store.close();
+  });
+
+  it('replaces a row\'s join rows whole when it is written again', async () => {
+    const store = SqliteMirrorStore.open({ file });
+    await store.applyPage('scenes', [scene]);
+    await store.applyPage('scenes', [{ ...scene, performerIds: [7, 8], tagIds: [] }]);
+    expect(store.db.prepare('SELECT performer_id FROM stash_scene_performers ORDER BY 1').pluck().all()).toEqual([7, 8]);
+    expect(store.db.prepare('SELECT count(*) FROM stash_scene_tags').pluck().get()).toBe(0);
+    await store.close();
+  });
+});
+
+describe('migrations', () => {
+  it('migrates a new file on first open and re-opens without change', async () => {
+    await SqliteMirrorStore.open({ file }).close();
+    const store = SqliteMirrorStore.open({ file });
+    expect(store.db.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get()).toBe(2);
+    await store.close();
+  });
+
+  it('refuses a database migrated by a newer version of the app', async () => {
+    await SqliteMirrorStore.open({ file }).close();
+    const db = new Database(file);
+    db.prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)').run('future', Date.now() + 10 ** 10);
+    db.close();
+    expect(() => SqliteMirrorStore.open({ file })).toThrow(MirrorSchemaError);
+    expect(() => SqliteMirrorStore.open({ file })).toThrow(/migrated by a newer version of Stash Mirror/);
+  });
+});
+
+describe('the sync lock', () => {
+  it('is exclusive across connections and released for the next sync', async () => {
+    const a = SqliteMirrorStore.open({ file });
+    const b = SqliteMirrorStore.open({ file });
+    const lock = await a.acquireSyncLock();
+    await expect(b.acquireSyncLock()).rejects.toThrow(SyncAlreadyRunningError);
+    await lock.release();
+    await (await b.acquireSyncLock()).release();
+    await a.close();
+    await b.close();
+  });
+
+  it('marks runs left running by a dead process as interrupted', async () => {
+    const store = SqliteMirrorStore.open({ file });
+    await store.startRun({ runId: 'r1', entity: 'scenes', mode: 'incremental' });
+    expect(await store.closeAbandonedRuns()).toBe(1);
+    expect((await store.listRuns())[0]).toMatchObject({ status: 'interrupted', entity: 'scenes' });
+    await store.close();
+  });
+});
