@@ -9,6 +9,7 @@ CREATE TABLE `stash_performers` (
 );
 --> statement-breakpoint
 CREATE INDEX `stash_performers_name_idx` ON `stash_performers` (`name`);--> statement-breakpoint
+CREATE INDEX `stash_performers_stale_idx` ON `stash_performers` (`id`) WHERE "stash_performers"."is_stale";--> statement-breakpoint
 CREATE TABLE `stash_scene_marker_tags` (
 	`marker_id` integer NOT NULL,
 	`tag_id` integer NOT NULL,
@@ -31,6 +32,7 @@ CREATE TABLE `stash_scene_markers` (
 --> statement-breakpoint
 CREATE INDEX `stash_scene_markers_scene_idx` ON `stash_scene_markers` (`scene_id`);--> statement-breakpoint
 CREATE INDEX `stash_scene_markers_primary_tag_idx` ON `stash_scene_markers` (`primary_tag_id`);--> statement-breakpoint
+CREATE INDEX `stash_scene_markers_stale_idx` ON `stash_scene_markers` (`id`) WHERE "stash_scene_markers"."is_stale";--> statement-breakpoint
 CREATE TABLE `stash_scene_performers` (
 	`scene_id` integer NOT NULL,
 	`performer_id` integer NOT NULL,
@@ -62,6 +64,7 @@ CREATE TABLE `stash_scenes` (
 CREATE INDEX `stash_scenes_date_idx` ON `stash_scenes` (`date`);--> statement-breakpoint
 CREATE INDEX `stash_scenes_filesize_idx` ON `stash_scenes` (`filesize`);--> statement-breakpoint
 CREATE INDEX `stash_scenes_duration_idx` ON `stash_scenes` (`duration`);--> statement-breakpoint
+CREATE INDEX `stash_scenes_stale_idx` ON `stash_scenes` (`id`) WHERE "stash_scenes"."is_stale";--> statement-breakpoint
 CREATE TABLE `stash_sync_runs` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`run_id` text NOT NULL,
@@ -104,4 +107,5 @@ CREATE TABLE `stash_tags` (
 	`name` text NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `stash_tags_name_ci_idx` ON `stash_tags` ("name" collate nocase);
+CREATE INDEX `stash_tags_name_ci_idx` ON `stash_tags` ("name" collate nocase);--> statement-breakpoint
+CREATE INDEX `stash_tags_stale_idx` ON `stash_tags` (`id`) WHERE "stash_tags"."is_stale";

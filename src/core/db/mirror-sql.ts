@@ -22,9 +22,14 @@ export interface EntityTable<R> {
   table: string;
   columns: ColumnMapping<R>[];
   joins: JoinMapping<R>[];
-  /** Live rows of this entity that reference stale rows (of any entity). */
+  /** Live rows of this entity that reference stale rows, found starting from the (few) stale rows. */
   dependentsSql: string | null;
 }
+
+// Stale rows are few and carry a partial index; dependents queries start from them.
+const STALE_TAGS = 'SELECT id FROM stash_tags WHERE is_stale';
+const STALE_PERFORMERS = 'SELECT id FROM stash_performers WHERE is_stale';
+const STALE_SCENES = 'SELECT id FROM stash_scenes WHERE is_stale';
 
 const performers: EntityTable<PerformerRow> = {
   table: 'stash_performers',
@@ -47,13 +52,11 @@ const tags: EntityTable<TagRow> = {
     { table: 'stash_tag_parents', ownerColumn: 'parent_id', otherColumn: 'child_id', otherIds: (r) => r.childIds },
   ],
   dependentsSql: `
-    SELECT e.child_id AS id FROM stash_tag_parents e
-      JOIN stash_tags c ON c.id = e.child_id AND NOT c.is_stale
-      JOIN stash_tags p ON p.id = e.parent_id AND p.is_stale
+    SELECT child_id AS id FROM stash_tag_parents WHERE parent_id IN (${STALE_TAGS})
     UNION
-    SELECT e.parent_id AS id FROM stash_tag_parents e
-      JOIN stash_tags p ON p.id = e.parent_id AND NOT p.is_stale
-      JOIN stash_tags c ON c.id = e.child_id AND c.is_stale`,
+    SELECT parent_id AS id FROM stash_tag_parents WHERE child_id IN (${STALE_TAGS})
+    EXCEPT
+    ${STALE_TAGS}`,
 };
 
 const scenes: EntityTable<SceneRow> = {
@@ -70,13 +73,11 @@ const scenes: EntityTable<SceneRow> = {
     { table: 'stash_scene_tags', ownerColumn: 'scene_id', otherColumn: 'tag_id', otherIds: (r) => r.tagIds },
   ],
   dependentsSql: `
-    SELECT j.scene_id AS id FROM stash_scene_tags j
-      JOIN stash_scenes s ON s.id = j.scene_id AND NOT s.is_stale
-      JOIN stash_tags t ON t.id = j.tag_id AND t.is_stale
+    SELECT scene_id AS id FROM stash_scene_tags WHERE tag_id IN (${STALE_TAGS})
     UNION
-    SELECT j.scene_id AS id FROM stash_scene_performers j
-      JOIN stash_scenes s ON s.id = j.scene_id AND NOT s.is_stale
-      JOIN stash_performers p ON p.id = j.performer_id AND p.is_stale`,
+    SELECT scene_id AS id FROM stash_scene_performers WHERE performer_id IN (${STALE_PERFORMERS})
+    EXCEPT
+    ${STALE_SCENES}`,
 };
 
 const markers: EntityTable<MarkerRow> = {
@@ -93,17 +94,13 @@ const markers: EntityTable<MarkerRow> = {
   ],
   // A scene merge moves markers without bumping them; a tag merge re-points their tags.
   dependentsSql: `
-    SELECT m.id AS id FROM stash_scene_markers m
-      JOIN stash_scenes s ON s.id = m.scene_id AND s.is_stale
-      WHERE NOT m.is_stale
+    SELECT id FROM stash_scene_markers WHERE scene_id IN (${STALE_SCENES})
     UNION
-    SELECT m.id AS id FROM stash_scene_markers m
-      JOIN stash_tags t ON t.id = m.primary_tag_id AND t.is_stale
-      WHERE NOT m.is_stale
+    SELECT id FROM stash_scene_markers WHERE primary_tag_id IN (${STALE_TAGS})
     UNION
-    SELECT j.marker_id AS id FROM stash_scene_marker_tags j
-      JOIN stash_scene_markers m ON m.id = j.marker_id AND NOT m.is_stale
-      JOIN stash_tags t ON t.id = j.tag_id AND t.is_stale`,
+    SELECT marker_id AS id FROM stash_scene_marker_tags WHERE tag_id IN (${STALE_TAGS})
+    EXCEPT
+    SELECT id FROM stash_scene_markers WHERE is_stale`,
 };
 
 export const ENTITY_TABLES: { [E in EntityName]: EntityTable<import('../mirror-rows').RowOf[E]> } = {

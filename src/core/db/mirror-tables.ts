@@ -37,6 +37,8 @@ export interface ColumnKit {
 
 export interface IndexKit {
   index(name: string, ...columns: unknown[]): unknown;
+  /** The few stale rows of a table, so queries that start from them never scan the live ones. */
+  staleIndex(name: string, table: Record<string, unknown>): unknown;
   /** Case-insensitive index on a text column: NOCASE in SQLite, lower() in Postgres. */
   caseInsensitiveIndex(name: string, column: unknown): unknown;
   primaryKey(...columns: unknown[]): unknown;
@@ -63,13 +65,13 @@ export function defineMirrorTables(k: ColumnKit) {
       gender: k.text('gender'),
       imagePath: k.text('image_path'),
     },
-    (t, i) => [i.index('stash_performers_name_idx', t.name)],
+    (t, i) => [i.index('stash_performers_name_idx', t.name), i.staleIndex('stash_performers_stale_idx', t)],
   );
 
   const stashTags = k.table(
     'stash_tags',
     { ...entityColumns(k), name: k.text('name').notNull() },
-    (t, i) => [i.caseInsensitiveIndex('stash_tags_name_ci_idx', t.name)],
+    (t, i) => [i.caseInsensitiveIndex('stash_tags_name_ci_idx', t.name), i.staleIndex('stash_tags_stale_idx', t)],
   );
 
   /** Direct edges only; a tag can have several parents. */
@@ -102,6 +104,7 @@ export function defineMirrorTables(k: ColumnKit) {
       i.index('stash_scenes_date_idx', t.date),
       i.index('stash_scenes_filesize_idx', t.filesize),
       i.index('stash_scenes_duration_idx', t.duration),
+      i.staleIndex('stash_scenes_stale_idx', t),
     ],
   );
 
@@ -141,6 +144,7 @@ export function defineMirrorTables(k: ColumnKit) {
     (t, i) => [
       i.index('stash_scene_markers_scene_idx', t.sceneId),
       i.index('stash_scene_markers_primary_tag_idx', t.primaryTagId),
+      i.staleIndex('stash_scene_markers_stale_idx', t),
     ],
   );
 

@@ -29,6 +29,10 @@ export const sqliteColumnKit: ColumnKit = {
 const sqliteIndexKit = {
   index: (name: string, ...columns: unknown[]) =>
     index(name).on(...(columns as [AnySQLiteColumn, ...AnySQLiteColumn[]])),
+  staleIndex: (name: string, table: Record<string, unknown>) =>
+    index(name)
+      .on(table.id as AnySQLiteColumn)
+      .where(sql`${table.isStale as AnySQLiteColumn}`),
   caseInsensitiveIndex: (name: string, column: unknown): unknown =>
     index(name).on(sql`${column as AnySQLiteColumn} collate nocase` as SQL),
   primaryKey: (...columns: unknown[]) =>

@@ -144,12 +144,14 @@ export class StashClient {
       callerSignal?.throwIfAborted();
       const signals = [AbortSignal.timeout(timeoutMs), ...(callerSignal ? [callerSignal] : [])];
       let response: Response;
-      let body: string;
+      let body: Uint8Array;
       try {
         this.stats.requests++;
         response = await fetch(input, { ...init, signal: AbortSignal.any(signals) });
-        body = await response.text();
-        this.stats.bytes += body.length;
+        // Read as bytes: a connection dropped mid-body is retried here, and the text is decoded
+        // only once, by graphql-request.
+        body = new Uint8Array(await response.arrayBuffer());
+        this.stats.bytes += body.byteLength;
       } catch (error) {
         if (callerSignal?.aborted) throw callerSignal.reason;
         if (attempt < retries) {
@@ -172,7 +174,7 @@ export class StashClient {
     }
   }
 
-  private checkAnswer(response: Response, body: string): void {
+  private checkAnswer(response: Response, body: Uint8Array): void {
     const where = this.shownUrl;
     if (response.status === 401 || response.status === 403) {
       throw new StashAuthError(
@@ -185,14 +187,14 @@ export class StashClient {
       throw new NotStashError(`${where} is not a Stash GraphQL endpoint (HTTP 404); expected e.g. http://localhost:9999/graphql`);
     }
     const type = response.headers.get('content-type') ?? '';
-    const start = body.trimStart()[0];
+    const start = firstVisibleByte(body);
     if (/html/i.test(type) || start === '<') {
       throw new NotStashError(`${where} answered with an HTML page, not GraphQL JSON: not a Stash GraphQL endpoint`);
     }
     if (start !== '{') {
       throw new NotStashError(`${where} did not answer with JSON (HTTP ${response.status}): not a Stash GraphQL endpoint`);
     }
-    if (response.status >= 400 && !/"errors"/.test(body)) {
+    if (response.status >= 400 && !new TextDecoder().decode(body.subarray(0, 4096)).includes('"errors"')) {
       throw new NotStashError(`${where} answered HTTP ${response.status}: ${firstLine(body)}`);
     }
   }
@@ -231,7 +233,13 @@ function describe(error: unknown): string {
   return text || String(error);
 }
 
-function firstLine(text: string): string {
+function firstVisibleByte(body: Uint8Array): string | undefined {
+  for (const byte of body) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return String.fromCharCode(byte);
+  return undefined;
+}
+
+function firstLine(body: Uint8Array): string {
+  const text = new TextDecoder().decode(body.subarray(0, 1024));
   const line = text.trim().split('\n')[0] ?? '';
   return line.length > 120 ? `${line.slice(0, 120)}…` : line;
 }

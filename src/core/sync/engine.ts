@@ -179,23 +179,44 @@ class EntitySync {
 
   /** Offset pages over a filter and sort; each page commits with the watermark it reached. */
   private async fetchPages(filter: Record<string, unknown> | null, sort: 'id' | 'updated_at', startWatermark: string | null) {
-    const { root, filterArg } = WIRE_FIELDS[this.entity];
+    const { filterArg } = WIRE_FIELDS[this.entity];
     let watermark = startWatermark;
     let done = 0;
-    for (let page = 1; ; page++) {
-      const data = await this.query(DOCUMENTS[this.entity].rows, {
-        filter: { page, per_page: this.pageSize, sort, direction: 'ASC' },
-        ...(filter ? { [filterArg]: filter } : {}),
-      });
-      const { count, rows } = readRowPage(this.entity, data);
+    const pages = this.pages(this.pageSize, async (page) =>
+      readRowPage(
+        this.entity,
+        await this.query(DOCUMENTS[this.entity].rows, {
+          filter: { page, per_page: this.pageSize, sort, direction: 'ASC' },
+          ...(filter ? { [filterArg]: filter } : {}),
+        }),
+      ),
+    );
+    for await (const { count, rows } of pages) {
       for (const row of rows) watermark = laterOf(watermark, row.stashUpdatedAt);
       await this.apply(rows, { watermark, ...this.filesWatermarkOf(rows) });
       done += rows.length;
       this.progress('changes', done, Math.max(count, done));
-      if (rows.length < this.pageSize) break;
-      if (page > Math.ceil(count / this.pageSize) + 1) {
-        throw new StashQueryError(`${root} kept returning full pages beyond its count`, []);
+    }
+  }
+
+  /**
+   * Offset pages until a short one, each next page requested before the current one is handed
+   * over: its writes then overlap the server's work, and the sync waits on the network alone.
+   */
+  private async *pages<T>(perPage: number, request: (page: number) => Promise<Page<T>>): AsyncGenerator<Page<T>> {
+    let next = inFlight(request(1));
+    for (let page = 1; ; page++) {
+      const current = await next;
+      const more = current.rows.length >= perPage;
+      if (more) {
+        if (page > Math.ceil(current.count / perPage) + 1) {
+          throw new StashQueryError(`${WIRE_FIELDS[this.entity].root} kept returning full pages beyond its count`, []);
+        }
+        next = inFlight(request(page + 1));
+        await letRequestLeave();
       }
+      yield current;
+      if (!more) return;
     }
   }
 
@@ -217,15 +238,18 @@ class EntitySync {
       const before = await this.signature();
       rows = [];
       let consistent = true;
-      for (let page = 1; ; page++) {
-        const data = await this.query(DOCUMENTS[this.entity].listing, {
-          filter: { page, per_page: this.listingPageSize, sort: 'id', direction: 'ASC' },
-        });
-        const result = readVersionPage(this.entity, data);
+      const pages = this.pages(this.listingPageSize, async (page) =>
+        readVersionPage(
+          this.entity,
+          await this.query(DOCUMENTS[this.entity].listing, {
+            filter: { page, per_page: this.listingPageSize, sort: 'id', direction: 'ASC' },
+          }),
+        ),
+      );
+      for await (const result of pages) {
         if (result.count !== before.count) consistent = false;
         for (const row of result.rows) rows.push(row);
         this.progress('listing', rows.length, Math.max(result.count, rows.length));
-        if (result.rows.length < this.listingPageSize) break;
       }
       const after = await this.signature();
       this.summary.listed = rows.length;
@@ -271,27 +295,44 @@ class EntitySync {
    */
   private async fetchByIds(ids: number[]): Promise<void> {
     let done = 0;
-    const fetchBatch = async (batch: number[]): Promise<void> => {
-      let page: Page<AnyRow>;
-      try {
-        page = readRowPage(this.entity, await this.query(DOCUMENTS[this.entity].rows, { ids: batch.map(String) }));
-      } catch (error) {
-        if (!(error instanceof StashQueryError) || !/not found/i.test(error.message)) throw error;
-        if (batch.length === 1) {
-          done++;
-          return;
-        }
-        const half = Math.ceil(batch.length / 2);
-        await fetchBatch(batch.slice(0, half));
-        await fetchBatch(batch.slice(half));
-        return;
-      }
+    const request = async (batch: number[]) =>
+      readRowPage(this.entity, await this.query(DOCUMENTS[this.entity].rows, { ids: batch.map(String) }));
+    const write = async (batch: number[], page: Page<AnyRow>) => {
       await this.apply(page.rows, this.filesWatermarkOf(page.rows));
       done += batch.length;
       this.progress('refetch', done, ids.length);
     };
-    for (let i = 0; i < ids.length; i += this.pageSize) {
-      await fetchBatch(ids.slice(i, i + this.pageSize));
+    const isolate = async (batch: number[]): Promise<void> => {
+      if (batch.length === 1) {
+        done++;
+        return;
+      }
+      const half = Math.ceil(batch.length / 2);
+      for (const part of [batch.slice(0, half), batch.slice(half)]) {
+        const page = await request(part).catch((error: unknown) => {
+          if (isNotFound(error)) return null;
+          throw error;
+        });
+        if (page) await write(part, page);
+        else await isolate(part);
+      }
+    };
+    const batches: number[][] = [];
+    for (let i = 0; i < ids.length; i += this.pageSize) batches.push(ids.slice(i, i + this.pageSize));
+    let next = batches[0] ? inFlight(request(batches[0])) : null;
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i]!;
+      let page: Page<AnyRow> | null;
+      try {
+        page = await next!;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        page = null;
+      }
+      next = batches[i + 1] ? inFlight(request(batches[i + 1]!)) : null;
+      if (next) await letRequestLeave();
+      if (page) await write(batch, page);
+      else await isolate(batch);
     }
   }
 
@@ -314,6 +355,21 @@ class EntitySync {
   private progress(phase: SyncPhase, done: number, total: number): void {
     this.options.onProgress?.({ entity: this.entity, phase, done, total });
   }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof StashQueryError && /not found/i.test(error.message);
+}
+
+/** A request running ahead of its consumer: its failure surfaces where it is awaited, not as unhandled. */
+function inFlight<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
+/** One turn of the event loop, so a just-started request is on the wire before synchronous writes. */
+function letRequestLeave(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function strictlyIncreasing(rows: readonly RowVersion[]): boolean {

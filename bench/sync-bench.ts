@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`: sync figures on a large library served by the fake Stash over loopback.
+ * The fake Stash runs in its own process, and each measured step in another, so the two cores
+ * split server and client as they would on a real network.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SIZE = process.env.BENCH_SIZE ?? 'bench';
+
+interface Figures {
+  mode: string;
+  seconds: number;
+  requests: number;
+  megabytes: number;
+  peakRssMb: number;
+  rows: Record<string, number>;
+}
+
+function tsx(script: string, args: string[]) {
+  return spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, script), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+async function startServer(): Promise<{ url: string; stop: () => void }> {
+  const child = tsx('tools/fake-stash/cli.ts', ['--size', SIZE, '--seed', '1', '--port', '0', '--json']);
+  const line = await new Promise<string>((resolveLine, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolveLine);
+    child.once('exit', (code) => reject(new Error(`fake Stash exited with ${code}`)));
+  });
+  return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill('SIGTERM') };
+}
+
+async function step(mode: string, url: string, db: string, record: string): Promise<Figures> {
+  const child = tsx('bench/sync-worker.ts', ['--mode', mode, '--url', url, '--db', db, '--record', record]);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  if (code !== 0) throw new Error(`${mode} step failed with exit code ${code}`);
+  return JSON.parse(out.trim().split('\n').pop()!) as Figures;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'stash-mirror-bench-'));
+const t0 = performance.now();
+const server = await startServer();
+const generated = (performance.now() - t0) / 1000;
+try {
+  const record = join(dir, 'requests.json');
+  // Warm-up: the first full sync also records the requests the fetch-only runs replay.
+  const fullRuns = [await step('full', server.url, join(dir, 'a.db'), record)];
+  const fetchRuns = [await step('fetch-only', server.url, '', record)];
+  fullRuns.push(await step('full', server.url, join(dir, 'b.db'), join(dir, 'b.json')));
+  fetchRuns.push(await step('fetch-only', server.url, '', record));
+  const noChange = await step('incremental', server.url, join(dir, 'b.db'), join(dir, 'c.json'));
+
+  const best = (runs: Figures[]) => Math.min(...runs.map((r) => r.seconds));
+  const full = best(fullRuns);
+  const fetchOnly = best(fetchRuns);
+  const library = fullRuns[1]!.rows;
+  const lines = [
+    `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    `library: ${library.stash_performers} performers, ${library.stash_tags} tags, ${library.stash_scenes} scenes, ${library.stash_scene_markers} markers (generated and served in ${generated.toFixed(1)} s)`,
+    `full sync:            ${full.toFixed(2)} s  (${fullRuns[1]!.requests} requests, ${fullRuns[1]!.megabytes.toFixed(0)} MB; runs: ${fullRuns.map((r) => r.seconds.toFixed(2)).join(', ')} s)`,
+    `fetch + parse only:   ${fetchOnly.toFixed(2)} s  (same requests; runs: ${fetchRuns.map((r) => r.seconds.toFixed(2)).join(', ')} s)`,
+    `ratio:                ${(full / fetchOnly).toFixed(2)}x  (target ≤ 1.3x)`,
+    `no-change sync:       ${noChange.seconds.toFixed(2)} s  (${noChange.requests} requests; target < 2 s)`,
+    `peak RSS, full sync:  ${Math.max(...fullRuns.map((r) => r.peakRssMb)).toFixed(0)} MB  (target < 300 MB)`,
+    `peak RSS, no-change:  ${noChange.peakRssMb.toFixed(0)} MB`,
+  ];
+  console.log(lines.join('\n'));
+} finally {
+  server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

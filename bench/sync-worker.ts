@@ -1,0 +1,61 @@
+/**
+ * One measured step of the sync benchmark, in its own process so its peak RSS is its own:
+ *   full         a full sync into a new database, recording every request it sends
+ *   fetch-only   the recorded requests sent again, responses fetched and JSON-parsed, nothing else
+ *   incremental  a sync of an existing database
+ * Prints one JSON line of figures.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { SqliteMirrorStore } from '../src/core/db/sqlite-store';
+import { StashClient } from '../src/core/stash/client';
+import { syncStash } from '../src/core/sync/engine';
+
+interface Recorded {
+  document: string;
+  variables: Record<string, unknown>;
+}
+
+const { values } = parseArgs({
+  options: {
+    mode: { type: 'string' },
+    url: { type: 'string' },
+    db: { type: 'string' },
+    record: { type: 'string' },
+  },
+});
+const client = new StashClient({ url: values.url! });
+const started = performance.now();
+let rows: Record<string, number> = {};
+
+if (values.mode === 'fetch-only') {
+  const requests = JSON.parse(readFileSync(values.record!, 'utf8')) as Recorded[];
+  for (const r of requests) await client.query(r.document, r.variables);
+} else {
+  const recorded: Recorded[] = [];
+  const send = client.query.bind(client);
+  client.query = (document, variables, signal) => {
+    recorded.push({ document, variables });
+    return send(document, variables, signal);
+  };
+  const store = SqliteMirrorStore.open({ file: values.db! });
+  const summary = await syncStash({ client, store, full: values.mode === 'full' });
+  rows = Object.fromEntries(summary.entities.map((e) => [e.entity, e.fetched]));
+  for (const table of ['stash_performers', 'stash_tags', 'stash_scenes', 'stash_scene_markers']) {
+    rows[table] = store.db.prepare(`SELECT count(*) FROM ${table} WHERE NOT is_stale`).pluck().get() as number;
+  }
+  await store.close();
+  if (values.record) writeFileSync(values.record, JSON.stringify(recorded));
+}
+
+const seconds = (performance.now() - started) / 1000;
+console.log(
+  JSON.stringify({
+    mode: values.mode,
+    seconds,
+    requests: client.stats.requests,
+    megabytes: client.stats.bytes / 1e6,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    rows,
+  }),
+);
