@@ -109,3 +109,29 @@ describe('the sync lock', () => {
     await store.close();
   });
 });
+
+describe('the mirror in a worker thread', () => {
+  it('serves the same contract, and errors keep their class across the thread boundary', async () => {
+    const { openWorkerMirrorStore } = await import('../src/core/db/worker-store');
+    const worker = await openWorkerMirrorStore({ file });
+    await worker.applyPage('scenes', [scene], { watermark: scene.stashUpdatedAt });
+    expect((await worker.readLocalVersions('scenes')).live.get(1)).toBe(scene.stashUpdatedAt);
+    expect(await worker.readSyncState('scenes')).toEqual({ watermark: scene.stashUpdatedAt, filesWatermark: null });
+
+    const direct = SqliteMirrorStore.open({ file });
+    const lock = await direct.acquireSyncLock();
+    await expect(worker.acquireSyncLock()).rejects.toThrow(SyncAlreadyRunningError);
+    await lock.release();
+    const workerLock = await worker.acquireSyncLock();
+    await expect(direct.acquireSyncLock()).rejects.toThrow(/already running/);
+    await workerLock.release();
+    await (await direct.acquireSyncLock()).release();
+    await direct.close();
+    await worker.close();
+
+    const db = new Database(file);
+    db.prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)').run('future', Date.now() + 10 ** 10);
+    db.close();
+    await expect(openWorkerMirrorStore({ file })).rejects.toThrow(MirrorSchemaError);
+  });
+});

@@ -2,7 +2,7 @@
  * Chooses the mirror's database: a postgres:// URL selects PostgreSQL, anything else is the
  * embedded SQLite file. Callers get a MirrorStore and never learn which.
  */
-import { SqliteMirrorStore } from './sqlite-store';
+import { openWorkerMirrorStore } from './worker-store';
 import { MirrorSchemaError, type MirrorStore } from './store';
 
 export interface MirrorLocation {
@@ -17,5 +17,6 @@ export async function openMirrorStore(location: MirrorLocation): Promise<MirrorS
     throw new MirrorSchemaError('PostgreSQL mirrors are not supported by this version yet; use the SQLite file (--db)');
   }
   if (!location.file) throw new MirrorSchemaError('No mirror database given');
-  return SqliteMirrorStore.open({ file: location.file });
+  // The connection lives in a worker thread: writes never block the thread that talks to Stash.
+  return openWorkerMirrorStore({ file: location.file });
 }

@@ -59,6 +59,8 @@ export interface SyncOptions {
   pageSize?: number;
   /** Rows per page of id listings. Stash fails above about 32,000 markers a page. */
   listingPageSize?: number;
+  /** Whole pages are written together until a transaction holds at least this many rows. */
+  writeBatchRows?: number;
 }
 
 export class SyncRefusedError extends Error {
@@ -68,6 +70,8 @@ export class SyncRefusedError extends Error {
 /** Above this share of an entity, vanished rows are more likely a wrong server than deletions. */
 export const MAX_STALE_SHARE = 0.9;
 const LISTING_ATTEMPTS = 3;
+/** Requests kept in flight ahead of the page being processed. */
+const PAGES_AHEAD = 2;
 
 const DOCUMENTS: Record<EntityName, { rows: string; listing: string }> = {
   performers: { rows: PERFORMER_ROWS, listing: PERFORMER_LISTING },
@@ -126,6 +130,7 @@ class EntitySync {
   readonly summary: EntitySummary;
   private readonly pageSize: number;
   private readonly listingPageSize: number;
+  private readonly writeBatchRows: number;
 
   constructor(
     private readonly entity: EntityName,
@@ -135,6 +140,7 @@ class EntitySync {
     this.summary = { entity, fetched: 0, upserted: 0, staleMarked: 0, listed: 0, deletionsChecked: false };
     this.pageSize = options.pageSize ?? 1000;
     this.listingPageSize = options.listingPageSize ?? 5000;
+    this.writeBatchRows = options.writeBatchRows ?? 5000;
   }
 
   async run(): Promise<EntitySummary> {
@@ -191,28 +197,51 @@ class EntitySync {
         }),
       ),
     );
+    // Whole pages are committed together, up to writeBatchRows: fewer, larger transactions rewrite
+    // each index page once instead of once per page. A batch and its watermark commit atomically.
+    // One batch is written while the next is fetched; writes stay in order.
+    let batch: AnyRow[] = [];
+    let writing: Promise<void> = Promise.resolve();
+    const flush = async () => {
+      await writing;
+      if (batch.length === 0) return;
+      writing = inFlight(this.apply(batch, { watermark, ...this.filesWatermarkOf(batch) }));
+      batch = [];
+    };
     for await (const { count, rows } of pages) {
-      for (const row of rows) watermark = laterOf(watermark, row.stashUpdatedAt);
-      await this.apply(rows, { watermark, ...this.filesWatermarkOf(rows) });
+      for (const row of rows) {
+        watermark = laterOf(watermark, row.stashUpdatedAt);
+        batch.push(row);
+      }
+      if (batch.length >= this.writeBatchRows) await flush();
       done += rows.length;
       this.progress('changes', done, Math.max(count, done));
     }
+    await flush();
+    await writing;
   }
 
   /**
-   * Offset pages until a short one, each next page requested before the current one is handed
-   * over: its writes then overlap the server's work, and the sync waits on the network alone.
+   * Offset pages until a short one. The next pages are requested before the current one is handed
+   * over, so the server computes them while this one is parsed and written.
    */
   private async *pages<T>(perPage: number, request: (page: number) => Promise<Page<T>>): AsyncGenerator<Page<T>> {
-    let next = inFlight(request(1));
+    const requested = new Map<number, Promise<Page<T>>>();
+    const ensure = (page: number) => {
+      if (!requested.has(page)) requested.set(page, inFlight(request(page)));
+    };
+    ensure(1);
     for (let page = 1; ; page++) {
-      const current = await next;
+      const current = await requested.get(page)!;
+      requested.delete(page);
       const more = current.rows.length >= perPage;
       if (more) {
-        if (page > Math.ceil(current.count / perPage) + 1) {
+        const last = Math.ceil(current.count / perPage);
+        if (page > last + 1) {
           throw new StashQueryError(`${WIRE_FIELDS[this.entity].root} kept returning full pages beyond its count`, []);
         }
-        next = inFlight(request(page + 1));
+        ensure(page + 1);
+        for (let ahead = page + 2; ahead <= Math.min(last, page + PAGES_AHEAD); ahead++) ensure(ahead);
         await letRequestLeave();
       }
       yield current;
