@@ -4,6 +4,7 @@
  * split server and client as they would on a real network.
  */
 import { spawn } from 'node:child_process';
+import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,10 +23,29 @@ interface Figures {
 }
 
 function tsx(script: string, args: string[]) {
-  return spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, script), ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
+  return node(['--import', 'tsx', resolve(ROOT, script)], args);
+}
+
+function node(entry: string[], args: string[]) {
+  return spawn(process.execPath, [...entry, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/**
+ * The engine as the desktop app runs it: bundled JavaScript, the SQLite worker beside it. Run
+ * from source through the TypeScript loader, every thread also carries the loader's own memory.
+ */
+async function bundleWorker(outdir: string): Promise<string> {
+  await build({
+    entryPoints: [resolve(ROOT, 'bench/sync-worker.ts'), resolve(ROOT, 'src/core/db/sqlite-worker.ts')],
+    entryNames: '[name]',
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
   });
+  return join(outdir, 'sync-worker.js');
 }
 
 async function startServer(): Promise<{ url: string; stop: () => void }> {
@@ -37,8 +57,9 @@ async function startServer(): Promise<{ url: string; stop: () => void }> {
   return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill('SIGTERM') };
 }
 
-async function step(mode: string, url: string, db: string, record: string): Promise<Figures> {
-  const child = tsx('bench/sync-worker.ts', ['--mode', mode, '--url', url, '--db', db, '--record', record]);
+async function step(mode: string, url: string, db: string, record: string, fromSource = false): Promise<Figures> {
+  const args = ['--mode', mode, '--url', url, '--db', db, '--record', record, '--migrations', MIGRATIONS];
+  const child = fromSource ? tsx('bench/sync-worker.ts', args) : node([bundled], args);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const code = await new Promise<number | null>((r) => child.once('exit', r));
@@ -47,6 +68,9 @@ async function step(mode: string, url: string, db: string, record: string): Prom
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'stash-mirror-bench-'));
+const MIGRATIONS = resolve(ROOT, 'drizzle/sqlite');
+// Bundled inside the project so the bundle resolves packages from its node_modules.
+const bundled = await bundleWorker(resolve(ROOT, '.bench'));
 const t0 = performance.now();
 const server = await startServer();
 const generated = (performance.now() - t0) / 1000;
@@ -58,6 +82,7 @@ try {
   fullRuns.push(await step('full', server.url, join(dir, 'b.db'), join(dir, 'b.json')));
   fetchRuns.push(await step('fetch-only', server.url, '', record));
   const noChange = await step('incremental', server.url, join(dir, 'b.db'), join(dir, 'c.json'));
+  const fromSource = await step('full', server.url, join(dir, 'd.db'), join(dir, 'd.json'), true);
 
   const best = (runs: Figures[]) => Math.min(...runs.map((r) => r.seconds));
   const full = best(fullRuns);
@@ -72,6 +97,7 @@ try {
     `no-change sync:       ${noChange.seconds.toFixed(2)} s  (${noChange.requests} requests; target < 2 s)`,
     `peak RSS, full sync:  ${Math.max(...fullRuns.map((r) => r.peakRssMb)).toFixed(0)} MB  (target < 300 MB)`,
     `peak RSS, no-change:  ${noChange.peakRssMb.toFixed(0)} MB`,
+    `from source via tsx (as npm run sync:stash): full sync ${fromSource.seconds.toFixed(2)} s, peak RSS ${fromSource.peakRssMb.toFixed(0)} MB`,
   ];
   console.log(lines.join('\n'));
 } finally {

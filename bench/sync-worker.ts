@@ -23,6 +23,7 @@ const { values } = parseArgs({
     url: { type: 'string' },
     db: { type: 'string' },
     record: { type: 'string' },
+    migrations: { type: 'string' },
   },
 });
 const client = new StashClient({ url: values.url! });
@@ -42,12 +43,12 @@ if (values.mode === 'fetch-only') {
     return send(document, variables, signal);
   };
   // The store the CLI and the app use: its SQLite connection in a worker thread.
-  const store = await openMirrorStore({ file: values.db! });
+  const store = await openMirrorStore({ file: values.db!, migrationsFolder: values.migrations });
   const summary = await syncStash({ client, store, full: values.mode === 'full' });
   await store.close();
   finished = performance.now();
   rows = Object.fromEntries(summary.entities.map((e) => [e.entity, e.fetched]));
-  const check = SqliteMirrorStore.open({ file: values.db! });
+  const check = SqliteMirrorStore.open({ file: values.db!, migrationsFolder: values.migrations });
   for (const table of ['stash_performers', 'stash_tags', 'stash_scenes', 'stash_scene_markers']) {
     rows[table] = check.db.prepare(`SELECT count(*) FROM ${table} WHERE NOT is_stale`).pluck().get() as number;
   }

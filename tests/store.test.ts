@@ -71,6 +71,22 @@ describe('values round-trip exactly', () => {
   });
 });
 
+describe('comparing the mirror with a listing of Stash', () => {
+  it('finds new, changed, revived and vanished rows in one ordered merge', async () => {
+    const store = SqliteMirrorStore.open({ file });
+    const at = (id: number, stamp: string) => ({ ...scene, id, stashUpdatedAt: stamp });
+    await store.applyPage('scenes', [at(2, 'a'), at(4, 'b'), at(6, 'c'), at(8, 'd'), at(9, 'e')]);
+    await store.markStale('scenes', [8]);
+    const comparison = await store.compareWithListing('scenes', {
+      ids: [1, 2, 4, 8, 10],
+      stamps: ['n', 'a', 'B', 'd', 'n'],
+    });
+    // 1 and 10 are new, 4 changed, 8 is back from stale; 6 and 9 vanished; 2 is unchanged.
+    expect(comparison).toEqual({ changed: [1, 4, 8, 10], vanished: [6, 9], live: 4 });
+    await store.close();
+  });
+});
+
 describe('migrations', () => {
   it('migrates a new file on first open and re-opens without change', async () => {
     await SqliteMirrorStore.open({ file }).close();
@@ -115,7 +131,11 @@ describe('the mirror in a worker thread', () => {
     const { openWorkerMirrorStore } = await import('../src/core/db/worker-store');
     const worker = await openWorkerMirrorStore({ file });
     await worker.applyPage('scenes', [scene], { watermark: scene.stashUpdatedAt });
-    expect((await worker.readLocalVersions('scenes')).live.get(1)).toBe(scene.stashUpdatedAt);
+    expect(await worker.compareWithListing('scenes', { ids: [1, 2], stamps: [scene.stashUpdatedAt, 'x'] })).toEqual({
+      changed: [2],
+      vanished: [],
+      live: 1,
+    });
     expect(await worker.readSyncState('scenes')).toEqual({ watermark: scene.stashUpdatedAt, filesWatermark: null });
 
     const direct = SqliteMirrorStore.open({ file });

@@ -10,6 +10,8 @@ export interface MirrorLocation {
   file?: string;
   /** postgres://… for a shared mirror. */
   databaseUrl?: string;
+  /** Where the SQLite migrations are, when not beside the source (a bundled build). */
+  migrationsFolder?: string;
 }
 
 export async function openMirrorStore(location: MirrorLocation): Promise<MirrorStore> {
@@ -18,5 +20,5 @@ export async function openMirrorStore(location: MirrorLocation): Promise<MirrorS
   }
   if (!location.file) throw new MirrorSchemaError('No mirror database given');
   // The connection lives in a worker thread: writes never block the thread that talks to Stash.
-  return openWorkerMirrorStore({ file: location.file });
+  return openWorkerMirrorStore({ file: location.file, migrationsFolder: location.migrationsFolder });
 }

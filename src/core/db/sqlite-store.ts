@@ -13,7 +13,8 @@ import { ENTITY_TABLES, type EntityTable } from './mirror-sql';
 import {
   MirrorSchemaError,
   SyncAlreadyRunningError,
-  type LocalVersions,
+  type Listing,
+  type ListingComparison,
   type MirrorStore,
   type RunOutcome,
   type RunRecord,
@@ -113,18 +114,28 @@ export class SqliteMirrorStore implements MirrorStore {
     return { watermark: row?.watermark ?? null, filesWatermark: row?.files_watermark ?? null };
   }
 
-  async readLocalVersions(entity: EntityName): Promise<LocalVersions> {
-    const live = new Map<number, string>();
-    const stale = new Set<number>();
+  async compareWithListing(entity: EntityName, listing: Listing): Promise<ListingComparison> {
+    const { ids, stamps } = listing;
+    const changed: number[] = [];
+    const vanished: number[] = [];
+    let live = 0;
+    let i = 0;
     const rows = this.db
-      .prepare(`SELECT id, stash_updated_at, is_stale FROM ${ENTITY_TABLES[entity].table}`)
+      .prepare(`SELECT id, stash_updated_at, is_stale FROM ${ENTITY_TABLES[entity].table} ORDER BY id`)
       .raw()
       .iterate() as IterableIterator<[number, string, number]>;
-    for (const [id, updatedAt, isStale] of rows) {
-      if (isStale) stale.add(id);
-      else live.set(id, updatedAt);
+    for (const [id, stamp, isStale] of rows) {
+      if (!isStale) live++;
+      while (i < ids.length && ids[i]! < id) changed.push(ids[i++]!);
+      if (ids[i] === id) {
+        if (isStale || stamps[i] !== stamp) changed.push(id);
+        i++;
+      } else if (!isStale) {
+        vanished.push(id);
+      }
     }
-    return { live, stale };
+    while (i < ids.length) changed.push(ids[i++]!);
+    return { changed, vanished, live };
   }
 
   async countLive(entity: EntityName): Promise<number> {

@@ -28,7 +28,7 @@ function serve(store: SqliteMirrorStore): void {
       heldLock = null;
     },
     readSyncState: (...a: Parameters<SqliteMirrorStore['readSyncState']>) => store.readSyncState(...a),
-    readLocalVersions: (...a: Parameters<SqliteMirrorStore['readLocalVersions']>) => store.readLocalVersions(...a),
+    compareWithListing: (...a: Parameters<SqliteMirrorStore['compareWithListing']>) => store.compareWithListing(...a),
     countLive: (...a: Parameters<SqliteMirrorStore['countLive']>) => store.countLive(...a),
     findDependents: (...a: Parameters<SqliteMirrorStore['findDependents']>) => store.findDependents(...a),
     applyPage: (...a: Parameters<SqliteMirrorStore['applyPage']>) => store.applyPage(...a),

@@ -2,7 +2,7 @@
  * The one door to the mirror database. The sync engine (and later the search) talk to this
  * interface only; which SQL dialect sits behind it is decided in openMirrorStore and nowhere else.
  */
-import type { AnyRow, EntityName, RowVersion } from '../mirror-rows';
+import type { AnyRow, EntityName } from '../mirror-rows';
 
 export type SyncMode = 'incremental' | 'full';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
@@ -14,10 +14,20 @@ export interface SyncState {
   filesWatermark: string | null;
 }
 
-export interface LocalVersions {
-  /** Live rows: id → the updated_at string the mirror holds. */
-  live: Map<number, string>;
-  stale: Set<number>;
+/** Stash's ids with their updated_at strings, ascending by id and without duplicates. */
+export interface Listing {
+  ids: number[];
+  stamps: string[];
+}
+
+/** How the mirror differs from a listing of Stash. */
+export interface ListingComparison {
+  /** Listed rows the mirror lacks, holds as stale, or holds with another updated_at. */
+  changed: number[];
+  /** Live mirror rows the listing lacks. */
+  vanished: number[];
+  /** Live mirror rows in all. */
+  live: number;
 }
 
 export interface RunRecord {
@@ -65,7 +75,8 @@ export interface MirrorStore {
   acquireSyncLock(): Promise<SyncLock>;
 
   readSyncState(entity: EntityName): Promise<SyncState>;
-  readLocalVersions(entity: EntityName): Promise<LocalVersions>;
+  /** Merges the listing with the mirror's rows in id order, holding neither side in memory whole. */
+  compareWithListing(entity: EntityName, listing: Listing): Promise<ListingComparison>;
   countLive(entity: EntityName): Promise<number>;
   /**
    * Live rows whose relations point at stale rows: Stash drops such relations (merges, cascaded
@@ -90,4 +101,3 @@ export interface MirrorStore {
   close(): Promise<void>;
 }
 
-export type { RowVersion };

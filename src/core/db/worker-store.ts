@@ -78,7 +78,7 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
       return { release: () => call('releaseSyncLock') };
     },
     readSyncState: (entity) => call('readSyncState', entity),
-    readLocalVersions: (entity) => call('readLocalVersions', entity),
+    compareWithListing: (entity, listing) => call('compareWithListing', entity, listing),
     countLive: (entity) => call('countLive', entity),
     findDependents: (entity) => call('findDependents', entity),
     applyPage: (entity, rows, state) => call('applyPage', entity, rows, state),

@@ -4,8 +4,8 @@
  * to it in the same run. docs/sync.md explains why each step is needed.
  */
 import { randomUUID } from 'node:crypto';
-import type { MirrorStore, SyncMode } from '../db/store';
-import { ENTITIES, type AnyRow, type EntityName, type RowVersion, type SceneRow } from '../mirror-rows';
+import type { Listing, ListingComparison, MirrorStore, SyncMode } from '../db/store';
+import { ENTITIES, type AnyRow, type EntityName, type SceneRow } from '../mirror-rows';
 import type { ServerIdentity, StashClient } from '../stash/client';
 import { MARKER_LISTING, MARKER_ROWS, PERFORMER_LISTING, PERFORMER_ROWS, SCENE_LISTING, SCENE_ROWS, TAG_LISTING, TAG_ROWS } from '../stash/documents';
 import { StashQueryError } from '../stash/errors';
@@ -163,13 +163,10 @@ class EntitySync {
     // 2. List every id with its updated_at: catches rows the paged query skipped while Stash
     //    changed under it, updates hidden by string order, and deletions.
     const listing = await this.listVersions();
-    const local = await store.readLocalVersions(this.entity);
-    const refetch = new Set<number>();
-    for (const version of listing.rows) {
-      if (local.live.get(version.id) !== version.stashUpdatedAt) refetch.add(version.id);
-    }
+    const comparison = await store.compareWithListing(this.entity, listing);
+    const refetch = new Set<number>(comparison.changed);
     if (listing.stable) {
-      await this.markVanished(listing.rows, local.live);
+      await this.markVanished(comparison);
     } else {
       this.options.onWarning?.(
         `${this.entity}: Stash changed while its ids were listed; deletions are left for the next sync`,
@@ -261,11 +258,11 @@ class EntitySync {
    * mid-listing, and new ids only ever grow; so when the count and the highest id are the same
    * before and after, the listing is a faithful snapshot and may be used to mark rows stale.
    */
-  private async listVersions(): Promise<{ rows: RowVersion[]; stable: boolean }> {
-    let rows: RowVersion[] = [];
+  private async listVersions(): Promise<Listing & { stable: boolean }> {
+    let listing: Listing = { ids: [], stamps: [] };
     for (let attempt = 1; attempt <= LISTING_ATTEMPTS; attempt++) {
       const before = await this.signature();
-      rows = [];
+      listing = { ids: [], stamps: [] };
       let consistent = true;
       const pages = this.pages(this.listingPageSize, async (page) =>
         readVersionPage(
@@ -277,22 +274,21 @@ class EntitySync {
       );
       for await (const result of pages) {
         if (result.count !== before.count) consistent = false;
-        for (const row of result.rows) rows.push(row);
-        this.progress('listing', rows.length, Math.max(result.count, rows.length));
+        for (const row of result.rows) {
+          listing.ids.push(row.id);
+          listing.stamps.push(row.stashUpdatedAt);
+        }
+        this.progress('listing', listing.ids.length, Math.max(result.count, listing.ids.length));
       }
       const after = await this.signature();
-      this.summary.listed = rows.length;
-      if (
-        consistent &&
-        after.count === before.count &&
-        after.maxId === before.maxId &&
-        rows.length === before.count &&
-        strictlyIncreasing(rows)
-      ) {
-        return { rows, stable: true };
+      this.summary.listed = listing.ids.length;
+      const ordered = strictlyIncreasing(listing.ids);
+      if (consistent && ordered && after.count === before.count && after.maxId === before.maxId && listing.ids.length === before.count) {
+        return { ...listing, stable: true };
       }
+      if (!ordered) listing = sortedUnique(listing);
     }
-    return { rows, stable: false };
+    return { ...listing, stable: false };
   }
 
   private async signature(): Promise<{ count: number; maxId: number | null }> {
@@ -303,14 +299,12 @@ class EntitySync {
     return { count, maxId: rows[0]?.id ?? null };
   }
 
-  private async markVanished(listed: readonly RowVersion[], live: Map<number, string>): Promise<void> {
-    const present = new Set(listed.map((r) => r.id));
-    const vanished = [...live.keys()].filter((id) => !present.has(id));
+  private async markVanished({ vanished, live }: ListingComparison): Promise<void> {
     this.summary.deletionsChecked = true;
     if (vanished.length === 0) return;
-    if (this.mode !== 'full' && vanished.length > MAX_STALE_SHARE * live.size) {
+    if (this.mode !== 'full' && vanished.length > MAX_STALE_SHARE * live) {
       throw new SyncRefusedError(
-        `Refusing to mark ${vanished.length} of ${live.size} ${this.entity} stale in one run ` +
+        `Refusing to mark ${vanished.length} of ${live} ${this.entity} stale in one run ` +
           `(more than ${MAX_STALE_SHARE * 100}%): is this the same Stash library? Run a full sync (--full) to accept it`,
       );
     }
@@ -401,7 +395,19 @@ function letRequestLeave(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function strictlyIncreasing(rows: readonly RowVersion[]): boolean {
-  for (let i = 1; i < rows.length; i++) if (rows[i]!.id <= rows[i - 1]!.id) return false;
+function strictlyIncreasing(ids: readonly number[]): boolean {
+  for (let i = 1; i < ids.length; i++) if (ids[i]! <= ids[i - 1]!) return false;
   return true;
+}
+
+/** A listing that shifted under offset paging can repeat rows: sort it and keep each id once. */
+function sortedUnique(listing: Listing): Listing {
+  const order = listing.ids.map((_, i) => i).sort((a, b) => listing.ids[a]! - listing.ids[b]!);
+  const result: Listing = { ids: [], stamps: [] };
+  for (const i of order) {
+    if (result.ids.at(-1) === listing.ids[i]) continue;
+    result.ids.push(listing.ids[i]!);
+    result.stamps.push(listing.stamps[i]!);
+  }
+  return result;
 }
