@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SYNC_WRITTEN_TABLES } from '../src/core/db/mirror-tables';
+import { MIRROR_COLUMNS } from '../src/core/db/mirror-types';
 import { SqliteMirrorStore } from '../src/core/db/sqlite-store';
 import { MirrorSchemaError, SyncAlreadyRunningError } from '../src/core/db/store';
 
@@ -44,6 +45,17 @@ describe('mirror tables are read-only outside the sync', () => {
     const triggers = store.db.prepare(`SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'`).all() as { tbl_name: string }[];
     for (const table of SYNC_WRITTEN_TABLES) expect(triggers.filter((t) => t.tbl_name === table), table).toHaveLength(3);
     void store.close();
+  });
+});
+
+describe('the migrated schema', () => {
+  it('has exactly the columns the read-only record types declare', async () => {
+    const store = SqliteMirrorStore.open({ file });
+    for (const [table, columns] of Object.entries(MIRROR_COLUMNS)) {
+      const actual = store.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[];
+      expect(actual.sort(), table).toEqual([...columns].sort());
+    }
+    await store.close();
   });
 });
 
