@@ -1,119 +1,121 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClock, FakeLibrary, generateLibrary } from '../tools/fake-stash';
-import { expectMirrorEqualsLibrary, staleIds, startHarness, type Harness } from './support/harness';
+import { describeEachDialect, expectMirrorEqualsLibrary, staleIds, startHarness, type Harness } from './support/harness';
 
 let h: Harness;
 afterEach(async () => h?.close());
 
-describe('a sync makes the mirror equal to Stash', () => {
-  it('mirrors a whole library on the first sync, with every field and relation', async () => {
-    h = await startHarness();
-    const progress: string[] = [];
-    const summary = await h.sync({ onProgress: (p) => progress.push(`${p.entity}:${p.phase}`) });
-    expectMirrorEqualsLibrary(h.store, h.library);
-    expect(summary.entities.map((e) => e.entity)).toEqual(['performers', 'tags', 'scenes', 'markers']);
-    const markers = summary.entities.find((e) => e.entity === 'markers')!;
-    expect(markers.fetched).toBe(h.library.markers.size);
-    expect(markers.upserted).toBe(h.library.markers.size);
-    expect(markers.deletionsChecked).toBe(true);
-    // Progress arrives per page: 600 markers in pages of 37 is at least 17 events.
-    expect(progress.filter((p) => p === 'markers:changes').length).toBeGreaterThanOrEqual(17);
-    const runs = await h.store.listRuns();
-    expect(runs.map((r) => `${r.entity}:${r.status}`).sort()).toEqual(
-      ['markers:succeeded', 'performers:succeeded', 'scenes:succeeded', 'tags:succeeded'],
-    );
+describeEachDialect('exactness', (dialect) => {
+  describe('a sync makes the mirror equal to Stash', () => {
+    it('mirrors a whole library on the first sync, with every field and relation', async () => {
+      h = await startHarness({ dialect });
+      const progress: string[] = [];
+      const summary = await h.sync({ onProgress: (p) => progress.push(`${p.entity}:${p.phase}`) });
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      expect(summary.entities.map((e) => e.entity)).toEqual(['performers', 'tags', 'scenes', 'markers']);
+      const markers = summary.entities.find((e) => e.entity === 'markers')!;
+      expect(markers.fetched).toBe(h.library.markers.size);
+      expect(markers.upserted).toBe(h.library.markers.size);
+      expect(markers.deletionsChecked).toBe(true);
+      // Progress arrives per page: 600 markers in pages of 37 is at least 17 events.
+      expect(progress.filter((p) => p === 'markers:changes').length).toBeGreaterThanOrEqual(17);
+      const runs = await h.store.listRuns();
+      expect(runs.map((r) => `${r.entity}:${r.status}`).sort()).toEqual(
+        ['markers:succeeded', 'performers:succeeded', 'scenes:succeeded', 'tags:succeeded'],
+      );
+    });
+
+    it('keeps file sizes beyond 2^31, partial dates, null titles and scenes without files', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      const scenes = [...h.library.scenes.values()];
+      expect(scenes.some((s) => (s.files[0]?.size ?? 0) > 2 ** 31)).toBe(true);
+      expect(scenes.some((s) => s.files.length === 0)).toBe(true);
+      expect(scenes.some((s) => s.title === null)).toBe(true);
+      expect(scenes.some((s) => s.date?.length === 4)).toBe(true);
+      await expectMirrorEqualsLibrary(h.store, h.library);
+    });
+
+    it('a no-change incremental sync writes little and lists every entity once', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      h.library.clock.advance(6 * 3600);
+      const before = h.fake.requests.length;
+      const summary = await h.sync({ pageSize: 500, listingPageSize: 1000 });
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      for (const e of summary.entities) {
+        expect(e.staleMarked).toBe(0);
+        expect(e.deletionsChecked).toBe(true);
+      }
+      // Identity; per entity one change page, two signatures and one listing page; scenes' files query.
+      expect(h.fake.requests.length - before).toBe(1 + 4 * 4 + 1);
+    });
+
+    it('marks rows deleted in Stash stale and keeps them', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      const performerId = [...h.library.performers.keys()][3]!;
+      const sceneId = [...h.library.scenes.keys()][5]!;
+      const markersOfScene = [...h.library.markers.values()].filter((m) => m.sceneId === sceneId).map((m) => m.id);
+      h.library.deletePerformer(performerId);
+      h.library.deleteScene(sceneId);
+      const summary = await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      expect(await staleIds(h.store, 'stash_performers')).toEqual([performerId]);
+      expect(await staleIds(h.store, 'stash_scenes')).toEqual([sceneId]);
+      expect(await staleIds(h.store, 'stash_scene_markers')).toEqual(markersOfScene.sort((a, b) => a - b));
+      expect(summary.entities.find((e) => e.entity === 'scenes')!.staleMarked).toBe(1);
+    });
+
+    it('a full sync refreshes everything and is safe to repeat', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      const first = await h.sync({ full: true });
+      const second = await h.sync({ full: true });
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      expect(second.entities.map((e) => e.fetched)).toEqual(first.entities.map((e) => e.fetched));
+    });
+
+    it('syncs only the entities asked for', async () => {
+      h = await startHarness({ dialect });
+      const summary = await h.sync({ entities: ['tags'] });
+      expect(summary.entities.map((e) => e.entity)).toEqual(['tags']);
+      expect(await h.store.countLive('tags')).toBe(h.library.tags.size);
+      expect(await h.store.countLive('scenes')).toBe(0);
+    });
+
+    it('keeps relations whatever order rows arrive in: markers before their scenes and tags', async () => {
+      h = await startHarness({ dialect });
+      await h.sync({ entities: ['markers'] });
+      await h.sync({ entities: ['scenes'] });
+      await h.sync({ entities: ['tags', 'performers'] });
+      await expectMirrorEqualsLibrary(h.store, h.library);
+    });
   });
 
-  it('keeps file sizes beyond 2^31, partial dates, null titles and scenes without files', async () => {
-    h = await startHarness();
-    await h.sync();
-    const scenes = [...h.library.scenes.values()];
-    expect(scenes.some((s) => (s.files[0]?.size ?? 0) > 2 ** 31)).toBe(true);
-    expect(scenes.some((s) => s.files.length === 0)).toBe(true);
-    expect(scenes.some((s) => s.title === null)).toBe(true);
-    expect(scenes.some((s) => s.date?.length === 4)).toBe(true);
-    expectMirrorEqualsLibrary(h.store, h.library);
+  describe('the mass-deletion guard', () => {
+    it('refuses to mark more than 90% of an entity stale unless the sync is full', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      const ids = [...h.library.performers.keys()];
+      for (const id of ids.slice(0, Math.ceil(ids.length * 0.95))) h.library.deletePerformer(id);
+      await expect(h.sync({ entities: ['performers'] })).rejects.toThrow(/Refusing to mark \d+ of 60 performers stale/);
+      expect(await staleIds(h.store, 'stash_performers')).toEqual([]);
+      const runs = await h.store.listRuns(1);
+      expect(runs[0]).toMatchObject({ entity: 'performers', status: 'failed' });
+      expect(runs[0]!.error).toMatch(/--full/);
+      await h.sync({ entities: ['performers'], full: true });
+      expect(await h.store.countLive('performers')).toBe(h.library.performers.size);
+    });
   });
 
-  it('a no-change incremental sync writes little and lists every entity once', async () => {
-    h = await startHarness();
-    await h.sync();
-    h.library.clock.advance(6 * 3600);
-    const before = h.fake.requests.length;
-    const summary = await h.sync({ pageSize: 500, listingPageSize: 1000 });
-    expectMirrorEqualsLibrary(h.store, h.library);
-    for (const e of summary.entities) {
-      expect(e.staleMarked).toBe(0);
-      expect(e.deletionsChecked).toBe(true);
-    }
-    // Identity; per entity one change page, two signatures and one listing page; scenes' files query.
-    expect(h.fake.requests.length - before).toBe(1 + 4 * 4 + 1);
-  });
-
-  it('marks rows deleted in Stash stale and keeps them', async () => {
-    h = await startHarness();
-    await h.sync();
-    const performerId = [...h.library.performers.keys()][3]!;
-    const sceneId = [...h.library.scenes.keys()][5]!;
-    const markersOfScene = [...h.library.markers.values()].filter((m) => m.sceneId === sceneId).map((m) => m.id);
-    h.library.deletePerformer(performerId);
-    h.library.deleteScene(sceneId);
-    const summary = await h.sync();
-    expectMirrorEqualsLibrary(h.store, h.library);
-    expect(staleIds(h.store, 'stash_performers')).toEqual([performerId]);
-    expect(staleIds(h.store, 'stash_scenes')).toEqual([sceneId]);
-    expect(staleIds(h.store, 'stash_scene_markers')).toEqual(markersOfScene.sort((a, b) => a - b));
-    expect(summary.entities.find((e) => e.entity === 'scenes')!.staleMarked).toBe(1);
-  });
-
-  it('a full sync refreshes everything and is safe to repeat', async () => {
-    h = await startHarness();
-    await h.sync();
-    const first = await h.sync({ full: true });
-    const second = await h.sync({ full: true });
-    expectMirrorEqualsLibrary(h.store, h.library);
-    expect(second.entities.map((e) => e.fetched)).toEqual(first.entities.map((e) => e.fetched));
-  });
-
-  it('syncs only the entities asked for', async () => {
-    h = await startHarness();
-    const summary = await h.sync({ entities: ['tags'] });
-    expect(summary.entities.map((e) => e.entity)).toEqual(['tags']);
-    expect(await h.store.countLive('tags')).toBe(h.library.tags.size);
-    expect(await h.store.countLive('scenes')).toBe(0);
-  });
-
-  it('keeps relations whatever order rows arrive in: markers before their scenes and tags', async () => {
-    h = await startHarness();
-    await h.sync({ entities: ['markers'] });
-    await h.sync({ entities: ['scenes'] });
-    await h.sync({ entities: ['tags', 'performers'] });
-    expectMirrorEqualsLibrary(h.store, h.library);
-  });
-});
-
-describe('the mass-deletion guard', () => {
-  it('refuses to mark more than 90% of an entity stale unless the sync is full', async () => {
-    h = await startHarness();
-    await h.sync();
-    const ids = [...h.library.performers.keys()];
-    for (const id of ids.slice(0, Math.ceil(ids.length * 0.95))) h.library.deletePerformer(id);
-    await expect(h.sync({ entities: ['performers'] })).rejects.toThrow(/Refusing to mark \d+ of 60 performers stale/);
-    expect(staleIds(h.store, 'stash_performers')).toEqual([]);
-    const runs = await h.store.listRuns(1);
-    expect(runs[0]).toMatchObject({ entity: 'performers', status: 'failed' });
-    expect(runs[0]!.error).toMatch(/--full/);
-    await h.sync({ entities: ['performers'], full: true });
-    expect(await h.store.countLive('performers')).toBe(h.library.performers.size);
-  });
-});
-
-describe('a library built by hand', () => {
-  it('mirrors an empty library', async () => {
-    const library = new FakeLibrary(createClock());
-    h = await startHarness({ library });
-    const summary = await h.sync();
-    expect(summary.entities.every((e) => e.fetched === 0)).toBe(true);
-    expectMirrorEqualsLibrary(h.store, library);
+  describe('a library built by hand', () => {
+    it('mirrors an empty library', async () => {
+      const library = new FakeLibrary(createClock());
+      h = await startHarness({ dialect, library });
+      const summary = await h.sync();
+      expect(summary.entities.every((e) => e.fetched === 0)).toBe(true);
+      await expectMirrorEqualsLibrary(h.store, library);
+    });
   });
 });

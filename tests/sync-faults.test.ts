@@ -16,7 +16,7 @@ import {
   StashUnreachableError,
 } from '../src/core/stash/errors';
 import { syncStash } from '../src/core/sync/engine';
-import { expectMirrorEqualsLibrary, startHarness, type Harness } from './support/harness';
+import { describeEachDialect, expectMirrorEqualsLibrary, startHarness, type Harness } from './support/harness';
 
 let h: Harness;
 let extraServer: Server | null = null;
@@ -26,9 +26,9 @@ afterEach(async () => {
   extraServer = null;
 });
 
-function mirrorIsEmpty(harness: Harness): void {
+async function mirrorIsEmpty(harness: Harness): Promise<void> {
   for (const table of ['stash_performers', 'stash_tags', 'stash_scenes', 'stash_scene_markers', 'stash_sync_runs']) {
-    expect(harness.store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
+    expect(Number(await harness.value(`SELECT count(*) FROM ${table}`)), table).toBe(0);
   }
 }
 
@@ -36,170 +36,172 @@ async function syncWith(client: StashClient) {
   return syncStash({ client, store: h.store, pageSize: 37, listingPageSize: 53 });
 }
 
-describe('bad input', () => {
-  it('a wrong API key is named as the problem and writes nothing', async () => {
-    h = await startHarness({ apiKey: 'right-key' });
-    const wrong = new StashClient({ url: h.fake.url, apiKey: 'wrong-key-123' });
-    const error = await syncWith(wrong).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(StashAuthError);
-    expect((error as Error).message).toMatch(/refused the API key \(HTTP 401\)/);
-    expect((error as Error).message).not.toContain('wrong-key-123');
-    mirrorIsEmpty(h);
-  });
-
-  it('a missing key on a server that needs one says so', async () => {
-    h = await startHarness({ apiKey: 'right-key' });
-    const error = await syncWith(new StashClient({ url: h.fake.url })).catch((e: Error) => e);
-    expect((error as Error).message).toMatch(/requires an API key .*--api-key/);
-  });
-
-  it('a key sent to an open server is refused too, as Stash does', async () => {
-    h = await startHarness();
-    const error = await syncWith(new StashClient({ url: h.fake.url, apiKey: 'unneeded' })).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(StashAuthError);
-  });
-
-  it('a URL that is not the GraphQL endpoint (404 HTML) is not Stash', async () => {
-    h = await startHarness();
-    const error = await syncWith(new StashClient({ url: `${h.fake.origin}/settings` })).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(NotStashError);
-    expect((error as Error).message).toMatch(/not a Stash GraphQL endpoint \(HTTP 404\)/);
-    mirrorIsEmpty(h);
-  });
-
-  it('a bare origin is completed with /graphql', async () => {
-    h = await startHarness();
-    await syncWith(new StashClient({ url: h.fake.origin }));
-    expectMirrorEqualsLibrary(h.store, h.library);
-  });
-
-  it('a server answering HTML with 200 is not Stash', async () => {
-    h = await startHarness();
-    h.fake.faults.inject('html', { times: 10 });
-    const error = await syncWith(h.client).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(NotStashError);
-    expect((error as Error).message).toMatch(/HTML page, not GraphQL JSON/);
-    mirrorIsEmpty(h);
-  });
-
-  it('a GraphQL server that is not Stash is named as such', async () => {
-    h = await startHarness();
-    extraServer = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: 'Cannot query field "version" on type "Query".' }] }));
+describeEachDialect('bad input and faults', (dialect) => {
+  describe('bad input', () => {
+    it('a wrong API key is named as the problem and writes nothing', async () => {
+      h = await startHarness({ dialect, apiKey: 'right-key' });
+      const wrong = new StashClient({ url: h.fake.url, apiKey: 'wrong-key-123' });
+      const error = await syncWith(wrong).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(StashAuthError);
+      expect((error as Error).message).toMatch(/refused the API key \(HTTP 401\)/);
+      expect((error as Error).message).not.toContain('wrong-key-123');
+      await mirrorIsEmpty(h);
     });
-    await new Promise<void>((r) => extraServer!.listen(0, '127.0.0.1', r));
-    const port = (extraServer.address() as AddressInfo).port;
-    const error = await syncWith(new StashClient({ url: `http://127.0.0.1:${port}/graphql` })).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(NotStashError);
-    expect((error as Error).message).toMatch(/GraphQL server but not Stash/);
-  });
 
-  it('an unreachable host fails with the reason after the retries', async () => {
-    h = await startHarness();
-    const port = (await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as AddressInfo).port;
-        s.close(() => resolve(p));
+    it('a missing key on a server that needs one says so', async () => {
+      h = await startHarness({ dialect, apiKey: 'right-key' });
+      const error = await syncWith(new StashClient({ url: h.fake.url })).catch((e: Error) => e);
+      expect((error as Error).message).toMatch(/requires an API key .*--api-key/);
+    });
+
+    it('a key sent to an open server is refused too, as Stash does', async () => {
+      h = await startHarness({ dialect });
+      const error = await syncWith(new StashClient({ url: h.fake.url, apiKey: 'unneeded' })).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(StashAuthError);
+    });
+
+    it('a URL that is not the GraphQL endpoint (404 HTML) is not Stash', async () => {
+      h = await startHarness({ dialect });
+      const error = await syncWith(new StashClient({ url: `${h.fake.origin}/settings` })).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(NotStashError);
+      expect((error as Error).message).toMatch(/not a Stash GraphQL endpoint \(HTTP 404\)/);
+      await mirrorIsEmpty(h);
+    });
+
+    it('a bare origin is completed with /graphql', async () => {
+      h = await startHarness({ dialect });
+      await syncWith(new StashClient({ url: h.fake.origin }));
+      await expectMirrorEqualsLibrary(h.store, h.library);
+    });
+
+    it('a server answering HTML with 200 is not Stash', async () => {
+      h = await startHarness({ dialect });
+      h.fake.faults.inject('html', { times: 10 });
+      const error = await syncWith(h.client).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(NotStashError);
+      expect((error as Error).message).toMatch(/HTML page, not GraphQL JSON/);
+      await mirrorIsEmpty(h);
+    });
+
+    it('a GraphQL server that is not Stash is named as such', async () => {
+      h = await startHarness({ dialect });
+      extraServer = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ message: 'Cannot query field "version" on type "Query".' }] }));
       });
-    }));
-    const client = new StashClient({ url: `http://127.0.0.1:${port}/graphql`, retries: 1, backoffMs: 1 });
-    const error = await syncWith(client).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(StashUnreachableError);
-    expect((error as Error).message).toMatch(/Cannot reach Stash at .*ECONNREFUSED/);
-    mirrorIsEmpty(h);
+      await new Promise<void>((r) => extraServer!.listen(0, '127.0.0.1', r));
+      const port = (extraServer.address() as AddressInfo).port;
+      const error = await syncWith(new StashClient({ url: `http://127.0.0.1:${port}/graphql` })).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(NotStashError);
+      expect((error as Error).message).toMatch(/GraphQL server but not Stash/);
+    });
+
+    it('an unreachable host fails with the reason after the retries', async () => {
+      h = await startHarness({ dialect });
+      const port = (await new Promise<number>((resolve) => {
+        const s = createServer().listen(0, '127.0.0.1', () => {
+          const p = (s.address() as AddressInfo).port;
+          s.close(() => resolve(p));
+        });
+      }));
+      const client = new StashClient({ url: `http://127.0.0.1:${port}/graphql`, retries: 1, backoffMs: 1 });
+      const error = await syncWith(client).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(StashUnreachableError);
+      expect((error as Error).message).toMatch(/Cannot reach Stash at .*ECONNREFUSED/);
+      await mirrorIsEmpty(h);
+    });
+
+    it('not a URL at all', () => {
+      expect(() => new StashClient({ url: 'localhost:9999' })).toThrow(/not an http\(s\) URL|is not a URL/);
+    });
   });
 
-  it('not a URL at all', () => {
-    expect(() => new StashClient({ url: 'localhost:9999' })).toThrow(/not an http\(s\) URL|is not a URL/);
-  });
-});
+  describe('faults mid-sync', () => {
+    it('retries 5xx and dropped connections, then completes', async () => {
+      h = await startHarness({ dialect });
+      h.fake.faults.inject('http503', { times: 2, afterRequests: 3 });
+      h.fake.faults.inject('drop', { times: 1, afterRequests: 8 });
+      await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      expect(h.client.stats.retries).toBeGreaterThanOrEqual(3);
+    });
 
-describe('faults mid-sync', () => {
-  it('retries 5xx and dropped connections, then completes', async () => {
-    h = await startHarness();
-    h.fake.faults.inject('http503', { times: 2, afterRequests: 3 });
-    h.fake.faults.inject('drop', { times: 1, afterRequests: 8 });
-    await h.sync();
-    expectMirrorEqualsLibrary(h.store, h.library);
-    expect(h.client.stats.retries).toBeGreaterThanOrEqual(3);
-  });
+    it('gives up on a server that keeps failing with a clear message, keeping only whole pages', async () => {
+      h = await startHarness({ dialect });
+      h.fake.faults.inject('http502', { times: 100, operationName: 'SceneRows', afterRequests: 2 });
+      const error = await h.sync().catch((e: Error) => e);
+      expect(error).toBeInstanceOf(StashServerError);
+      expect((error as Error).message).toMatch(/HTTP 502 after 3 attempts/);
+      // Pages are atomic: scenes written so far are whole pages of 37 rows, each with its relations.
+      const scenes = Number(await h.value('SELECT count(*) FROM stash_scenes'));
+      expect(scenes % 37).toBe(0);
+      const runs = await h.store.listRuns();
+      expect(runs.find((r) => r.entity === 'scenes')).toMatchObject({ status: 'failed' });
+      // A re-run after the fault converges.
+      h.fake.faults.clear();
+      await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+    });
 
-  it('gives up on a server that keeps failing with a clear message, keeping only whole pages', async () => {
-    h = await startHarness();
-    h.fake.faults.inject('http502', { times: 100, operationName: 'SceneRows', afterRequests: 2 });
-    const error = await h.sync().catch((e: Error) => e);
-    expect(error).toBeInstanceOf(StashServerError);
-    expect((error as Error).message).toMatch(/HTTP 502 after 3 attempts/);
-    // Pages are atomic: scenes written so far are whole pages of 37 rows, each with its relations.
-    const scenes = h.store.db.prepare('SELECT count(*) FROM stash_scenes').pluck().get() as number;
-    expect(scenes % 37).toBe(0);
-    const runs = await h.store.listRuns();
-    expect(runs.find((r) => r.entity === 'scenes')).toMatchObject({ status: 'failed' });
-    // A re-run after the fault converges.
-    h.fake.faults.clear();
-    await h.sync();
-    expectMirrorEqualsLibrary(h.store, h.library);
-  });
+    it('a malformed page fails before anything from it is written', async () => {
+      h = await startHarness({ dialect });
+      await h.sync({ entities: ['performers', 'tags'] });
+      h.fake.faults.inject('malformed', { operationName: 'SceneRows' });
+      const error = await h.sync().catch((e: Error) => e);
+      expect(error).toBeInstanceOf(MalformedResponseError);
+      expect((error as Error).message).toMatch(/malformed findScenes page/);
+      expect(Number(await h.value('SELECT count(*) FROM stash_scenes'))).toBe(0);
+    });
 
-  it('a malformed page fails before anything from it is written', async () => {
-    h = await startHarness();
-    await h.sync({ entities: ['performers', 'tags'] });
-    h.fake.faults.inject('malformed', { operationName: 'SceneRows' });
-    const error = await h.sync().catch((e: Error) => e);
-    expect(error).toBeInstanceOf(MalformedResponseError);
-    expect((error as Error).message).toMatch(/malformed findScenes page/);
-    expect(h.store.db.prepare('SELECT count(*) FROM stash_scenes').pluck().get()).toBe(0);
-  });
+    it('a body that is not JSON is reported as such', async () => {
+      h = await startHarness({ dialect });
+      h.fake.faults.inject('notJson', { operationName: 'TagRows' });
+      const error = await h.sync().catch((e: Error) => e);
+      expect(error).toBeInstanceOf(NotStashError);
+      expect((error as Error).message).toMatch(/JSON/);
+    });
 
-  it('a body that is not JSON is reported as such', async () => {
-    h = await startHarness();
-    h.fake.faults.inject('notJson', { operationName: 'TagRows' });
-    const error = await h.sync().catch((e: Error) => e);
-    expect(error).toBeInstanceOf(NotStashError);
-    expect((error as Error).message).toMatch(/JSON/);
-  });
+    it('GraphQL errors surface with Stash\'s message', async () => {
+      h = await startHarness({ dialect });
+      h.fake.faults.inject('graphqlError', { operationName: 'MarkerRows' });
+      const error = await h.sync().catch((e: Error) => e);
+      expect(error).toBeInstanceOf(StashQueryError);
+      expect((error as Error).message).toMatch(/^Stash rejected MarkerRows: /);
+    });
 
-  it('GraphQL errors surface with Stash\'s message', async () => {
-    h = await startHarness();
-    h.fake.faults.inject('graphqlError', { operationName: 'MarkerRows' });
-    const error = await h.sync().catch((e: Error) => e);
-    expect(error).toBeInstanceOf(StashQueryError);
-    expect((error as Error).message).toMatch(/^Stash rejected MarkerRows: /);
-  });
-
-  it('a server slower than the timeout counts as unreachable after retries', async () => {
-    h = await startHarness();
-    h.fake.faults.inject('slow', { times: 5, delayMs: 400 });
-    const client = new StashClient({ url: h.fake.url, timeoutMs: 100, retries: 1, backoffMs: 1 });
-    const error = await syncWith(client).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(StashUnreachableError);
-    expect((error as Error).message).toMatch(/timed out/);
-  });
-});
-
-describe('cancellation and concurrency', () => {
-  it('an AbortSignal stops the sync between pages and the run is recorded as cancelled', async () => {
-    h = await startHarness();
-    const controller = new AbortController();
-    const error = await h
-      .sync({ signal: controller.signal, onProgress: (p) => p.entity === 'scenes' && p.done > 100 && controller.abort() })
-      .catch((e: Error) => e);
-    expect(error).toBeInstanceOf(Error);
-    const runs = await h.store.listRuns();
-    expect(runs.find((r) => r.entity === 'scenes')).toMatchObject({ status: 'cancelled', error: 'cancelled' });
-    await h.sync();
-    expectMirrorEqualsLibrary(h.store, h.library);
+    it('a server slower than the timeout counts as unreachable after retries', async () => {
+      h = await startHarness({ dialect });
+      h.fake.faults.inject('slow', { times: 5, delayMs: 400 });
+      const client = new StashClient({ url: h.fake.url, timeoutMs: 100, retries: 1, backoffMs: 1 });
+      const error = await syncWith(client).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(StashUnreachableError);
+      expect((error as Error).message).toMatch(/timed out/);
+    });
   });
 
-  it('a second sync on the same database fails fast with "already running"', async () => {
-    h = await startHarness();
-    h.fake.faults.inject('slow', { times: 1, delayMs: 300 });
-    const first = h.sync();
-    const second = h.sync().catch((e: Error) => e);
-    expect(await second).toBeInstanceOf(SyncAlreadyRunningError);
-    expect(((await second) as Error).message).toMatch(/already running/);
-    await first;
-    expectMirrorEqualsLibrary(h.store, h.library);
+  describe('cancellation and concurrency', () => {
+    it('an AbortSignal stops the sync between pages and the run is recorded as cancelled', async () => {
+      h = await startHarness({ dialect });
+      const controller = new AbortController();
+      const error = await h
+        .sync({ signal: controller.signal, onProgress: (p) => p.entity === 'scenes' && p.done > 100 && controller.abort() })
+        .catch((e: Error) => e);
+      expect(error).toBeInstanceOf(Error);
+      const runs = await h.store.listRuns();
+      expect(runs.find((r) => r.entity === 'scenes')).toMatchObject({ status: 'cancelled', error: 'cancelled' });
+      await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+    });
+
+    it('a second sync on the same database fails fast with "already running"', async () => {
+      h = await startHarness({ dialect });
+      h.fake.faults.inject('slow', { times: 1, delayMs: 300 });
+      const first = h.sync();
+      const second = h.sync().catch((e: Error) => e);
+      expect(await second).toBeInstanceOf(SyncAlreadyRunningError);
+      expect(((await second) as Error).message).toMatch(/already running/);
+      await first;
+      await expectMirrorEqualsLibrary(h.store, h.library);
+    });
   });
 });

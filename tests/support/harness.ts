@@ -1,12 +1,15 @@
 /**
- * A fake Stash and a real SQLite mirror file per test, plus a check that the mirror equals the
- * fake's library exactly.
+ * A fake Stash and a real mirror database per test — a SQLite file, or a fresh PostgreSQL database
+ * when the suite runs on Postgres — plus a check that the mirror equals the fake's library exactly.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import pg from 'pg';
+import { describe, expect } from 'vitest';
+import { PgMirrorStore } from '../../src/core/db/pg-store';
 import { SqliteMirrorStore } from '../../src/core/db/sqlite-store';
+import type { MirrorStore } from '../../src/core/db/store';
 import { StashClient } from '../../src/core/stash/client';
 import { syncStash, type SyncOptions, type SyncSummary } from '../../src/core/sync/engine';
 import {
@@ -19,46 +22,113 @@ import {
 
 export const SMALL_LIBRARY: LibrarySize = { performers: 60, tags: 40, scenes: 200, markers: 600 };
 
+export type Dialect = 'sqlite' | 'postgres';
+
+/** A PostgreSQL server the tests may create databases on; unset, Postgres runs are skipped. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || '';
+
+/**
+ * Runs a suite once per dialect: the same tests, on SQLite and on PostgreSQL. Without
+ * TEST_DATABASE_URL the PostgreSQL run is reported as skipped, with the reason in its title.
+ */
+export function describeEachDialect(name: string, suite: (dialect: Dialect) => void): void {
+  describe(`${name} [sqlite]`, () => suite('sqlite'));
+  if (TEST_DATABASE_URL) describe(`${name} [postgres]`, () => suite('postgres'));
+  else describe.skip(`${name} [postgres] (skipped: TEST_DATABASE_URL not set)`, () => suite('postgres'));
+}
+
+export interface MirrorDatabase {
+  dialect: Dialect;
+  /** How the CLI names it: ['--db', file] or ['--database-url', url]. */
+  cliArgs: string[];
+  open(): Promise<MirrorStore>;
+  drop(): Promise<void>;
+}
+
+/** A new, empty mirror database of the dialect. */
+export async function createMirrorDatabase(dialect: Dialect): Promise<MirrorDatabase> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'stash-mirror-test-'));
+    const file = join(dir, 'mirror.db');
+    return {
+      dialect,
+      cliArgs: ['--db', file],
+      open: async () => SqliteMirrorStore.open({ file }),
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const name = `stash_mirror_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    dialect,
+    cliArgs: ['--database-url', url.toString()],
+    open: () => PgMirrorStore.open({ url: url.toString() }),
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 export interface Harness {
   fake: FakeStash;
   library: FakeLibrary;
-  store: SqliteMirrorStore;
+  store: MirrorStore;
+  database: MirrorDatabase;
   client: StashClient;
-  dbFile: string;
   /** Small pages, so every test crosses many page boundaries. */
   sync(options?: Partial<SyncOptions>): Promise<SyncSummary>;
+  read<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** The first column of the first row. */
+  value<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
   close(): Promise<void>;
 }
 
 export async function startHarness(
-  options: { seed?: number; size?: LibrarySize; library?: FakeLibrary; apiKey?: string } = {},
+  options: { dialect?: Dialect; seed?: number; size?: LibrarySize; library?: FakeLibrary; apiKey?: string } = {},
 ): Promise<Harness> {
   const library = options.library ?? generateLibrary({ seed: options.seed ?? 7, size: options.size ?? SMALL_LIBRARY });
   const fake = await startFakeStash({ library, apiKey: options.apiKey });
-  const dir = mkdtempSync(join(tmpdir(), 'stash-mirror-test-'));
-  const dbFile = join(dir, 'mirror.db');
-  const store = SqliteMirrorStore.open({ file: dbFile });
+  const database = await createMirrorDatabase(options.dialect ?? 'sqlite');
+  const store = await database.open();
   const client = new StashClient({ url: fake.url, apiKey: options.apiKey, retries: 2, backoffMs: 5 });
+  const read = <T>(sql: string, params?: unknown[]) => store.read<T>(sql, params);
   return {
     fake,
     library,
     store,
+    database,
     client,
-    dbFile,
-    sync: (o = {}) => syncStash({ client, store, pageSize: 37, listingPageSize: 53, ...o }),
-    async close() {
+    sync: (o = {}) => syncStash({ client, store, pageSize: 37, listingPageSize: 53, writeBatchRows: 74, ...o }),
+    read,
+    async value<T>(sql: string, params?: unknown[]) {
+      const [row] = await read<Record<string, unknown>>(sql, params);
+      return (row ? Object.values(row)[0] : undefined) as T;
+    },
+    close: once(async () => {
       await store.close();
       await fake.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+      await database.drop();
+    }),
   };
 }
 
-type Row = Record<string, unknown>;
-
-function live(store: SqliteMirrorStore, sql: string): Row[] {
-  return store.db.prepare(sql).all() as Row[];
+/** A cleanup that may be called again (by a later afterEach) without effect. */
+function once(work: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | null = null;
+  return () => (done ??= work());
 }
+
+type Row = Record<string, unknown>;
 
 const byId = (a: Row, b: Row) => (a.id as number) - (b.id as number);
 const pairs = (rows: Row[], a: string, b: string) => rows.map((r) => `${r[a]}>${r[b]}`).sort();
@@ -67,8 +137,9 @@ const pairs = (rows: Row[], a: string, b: string) => rows.map((r) => `${r[a]}>${
  * The mirror equals Stash: every row present with equal fields and not stale, every row Stash no
  * longer has marked stale, and every relation of a live row equal to Stash's.
  */
-export function expectMirrorEqualsLibrary(store: SqliteMirrorStore, library: FakeLibrary): void {
-  const performers = live(store, 'SELECT id, name, gender, image_path, stash_updated_at FROM stash_performers WHERE NOT is_stale').sort(byId);
+export async function expectMirrorEqualsLibrary(store: MirrorStore, library: FakeLibrary): Promise<void> {
+  const live = (sql: string) => store.read<Row>(sql);
+  const performers = (await live('SELECT id, name, gender, image_path, stash_updated_at FROM stash_performers WHERE NOT is_stale')).sort(byId);
   expect(performers.map((p) => ({ ...p, image_path: typeof p.image_path }))).toEqual(
     [...library.performers.values()]
       .sort((a, b) => a.id - b.id)
@@ -76,12 +147,11 @@ export function expectMirrorEqualsLibrary(store: SqliteMirrorStore, library: Fak
   );
   for (const p of performers) expect(p.image_path as string).toContain(`/performer/${p.id}/image`);
 
-  const tags = live(store, 'SELECT id, name, stash_updated_at FROM stash_tags WHERE NOT is_stale').sort(byId);
+  const tags = (await live('SELECT id, name, stash_updated_at FROM stash_tags WHERE NOT is_stale')).sort(byId);
   expect(tags).toEqual(
     [...library.tags.values()].sort((a, b) => a.id - b.id).map((t) => ({ id: t.id, name: t.name, stash_updated_at: t.updated_at })),
   );
-  const edges = live(
-    store,
+  const edges = await live(
     `SELECT e.child_id, e.parent_id FROM stash_tag_parents e
      JOIN stash_tags c ON c.id = e.child_id AND NOT c.is_stale JOIN stash_tags p ON p.id = e.parent_id AND NOT p.is_stale`,
   );
@@ -89,10 +159,7 @@ export function expectMirrorEqualsLibrary(store: SqliteMirrorStore, library: Fak
     [...library.tags.values()].flatMap((t) => t.parentIds.map((p) => `${t.id}>${p}`)).sort(),
   );
 
-  const scenes = live(
-    store,
-    'SELECT id, title, date, details, filesize, duration, stash_updated_at FROM stash_scenes WHERE NOT is_stale',
-  ).sort(byId);
+  const scenes = (await live('SELECT id, title, date, details, filesize, duration, stash_updated_at FROM stash_scenes WHERE NOT is_stale')).sort(byId);
   expect(scenes).toEqual(
     [...library.scenes.values()]
       .sort((a, b) => a.id - b.id)
@@ -107,16 +174,15 @@ export function expectMirrorEqualsLibrary(store: SqliteMirrorStore, library: Fak
       })),
   );
   const liveScene = 'JOIN stash_scenes s ON s.id = j.scene_id AND NOT s.is_stale';
-  expect(pairs(live(store, `SELECT j.scene_id, j.performer_id FROM stash_scene_performers j ${liveScene}`), 'scene_id', 'performer_id')).toEqual(
+  expect(pairs(await live(`SELECT j.scene_id, j.performer_id FROM stash_scene_performers j ${liveScene}`), 'scene_id', 'performer_id')).toEqual(
     [...library.scenes.values()].flatMap((s) => s.performerIds.map((p) => `${s.id}>${p}`)).sort(),
   );
-  expect(pairs(live(store, `SELECT j.scene_id, j.tag_id FROM stash_scene_tags j ${liveScene}`), 'scene_id', 'tag_id')).toEqual(
+  expect(pairs(await live(`SELECT j.scene_id, j.tag_id FROM stash_scene_tags j ${liveScene}`), 'scene_id', 'tag_id')).toEqual(
     [...library.scenes.values()].flatMap((s) => s.tagIds.map((t) => `${s.id}>${t}`)).sort(),
   );
 
-  const markers = live(
-    store,
-    'SELECT id, scene_id, title, seconds, end_seconds, primary_tag_id, stash_updated_at FROM stash_scene_markers WHERE NOT is_stale',
+  const markers = (
+    await live('SELECT id, scene_id, title, seconds, end_seconds, primary_tag_id, stash_updated_at FROM stash_scene_markers WHERE NOT is_stale')
   ).sort(byId);
   expect(markers).toEqual(
     [...library.markers.values()]
@@ -133,7 +199,7 @@ export function expectMirrorEqualsLibrary(store: SqliteMirrorStore, library: Fak
   );
   expect(
     pairs(
-      live(store, 'SELECT j.marker_id, j.tag_id FROM stash_scene_marker_tags j JOIN stash_scene_markers m ON m.id = j.marker_id AND NOT m.is_stale'),
+      await live('SELECT j.marker_id, j.tag_id FROM stash_scene_marker_tags j JOIN stash_scene_markers m ON m.id = j.marker_id AND NOT m.is_stale'),
       'marker_id',
       'tag_id',
     ),
@@ -150,14 +216,14 @@ export function expectMirrorEqualsLibrary(store: SqliteMirrorStore, library: Fak
     ['stash_scenes', library.scenes],
     ['stash_scene_markers', library.markers],
   ] as const) {
-    const stale = live(store, `SELECT id FROM ${table} WHERE is_stale`).map((r) => r.id as number);
+    const stale = (await live(`SELECT id FROM ${table} WHERE is_stale`)).map((r) => r.id as number);
     expect(stale.filter((id) => map.has(id)), `${table}: rows present in Stash but marked stale`).toEqual([]);
-    const all = live(store, `SELECT count(*) AS n FROM ${table}`)[0]!.n as number;
-    expect(all - stale.length).toBe(map.size);
+    const [all] = await live(`SELECT count(*) AS n FROM ${table}`);
+    expect(Number(all!.n) - stale.length).toBe(map.size);
   }
 }
 
 /** Ids of rows marked stale in a mirror table. */
-export function staleIds(store: SqliteMirrorStore, table: string): number[] {
-  return (store.db.prepare(`SELECT id FROM ${table} WHERE is_stale ORDER BY id`).pluck().all() as number[]);
+export async function staleIds(store: MirrorStore, table: string): Promise<number[]> {
+  return (await store.read<{ id: number }>(`SELECT id FROM ${table} WHERE is_stale ORDER BY id`)).map((r) => r.id);
 }

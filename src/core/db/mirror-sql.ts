@@ -114,3 +114,56 @@ export const ENTITY_TABLES: { [E in EntityName]: EntityTable<import('../mirror-r
 export function joinTablesOf(entity: EntityName): string[] {
   return [...new Set(ENTITY_TABLES[entity].joins.map((j) => j.table))];
 }
+
+/**
+ * Statements both stores run as they are, with `?` placeholders (the Postgres store numbers them).
+ * Times are bound as each dialect stores them.
+ */
+export const SHARED_SQL = {
+  saveState: `
+    INSERT INTO stash_sync_state (entity, watermark, files_watermark, updated_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (entity) DO UPDATE SET
+      watermark = CASE WHEN ? THEN excluded.watermark ELSE stash_sync_state.watermark END,
+      files_watermark = CASE WHEN ? THEN excluded.files_watermark ELSE stash_sync_state.files_watermark END,
+      updated_at = excluded.updated_at`,
+  readState: 'SELECT watermark, files_watermark FROM stash_sync_state WHERE entity = ?',
+  startRun: `INSERT INTO stash_sync_runs (run_id, entity, mode, status, started_at) VALUES (?, ?, ?, 'running', ?) RETURNING id`,
+  finishRun: `
+    UPDATE stash_sync_runs SET status = ?, finished_at = ?, fetched = ?, upserted = ?, stale_marked = ?, error = ?
+    WHERE id = ?`,
+  closeAbandonedRuns: `UPDATE stash_sync_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'`,
+  listRuns: `
+    SELECT id, run_id, entity, mode, status, started_at, finished_at, fetched, upserted, stale_marked, error
+    FROM stash_sync_runs ORDER BY id DESC LIMIT ?`,
+  countLive: (table: string) => `SELECT count(*) AS n FROM ${table} WHERE NOT is_stale`,
+  versionsInIdOrder: (table: string) => `SELECT id, stash_updated_at, is_stale FROM ${table} ORDER BY id`,
+} as const;
+
+/** The saveState parameters: a patch names which watermarks it sets. */
+export function saveStateParams(entity: string, state: { watermark?: string | null; filesWatermark?: string | null }, now: unknown) {
+  return [
+    entity,
+    state.watermark ?? null,
+    state.filesWatermark ?? null,
+    now,
+    'watermark' in state,
+    'filesWatermark' in state,
+  ];
+}
+
+/** A stash_sync_runs row as both dialects return it, times as Date. */
+export function runRowFromDb(r: Record<string, unknown>, toDate: (value: unknown) => Date) {
+  return {
+    id: Number(r.id),
+    runId: r.run_id as string,
+    entity: r.entity as import('../mirror-rows').EntityName,
+    mode: r.mode as 'incremental' | 'full',
+    status: r.status as 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted',
+    startedAt: toDate(r.started_at),
+    finishedAt: r.finished_at === null ? null : toDate(r.finished_at),
+    fetched: Number(r.fetched),
+    upserted: Number(r.upserted),
+    staleMarked: Number(r.stale_marked),
+    error: r.error as string | null,
+  };
+}

@@ -2,6 +2,7 @@
  * Chooses the mirror's database: a postgres:// URL selects PostgreSQL, anything else is the
  * embedded SQLite file. Callers get a MirrorStore and never learn which.
  */
+import { PgMirrorStore } from './pg-store';
 import { openWorkerMirrorStore } from './worker-store';
 import { MirrorSchemaError, type MirrorStore } from './store';
 
@@ -12,11 +13,16 @@ export interface MirrorLocation {
   databaseUrl?: string;
   /** Where the SQLite migrations are, when not beside the source (a bundled build). */
   migrationsFolder?: string;
+  /** Likewise for PostgreSQL. */
+  pgMigrationsFolder?: string;
 }
 
 export async function openMirrorStore(location: MirrorLocation): Promise<MirrorStore> {
   if (location.databaseUrl) {
-    throw new MirrorSchemaError('PostgreSQL mirrors are not supported by this version yet; use the SQLite file (--db)');
+    if (!/^postgres(ql)?:\/\//.test(location.databaseUrl)) {
+      throw new MirrorSchemaError('The database URL must start with postgres:// (a shared PostgreSQL mirror)');
+    }
+    return PgMirrorStore.open({ url: location.databaseUrl, migrationsFolder: location.pgMigrationsFolder });
   }
   if (!location.file) throw new MirrorSchemaError('No mirror database given');
   // The connection lives in a worker thread: writes never block the thread that talks to Stash.

@@ -9,7 +9,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { AnyRow, EntityName } from '../mirror-rows';
-import { ENTITY_TABLES, type EntityTable } from './mirror-sql';
+import { ENTITY_TABLES, runRowFromDb, saveStateParams, SHARED_SQL, type EntityTable } from './mirror-sql';
 import {
   MirrorSchemaError,
   SyncAlreadyRunningError,
@@ -108,9 +108,9 @@ export class SqliteMirrorStore implements MirrorStore {
   }
 
   async readSyncState(entity: EntityName): Promise<SyncState> {
-    const row = this.db
-      .prepare('SELECT watermark, files_watermark FROM stash_sync_state WHERE entity = ?')
-      .get(entity) as { watermark: string | null; files_watermark: string | null } | undefined;
+    const row = this.db.prepare(SHARED_SQL.readState).get(entity) as
+      | { watermark: string | null; files_watermark: string | null }
+      | undefined;
     return { watermark: row?.watermark ?? null, filesWatermark: row?.files_watermark ?? null };
   }
 
@@ -121,7 +121,7 @@ export class SqliteMirrorStore implements MirrorStore {
     let live = 0;
     let i = 0;
     const rows = this.db
-      .prepare(`SELECT id, stash_updated_at, is_stale FROM ${ENTITY_TABLES[entity].table} ORDER BY id`)
+      .prepare(SHARED_SQL.versionsInIdOrder(ENTITY_TABLES[entity].table))
       .raw()
       .iterate() as IterableIterator<[number, string, number]>;
     for (const [id, stamp, isStale] of rows) {
@@ -139,10 +139,7 @@ export class SqliteMirrorStore implements MirrorStore {
   }
 
   async countLive(entity: EntityName): Promise<number> {
-    const row = this.db
-      .prepare(`SELECT count(*) AS n FROM ${ENTITY_TABLES[entity].table} WHERE NOT is_stale`)
-      .get() as { n: number };
-    return row.n;
+    return (this.db.prepare(SHARED_SQL.countLive(ENTITY_TABLES[entity].table)).get() as { n: number }).n;
   }
 
   async findDependents(entity: EntityName): Promise<number[]> {
@@ -184,58 +181,34 @@ export class SqliteMirrorStore implements MirrorStore {
   async startRun(run: RunRecord): Promise<number> {
     let id = 0;
     this.writeTransaction(() => {
-      id = Number(
-        this.db
-          .prepare(
-            `INSERT INTO stash_sync_runs (run_id, entity, mode, status, started_at) VALUES (?, ?, ?, 'running', ?)`,
-          )
-          .run(run.runId, run.entity, run.mode, Date.now()).lastInsertRowid,
-      );
+      const row = this.db.prepare(SHARED_SQL.startRun).get(run.runId, run.entity, run.mode, Date.now()) as { id: number };
+      id = row.id;
     });
     return id;
   }
 
   async finishRun(runRowId: number, outcome: RunOutcome): Promise<void> {
+    const { status, fetched, upserted, staleMarked, error } = outcome;
     this.writeTransaction(() => {
-      this.db
-        .prepare(
-          `UPDATE stash_sync_runs SET status = ?, finished_at = ?, fetched = ?, upserted = ?, stale_marked = ?, error = ?
-           WHERE id = ?`,
-        )
-        .run(outcome.status, Date.now(), outcome.fetched, outcome.upserted, outcome.staleMarked, outcome.error, runRowId);
+      this.db.prepare(SHARED_SQL.finishRun).run(status, Date.now(), fetched, upserted, staleMarked, error, runRowId);
     });
   }
 
   async closeAbandonedRuns(): Promise<number> {
     let changed = 0;
     this.writeTransaction(() => {
-      changed = this.db
-        .prepare(`UPDATE stash_sync_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'`)
-        .run(Date.now()).changes;
+      changed = this.db.prepare(SHARED_SQL.closeAbandonedRuns).run(Date.now()).changes;
     });
     return changed;
   }
 
   async listRuns(limit = 50): Promise<SyncRunRow[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT id, run_id, entity, mode, status, started_at, finished_at, fetched, upserted, stale_marked, error
-         FROM stash_sync_runs ORDER BY id DESC LIMIT ?`,
-      )
-      .all(limit) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      id: r.id as number,
-      runId: r.run_id as string,
-      entity: r.entity as EntityName,
-      mode: r.mode as SyncRunRow['mode'],
-      status: r.status as SyncRunRow['status'],
-      startedAt: new Date(r.started_at as number),
-      finishedAt: r.finished_at === null ? null : new Date(r.finished_at as number),
-      fetched: r.fetched as number,
-      upserted: r.upserted as number,
-      staleMarked: r.stale_marked as number,
-      error: r.error as string | null,
-    }));
+    const rows = this.db.prepare(SHARED_SQL.listRuns).all(limit) as Record<string, unknown>[];
+    return rows.map((r) => runRowFromDb(r, (ms) => new Date(ms as number)));
+  }
+
+  async read<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.db.prepare(sql).all(...params) as T[];
   }
 
   async close(): Promise<void> {
@@ -252,22 +225,8 @@ export class SqliteMirrorStore implements MirrorStore {
   }
 
   private saveState(entity: EntityName, state: Partial<SyncState>, now: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO stash_sync_state (entity, watermark, files_watermark, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (entity) DO UPDATE SET
-           watermark = CASE WHEN ? THEN excluded.watermark ELSE stash_sync_state.watermark END,
-           files_watermark = CASE WHEN ? THEN excluded.files_watermark ELSE stash_sync_state.files_watermark END,
-           updated_at = excluded.updated_at`,
-      )
-      .run(
-        entity,
-        state.watermark ?? null,
-        state.filesWatermark ?? null,
-        now,
-        'watermark' in state ? 1 : 0,
-        'filesWatermark' in state ? 1 : 0,
-      );
+    const params = saveStateParams(entity, state, now).map((p) => (typeof p === 'boolean' ? Number(p) : p));
+    this.db.prepare(SHARED_SQL.saveState).run(...params);
   }
 
   private statementsFor(entity: EntityName): EntityStatements {

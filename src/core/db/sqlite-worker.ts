@@ -37,6 +37,7 @@ function serve(store: SqliteMirrorStore): void {
     finishRun: (...a: Parameters<SqliteMirrorStore['finishRun']>) => store.finishRun(...a),
     closeAbandonedRuns: () => store.closeAbandonedRuns(),
     listRuns: (...a: Parameters<SqliteMirrorStore['listRuns']>) => store.listRuns(...a),
+    read: (...a: Parameters<SqliteMirrorStore['read']>) => store.read(...a),
     close: async () => {
       await heldLock?.release();
       await store.close();

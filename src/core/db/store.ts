@@ -67,6 +67,11 @@ export class MirrorSchemaError extends Error {
   override name = 'MirrorSchemaError';
 }
 
+/** The database server cannot be reached or refuses us (PostgreSQL). */
+export class MirrorConnectionError extends Error {
+  override name = 'MirrorConnectionError';
+}
+
 export interface MirrorStore {
   /** Where the mirror lives, safe to print (no password). */
   readonly location: string;
@@ -97,6 +102,9 @@ export interface MirrorStore {
   /** Runs left 'running' by a process that died are marked 'interrupted'. Call with the lock held. */
   closeAbandonedRuns(): Promise<number>;
   listRuns(limit?: number): Promise<SyncRunRow[]>;
+
+  /** A read-only query with `?` placeholders, for diagnostics and tests. */
+  read<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 
   close(): Promise<void>;
 }

@@ -87,6 +87,7 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
     finishRun: (runRowId, outcome) => call('finishRun', runRowId, outcome),
     closeAbandonedRuns: () => call('closeAbandonedRuns'),
     listRuns: (limit) => call('listRuns', limit),
+    read: (sql, params) => call('read', sql, params),
     async close() {
       if (!failure) await call('close');
       await worker.terminate();

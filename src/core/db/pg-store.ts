@@ -1,0 +1,291 @@
+/**
+ * The mirror in PostgreSQL, for one mirror shared by several machines. Same contract as the SQLite
+ * store: every write is one transaction that first marks itself as the sync's (a transaction-local
+ * setting the read-only triggers check), and one sync at a time holds a session advisory lock, which
+ * the server drops by itself when the holder's connection dies.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import type { AnyRow, EntityName } from '../mirror-rows';
+import { ENTITY_TABLES, runRowFromDb, saveStateParams, SHARED_SQL, type EntityTable } from './mirror-sql';
+import {
+  MirrorConnectionError,
+  MirrorSchemaError,
+  SyncAlreadyRunningError,
+  type Listing,
+  type ListingComparison,
+  type MirrorStore,
+  type RunOutcome,
+  type RunRecord,
+  type SyncLock,
+  type SyncRunRow,
+  type SyncState,
+} from './store';
+
+export interface PgStoreOptions {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  migrationsFolder?: string;
+}
+
+/** Every Stash Mirror sync on one database takes this advisory lock ('stash-mirror sync'). */
+const SYNC_LOCK_KEY = 0x5354_4d53;
+/** PostgreSQL takes at most 65,535 parameters per statement. */
+const MAX_PARAMETERS = 60_000;
+
+// int8 (file sizes, counts) as numbers: exact up to 2^53, beyond any file size.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export function defaultPgMigrationsFolder(): string {
+  return resolve(dirname(new URL(import.meta.url).pathname), '../../../drizzle/pg');
+}
+
+/** The URL as safe to print: no password. */
+export function displayDatabaseUrl(url: string): string {
+  try {
+    const shown = new URL(url);
+    if (shown.password) shown.password = '***';
+    return shown.toString();
+  } catch {
+    return 'the PostgreSQL database';
+  }
+}
+
+/** `?` placeholders, as the shared statements are written, to PostgreSQL's `$n`. */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+export class PgMirrorStore implements MirrorStore {
+  readonly location: string;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    url: string,
+  ) {
+    this.location = displayDatabaseUrl(url);
+  }
+
+  static async open(options: PgStoreOptions): Promise<PgMirrorStore> {
+    const where = displayDatabaseUrl(options.url);
+    const pool = new pg.Pool({ connectionString: options.url, max: 4, connectionTimeoutMillis: 10_000 });
+    pool.on('error', () => {}); // an idle client's error surfaces on its next query instead
+    const store = new PgMirrorStore(pool, options.url);
+    try {
+      await pool.query('SELECT 1').catch((error: unknown) => {
+        throw connectionError(error, options.url);
+      });
+      await migratePg(pool, where, options.migrationsFolder ?? defaultPgMigrationsFolder());
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return store;
+  }
+
+  async acquireSyncLock(): Promise<SyncLock> {
+    const client = await this.pool.connect();
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [SYNC_LOCK_KEY]);
+      if (!rows[0]?.locked) throw new SyncAlreadyRunningError(this.location);
+    } catch (error) {
+      client.release();
+      throw error;
+    }
+    return {
+      release: async () => {
+        try {
+          await client.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]);
+        } finally {
+          client.release();
+        }
+      },
+    };
+  }
+
+  async readSyncState(entity: EntityName): Promise<SyncState> {
+    const [row] = await this.read<{ watermark: string | null; files_watermark: string | null }>(SHARED_SQL.readState, [entity]);
+    return { watermark: row?.watermark ?? null, filesWatermark: row?.files_watermark ?? null };
+  }
+
+  async compareWithListing(entity: EntityName, listing: Listing): Promise<ListingComparison> {
+    const table = ENTITY_TABLES[entity].table;
+    // The merge runs in the server: the listing arrives as two arrays and is joined with the table.
+    const { rows } = await this.pool.query<{ id: number; kind: 'changed' | 'vanished' }>(
+      `WITH listed AS (SELECT * FROM unnest($1::int8[], $2::text[]) AS l(id, stamp))
+       SELECT coalesce(l.id, m.id) AS id, CASE WHEN l.id IS NULL THEN 'vanished' ELSE 'changed' END AS kind
+       FROM listed l FULL JOIN ${table} m ON m.id = l.id
+       WHERE (l.id IS NULL AND NOT m.is_stale)
+          OR (l.id IS NOT NULL AND (m.id IS NULL OR m.is_stale OR m.stash_updated_at <> l.stamp))
+       ORDER BY 1`,
+      [listing.ids, listing.stamps],
+    );
+    return {
+      changed: rows.filter((r) => r.kind === 'changed').map((r) => r.id),
+      vanished: rows.filter((r) => r.kind === 'vanished').map((r) => r.id),
+      live: await this.countLive(entity),
+    };
+  }
+
+  async countLive(entity: EntityName): Promise<number> {
+    const [row] = await this.read<{ n: number }>(SHARED_SQL.countLive(ENTITY_TABLES[entity].table));
+    return row?.n ?? 0;
+  }
+
+  async findDependents(entity: EntityName): Promise<number[]> {
+    const sql = ENTITY_TABLES[entity].dependentsSql;
+    if (!sql) return [];
+    return (await this.read<{ id: number }>(sql)).map((r) => r.id);
+  }
+
+  async applyPage(entity: EntityName, rows: readonly AnyRow[], state?: Partial<SyncState>): Promise<number> {
+    const spec = ENTITY_TABLES[entity] as EntityTable<AnyRow>;
+    // A batch of pages can hold a row twice (offset paging shifted); one statement may touch a row
+    // only once, so the later copy wins, as it does row by row in SQLite.
+    const latest = [...new Map(rows.map((row) => [row.id, row])).values()];
+    const now = new Date();
+    await this.writeTransaction(async (client) => {
+      const columns = ['id', 'stash_updated_at', 'synced_at', ...spec.columns.map((c) => c.column), 'is_stale'];
+      const updates = columns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`);
+      await insertChunked(
+        client,
+        `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES`,
+        `ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
+        latest.map((row) => [row.id, row.stashUpdatedAt, now, ...spec.columns.map((c) => c.value(row)), false]),
+      );
+      const ids = latest.map((row) => row.id);
+      for (const join of spec.joins) await client.query(`DELETE FROM ${join.table} WHERE ${join.ownerColumn} = ANY($1::int8[])`, [ids]);
+      for (const join of spec.joins) {
+        await insertChunked(
+          client,
+          `INSERT INTO ${join.table} (${join.ownerColumn}, ${join.otherColumn}, synced_at) VALUES`,
+          'ON CONFLICT DO NOTHING',
+          latest.flatMap((row) => join.otherIds(row).map((other) => [row.id, other, now])),
+        );
+      }
+      if (state) await client.query(numbered(SHARED_SQL.saveState), saveStateParams(entity, state, now));
+    });
+    return rows.length;
+  }
+
+  async markStale(entity: EntityName, ids: readonly number[]): Promise<number> {
+    return this.writeTransaction(async (client) => {
+      const result = await client.query(
+        `UPDATE ${ENTITY_TABLES[entity].table} SET is_stale = true WHERE id = ANY($1::int8[]) AND NOT is_stale`,
+        [ids],
+      );
+      return result.rowCount ?? 0;
+    });
+  }
+
+  async startRun(run: RunRecord): Promise<number> {
+    return this.writeTransaction(async (client) => {
+      const { rows } = await client.query<{ id: number }>(numbered(SHARED_SQL.startRun), [run.runId, run.entity, run.mode, new Date()]);
+      return rows[0]!.id;
+    });
+  }
+
+  async finishRun(runRowId: number, outcome: RunOutcome): Promise<void> {
+    const { status, fetched, upserted, staleMarked, error } = outcome;
+    await this.writeTransaction((client) =>
+      client.query(numbered(SHARED_SQL.finishRun), [status, new Date(), fetched, upserted, staleMarked, error, runRowId]),
+    );
+  }
+
+  async closeAbandonedRuns(): Promise<number> {
+    return this.writeTransaction(async (client) => (await client.query(numbered(SHARED_SQL.closeAbandonedRuns), [new Date()])).rowCount ?? 0);
+  }
+
+  async listRuns(limit = 50): Promise<SyncRunRow[]> {
+    const rows = await this.read<Record<string, unknown>>(SHARED_SQL.listRuns, [limit]);
+    return rows.map((r) => runRowFromDb(r, (value) => value as Date));
+  }
+
+  async read<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(numbered(sql), params)).rows as T[];
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** The sync's write path: marked as the sync's for exactly this transaction. */
+  private async writeTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('stash_mirror.sync_writer', 'on', true)`);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** Multi-row INSERTs, split to stay under PostgreSQL's parameter limit. */
+async function insertChunked(client: pg.PoolClient, head: string, tail: string, rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const width = rows[0]!.length;
+  const perStatement = Math.floor(MAX_PARAMETERS / width);
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const values = chunk.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
+    await client.query(`${head} ${values.join(', ')} ${tail}`, chunk.flat());
+  }
+}
+
+/** One line a user can act on, for the ways a PostgreSQL connection fails. */
+function connectionError(error: unknown, url: string): Error {
+  const e = error as { code?: string; message?: string };
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return new MirrorConnectionError(`"${displayDatabaseUrl(url)}" is not a PostgreSQL URL (postgres://user:password@host:port/database)`);
+  }
+  const server = `${parsed.hostname}:${parsed.port || 5432}`;
+  const user = decodeURIComponent(parsed.username || 'postgres');
+  const database = decodeURIComponent(parsed.pathname.slice(1) || user);
+  switch (e.code) {
+    case '28P01':
+    case '28000':
+      return new MirrorConnectionError(`PostgreSQL at ${server} refused the password for user "${user}"`);
+    case '3D000':
+      return new MirrorConnectionError(`PostgreSQL at ${server} has no database "${database}"; create it first`);
+    case 'ECONNREFUSED':
+    case 'ENOTFOUND':
+    case 'EHOSTUNREACH':
+    case 'ETIMEDOUT':
+      return new MirrorConnectionError(`Cannot connect to PostgreSQL at ${server} (${e.code})`);
+    default:
+      return new MirrorConnectionError(`Cannot use PostgreSQL at ${server}: ${e.message ?? String(error)}`);
+  }
+}
+
+/** Applies drizzle/pg in order, refusing a database that a newer version of the app migrated. */
+async function migratePg(pool: pg.Pool, where: string, migrationsFolder: string): Promise<void> {
+  const journalPath = join(migrationsFolder, 'meta', '_journal.json');
+  if (!existsSync(journalPath)) throw new MirrorSchemaError(`Mirror migrations not found at ${migrationsFolder}`);
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { when: number }[] };
+  const newestKnown = Math.max(...journal.entries.map((e) => e.when));
+  const { rows } = await pool.query<{ ledger: string | null }>(`SELECT to_regclass('drizzle.__drizzle_migrations')::text AS ledger`);
+  if (rows[0]?.ledger) {
+    const applied = await pool.query<{ newest: string | null }>('SELECT max(created_at)::text AS newest FROM drizzle.__drizzle_migrations');
+    const newest = applied.rows[0]?.newest;
+    if (newest && Number(newest) > newestKnown) {
+      throw new MirrorSchemaError(
+        `The mirror database ${where} was migrated by a newer version of Stash Mirror; update the app or use another database`,
+      );
+    }
+  }
+  await migrate(drizzle(pool), { migrationsFolder });
+}
