@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { build } from 'esbuild';
+import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -57,8 +58,10 @@ async function startServer(): Promise<{ url: string; stop: () => void }> {
   return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill('SIGTERM') };
 }
 
+/** db: a SQLite file, or a postgres:// URL. */
 async function step(mode: string, url: string, db: string, record: string, fromSource = false): Promise<Figures> {
-  const args = ['--mode', mode, '--url', url, '--db', db, '--record', record, '--migrations', MIGRATIONS];
+  const where = db.startsWith('postgres') ? ['--database-url', db] : ['--db', db];
+  const args = ['--mode', mode, '--url', url, ...where, '--record', record, '--migrations', MIGRATIONS, '--pg-migrations', PG_MIGRATIONS];
   const child = fromSource ? tsx('bench/sync-worker.ts', args) : node([bundled], args);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -69,6 +72,24 @@ async function step(mode: string, url: string, db: string, record: string, fromS
 
 const dir = mkdtempSync(join(tmpdir(), 'stash-mirror-bench-'));
 const MIGRATIONS = resolve(ROOT, 'drizzle/sqlite');
+const PG_MIGRATIONS = resolve(ROOT, 'drizzle/pg');
+/** A PostgreSQL server the benchmark may create a database on; without one it reports SQLite only. */
+const PG_SERVER = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || '';
+
+async function withPgDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
+  const name = `stash_mirror_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_SERVER });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(PG_SERVER);
+    url.pathname = `/${name}`;
+    return await work(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
 // Bundled inside the project so the bundle resolves packages from its node_modules.
 const bundled = await bundleWorker(resolve(ROOT, '.bench'));
 const t0 = performance.now();
@@ -83,6 +104,12 @@ try {
   fetchRuns.push(await step('fetch-only', server.url, '', record));
   const noChange = await step('incremental', server.url, join(dir, 'b.db'), join(dir, 'c.json'));
   const fromSource = await step('full', server.url, join(dir, 'd.db'), join(dir, 'd.json'), true);
+  const postgres = PG_SERVER
+    ? await withPgDatabase(async (db) => ({
+        full: await step('full', server.url, db, join(dir, 'e.json')),
+        noChange: await step('incremental', server.url, db, join(dir, 'f.json')),
+      }))
+    : null;
 
   const best = (runs: Figures[]) => Math.min(...runs.map((r) => r.seconds));
   const full = best(fullRuns);
@@ -99,6 +126,14 @@ try {
     `peak RSS, no-change:  ${noChange.peakRssMb.toFixed(0)} MB`,
     `from source via tsx (as npm run sync:stash): full sync ${fromSource.seconds.toFixed(2)} s, peak RSS ${fromSource.peakRssMb.toFixed(0)} MB`,
   ];
+  if (postgres) {
+    lines.push(
+      `PostgreSQL full sync: ${postgres.full.seconds.toFixed(2)} s  (${(postgres.full.seconds / full).toFixed(2)}x SQLite's; target ≤ 2x), peak RSS ${postgres.full.peakRssMb.toFixed(0)} MB`,
+      `PostgreSQL no-change: ${postgres.noChange.seconds.toFixed(2)} s  (${postgres.noChange.requests} requests)`,
+    );
+  } else {
+    lines.push('PostgreSQL: not measured (set BENCH_DATABASE_URL or TEST_DATABASE_URL to a server that may create databases)');
+  }
   console.log(lines.join('\n'));
 } finally {
   server.stop();

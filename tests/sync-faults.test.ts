@@ -193,6 +193,32 @@ describeEachDialect('bad input and faults', (dialect) => {
       await expectMirrorEqualsLibrary(h.store, h.library);
     });
 
+    it('readers never see a half-written batch while a sync writes', async () => {
+      h = await startHarness({ dialect });
+      h.fake.faults.inject('slow', { times: 1000, delayMs: 15, operationName: 'MarkerRows' });
+      const reader = await h.database.open();
+      // Markers arrive in id order; a consistent snapshot holds a prefix of them with all their tags.
+      const markers = [...h.library.markers.values()].sort((a, b) => a.id - b.id);
+      const tagsUpTo = [0];
+      for (const m of markers) tagsUpTo.push(tagsUpTo.at(-1)! + new Set(m.tagIds.filter((t) => t !== m.primaryTagId)).size);
+      const snapshots: string[] = [];
+      let syncing = true;
+      const sync = h.sync({ entities: ['markers'] }).finally(() => (syncing = false));
+      while (syncing) {
+        const [row] = await reader.read<{ markers: number; tags: number }>(
+          'SELECT (SELECT count(*) FROM stash_scene_markers) AS markers, (SELECT count(*) FROM stash_scene_marker_tags) AS tags',
+        );
+        const seen = Number(row!.markers);
+        snapshots.push(`${seen}:${Number(row!.tags)}:${tagsUpTo[seen]}`);
+        expect(seen % 74 === 0 || seen === markers.length, `markers seen: ${seen}`).toBe(true);
+        expect(Number(row!.tags)).toBe(tagsUpTo[seen]);
+      }
+      await sync;
+      await reader.close();
+      // The reader really saw the sync in progress.
+      expect(new Set(snapshots).size).toBeGreaterThan(3);
+    });
+
     it('a second sync on the same database fails fast with "already running"', async () => {
       h = await startHarness({ dialect });
       h.fake.faults.inject('slow', { times: 1, delayMs: 300 });

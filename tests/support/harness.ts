@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect } from 'vitest';
 import { PgMirrorStore } from '../../src/core/db/pg-store';
-import { SqliteMirrorStore } from '../../src/core/db/sqlite-store';
+import { openMirrorStore } from '../../src/core/db/open';
 import type { MirrorStore } from '../../src/core/db/store';
 import { StashClient } from '../../src/core/stash/client';
 import { syncStash, type SyncOptions, type SyncSummary } from '../../src/core/sync/engine';
@@ -53,7 +53,8 @@ export async function createMirrorDatabase(dialect: Dialect): Promise<MirrorData
     return {
       dialect,
       cliArgs: ['--db', file],
-      open: async () => SqliteMirrorStore.open({ file }),
+      // The store the CLI and the app use: its connection in a worker thread.
+      open: () => openMirrorStore({ file }),
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }

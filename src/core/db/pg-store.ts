@@ -33,8 +33,6 @@ export interface PgStoreOptions {
 
 /** Every Stash Mirror sync on one database takes this advisory lock ('stash-mirror sync'). */
 const SYNC_LOCK_KEY = 0x5354_4d53;
-/** PostgreSQL takes at most 65,535 parameters per statement. */
-const MAX_PARAMETERS = 60_000;
 
 // int8 (file sizes, counts) as numbers: exact up to 2^53, beyond any file size.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -151,20 +149,22 @@ export class PgMirrorStore implements MirrorStore {
     await this.writeTransaction(async (client) => {
       const columns = ['id', 'stash_updated_at', 'synced_at', ...spec.columns.map((c) => c.column), 'is_stale'];
       const updates = columns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`);
-      await insertChunked(
+      await insertRecords(
         client,
-        `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES`,
-        `ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
+        spec.table,
+        columns,
         latest.map((row) => [row.id, row.stashUpdatedAt, now, ...spec.columns.map((c) => c.value(row)), false]),
+        `ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
       );
       const ids = latest.map((row) => row.id);
       for (const join of spec.joins) await client.query(`DELETE FROM ${join.table} WHERE ${join.ownerColumn} = ANY($1::int8[])`, [ids]);
       for (const join of spec.joins) {
-        await insertChunked(
+        await insertRecords(
           client,
-          `INSERT INTO ${join.table} (${join.ownerColumn}, ${join.otherColumn}, synced_at) VALUES`,
-          'ON CONFLICT DO NOTHING',
+          join.table,
+          [join.ownerColumn, join.otherColumn, 'synced_at'],
           latest.flatMap((row) => join.otherIds(row).map((other) => [row.id, other, now])),
+          'ON CONFLICT DO NOTHING',
         );
       }
       if (state) await client.query(numbered(SHARED_SQL.saveState), saveStateParams(entity, state, now));
@@ -231,16 +231,18 @@ export class PgMirrorStore implements MirrorStore {
   }
 }
 
-/** Multi-row INSERTs, split to stay under PostgreSQL's parameter limit. */
-async function insertChunked(client: pg.PoolClient, head: string, tail: string, rows: unknown[][]): Promise<void> {
+/**
+ * Inserts many rows with one parameter: a JSON array of records the server expands with the table's
+ * own row type, so no column types are spelled out here and no statement grows with the batch.
+ */
+async function insertRecords(client: pg.PoolClient, table: string, columns: string[], rows: unknown[][], onConflict: string) {
   if (rows.length === 0) return;
-  const width = rows[0]!.length;
-  const perStatement = Math.floor(MAX_PARAMETERS / width);
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
-    const values = chunk.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
-    await client.query(`${head} ${values.join(', ')} ${tail}`, chunk.flat());
-  }
+  const records = rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i]])));
+  const list = columns.join(', ');
+  await client.query(
+    `INSERT INTO ${table} (${list}) SELECT ${list} FROM json_populate_recordset(NULL::${table}, $1::json) ${onConflict}`,
+    [JSON.stringify(records)],
+  );
 }
 
 /** One line a user can act on, for the ways a PostgreSQL connection fails. */
