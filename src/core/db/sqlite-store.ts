@@ -33,6 +33,7 @@ export interface SqliteStoreOptions {
 type Statement = Database.Statement<unknown[]>;
 
 interface EntityStatements {
+  existingIds: Statement;
   upsert: Statement;
   deleteJoins: Statement[];
   insertJoins: Statement[];
@@ -153,12 +154,20 @@ export class SqliteMirrorStore implements MirrorStore {
     const s = this.statementsFor(entity);
     const now = Date.now();
     this.writeTransaction(() => {
+      // A row new to the mirror owns no join rows yet, so there is nothing of its to delete (a
+      // first sync skips most deletes). Tag edges are the exception: another tag's sync may have
+      // written an edge to a tag not yet mirrored.
+      const existing =
+        entity === 'tags' ? null : new Set(s.existingIds.all(JSON.stringify(rows.map((r) => r.id))) as number[]);
       for (const row of rows) {
         s.upsert.run(row.id, row.stashUpdatedAt, now, ...spec.columns.map((c) => c.value(row)));
       }
       // Every delete before any insert: with two join directions (tag edges) an insert of one
       // direction must not be undone by the other's delete.
-      for (const row of rows) for (const del of s.deleteJoins) del.run(row.id);
+      for (const row of rows) {
+        if (existing && !existing.has(row.id)) continue;
+        for (const del of s.deleteJoins) del.run(row.id);
+      }
       for (const row of rows) {
         spec.joins.forEach((join, i) => {
           for (const other of join.otherIds(row)) s.insertJoins[i]!.run(row.id, other, now);
@@ -239,6 +248,7 @@ export class SqliteMirrorStore implements MirrorStore {
         .map((c) => `${c} = excluded.${c}`)
         .concat('is_stale = false');
       s = {
+        existingIds: this.db.prepare(`SELECT id FROM ${spec.table} WHERE id IN (SELECT value FROM json_each(?))`).pluck(),
         upsert: this.db.prepare(
           `INSERT INTO ${spec.table} (${columns.join(', ')}, is_stale) VALUES (${columns.map(() => '?').join(', ')}, false)
            ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
