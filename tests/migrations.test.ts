@@ -184,6 +184,12 @@ interface TableShape {
 type SchemaShape = Record<string, TableShape>;
 
 const MIGRATION_BOOKKEEPING = new Set(['__drizzle_migrations']);
+/**
+ * The marker search index differs by engine on purpose (docs/schema-type-map.md): an FTS5 virtual
+ * table with its shadow tables in SQLite, a tsvector table with a GIN index in PostgreSQL. Both are
+ * keyed by marker id and hold the same normalized words; they are left out of the shape comparison.
+ */
+const ENGINE_SPECIFIC = (table: string) => MIGRATION_BOOKKEEPING.has(table) || table.startsWith('stash_marker_search');
 
 function sqliteShape(db: SqliteMirrorStore['db']): SchemaShape {
   const shape: SchemaShape = {};
@@ -191,7 +197,7 @@ function sqliteShape(db: SqliteMirrorStore['db']): SchemaShape {
     .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
     .pluck()
     .all() as string[];
-  for (const table of tables.filter((t) => !MIGRATION_BOOKKEEPING.has(t))) {
+  for (const table of tables.filter((t) => !ENGINE_SPECIFIC(t))) {
     const info = db.prepare('SELECT name, type, "notnull", pk FROM pragma_table_info(?)').all(table) as {
       name: string;
       type: string;
@@ -241,7 +247,7 @@ async function pgShape(client: pg.Client): Promise<SchemaShape> {
        WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
     )
   ).rows.map((r) => r.table_name);
-  for (const table of tables.filter((t) => !MIGRATION_BOOKKEEPING.has(t))) {
+  for (const table of tables.filter((t) => !ENGINE_SPECIFIC(t))) {
     const columns: Record<string, string> = {};
     const cols = await client.query<{ column_name: string; data_type: string; is_nullable: 'YES' | 'NO' }>(
       `SELECT column_name, data_type, is_nullable FROM information_schema.columns

@@ -103,7 +103,7 @@ describe('migrations', () => {
   it('migrates a new file on first open and re-opens without change', async () => {
     await SqliteMirrorStore.open({ file }).close();
     const store = SqliteMirrorStore.open({ file });
-    expect(store.db.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get()).toBe(2);
+    expect(store.db.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get()).toBe(4);
     await store.close();
   });
 

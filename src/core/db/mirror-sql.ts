@@ -139,6 +139,10 @@ export const SHARED_SQL = {
   versionsInIdOrder: (table: string) => `SELECT id, stash_updated_at, is_stale FROM ${table} ORDER BY id`,
 } as const;
 
+/** stash_sync_state's row for the search index: its updated_at is when the index was last built. */
+export const SEARCH_STATE = 'search';
+export const SEARCH_INDEXED_AT = `SELECT updated_at AS t FROM stash_sync_state WHERE entity = '${SEARCH_STATE}'`;
+
 /** The saveState parameters: a patch names which watermarks it sets. */
 export function saveStateParams(entity: string, state: { watermark?: string | null; filesWatermark?: string | null }, now: unknown) {
   return [

@@ -162,6 +162,23 @@ export function defineMirrorTables(k: ColumnKit) {
     ],
   );
 
+  /**
+   * Every (ancestor, descendant) pair of the tag hierarchy, each tag its own ancestor too: "with
+   * sub-tags" is one lookup. Rebuilt by the sync whenever tags change; a cycle in Stash's data
+   * puts every tag on it below every other, and the rebuild still ends.
+   */
+  const stashTagClosure = k.table(
+    'stash_tag_closure',
+    {
+      ancestorId: k.integer('ancestor_id').notNull(),
+      descendantId: k.integer('descendant_id').notNull(),
+    },
+    (t, i) => [
+      i.primaryKey(t.ancestorId, t.descendantId),
+      i.index('stash_tag_closure_descendant_idx', t.descendantId),
+    ],
+  );
+
   /** One row per run and entity. */
   const stashSyncRuns = k.table(
     'stash_sync_runs',
@@ -207,6 +224,7 @@ export function defineMirrorTables(k: ColumnKit) {
     stashSceneTags,
     stashSceneMarkers,
     stashSceneMarkerTags,
+    stashTagClosure,
     stashSyncRuns,
     stashSyncState,
     stashSyncWriter,
@@ -223,6 +241,7 @@ export const SYNC_WRITTEN_TABLES = [
   'stash_scene_tags',
   'stash_scene_markers',
   'stash_scene_marker_tags',
+  'stash_tag_closure',
   'stash_sync_runs',
   'stash_sync_state',
 ] as const;

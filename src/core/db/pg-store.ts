@@ -10,7 +10,11 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { AnyRow, EntityName } from '../mirror-rows';
-import { ENTITY_TABLES, runRowFromDb, saveStateParams, SHARED_SQL, type EntityTable } from './mirror-sql';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { MarkerQuery, MarkerSearchResult } from '../search/query';
+import { ENTITY_TABLES, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
+import { executeSearch, refreshSearchIndex, type SearchDialect, type SearchStorage } from './search-sql';
 import {
   MirrorConnectionError,
   MirrorSchemaError,
@@ -33,6 +37,19 @@ export interface PgStoreOptions {
 
 /** Every Stash Mirror sync on one database takes this advisory lock ('stash-mirror sync'). */
 const SYNC_LOCK_KEY = 0x5354_4d53;
+
+const pgDialect = new PgDialect();
+
+/** tsvector: every word a prefix (w:*), ranked by ts_rank over weights title > tags, performers > scene. */
+const PG_SEARCH: SearchDialect = {
+  textHits: (words) =>
+    sql`SELECT marker_id, ts_rank(document, q) AS rank
+        FROM stash_marker_search, to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')}) q
+        WHERE document @@ q`,
+  rankOrder: sql`DESC`,
+  randomKey: (seed) => sql`((m.id::int8 * 2654435761 + ${seed}::int8) % 4294967311)`,
+  bytewise: (expr) => sql`${expr} COLLATE "C"`,
+};
 
 // int8 (file sizes, counts) as numbers: exact up to 2^53, beyond any file size.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -203,6 +220,61 @@ export class PgMirrorStore implements MirrorStore {
   async listRuns(limit = 50): Promise<SyncRunRow[]> {
     const rows = await this.read<Record<string, unknown>>(SHARED_SQL.listRuns, [limit]);
     return rows.map((r) => runRowFromDb(r, (value) => value as Date));
+  }
+
+  async refreshSearchIndex(): Promise<number> {
+    return refreshSearchIndex(this.searchStorage(this.pool));
+  }
+
+  async searchMarkers(query: MarkerQuery): Promise<MarkerSearchResult> {
+    // One snapshot for the page, the total and the facets, even while a sync commits.
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await executeSearch(this.searchStorage(client), query, PG_SEARCH);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private searchStorage(db: pg.Pool | pg.PoolClient): SearchStorage {
+    // A single client runs one query at a time; a pool spreads them over connections.
+    const all = async <T>(query: SQL) => {
+      const { sql: text, params } = pgDialect.sqlToQuery(query);
+      return (await db.query(text, params)).rows as T[];
+    };
+    return {
+      all,
+      writeStatements: (statements) =>
+        this.writeTransaction(async (client) => {
+          for (const statement of statements) {
+            const { sql: text, params } = pgDialect.sqlToQuery(statement);
+            await client.query(text, params);
+          }
+        }),
+      writeDocuments: (documents) =>
+        this.writeTransaction(async (client) => {
+          if (documents.length === 0) return;
+          await client.query(
+            `INSERT INTO stash_marker_search (marker_id, document)
+             SELECT marker_id, setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', tags), 'B')
+                 || setweight(to_tsvector('simple', performers), 'B') || setweight(to_tsvector('simple', scene), 'C')
+             FROM json_to_recordset($1::json) AS d(marker_id int, title text, tags text, scene text, performers text)
+             ON CONFLICT (marker_id) DO UPDATE SET document = excluded.document`,
+            [JSON.stringify(documents)],
+          );
+        }),
+      indexedSince: async () => (await this.read<{ t: Date }>(SEARCH_INDEXED_AT))[0]?.t ?? null,
+      markIndexed: async (at) => {
+        await this.writeTransaction((client) => client.query(numbered(SHARED_SQL.saveState), saveStateParams(SEARCH_STATE, {}, at)));
+      },
+      now: () => new Date(),
+    };
   }
 
   async read<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {

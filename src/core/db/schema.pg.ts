@@ -54,6 +54,7 @@ export const {
   stashSceneTags,
   stashSceneMarkers,
   stashSceneMarkerTags,
+  stashTagClosure,
   stashSyncRuns,
   stashSyncState,
   stashSyncWriter,

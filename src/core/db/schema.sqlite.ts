@@ -48,6 +48,7 @@ export const {
   stashSceneTags,
   stashSceneMarkers,
   stashSceneMarkerTags,
+  stashTagClosure,
   stashSyncRuns,
   stashSyncState,
   stashSyncWriter,

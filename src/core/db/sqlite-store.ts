@@ -9,7 +9,11 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { AnyRow, EntityName } from '../mirror-rows';
-import { ENTITY_TABLES, runRowFromDb, saveStateParams, SHARED_SQL, type EntityTable } from './mirror-sql';
+import { sql, type SQL } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import type { MarkerQuery, MarkerSearchResult } from '../search/query';
+import { ENTITY_TABLES, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
+import { executeSearch, refreshSearchIndex, type SearchDialect, type SearchStorage } from './search-sql';
 import {
   MirrorSchemaError,
   SyncAlreadyRunningError,
@@ -41,6 +45,17 @@ interface EntityStatements {
 }
 
 const inProcessLocks = new Set<string>();
+const sqliteDialect = new SQLiteSyncDialect();
+
+/** FTS5: every word a prefix ("w"*), ranked by bm25 weighted title > tags > performers > scene. */
+const SQLITE_SEARCH: SearchDialect = {
+  textHits: (words) =>
+    sql`SELECT rowid AS marker_id, bm25(stash_marker_search, 10.0, 5.0, 2.0, 3.0) AS rank
+        FROM stash_marker_search WHERE stash_marker_search MATCH ${words.map((w) => `"${w}"*`).join(' AND ')}`,
+  rankOrder: sql`ASC`,
+  randomKey: (seed) => sql`((m.id * 2654435761 + ${seed}) % 4294967311)`,
+  bytewise: (expr) => expr,
+};
 
 export function defaultSqliteMigrationsFolder(): string {
   return resolve(dirname(new URL(import.meta.url).pathname), '../../../drizzle/sqlite');
@@ -216,6 +231,53 @@ export class SqliteMirrorStore implements MirrorStore {
     return rows.map((r) => runRowFromDb(r, (ms) => new Date(ms as number)));
   }
 
+  async refreshSearchIndex(): Promise<number> {
+    return refreshSearchIndex(this.searchStorage());
+  }
+
+  async searchMarkers(query: MarkerQuery): Promise<MarkerSearchResult> {
+    // One read transaction: the page, the total and the facets see the same mirror.
+    this.db.exec('BEGIN');
+    try {
+      return await executeSearch(this.searchStorage(), query, SQLITE_SEARCH);
+    } finally {
+      this.db.exec('COMMIT');
+    }
+  }
+
+  private searchStorage(): SearchStorage {
+    const all = async <T>(query: SQL) => {
+      const { sql: text, params } = sqliteDialect.sqlToQuery(query);
+      return this.db.prepare(text).all(...params) as T[];
+    };
+    return {
+      all,
+      writeStatements: async (statements) => {
+        this.writeTransaction(() => {
+          for (const statement of statements) {
+            const { sql: text, params } = sqliteDialect.sqlToQuery(statement);
+            this.db.prepare(text).run(...params);
+          }
+        });
+      },
+      writeDocuments: async (documents) => {
+        const remove = this.db.prepare('DELETE FROM stash_marker_search WHERE rowid = ?');
+        const insert = this.db.prepare(
+          'INSERT INTO stash_marker_search (rowid, title, tags, scene, performers) VALUES (?, ?, ?, ?, ?)',
+        );
+        this.writeTransaction(() => {
+          for (const d of documents) {
+            remove.run(d.marker_id);
+            insert.run(d.marker_id, d.title, d.tags, d.scene, d.performers);
+          }
+        });
+      },
+      indexedSince: async () => (await this.read<{ t: number }>(SEARCH_INDEXED_AT))[0]?.t ?? null,
+      markIndexed: async (at) => this.writeTransaction(() => this.saveState(SEARCH_STATE, {}, at as number)),
+      now: () => Date.now(),
+    };
+  }
+
   async read<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.db.prepare(sql).all(...params) as T[];
   }
@@ -233,7 +295,7 @@ export class SqliteMirrorStore implements MirrorStore {
     })();
   }
 
-  private saveState(entity: EntityName, state: Partial<SyncState>, now: number): void {
+  private saveState(entity: string, state: Partial<SyncState>, now: number): void {
     const params = saveStateParams(entity, state, now).map((p) => (typeof p === 'boolean' ? Number(p) : p));
     this.db.prepare(SHARED_SQL.saveState).run(...params);
   }

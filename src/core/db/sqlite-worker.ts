@@ -38,6 +38,8 @@ function serve(store: SqliteMirrorStore): void {
     closeAbandonedRuns: () => store.closeAbandonedRuns(),
     listRuns: (...a: Parameters<SqliteMirrorStore['listRuns']>) => store.listRuns(...a),
     read: (...a: Parameters<SqliteMirrorStore['read']>) => store.read(...a),
+    refreshSearchIndex: () => store.refreshSearchIndex(),
+    searchMarkers: (...a: Parameters<SqliteMirrorStore['searchMarkers']>) => store.searchMarkers(...a),
     close: async () => {
       await heldLock?.release();
       await store.close();

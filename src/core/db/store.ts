@@ -3,6 +3,7 @@
  * interface only; which SQL dialect sits behind it is decided in openMirrorStore and nowhere else.
  */
 import type { AnyRow, EntityName } from '../mirror-rows';
+import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 
 export type SyncMode = 'incremental' | 'full';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
@@ -102,6 +103,11 @@ export interface MirrorStore {
   /** Runs left 'running' by a process that died are marked 'interrupted'. Call with the lock held. */
   closeAbandonedRuns(): Promise<number>;
   listRuns(limit?: number): Promise<SyncRunRow[]>;
+
+  /** Rebuilds the tag closure and re-indexes markers whose words changed. The sync calls it last. */
+  refreshSearchIndex(): Promise<number>;
+  /** Marker search over live rows, in one consistent snapshot (hits carry no Stash URLs). */
+  searchMarkers(query: MarkerQuery): Promise<MarkerSearchResult>;
 
   /** A read-only query with `?` placeholders, for diagnostics and tests. */
   read<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;

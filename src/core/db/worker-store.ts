@@ -88,6 +88,8 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
     closeAbandonedRuns: () => call('closeAbandonedRuns'),
     listRuns: (limit) => call('listRuns', limit),
     read: (sql, params) => call('read', sql, params),
+    refreshSearchIndex: () => call('refreshSearchIndex'),
+    searchMarkers: (query) => call('searchMarkers', query),
     async close() {
       if (!failure) await call('close');
       await worker.terminate();

@@ -12,7 +12,7 @@ import { StashQueryError } from '../stash/errors';
 import { readRowPage, readVersionPage, WIRE_FIELDS, type Page } from '../stash/wire';
 import { changeQueryFloor, laterOf } from './watermark';
 
-export type SyncPhase = 'changes' | 'listing' | 'refetch';
+export type SyncPhase = 'changes' | 'listing' | 'refetch' | 'indexing';
 
 export interface SyncProgress {
   entity: EntityName;
@@ -41,6 +41,8 @@ export interface SyncSummary {
   startedAt: string;
   finishedAt: string;
   entities: EntitySummary[];
+  /** Markers whose search documents were rebuilt. */
+  searchIndexed: number;
   requests: number;
 }
 
@@ -108,6 +110,11 @@ export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
         throw error;
       }
     }
+    // Marker search reads the tag closure and the search index: bring both up to date with what
+    // this run wrote, still under the lock.
+    options.onProgress?.({ entity: 'markers', phase: 'indexing', done: 0, total: 1 });
+    const searchIndexed = await store.refreshSearchIndex();
+    options.onProgress?.({ entity: 'markers', phase: 'indexing', done: 1, total: 1 });
     return {
       runId,
       mode,
@@ -115,6 +122,7 @@ export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
       startedAt,
       finishedAt: new Date().toISOString(),
       entities,
+      searchIndexed,
       requests: client.stats.requests - requestsBefore,
     };
   } finally {

@@ -1,0 +1,100 @@
+/**
+ * The marker search query: one typed object used by the app, the CLI and the tests. Validated with
+ * zod, so input from a window or a command line is checked before it reaches SQL.
+ */
+import { z } from 'zod';
+
+const id = z.number().int().nonnegative();
+
+/** A tag to match, optionally with all its descendants (several parents per tag; cycles allowed). */
+export const TagRef = z.object({ id, withSubtags: z.boolean().default(false) });
+
+const tagSet = z.array(TagRef).max(100);
+
+export const TagFilter = z.object({
+  any: tagSet.optional(),
+  all: tagSet.optional(),
+  none: tagSet.optional(),
+});
+
+export const MarkerTagFilter = TagFilter.extend({
+  /** Match the primary tag only, or the primary or any secondary tag. */
+  on: z.enum(['primary', 'primaryOrSecondary']).default('primaryOrSecondary'),
+});
+
+const ids = z.array(id).max(100);
+
+export const PerformerFilter = z.object({ any: ids.optional(), all: ids.optional(), none: ids.optional() });
+
+/** Partial dates as Stash stores them: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'. */
+const partialDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'expected YYYY, YYYY-MM or YYYY-MM-DD');
+
+const range = z.object({ min: z.number().optional(), max: z.number().optional() });
+
+export const SORTS = ['relevance', 'sceneDate', 'sceneTitle', 'position', 'length', 'updated', 'random'] as const;
+
+export const MarkerQuery = z.object({
+  /** Words matched, as prefixes, against marker title, tag names, scene title and details, performer names. */
+  text: z.string().max(500).optional(),
+  markerTags: MarkerTagFilter.optional(),
+  sceneTags: TagFilter.optional(),
+  performers: PerformerFilter.optional(),
+  /** The scene has at least one performer of one of these genders. */
+  performerGenders: z.array(z.string()).max(10).optional(),
+  /** Inclusive; a partial bound covers its whole year or month. */
+  sceneDate: z.object({ from: partialDate.optional(), to: partialDate.optional() }).optional(),
+  /** Seconds. */
+  sceneDuration: range.optional(),
+  /** Seconds between end and start; markers without an end have no length. */
+  markerLength: range.optional(),
+  hasEnd: z.boolean().optional(),
+  sort: z.enum(SORTS).default('relevance'),
+  direction: z.enum(['asc', 'desc']).optional(),
+  /** For sort 'random': the same seed gives the same order. */
+  seed: z.number().int().default(0),
+  page: z.number().int().min(1).default(1),
+  perPage: z.number().int().min(1).max(500).default(50),
+  /** How many entries each facet lists. 0 skips facets. */
+  facetLimit: z.number().int().min(0).max(100).default(10),
+});
+
+export type MarkerQueryInput = z.input<typeof MarkerQuery>;
+export type MarkerQuery = z.output<typeof MarkerQuery>;
+export type TagFilter = z.output<typeof TagFilter>;
+export type MarkerTagFilter = z.output<typeof MarkerTagFilter>;
+
+export interface NamedRef {
+  id: number;
+  name: string;
+}
+
+export interface MarkerHit {
+  id: number;
+  title: string;
+  seconds: number;
+  endSeconds: number | null;
+  primaryTag: NamedRef;
+  /** Secondary tags, by name. */
+  tags: NamedRef[];
+  scene: { id: number; title: string | null; date: string | null };
+  performers: NamedRef[];
+  /** Stash URLs, when the Stash server's address is known. */
+  urls: { stream: string; preview: string; screenshot: string; scene: string } | null;
+}
+
+export interface FacetCount extends NamedRef {
+  count: number;
+}
+
+export interface MarkerSearchResult {
+  total: number;
+  page: number;
+  perPage: number;
+  hits: MarkerHit[];
+  facets: { primaryTags: FacetCount[]; performers: FacetCount[]; sceneTags: FacetCount[] };
+}
+
+/** Checks and completes a query from any caller; throws a ZodError naming the bad field. */
+export function parseMarkerQuery(input: MarkerQueryInput): MarkerQuery {
+  return MarkerQuery.parse(input);
+}
