@@ -274,6 +274,9 @@ export class PgMirrorStore implements MirrorStore {
         await this.writeTransaction((client) => client.query(numbered(SHARED_SQL.saveState), saveStateParams(SEARCH_STATE, {}, at)));
       },
       now: () => new Date(),
+      optimize: async () => {
+        await this.pool.query('ANALYZE');
+      },
     };
   }
 

@@ -274,9 +274,13 @@ export interface SearchStorage extends DocumentSource {
   markIndexed(at: unknown): Promise<void>;
   /** The current time as the store writes synced_at. */
   now(): unknown;
+  /** After a large re-index: merge the full-text index's segments, refresh planner statistics. */
+  optimize(): Promise<void>;
 }
 
 const INDEX_BATCH = 2000;
+/** Re-indexing more markers than this in one run is followed by optimize(). */
+const OPTIMIZE_AFTER = 20_000;
 
 /** Rebuilds the tag closure and re-indexes every marker whose words may have changed. */
 export async function refreshSearchIndex(storage: SearchStorage): Promise<number> {
@@ -295,6 +299,7 @@ export async function refreshSearchIndex(storage: SearchStorage): Promise<number
       await storage.writeDocuments(await buildDocuments(storage, ids.slice(i, i + INDEX_BATCH), names));
     }
   }
+  if (ids.length > OPTIMIZE_AFTER) await storage.optimize();
   await storage.markIndexed(startedAt);
   return ids.length;
 }

@@ -275,6 +275,10 @@ export class SqliteMirrorStore implements MirrorStore {
       indexedSince: async () => (await this.read<{ t: number }>(SEARCH_INDEXED_AT))[0]?.t ?? null,
       markIndexed: async (at) => this.writeTransaction(() => this.saveState(SEARCH_STATE, {}, at as number)),
       now: () => Date.now(),
+      optimize: async () => {
+        this.writeTransaction(() => this.db.prepare(`INSERT INTO stash_marker_search (stash_marker_search) VALUES ('optimize')`).run());
+        this.db.exec('ANALYZE');
+      },
     };
   }
 

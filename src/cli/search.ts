@@ -1,0 +1,193 @@
+/**
+ * `npm run search`: marker search from a terminal, on the same mirror `sync:stash` fills.
+ * Names of tags and performers are matched ignoring case and accents.
+ */
+import { parseArgs } from 'node:util';
+import { ZodError } from 'zod';
+import { openMirrorStore } from '../core/db/open';
+import type { MirrorStore } from '../core/db/store';
+import { defaultDatabaseFile } from '../core/paths';
+import { SORTS, type MarkerQueryInput, type MarkerSearchResult } from '../core/search/query';
+import { searchMarkers } from '../core/search/search';
+import { searchWords } from '../core/search/text';
+
+const USAGE = `Usage: npm run search -- [words…] [--tag NAME]… [--any-tag NAME]… [--not-tag NAME]… [--with-subtags] [--primary-only]
+                      [--scene-tag NAME]… [--performer NAME]… [--gender GENDER]… [--from DATE] [--to DATE]
+                      [--min-duration S] [--max-duration S] [--min-length S] [--max-length S] [--has-end | --no-end]
+                      [--sort ${SORTS.join('|')}] [--asc | --desc] [--seed N] [--page N] [--per-page N] [--facets N]
+                      [--db FILE] [--database-url URL] [--stash-url URL] [--json]
+--tag: every one must match; --any-tag: at least one; --not-tag: none. Dates: YYYY, YYYY-MM or YYYY-MM-DD.`;
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  tag: { type: 'string', multiple: true },
+  'any-tag': { type: 'string', multiple: true },
+  'not-tag': { type: 'string', multiple: true },
+  'with-subtags': { type: 'boolean', default: false },
+  'primary-only': { type: 'boolean', default: false },
+  'scene-tag': { type: 'string', multiple: true },
+  performer: { type: 'string', multiple: true },
+  gender: { type: 'string', multiple: true },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'min-duration': { type: 'string' },
+  'max-duration': { type: 'string' },
+  'min-length': { type: 'string' },
+  'max-length': { type: 'string' },
+  'has-end': { type: 'boolean' },
+  'no-end': { type: 'boolean' },
+  sort: { type: 'string' },
+  asc: { type: 'boolean' },
+  desc: { type: 'boolean' },
+  seed: { type: 'string' },
+  page: { type: 'string' },
+  'per-page': { type: 'string' },
+  facets: { type: 'string' },
+  db: { type: 'string' },
+  'database-url': { type: 'string' },
+  'stash-url': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+const key = (name: string) => searchWords(name).join(' ');
+
+/** Finds live tags or performers by name; an unknown or ambiguous name is a usage error. */
+async function resolver(store: MirrorStore, table: 'stash_tags' | 'stash_performers', what: string) {
+  const rows = await store.read<{ id: number; name: string }>(`SELECT id, name FROM ${table} WHERE NOT is_stale`);
+  const byKey = new Map<string, { id: number; name: string }[]>();
+  for (const row of rows) byKey.set(key(row.name), [...(byKey.get(key(row.name)) ?? []), row]);
+  return (name: string): number => {
+    const found = byKey.get(key(name)) ?? [];
+    if (found.length === 1) return found[0]!.id;
+    if (found.length === 0) throw new UsageError(`No ${what} named "${name}" in the mirror`);
+    throw new UsageError(`Several ${what}s are named "${name}": ${found.map((f) => `${f.name} (#${f.id})`).join(', ')}`);
+  };
+}
+
+function number(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`--${flag} takes a number, got "${value}"`);
+  return n;
+}
+
+export async function buildQuery(store: MirrorStore, words: string[], v: Values): Promise<MarkerQueryInput> {
+  const tag = await resolver(store, 'stash_tags', 'tag');
+  const performer = await resolver(store, 'stash_performers', 'performer');
+  const refs = (names: string[] | undefined) => names?.map((n) => ({ id: tag(n), withSubtags: v['with-subtags'] }));
+  if (v.sort !== undefined && !(SORTS as readonly string[]).includes(v.sort)) {
+    throw new UsageError(`--sort takes one of ${SORTS.join(', ')}`);
+  }
+  const range = (min: string, max: string) => {
+    const r = { min: number(v[min as keyof Values] as string | undefined, min), max: number(v[max as keyof Values] as string | undefined, max) };
+    return r.min === undefined && r.max === undefined ? undefined : r;
+  };
+  return {
+    text: words.join(' ') || undefined,
+    markerTags:
+      v.tag || v['any-tag'] || v['not-tag']
+        ? { all: refs(v.tag), any: refs(v['any-tag']), none: refs(v['not-tag']), on: v['primary-only'] ? 'primary' : 'primaryOrSecondary' }
+        : undefined,
+    sceneTags: v['scene-tag'] ? { all: refs(v['scene-tag']) } : undefined,
+    performers: v.performer ? { all: v.performer.map(performer) } : undefined,
+    performerGenders: v.gender?.map((g) => g.toUpperCase()),
+    sceneDate: v.from || v.to ? { from: v.from, to: v.to } : undefined,
+    sceneDuration: range('min-duration', 'max-duration'),
+    markerLength: range('min-length', 'max-length'),
+    hasEnd: v['has-end'] ? true : v['no-end'] ? false : undefined,
+    sort: v.sort as MarkerQueryInput['sort'],
+    direction: v.asc ? 'asc' : v.desc ? 'desc' : undefined,
+    seed: number(v.seed, 'seed'),
+    page: number(v.page, 'page'),
+    perPage: number(v['per-page'], 'per-page') ?? 20,
+    facetLimit: number(v.facets, 'facets') ?? 5,
+  };
+}
+
+function clock(seconds: number): string {
+  const s = Math.floor(seconds);
+  const h = Math.floor(s / 3600);
+  const mmss = `${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  return h > 0 ? `${h}:${mmss}` : mmss;
+}
+
+function cell(text: string, width: number): string {
+  const chars = [...text.replace(/\s+/g, ' ')];
+  return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text.padEnd(width + text.length - chars.length);
+}
+
+export function formatResult(result: MarkerSearchResult): string {
+  const lines = result.hits.map((hit) => {
+    const time = hit.endSeconds === null ? clock(hit.seconds) : `${clock(hit.seconds)}–${clock(hit.endSeconds)}`;
+    const tags = [hit.primaryTag.name, ...hit.tags.map((t) => t.name)].join(', ');
+    const scene = `${hit.scene.title || `scene ${hit.scene.id}`}${hit.scene.date ? ` (${hit.scene.date})` : ''}`;
+    return [
+      cell(String(hit.id), 7),
+      cell(time, 15),
+      cell(hit.title || '—', 28),
+      cell(tags, 30),
+      cell(scene, 32),
+      cell(hit.performers.map((p) => p.name).join(', '), 30),
+    ].join('  ');
+  });
+  const header = ['marker', 'time', 'title', 'tags', 'scene', 'performers'];
+  const widths = [7, 15, 28, 30, 32, 30];
+  const first = (result.page - 1) * result.perPage;
+  const facet = (label: string, list: MarkerSearchResult['facets']['primaryTags']) =>
+    list.length ? `${label}: ${list.map((f) => `${f.name} (${f.count})`).join(', ')}` : '';
+  return [
+    header.map((h, i) => cell(h, widths[i]!)).join('  '),
+    ...lines,
+    '',
+    result.total === 0
+      ? 'No markers match.'
+      : `${first + 1}–${first + result.hits.length} of ${result.total} markers (page ${result.page})`,
+    facet('Primary tags', result.facets.primaryTags),
+    facet('Performers', result.facets.performers),
+    facet('Scene tags', result.facets.sceneTags),
+  ]
+    .filter((line, i, all) => line !== '' || i < all.length - 3)
+    .join('\n');
+}
+
+export async function runSearchCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let store: MirrorStore | null = null;
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    if (values.help) throw new UsageError(USAGE);
+    store = await openMirrorStore({
+      file: values.db ?? (env.STASH_MIRROR_DB || defaultDatabaseFile(env)),
+      databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
+    });
+    if ((await store.listRuns(1)).length === 0) {
+      process.stderr.write(`The mirror at ${store.location} is empty: run npm run sync:stash first\n`);
+      return 1;
+    }
+    const input = await buildQuery(store, positionals, values);
+    const result = await searchMarkers(store, input, { stashUrl: values['stash-url'] ?? (env.STASH_URL || undefined) });
+    process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${formatResult(result)}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      return 2;
+    }
+    if (error instanceof ZodError) {
+      const issue = error.issues[0];
+      process.stderr.write(`Invalid search: ${issue?.path.join('.')}: ${issue?.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`search failed: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await store?.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runSearchCommand(process.argv.slice(2));
+}
