@@ -62,7 +62,7 @@
  *   1015 tailEnd          rooftopSession    'Tail end'          2900   2990  Loop Tail   Loop Gamma
  *   1016 flowerToast      gardenParty       'Flower toast'      15     75    Highlight   -
  *   1017 gardenLunge      gardenParty       'Garden lunge'      500    530   Lunge       Beach
- *   1018 oldBlooper       archiveReel       'Old blooper'       5      15    Blooper     -
+ *   1018 oldBlooper       archiveReel       'Old blooper 1987'  5      15    Blooper     -
  *   1019 reelEnding       archiveReel       'Reel ending'       1400   -     Loop Gamma  Loop Alpha
  *   1020 doomedStretch    doomedScene       'Doomed stretch'    10     40    Yoga        Standing   (stale)
  *   1021 doomedFinale     doomedScene       'Doomed finale'     100    -     Highlight   -          (stale)
@@ -79,9 +79,17 @@
  * Marker updated_at: the clock moves 60 s before each marker is created, except that 1022, 1023
  * and 1024 share one second; afterwards 1007 and then 1014 are edited (later stamps, in that order).
  *
- * Between the first and the second sync, deleteAfterFirstSync() deletes the scene doomedScene (and
+ * Between the first and the second sync, changeAfterFirstSync() deletes the scene doomedScene (and
  * with it markers 1020, 1021), the marker 1025 and the performer Vera Vanish, so the mirror holds
- * stale rows of each kind.
+ * stale rows of each kind. It also edits rows the first sync already mirrored, none of them a
+ * marker, so the search must follow writes that do not touch the markers themselves:
+ *   - the tag Interview was first named 'Interveiw' (a primary tag only);
+ *   - the tag Crème Brûlée was first named 'Crème Caramel' (a secondary tag only);
+ *   - Kneeling first had no parent, and gets Position as its parent;
+ *   - Marta Nilsen was first named 'Marta Olsen';
+ *   - the details of untitled first read 'Untitled footage from the attic.';
+ *   - rooftopSession was first dated '2018'.
+ * Everything listed above this paragraph is the state after those changes, which every test sees.
  */
 import { createClock, FakeLibrary, type Gender } from '../../tools/fake-stash';
 
@@ -159,8 +167,8 @@ export interface SearchLibrary {
   performers: Record<PerformerName, number>;
   scenes: Record<SceneName, number>;
   markers: Record<MarkerName, number>;
-  /** The deletions made between the first and the second sync. */
-  deleteAfterFirstSync(): void;
+  /** The deletions and edits made between the first and the second sync. */
+  changeAfterFirstSync(): void;
 }
 
 export function buildSearchLibrary(): SearchLibrary {
@@ -177,7 +185,7 @@ export function buildSearchLibrary(): SearchLibrary {
   };
   tag('position', 'Position');
   tag('standing', 'Standing', ['position']);
-  tag('kneeling', 'Kneeling', ['position']);
+  tag('kneeling', 'Kneeling'); // gets its parent Position after the first sync
   tag('lunge', 'Lunge', ['standing']);
   tag('deepLunge', 'Deep Lunge', ['lunge']);
   tag('outdoor', 'Outdoor');
@@ -189,8 +197,8 @@ export function buildSearchLibrary(): SearchLibrary {
   tag('loopTail', 'Loop Tail', ['loopGamma']);
   tag('studio', 'Studio');
   tag('night', 'Night');
-  tag('interview', 'Interview');
-  tag('creme', 'Crème Brûlée');
+  tag('interview', 'Interveiw'); // renamed after the first sync
+  tag('creme', 'Crème Caramel'); // renamed after the first sync
   tag('highlight', 'Highlight');
   tag('blooper', 'Blooper');
   // The fake's helpers refuse a cycle; Stash's data may hold one anyway, so close it by hand.
@@ -206,7 +214,7 @@ export function buildSearchLibrary(): SearchLibrary {
   performer('zoe', 'Zoë', 'FEMALE');
   performer('yamada', '山田花子', 'FEMALE');
   performer('kai', 'Kai Müller', 'NON_BINARY');
-  performer('marta', 'Marta Nilsen', 'FEMALE');
+  performer('marta', 'Marta Olsen', 'FEMALE'); // renamed after the first sync
   performer('vera', 'Vera Vanish', 'TRANSGENDER_FEMALE');
 
   // ---- scenes ----
@@ -253,7 +261,7 @@ export function buildSearchLibrary(): SearchLibrary {
     duration: 600,
     performers: ['yamada'],
     tags: [],
-    details: 'Untitled footage from the vault.',
+    details: 'Untitled footage from the attic.', // edited after the first sync
   });
   scene('winterStudio', {
     title: 'Winter Studio',
@@ -273,7 +281,7 @@ export function buildSearchLibrary(): SearchLibrary {
   });
   scene('rooftopSession', {
     title: 'Rooftop Session',
-    date: '2022-01-10',
+    date: '2018', // edited after the first sync
     duration: 3000,
     performers: [],
     tags: ['outdoor', 'yoga'],
@@ -351,7 +359,7 @@ export function buildSearchLibrary(): SearchLibrary {
   marker('tailEnd', 'rooftopSession', 'Tail end', 2900, 2990, 'loopTail', ['loopGamma']);
   marker('flowerToast', 'gardenParty', 'Flower toast', 15, 75, 'highlight');
   marker('gardenLunge', 'gardenParty', 'Garden lunge', 500, 530, 'lunge', ['beach']);
-  marker('oldBlooper', 'archiveReel', 'Old blooper', 5, 15, 'blooper');
+  marker('oldBlooper', 'archiveReel', 'Old blooper 1987', 5, 15, 'blooper');
   marker('reelEnding', 'archiveReel', 'Reel ending', 1400, null, 'loopGamma', ['loopAlpha']);
   marker('doomedStretch', 'doomedScene', 'Doomed stretch', 10, 40, 'yoga', ['standing']);
   marker('doomedFinale', 'doomedScene', 'Doomed finale', 100, null, 'highlight');
@@ -377,11 +385,18 @@ export function buildSearchLibrary(): SearchLibrary {
     performers,
     scenes,
     markers,
-    deleteAfterFirstSync() {
+    changeAfterFirstSync() {
       clock.advance(3600);
       library.deleteScene(scenes.doomedScene);
       library.deleteMarker(markers.deletedMarker);
       library.deletePerformer(performers.vera);
+      clock.advance(60);
+      library.updateTag(tags.interview, { name: 'Interview' });
+      library.updateTag(tags.creme, { name: 'Crème Brûlée' });
+      library.setTagParents(tags.kneeling, [tags.position]);
+      library.updatePerformer(performers.marta, { name: 'Marta Nilsen' });
+      library.updateScene(scenes.untitled, { details: 'Untitled footage from the vault.' });
+      library.updateScene(scenes.rooftopSession, { date: '2022-01-10' });
     },
   };
 }

@@ -47,7 +47,7 @@ const PG_SEARCH: SearchDialect = {
         FROM stash_marker_search, to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')}) q
         WHERE document @@ q`,
   rankOrder: sql`DESC`,
-  randomKey: (seed) => sql`((m.id::int8 * 2654435761 + ${seed}::int8) % 4294967311)`,
+  randomKey: (factor) => sql`(((m.id::int8 * 2654435761) % 4294967311) * ${factor}::int8) % 4294967291`,
   bytewise: (expr) => sql`${expr} COLLATE "C"`,
 };
 

@@ -13,8 +13,12 @@ export interface SearchDialect {
   textHits(words: string[]): SQL;
   /** How rank orders best-first. */
   rankOrder: SQL;
-  /** A deterministic pseudo-random key per marker for the seed. */
-  randomKey(seed: number): SQL;
+  /**
+   * A pseudo-random key per marker: the id scrambled by a multiplicative hash, then multiplied by
+   * the seed's own factor modulo a prime, so each seed gives its own order. Every product stays
+   * below 2^63 on both engines.
+   */
+  randomKey(seedFactor: number): SQL;
   /** Compares text byte by byte, as SQLite does by default, so orders match on both engines. */
   bytewise(expr: SQL): SQL;
 }
@@ -56,14 +60,6 @@ function setConditions<T>(filter: { any?: T[]; all?: T[]; none?: T[] } | undefin
   return conditions;
 }
 
-/** The first date after every date that starts with the bound: '2021' → '2022', '2021-05' → '2021-06'. */
-export function dateAfter(bound: string): string {
-  const parts = bound.split('-');
-  const last = parts.length - 1;
-  parts[last] = String(Number(parts[last]) + 1).padStart(parts[last]!.length, '0');
-  return parts.join('-');
-}
-
 function rangeConditions(expr: SQL, range: { min?: number; max?: number } | undefined): SQL[] {
   const conditions: SQL[] = [];
   if (range?.min !== undefined) conditions.push(sql`${expr} >= ${range.min}`);
@@ -88,7 +84,8 @@ export function planSearch(q: MarkerQuery, d: SearchDialect): SearchPlan {
       WHERE gsp.scene_id = m.scene_id AND gp.gender IN ${q.performerGenders})`);
   }
   if (q.sceneDate?.from) conditions.push(sql`s.date >= ${q.sceneDate.from}`);
-  if (q.sceneDate?.to) conditions.push(sql`s.date < ${dateAfter(q.sceneDate.to)}`);
+  // A partial bound covers its whole period: to '2021-05' takes '2021-05-31' (and '2021' itself).
+  if (q.sceneDate?.to) conditions.push(sql`(s.date <= ${q.sceneDate.to} OR s.date LIKE ${`${q.sceneDate.to}-%`})`);
   conditions.push(...rangeConditions(sql`s.duration`, q.sceneDuration));
   conditions.push(...rangeConditions(sql`(m.end_seconds - m.seconds)`, q.markerLength));
   if (q.hasEnd !== undefined) conditions.push(q.hasEnd ? sql`m.end_seconds IS NOT NULL` : sql`m.end_seconds IS NULL`);
@@ -110,6 +107,14 @@ const DEFAULT_DIRECTION: Record<MarkerQuery['sort'], 'asc' | 'desc'> = {
   updated: 'desc',
   random: 'asc',
 };
+
+const SEED_PRIME = 2_147_483_629;
+
+/** A multiplier in [1, 2^31) for the seed, the same for the same seed on every engine. */
+export function seedFactor(seed: number): number {
+  const mixed = (((seed % SEED_PRIME) + SEED_PRIME) % SEED_PRIME) * 40_503 + 12_345;
+  return (mixed % SEED_PRIME) + 1;
+}
 
 function orderBy(q: MarkerQuery, d: SearchDialect, hasText: boolean): SQL {
   const dir = sql.raw((q.direction ?? DEFAULT_DIRECTION[q.sort]).toUpperCase());
@@ -135,7 +140,7 @@ function orderBy(q: MarkerQuery, d: SearchDialect, hasText: boolean): SQL {
       keys = sql`${d.bytewise(sql`m.stash_updated_at`)} ${dir}`;
       break;
     case 'random':
-      keys = sql`${d.randomKey(q.seed)} ${dir}`;
+      keys = sql`${d.randomKey(seedFactor(q.seed))} ${dir}`;
       break;
   }
   return sql`ORDER BY ${keys}, m.id ASC`;

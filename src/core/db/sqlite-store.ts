@@ -53,7 +53,7 @@ const SQLITE_SEARCH: SearchDialect = {
     sql`SELECT rowid AS marker_id, bm25(stash_marker_search, 10.0, 5.0, 2.0, 3.0) AS rank
         FROM stash_marker_search WHERE stash_marker_search MATCH ${words.map((w) => `"${w}"*`).join(' AND ')}`,
   rankOrder: sql`ASC`,
-  randomKey: (seed) => sql`((m.id * 2654435761 + ${seed}) % 4294967311)`,
+  randomKey: (factor) => sql`(((m.id * 2654435761) % 4294967311) * ${factor}) % 4294967291`,
   bytewise: (expr) => expr,
 };
 
