@@ -31,6 +31,7 @@ const client = new StashClient({ url: values.url! });
 const started = performance.now();
 let rows: Record<string, number> = {};
 let finished = 0;
+let indexSeconds = 0;
 
 if (values.mode === 'fetch-only') {
   const requests = JSON.parse(readFileSync(values.record!, 'utf8')) as Recorded[];
@@ -53,6 +54,7 @@ if (values.mode === 'fetch-only') {
   const summary = await syncStash({ client, store, full: values.mode === 'full' });
   finished = performance.now();
   rows = Object.fromEntries(summary.entities.map((e) => [e.entity, e.fetched]));
+  indexSeconds = summary.searchIndexSeconds;
   for (const table of ['stash_performers', 'stash_tags', 'stash_scenes', 'stash_scene_markers']) {
     const [row] = await store.read<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE NOT is_stale`);
     rows[table] = Number(row?.n);
@@ -66,6 +68,7 @@ console.log(
   JSON.stringify({
     mode: values.mode,
     seconds,
+    indexSeconds,
     requests: client.stats.requests,
     megabytes: client.stats.bytes / 1e6,
     // Both threads; the row counts read afterwards are small.

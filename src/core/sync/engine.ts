@@ -41,8 +41,9 @@ export interface SyncSummary {
   startedAt: string;
   finishedAt: string;
   entities: EntitySummary[];
-  /** Markers whose search documents were rebuilt. */
+  /** Markers whose search documents were rebuilt, and how long keeping the index current took. */
   searchIndexed: number;
+  searchIndexSeconds: number;
   requests: number;
 }
 
@@ -113,7 +114,9 @@ export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
     // Marker search reads the tag closure and the search index: bring both up to date with what
     // this run wrote, still under the lock.
     options.onProgress?.({ entity: 'markers', phase: 'indexing', done: 0, total: 1 });
+    const indexStarted = performance.now();
     const searchIndexed = await store.refreshSearchIndex();
+    const searchIndexSeconds = (performance.now() - indexStarted) / 1000;
     options.onProgress?.({ entity: 'markers', phase: 'indexing', done: 1, total: 1 });
     return {
       runId,
@@ -123,6 +126,7 @@ export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
       finishedAt: new Date().toISOString(),
       entities,
       searchIndexed,
+      searchIndexSeconds,
       requests: client.stats.requests - requestsBefore,
     };
   } finally {
