@@ -231,6 +231,9 @@ export class PgMirrorStore implements MirrorStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // Search statements are estimated far above their real cost, and JIT compiling them takes
+      // longer than running them.
+      await client.query('SET LOCAL jit = off');
       const result = await executeSearch(this.searchStorage(client), query, PG_SEARCH);
       await client.query('COMMIT');
       return result;
