@@ -49,6 +49,8 @@ const PG_SEARCH: SearchDialect = {
   rankOrder: sql`DESC`,
   randomKey: (factor) => sql`(((m.id::int8 * 2654435761) % 4294967311) * ${factor}::int8) % 4294967291`,
   bytewise: (expr) => sql`${expr} COLLATE "C"`,
+  // Inlined: PostgreSQL plans counts and facets well from the filters themselves.
+  matchedCte: sql``,
 };
 
 // int8 (file sizes, counts) as numbers: exact up to 2^53, beyond any file size.

@@ -21,6 +21,8 @@ export interface SearchDialect {
   randomKey(seedFactor: number): SQL;
   /** Compares text byte by byte, as SQLite does by default, so orders match on both engines. */
   bytewise(expr: SQL): SQL;
+  /** How the matched-markers CTE is computed: SQLite plans better from a materialized set. */
+  matchedCte: SQL;
 }
 
 type TagRefs = NonNullable<TagFilter['any']>;
@@ -159,17 +161,17 @@ export function pageQuery(plan: SearchPlan, q: MarkerQuery): SQL {
  * The matching markers computed once per statement, before any join: left to itself the planner
  * folds the filters into each facet's join and starts from the facet's table.
  */
-function matched(plan: SearchPlan): SQL {
-  return sql`WITH matched AS MATERIALIZED (SELECT m.id AS marker_id, m.scene_id, m.primary_tag_id ${plan.from})`;
+function matched(plan: SearchPlan, d: SearchDialect): SQL {
+  return sql`WITH matched AS ${d.matchedCte} (SELECT m.id AS marker_id, m.scene_id, m.primary_tag_id ${plan.from})`;
 }
 
-export function countQuery(plan: SearchPlan): SQL {
-  return sql`${matched(plan)} SELECT count(*) AS n FROM matched`;
+export function countQuery(plan: SearchPlan, d: SearchDialect): SQL {
+  return sql`${matched(plan, d)} SELECT count(*) AS n FROM matched`;
 }
 
 /** Counts per facet over the whole result, best first, ties by name (byte order) then id. */
 export function facetQueries(plan: SearchPlan, limit: number, d: SearchDialect) {
-  const run = (join: SQL) => sql`${matched(plan)} SELECT f.id, f.name, count(*) AS n
+  const run = (join: SQL) => sql`${matched(plan, d)} SELECT f.id, f.name, count(*) AS n
     FROM matched
     ${join}
     GROUP BY f.id, f.name
@@ -328,7 +330,7 @@ export async function executeSearch(source: DocumentSource, q: MarkerQuery, d: S
   type Row = { id: number; title: string; seconds: number; end_seconds: number | null; primary_tag_id: number; scene_id: number; scene_title: string | null; scene_date: string | null };
   type FacetRow = { id: number; name: string; n: number };
   const rows = await source.all<Row>(pageQuery(plan, q));
-  const [count] = await source.all<{ n: number }>(countQuery(plan));
+  const [count] = await source.all<{ n: number }>(countQuery(plan, d));
   const facetSql = facetQueries(plan, q.facetLimit, d);
   const facetRows = async (query: SQL) => (q.facetLimit > 0 ? source.all<FacetRow>(query) : []);
   const primaryTags = await facetRows(facetSql.primaryTags);

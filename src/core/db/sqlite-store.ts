@@ -55,6 +55,7 @@ const SQLITE_SEARCH: SearchDialect = {
   rankOrder: sql`ASC`,
   randomKey: (factor) => sql`(((m.id * 2654435761) % 4294967311) * ${factor}) % 4294967291`,
   bytewise: (expr) => expr,
+  matchedCte: sql`MATERIALIZED`,
 };
 
 export function defaultSqliteMigrationsFolder(): string {
