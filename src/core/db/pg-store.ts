@@ -229,22 +229,12 @@ export class PgMirrorStore implements MirrorStore {
   }
 
   async searchMarkers(query: MarkerQuery): Promise<MarkerSearchResult> {
-    // One snapshot for the page, the total and the facets, even while a sync commits.
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      // Search statements are estimated far above their real cost, and JIT compiling them takes
-      // longer than running them.
-      await client.query('SET LOCAL jit = off');
-      const result = await executeSearch(this.searchStorage(client), query, PG_SEARCH);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    // One snapshot for the page, the total and the facets, even while a sync commits. Search
+    // statements are estimated far above their real cost, and JIT compiling them takes longer
+    // than running them.
+    return this.transaction(['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', 'SET LOCAL jit = off'], (client) =>
+      executeSearch(this.searchStorage(client), query, PG_SEARCH),
+    );
   }
 
   private searchStorage(db: pg.Pool | pg.PoolClient): SearchStorage {
@@ -294,11 +284,15 @@ export class PgMirrorStore implements MirrorStore {
   }
 
   /** The sync's write path: marked as the sync's for exactly this transaction. */
-  private async writeTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private writeTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.transaction(['BEGIN', `SELECT set_config('stash_mirror.sync_writer', 'on', true)`], work);
+  }
+
+  /** Runs work on one connection between the opening statements and COMMIT, or ROLLBACK. */
+  private async transaction<T>(opening: string[], work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query(`SELECT set_config('stash_mirror.sync_writer', 'on', true)`);
+      for (const statement of opening) await client.query(statement);
       const result = await work(client);
       await client.query('COMMIT');
       return result;
