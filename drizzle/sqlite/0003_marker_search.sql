@@ -4,7 +4,7 @@
 -- mirror tables by the sync and holds nothing else; a virtual table cannot carry triggers.
 CREATE VIRTUAL TABLE `stash_marker_search` USING fts5(
   title, tags, scene, performers,
-  content = '', contentless_delete = 1, tokenize = 'unicode61', prefix = '1 2 3'
+  content = '', contentless_delete = 1, tokenize = 'unicode61', prefix = '2 3'
 );
 --> statement-breakpoint
 CREATE TRIGGER `stash_tag_closure_readonly_insert` BEFORE INSERT ON `stash_tag_closure`

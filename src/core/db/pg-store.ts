@@ -252,6 +252,9 @@ export class PgMirrorStore implements MirrorStore {
             await client.query(text, params);
           }
         }),
+      clearDocuments: async () => {
+        await this.writeTransaction((client) => client.query('DELETE FROM stash_marker_search'));
+      },
       writeDocuments: (documents) =>
         this.writeTransaction(async (client) => {
           if (documents.length === 0) return;

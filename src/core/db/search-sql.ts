@@ -218,13 +218,16 @@ export const REBUILD_TAG_CLOSURE = [
  * `since` is a time as the store writes synced_at.
  */
 export function markersToIndex(since: unknown | null): SQL {
-  if (since === null) return sql`SELECT id FROM stash_scene_markers WHERE NOT is_stale`;
-  return sql`SELECT id FROM stash_scene_markers WHERE synced_at >= ${since}
-    UNION SELECT m.id FROM stash_scene_markers m JOIN stash_scenes s ON s.id = m.scene_id WHERE s.synced_at >= ${since}
-    UNION SELECT m.id FROM stash_scene_markers m JOIN stash_tags t ON t.id = m.primary_tag_id WHERE t.synced_at >= ${since}
-    UNION SELECT smt.marker_id FROM stash_scene_marker_tags smt JOIN stash_tags t ON t.id = smt.tag_id WHERE t.synced_at >= ${since}
-    UNION SELECT m.id FROM stash_scene_markers m JOIN stash_scene_performers ssp ON ssp.scene_id = m.scene_id
-      JOIN stash_performers p ON p.id = ssp.performer_id WHERE p.synced_at >= ${since}`;
+  // In scene order, so a scene's markers share a batch and its text is normalized once.
+  if (since === null) return sql`SELECT id FROM stash_scene_markers WHERE NOT is_stale ORDER BY scene_id, id`;
+  return sql`SELECT id FROM stash_scene_markers WHERE id IN (
+      SELECT id FROM stash_scene_markers WHERE synced_at >= ${since}
+      UNION SELECT m.id FROM stash_scene_markers m JOIN stash_scenes s ON s.id = m.scene_id WHERE s.synced_at >= ${since}
+      UNION SELECT m.id FROM stash_scene_markers m JOIN stash_tags t ON t.id = m.primary_tag_id WHERE t.synced_at >= ${since}
+      UNION SELECT smt.marker_id FROM stash_scene_marker_tags smt JOIN stash_tags t ON t.id = smt.tag_id WHERE t.synced_at >= ${since}
+      UNION SELECT m.id FROM stash_scene_markers m JOIN stash_scene_performers ssp ON ssp.scene_id = m.scene_id
+        JOIN stash_performers p ON p.id = ssp.performer_id WHERE p.synced_at >= ${since}
+    ) ORDER BY scene_id, id`;
 }
 
 export interface SearchDocument {
@@ -262,12 +265,13 @@ export async function buildDocuments(source: DocumentSource, markerIds: number[]
   const tagsOf = group(secondary, (r) => r.marker_id, (r) => names.tags.get(r.tag_id));
   const performersOf = group(performers, (r) => r.scene_id, (r) => names.performers.get(r.performer_id));
   const sceneText = new Map(scenes.map((s) => [s.id, searchDocument(s.title, s.details)]));
+  const performerText = new Map(sceneIds.map((id) => [id, searchDocument(...(performersOf.get(id) ?? []))]));
   return markers.map((m) => ({
     marker_id: m.id,
     title: searchDocument(m.title),
     tags: searchDocument(names.tags.get(m.primary_tag_id), ...(tagsOf.get(m.id) ?? [])),
     scene: sceneText.get(m.scene_id) ?? '',
-    performers: searchDocument(...(performersOf.get(m.scene_id) ?? [])),
+    performers: performerText.get(m.scene_id) ?? '',
   }));
 }
 
@@ -287,7 +291,10 @@ function group<R>(rows: R[], key: (r: R) => number, value: (r: R) => string | un
 export interface SearchStorage extends DocumentSource {
   /** Statements in one of the sync's write transactions. */
   writeStatements(statements: SQL[]): Promise<void>;
-  writeDocuments(documents: SearchDocument[]): Promise<void>;
+  /** Replaces the documents of these markers; `fresh` when the index was emptied first. */
+  writeDocuments(documents: SearchDocument[], fresh: boolean): Promise<void>;
+  /** Empties the index before it is built from scratch. */
+  clearDocuments(): Promise<void>;
   /** When the index was last brought up to date, as the store writes synced_at; null if never. */
   indexedSince(): Promise<unknown | null>;
   markIndexed(at: unknown): Promise<void>;
@@ -297,7 +304,7 @@ export interface SearchStorage extends DocumentSource {
   optimize(): Promise<void>;
 }
 
-const INDEX_BATCH = 2000;
+const INDEX_BATCH = 5000;
 /** Re-indexing more markers than this in one run is followed by optimize(). */
 const OPTIMIZE_AFTER = 20_000;
 
@@ -306,6 +313,8 @@ export async function refreshSearchIndex(storage: SearchStorage): Promise<number
   const startedAt = storage.now();
   await storage.writeStatements(REBUILD_TAG_CLOSURE);
   const since = await storage.indexedSince();
+  const fresh = since === null;
+  if (fresh) await storage.clearDocuments();
   const ids = (await storage.all<{ id: number }>(markersToIndex(since))).map((r) => r.id);
   if (ids.length > 0) {
     const names = {
@@ -315,7 +324,7 @@ export async function refreshSearchIndex(storage: SearchStorage): Promise<number
       ),
     };
     for (let i = 0; i < ids.length; i += INDEX_BATCH) {
-      await storage.writeDocuments(await buildDocuments(storage, ids.slice(i, i + INDEX_BATCH), names));
+      await storage.writeDocuments(await buildDocuments(storage, ids.slice(i, i + INDEX_BATCH), names), fresh);
     }
   }
   if (ids.length > OPTIMIZE_AFTER) await storage.optimize();

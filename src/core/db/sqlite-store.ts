@@ -261,14 +261,17 @@ export class SqliteMirrorStore implements MirrorStore {
           }
         });
       },
-      writeDocuments: async (documents) => {
+      clearDocuments: async () => {
+        this.db.prepare(`INSERT INTO stash_marker_search (stash_marker_search) VALUES ('delete-all')`).run();
+      },
+      writeDocuments: async (documents, fresh) => {
         const remove = this.db.prepare('DELETE FROM stash_marker_search WHERE rowid = ?');
         const insert = this.db.prepare(
           'INSERT INTO stash_marker_search (rowid, title, tags, scene, performers) VALUES (?, ?, ?, ?, ?)',
         );
         this.writeTransaction(() => {
           for (const d of documents) {
-            remove.run(d.marker_id);
+            if (!fresh) remove.run(d.marker_id);
             insert.run(d.marker_id, d.title, d.tags, d.scene, d.performers);
           }
         });
