@@ -143,6 +143,8 @@ class EntitySync {
   private readonly pageSize: number;
   private readonly listingPageSize: number;
   private readonly writeBatchRows: number;
+  /** Scenes: the highest file updated_at stored so far. */
+  private filesWatermark: string | null = null;
 
   constructor(
     private readonly entity: EntityName,
@@ -158,6 +160,7 @@ class EntitySync {
   async run(): Promise<EntitySummary> {
     const { store } = this.options;
     const state = await store.readSyncState(this.entity);
+    this.filesWatermark = state.filesWatermark;
 
     // 1. Changed rows, by high-water mark: the bulk of any change arrives here in sorted pages.
     const floor = state.watermark && this.mode === 'incremental' ? changeQueryFloor(state.watermark) : null;
@@ -373,14 +376,14 @@ class EntitySync {
 
   private async apply(rows: readonly AnyRow[], state: { watermark?: string | null; filesWatermark?: string }) {
     this.summary.fetched += rows.length;
-    const filesWatermark = state.filesWatermark
-      ? laterOf((await this.options.store.readSyncState(this.entity)).filesWatermark, state.filesWatermark)
-      : undefined;
+    // Batches are written one at a time, in order, so the running maximum is the stored one.
+    if (state.filesWatermark) this.filesWatermark = laterOf(this.filesWatermark, state.filesWatermark);
     this.summary.upserted += await this.options.store.applyPage(this.entity, rows, {
       ...('watermark' in state ? { watermark: state.watermark ?? null } : {}),
-      ...(filesWatermark ? { filesWatermark } : {}),
+      ...(state.filesWatermark ? { filesWatermark: this.filesWatermark } : {}),
     });
   }
+
 
   private async query(document: string, variables: Record<string, unknown>): Promise<unknown> {
     this.options.signal?.throwIfAborted();
