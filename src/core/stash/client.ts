@@ -144,7 +144,7 @@ export class StashClient {
       callerSignal?.throwIfAborted();
       const signals = [AbortSignal.timeout(timeoutMs), ...(callerSignal ? [callerSignal] : [])];
       let response: Response;
-      let body: Uint8Array;
+      let body: Uint8Array<ArrayBuffer>;
       try {
         this.stats.requests++;
         response = await fetch(input, { ...init, signal: AbortSignal.any(signals) });

@@ -1,0 +1,82 @@
+/**
+ * The app's settings as the mirror service uses them, and the one interface every host stores
+ * them through. Hosts differ only in where secrets go: the desktop app encrypts them with the
+ * operating system's keychain (Electron safeStorage) in its main process; the headless host keeps
+ * the API key in memory only. The service itself never learns which.
+ */
+import { ENTITIES, type EntityName } from '../mirror-rows';
+import type { Backend, PeriodicSync, SettingsUpdate, SettingsView } from '../../shared/contract';
+
+/** Settings with secrets in the clear: only ever held in memory. */
+export interface StoredSettings {
+  stashUrl: string | null;
+  apiKey: string | null;
+  backend: Backend;
+  periodicSync: PeriodicSync;
+  entities: EntityName[];
+}
+
+export const DEFAULT_SETTINGS: StoredSettings = {
+  stashUrl: null,
+  apiKey: null,
+  backend: { kind: 'sqlite' },
+  periodicSync: { enabled: false, intervalMinutes: 60 },
+  entities: [...ENTITIES],
+};
+
+/** Where settings live. `save` takes an update already validated against the contract's schema. */
+export interface SettingsRepository {
+  load(): Promise<StoredSettings>;
+  save(update: ParsedSettingsUpdate): Promise<StoredSettings>;
+}
+
+export type ParsedSettingsUpdate = { [K in keyof SettingsUpdate]: Exclude<SettingsUpdate[K], undefined> };
+
+export function applySettingsUpdate(current: StoredSettings, update: ParsedSettingsUpdate): StoredSettings {
+  return {
+    stashUrl: update.stashUrl ?? current.stashUrl,
+    apiKey: update.apiKey === undefined ? current.apiKey : update.apiKey || null,
+    backend: update.backend ?? current.backend,
+    periodicSync: update.periodicSync ?? current.periodicSync,
+    // Always in dependency order, without repeats.
+    entities: update.entities ? ENTITIES.filter((e) => update.entities!.includes(e)) : current.entities,
+  };
+}
+
+/** What the interface may see: no API key, no database password. */
+export function viewSettings(settings: StoredSettings, sqliteFile: string): SettingsView {
+  return {
+    stashUrl: settings.stashUrl,
+    hasApiKey: settings.apiKey !== null,
+    backend:
+      settings.backend.kind === 'sqlite'
+        ? { kind: 'sqlite', file: sqliteFile }
+        : { kind: 'postgres', url: maskPassword(settings.backend.url) },
+    periodicSync: settings.periodicSync,
+    entities: settings.entities,
+  };
+}
+
+export function maskPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '****';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:****@');
+  }
+}
+
+/** A repository in memory: tests, and the starting point of hosts that persist elsewhere. */
+export class MemorySettingsRepository implements SettingsRepository {
+  constructor(private settings: StoredSettings = DEFAULT_SETTINGS) {}
+
+  async load(): Promise<StoredSettings> {
+    return this.settings;
+  }
+
+  async save(update: ParsedSettingsUpdate): Promise<StoredSettings> {
+    this.settings = applySettingsUpdate(this.settings, update);
+    return this.settings;
+  }
+}
