@@ -175,13 +175,13 @@ async function pickValues(store: MirrorStore): Promise<Picks> {
     .sort((a, b) => Number(b.n) - Number(a.n) || (a.t < b.t ? -1 : 1))[0]?.t;
   if (!threeWords) throw new Error('no three-word title to search for');
 
-  // Rare: the word of a name or marker title that the fewest markers' documents hold, counted with
-  // the FTS5 index (values are picked on the SQLite mirror; PostgreSQL holds the same library).
+  // Rare: the word of a name or marker title found in the fewest markers, counted by the search
+  // itself (values are picked on the SQLite mirror; PostgreSQL holds the same library).
   const nameWords = new Set<string>();
   for (const { t } of [...tagNames, ...performerNames, ...titles]) for (const w of searchWords(t)) if (w.length >= 5 && ASCII_WORD.test(w)) nameWords.add(w);
   const counted: { word: string; markers: number }[] = [];
   for (const word of nameWords) {
-    const { n } = await one<{ n: number }>('SELECT count(*) AS n FROM stash_marker_search WHERE stash_marker_search MATCH ?', [`"${word}"*`]);
+    const { total: n } = await searchMarkers(store, { text: word, perPage: 1, facetLimit: 0 });
     if (Number(n) > 0) counted.push({ word, markers: Number(n) });
   }
   counted.sort((a, b) => a.markers - b.markers || (a.word < b.word ? -1 : 1));

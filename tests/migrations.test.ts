@@ -189,7 +189,7 @@ const MIGRATION_BOOKKEEPING = new Set(['__drizzle_migrations']);
  * table with its shadow tables in SQLite, a tsvector table with a GIN index in PostgreSQL. Both are
  * keyed by marker id and hold the same normalized words; they are left out of the shape comparison.
  */
-const ENGINE_SPECIFIC = (table: string) => MIGRATION_BOOKKEEPING.has(table) || table.startsWith('stash_marker_search');
+const ENGINE_SPECIFIC = (table: string) => MIGRATION_BOOKKEEPING.has(table) || table.startsWith('stash_text_search');
 
 function sqliteShape(db: SqliteMirrorStore['db']): SchemaShape {
   const shape: SchemaShape = {};

@@ -140,7 +140,8 @@ export const SHARED_SQL = {
 } as const;
 
 /** stash_sync_state's row for the search index: its updated_at is when the index was last built. */
-export const SEARCH_STATE = 'search';
+/** The full-text index's state row ('search' named the per-marker index it replaced). */
+export const SEARCH_STATE = 'text-search';
 export const SEARCH_INDEXED_AT = `SELECT updated_at AS t FROM stash_sync_state WHERE entity = '${SEARCH_STATE}'`;
 
 /** The saveState parameters: a patch names which watermarks it sets. */

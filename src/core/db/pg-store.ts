@@ -14,7 +14,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { ENTITY_TABLES, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
-import { executeSearch, refreshSearchIndex, type SearchDialect, type SearchStorage } from './search-sql';
+import { TEXT_KINDS } from '../search/marker-index';
+import { executeSearch, MarkerIndexCache, refreshSearchIndex, type SearchDialect, type SearchStorage } from './search-sql';
 import {
   MirrorConnectionError,
   MirrorSchemaError,
@@ -40,17 +41,10 @@ const SYNC_LOCK_KEY = 0x5354_4d53;
 
 const pgDialect = new PgDialect();
 
-/** tsvector: every word a prefix (w:*), ranked by ts_rank over weights title > tags, performers > scene. */
+/** A tsvector of the 'simple' configuration per indexed row, matched by prefix (word:*). */
 const PG_SEARCH: SearchDialect = {
-  textHits: (words) =>
-    sql`SELECT marker_id, ts_rank(document, q) AS rank
-        FROM stash_marker_search, to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')}) q
-        WHERE document @@ q`,
-  rankOrder: sql`DESC`,
-  randomKey: (factor) => sql`(((m.id::int8 * 2654435761) % 4294967311) * ${factor}::int8) % 4294967291`,
-  bytewise: (expr) => sql`${expr} COLLATE "C"`,
-  // Inlined: PostgreSQL plans counts and facets well from the filters themselves.
-  matchedCte: sql``,
+  wordHits: (word) =>
+    sql`SELECT kind, entity_id AS id FROM stash_text_search WHERE document @@ to_tsquery('simple', ${`${word}:*`})`,
 };
 
 // int8 (file sizes, counts) as numbers: exact up to 2^53, beyond any file size.
@@ -79,6 +73,7 @@ function numbered(sql: string): string {
 
 export class PgMirrorStore implements MirrorStore {
   readonly location: string;
+  private readonly searchCache = new MarkerIndexCache();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -233,7 +228,7 @@ export class PgMirrorStore implements MirrorStore {
     // statements are estimated far above their real cost, and JIT compiling them takes longer
     // than running them.
     return this.transaction(['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', 'SET LOCAL jit = off'], (client) =>
-      executeSearch(this.searchStorage(client), query, PG_SEARCH),
+      executeSearch(this.searchStorage(client), query, PG_SEARCH, this.searchCache),
     );
   }
 
@@ -253,18 +248,17 @@ export class PgMirrorStore implements MirrorStore {
           }
         }),
       clearDocuments: async () => {
-        await this.writeTransaction((client) => client.query('DELETE FROM stash_marker_search'));
+        await this.writeTransaction((client) => client.query('DELETE FROM stash_text_search'));
       },
       writeDocuments: (documents) =>
         this.writeTransaction(async (client) => {
           if (documents.length === 0) return;
+          const rows = documents.map((d) => ({ kind: TEXT_KINDS.indexOf(d.kind), id: d.id, words: d.words }));
           await client.query(
-            `INSERT INTO stash_marker_search (marker_id, document)
-             SELECT marker_id, setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', tags), 'B')
-                 || setweight(to_tsvector('simple', performers), 'B') || setweight(to_tsvector('simple', scene), 'C')
-             FROM json_to_recordset($1::json) AS d(marker_id int, title text, tags text, scene text, performers text)
-             ON CONFLICT (marker_id) DO UPDATE SET document = excluded.document`,
-            [JSON.stringify(documents)],
+            `INSERT INTO stash_text_search (kind, entity_id, document)
+             SELECT kind, id, to_tsvector('simple', words) FROM json_to_recordset($1::json) AS d(kind int2, id int, words text)
+             ON CONFLICT (kind, entity_id) DO UPDATE SET document = excluded.document`,
+            [JSON.stringify(rows)],
           );
         }),
       indexedSince: async () => (await this.read<{ t: Date }>(SEARCH_INDEXED_AT))[0]?.t ?? null,

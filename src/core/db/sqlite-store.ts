@@ -13,7 +13,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { ENTITY_TABLES, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
-import { executeSearch, refreshSearchIndex, type SearchDialect, type SearchStorage } from './search-sql';
+import { TEXT_KINDS } from '../search/marker-index';
+import { executeSearch, MarkerIndexCache, refreshSearchIndex, type SearchDialect, type SearchStorage } from './search-sql';
 import {
   MirrorSchemaError,
   SyncAlreadyRunningError,
@@ -32,6 +33,8 @@ export interface SqliteStoreOptions {
   file: string;
   /** drizzle/sqlite; defaults to the project's folder. */
   migrationsFolder?: string;
+  /** better-sqlite3's compiled addon; defaults to the one in node_modules. */
+  nativeBinding?: string;
 }
 
 type Statement = Database.Statement<unknown[]>;
@@ -47,15 +50,15 @@ interface EntityStatements {
 const inProcessLocks = new Set<string>();
 const sqliteDialect = new SQLiteSyncDialect();
 
-/** FTS5: every word a prefix ("w"*), ranked by bm25 weighted title > tags > performers > scene. */
+/**
+ * FTS5 over one column of words; a row's id and kind share its rowid (id × 4 + kind), so one
+ * contentless table holds the words of markers, scenes, tags and performers.
+ */
+const TEXT_KIND_SPACE = 4;
 const SQLITE_SEARCH: SearchDialect = {
-  textHits: (words) =>
-    sql`SELECT rowid AS marker_id, bm25(stash_marker_search, 10.0, 5.0, 2.0, 3.0) AS rank
-        FROM stash_marker_search WHERE stash_marker_search MATCH ${words.map((w) => `"${w}"*`).join(' AND ')}`,
-  rankOrder: sql`ASC`,
-  randomKey: (factor) => sql`(((m.id * 2654435761) % 4294967311) * ${factor}) % 4294967291`,
-  bytewise: (expr) => expr,
-  matchedCte: sql`MATERIALIZED`,
+  wordHits: (word) =>
+    sql`SELECT rowid % ${sql.raw(String(TEXT_KIND_SPACE))} AS kind, rowid / ${sql.raw(String(TEXT_KIND_SPACE))} AS id
+        FROM stash_text_search WHERE stash_text_search MATCH ${`"${word}"*`}`,
 };
 
 export function defaultSqliteMigrationsFolder(): string {
@@ -66,10 +69,12 @@ export class SqliteMirrorStore implements MirrorStore {
   readonly location: string;
   readonly db: Database.Database;
   private readonly statements = new Map<EntityName, EntityStatements>();
+  private readonly searchCache = new MarkerIndexCache();
 
   private constructor(
     private readonly file: string,
     db: Database.Database,
+    private readonly nativeBinding?: string,
   ) {
     this.db = db;
     this.location = file;
@@ -78,7 +83,7 @@ export class SqliteMirrorStore implements MirrorStore {
   static open(options: SqliteStoreOptions): SqliteMirrorStore {
     const file = options.file === ':memory:' ? ':memory:' : resolve(options.file);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file);
+    const db = new Database(file, { nativeBinding: options.nativeBinding });
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -91,7 +96,7 @@ export class SqliteMirrorStore implements MirrorStore {
       db.close();
       throw error;
     }
-    return new SqliteMirrorStore(file, db);
+    return new SqliteMirrorStore(file, db, options.nativeBinding);
   }
 
   async acquireSyncLock(): Promise<SyncLock> {
@@ -101,7 +106,7 @@ export class SqliteMirrorStore implements MirrorStore {
     // sync never leaves a lock behind, and other processes fail at once instead of waiting.
     let lockDb: Database.Database | null = null;
     if (key !== ':memory:') {
-      lockDb = new Database(`${key}.sync-lock`, { timeout: 0 });
+      lockDb = new Database(`${key}.sync-lock`, { timeout: 0, nativeBinding: this.nativeBinding });
       try {
         lockDb.exec('BEGIN EXCLUSIVE');
       } catch (error) {
@@ -240,7 +245,7 @@ export class SqliteMirrorStore implements MirrorStore {
     // One read transaction: the page, the total and the facets see the same mirror.
     this.db.exec('BEGIN');
     try {
-      return await executeSearch(this.searchStorage(), query, SQLITE_SEARCH);
+      return await executeSearch(this.searchStorage(), query, SQLITE_SEARCH, this.searchCache);
     } finally {
       this.db.exec('COMMIT');
     }
@@ -262,17 +267,16 @@ export class SqliteMirrorStore implements MirrorStore {
         });
       },
       clearDocuments: async () => {
-        this.db.prepare(`INSERT INTO stash_marker_search (stash_marker_search) VALUES ('delete-all')`).run();
+        this.db.prepare(`INSERT INTO stash_text_search (stash_text_search) VALUES ('delete-all')`).run();
       },
       writeDocuments: async (documents, fresh) => {
-        const remove = this.db.prepare('DELETE FROM stash_marker_search WHERE rowid = ?');
-        const insert = this.db.prepare(
-          'INSERT INTO stash_marker_search (rowid, title, tags, scene, performers) VALUES (?, ?, ?, ?, ?)',
-        );
+        const remove = this.db.prepare('DELETE FROM stash_text_search WHERE rowid = ?');
+        const insert = this.db.prepare('INSERT INTO stash_text_search (rowid, words) VALUES (?, ?)');
         this.writeTransaction(() => {
           for (const d of documents) {
-            if (!fresh) remove.run(d.marker_id);
-            insert.run(d.marker_id, d.title, d.tags, d.scene, d.performers);
+            const rowid = d.id * TEXT_KIND_SPACE + TEXT_KINDS.indexOf(d.kind);
+            if (!fresh) remove.run(rowid);
+            insert.run(rowid, d.words);
           }
         });
       },
@@ -280,7 +284,7 @@ export class SqliteMirrorStore implements MirrorStore {
       markIndexed: async (at) => this.writeTransaction(() => this.saveState(SEARCH_STATE, {}, at as number)),
       now: () => Date.now(),
       optimize: async () => {
-        this.writeTransaction(() => this.db.prepare(`INSERT INTO stash_marker_search (stash_marker_search) VALUES ('optimize')`).run());
+        this.writeTransaction(() => this.db.prepare(`INSERT INTO stash_text_search (stash_text_search) VALUES ('optimize')`).run());
         this.db.exec('ANALYZE');
       },
     };

@@ -41,7 +41,7 @@ export interface SyncSummary {
   startedAt: string;
   finishedAt: string;
   entities: EntitySummary[];
-  /** Markers whose search documents were rebuilt, and how long keeping the index current took. */
+  /** Rows (markers, scenes, tags, performers) whose words were re-indexed, and how long keeping the search current took. */
   searchIndexed: number;
   searchIndexSeconds: number;
   requests: number;

@@ -1,0 +1,565 @@
+/**
+ * The marker search's working set: every live marker with the few columns filters, sorts and facets
+ * need, held as flat arrays in memory and rebuilt from the mirror after each sync that changed it.
+ * Counting facets or walking a sorted order over 200,000 markers takes a few milliseconds here,
+ * where the same work in SQL costs hundreds (see docs/benchmarks.md); the databases still do what
+ * they do best — the full-text match, the tag closure, and the strings shown for a page of hits.
+ *
+ * Pure data and arithmetic: no SQL, no dialect. Both databases load it with the same statements,
+ * so a query gives the same answer on either.
+ */
+import type { MarkerQuery, MarkerTagFilter, TagFilter } from './query';
+import { compareCodePoints } from './text';
+
+/** Rows as the loader reads them from the mirror (ids are Stash ids). */
+export interface MarkerIndexSource {
+  /** Every tag, stale ones included (a marker may still point at one). */
+  tags: { id: number; name: string; is_stale: boolean | number }[];
+  performers: { id: number; name: string; gender: string | null; is_stale: boolean | number }[];
+  /** Live scenes. */
+  scenes: { id: number; title: string | null; date: string | null; duration: number | null }[];
+  /** Live markers of live scenes, ascending by id. */
+  markers: {
+    id: number;
+    scene_id: number;
+    primary_tag_id: number;
+    seconds: number;
+    end_seconds: number | null;
+    stash_updated_at: string;
+  }[];
+  markerTags: { marker_id: number; tag_id: number }[];
+  sceneTags: { scene_id: number; tag_id: number }[];
+  scenePerformers: { scene_id: number; performer_id: number }[];
+  closure: { ancestor_id: number; descendant_id: number }[];
+}
+
+/** Which kind of row a full-text hit is: the index holds the words of each. */
+export const TEXT_KINDS = ['marker', 'scene', 'tag', 'performer'] as const;
+export type TextKind = (typeof TEXT_KINDS)[number];
+
+/** The rows whose words start with one query word. */
+export interface WordHits {
+  marker: number[];
+  scene: number[];
+  tag: number[];
+  performer: number[];
+}
+
+/** How much a word found in each part of a marker's text weighs in its relevance. */
+const FIELD_WEIGHT = { title: 10, tag: 5, performer: 3, scene: 2 } as const;
+
+/** Offsets into a flat list of members, one range per owner (compressed sparse rows). */
+interface Relation {
+  start: Int32Array;
+  members: Int32Array;
+}
+
+export interface IndexedFacet {
+  id: number;
+  name: string;
+  count: number;
+}
+
+export interface IndexedResult {
+  total: number;
+  /** Stash ids of the page's markers, in order. */
+  markerIds: number[];
+  facets: { primaryTags: IndexedFacet[]; performers: IndexedFacet[]; sceneTags: IndexedFacet[] };
+}
+
+type SortKey = Exclude<MarkerQuery['sort'], 'relevance' | 'random'>;
+
+const DEFAULT_DIRECTION: Record<MarkerQuery['sort'], 'asc' | 'desc'> = {
+  relevance: 'asc',
+  sceneDate: 'desc',
+  sceneTitle: 'asc',
+  position: 'asc',
+  length: 'desc',
+  updated: 'desc',
+  random: 'asc',
+};
+
+export class MarkerIndex {
+  readonly size: number;
+  private readonly markerIds: Int32Array;
+  private readonly markerScene: Int32Array;
+  private readonly markerPrimary: Int32Array;
+  private readonly markerSeconds: Float64Array;
+  /** NaN where the marker has no end. */
+  private readonly markerEnd: Float64Array;
+  private readonly markerUpdated: string[];
+  private readonly markerTags: Relation;
+
+  private readonly sceneIds: Int32Array;
+  private readonly sceneDates: (string | null)[];
+  private readonly sceneTitles: (string | null)[];
+  /** NaN where the scene has no file. */
+  private readonly sceneDuration: Float64Array;
+  private readonly sceneTags: Relation;
+  private readonly scenePerformers: Relation;
+  private readonly sceneMarkers: Relation;
+
+  /** Tags and performers in name order (byte order, then id): the index is the facet tiebreak. */
+  private readonly tags: { id: number; name: string; live: boolean; known: boolean }[];
+  private readonly performers: { id: number; name: string; gender: string | null; live: boolean }[];
+  private readonly tagIndex: Map<number, number>;
+  private readonly performerIndex: Map<number, number>;
+  private readonly sceneIndex: Map<number, number>;
+  private readonly closure: Map<number, number[]>;
+
+  /** Whole orders computed once, on first use: a sorted page is then a walk down the list. */
+  private readonly orders = new Map<string, Int32Array>();
+
+  constructor(source: MarkerIndexSource) {
+    const byName = <T extends { id: number; name: string }>(a: T, b: T) => compareCodePoints(a.name, b.name) || a.id - b.id;
+    this.tags = source.tags.map((t) => ({ id: t.id, name: t.name, live: !t.is_stale, known: true })).sort(byName);
+    this.performers = source.performers
+      .map((p) => ({ id: p.id, name: p.name, gender: p.gender, live: !p.is_stale }))
+      .sort(byName);
+    this.tagIndex = new Map(this.tags.map((t, i) => [t.id, i]));
+    this.performerIndex = new Map(this.performers.map((p, i) => [p.id, i]));
+
+    const scenes = source.scenes;
+    this.sceneIds = Int32Array.from(scenes, (s) => s.id);
+    this.sceneIndex = new Map(scenes.map((s, i) => [s.id, i]));
+    this.sceneDates = scenes.map((s) => s.date);
+    this.sceneTitles = scenes.map((s) => s.title);
+    this.sceneDuration = Float64Array.from(scenes, (s) => s.duration ?? NaN);
+
+    const markers = source.markers.filter((m) => this.sceneIndex.has(m.scene_id));
+    this.size = markers.length;
+    this.markerIds = Int32Array.from(markers, (m) => m.id);
+    this.markerScene = Int32Array.from(markers, (m) => this.sceneIndex.get(m.scene_id)!);
+    this.markerPrimary = Int32Array.from(markers, (m) => this.tagSlot(m.primary_tag_id));
+    this.markerSeconds = Float64Array.from(markers, (m) => m.seconds);
+    this.markerEnd = Float64Array.from(markers, (m) => m.end_seconds ?? NaN);
+    this.markerUpdated = markers.map((m) => m.stash_updated_at);
+    const markerIndex = new Map(markers.map((m, i) => [m.id, i]));
+
+    this.markerTags = relation(this.size, source.markerTags, (r) => markerIndex.get(r.marker_id), (r) => this.tagSlot(r.tag_id));
+    this.sceneTags = relation(scenes.length, source.sceneTags, (r) => this.sceneIndex.get(r.scene_id), (r) => this.tagSlot(r.tag_id));
+    this.scenePerformers = relation(
+      scenes.length,
+      source.scenePerformers,
+      (r) => this.sceneIndex.get(r.scene_id),
+      (r) => this.performerIndex.get(r.performer_id),
+    );
+    const sceneMarkerPairs = Array.from(this.markerScene, (scene, marker) => ({ scene, marker }));
+    this.sceneMarkers = relation(scenes.length, sceneMarkerPairs, (r) => r.scene, (r) => r.marker);
+
+    this.closure = new Map();
+    for (const { ancestor_id, descendant_id } of source.closure) {
+      const list = this.closure.get(ancestor_id);
+      if (list) list.push(descendant_id);
+      else this.closure.set(ancestor_id, [descendant_id]);
+    }
+  }
+
+  /** A marker may name a tag the mirror lacks; it gets a slot of its own so nothing is lost. */
+  private tagSlot(id: number): number {
+    let slot = this.tagIndex.get(id);
+    if (slot === undefined) {
+      slot = this.tags.length;
+      this.tags.push({ id, name: '', live: false, known: false });
+      this.tagIndex.set(id, slot);
+    }
+    return slot;
+  }
+
+  /**
+   * Runs a query. `text` holds, per query word, the rows whose words start with it (from the
+   * full-text index); absent when the query has no words.
+   */
+  search(q: MarkerQuery, text?: WordHits[]): IndexedResult {
+    const scores = text ? this.textScores(text) : undefined;
+    let matched = scores ? nonZero(scores) : range(this.size);
+    for (const keep of this.conditions(q)) matched = filter(matched, keep);
+
+    const start = (q.page - 1) * q.perPage;
+    const page = this.page(matched, q, scores, start, q.perPage);
+    return {
+      total: matched.length,
+      markerIds: Array.from(page, (i) => this.markerIds[i]!),
+      facets: q.facetLimit > 0 ? this.facets(matched, q.facetLimit) : { primaryTags: [], performers: [], sceneTags: [] },
+    };
+  }
+
+  // --- text -------------------------------------------------------------------------------------
+
+  /**
+   * Relevance of each marker for the words: every word must be found somewhere in the marker's text
+   * (its title; its primary or secondary tags; its scene's performers; its scene's title and
+   * details). A word scores the weights of the parts it was found in, times how rare it is.
+   */
+  private textScores(words: WordHits[]): Float64Array {
+    const scores = new Float64Array(this.size);
+    const candidate = new Uint8Array(this.size).fill(1);
+    for (const hits of words) {
+      const weights = this.wordWeights(hits);
+      let found = 0;
+      for (let i = 0; i < this.size; i++) if (weights[i]! > 0) found++;
+      const rarity = Math.log(1 + this.size / Math.max(found, 1));
+      for (let i = 0; i < this.size; i++) {
+        if (weights[i]! === 0) candidate[i] = 0;
+        else scores[i]! += weights[i]! * rarity;
+      }
+    }
+    for (let i = 0; i < this.size; i++) if (!candidate[i]) scores[i] = 0;
+    return scores;
+  }
+
+  private wordWeights(hits: WordHits): Float64Array {
+    const weights = new Float64Array(this.size);
+    const tagHit = this.mask(this.tags.length, hits.tag, this.tagIndex);
+    const sceneHit = this.mask(this.sceneIds.length, hits.scene, this.sceneIndex);
+    const performerHit = this.mask(this.performers.length, hits.performer, this.performerIndex);
+    const scenePerformerHit = new Uint8Array(this.sceneIds.length);
+    for (let s = 0; s < scenePerformerHit.length; s++) scenePerformerHit[s] = anyIn(this.scenePerformers, s, performerHit);
+
+    for (const id of hits.marker) {
+      const i = binarySearch(this.markerIds, id);
+      if (i >= 0) weights[i] = FIELD_WEIGHT.title;
+    }
+    for (let i = 0; i < this.size; i++) {
+      const scene = this.markerScene[i]!;
+      let w = weights[i]!;
+      if (tagHit[this.markerPrimary[i]!] || anyIn(this.markerTags, i, tagHit)) w += FIELD_WEIGHT.tag;
+      if (scenePerformerHit[scene]) w += FIELD_WEIGHT.performer;
+      if (sceneHit[scene]) w += FIELD_WEIGHT.scene;
+      weights[i] = w;
+    }
+    return weights;
+  }
+
+  private mask(size: number, ids: number[], index: Map<number, number>): Uint8Array {
+    const mask = new Uint8Array(size);
+    for (const id of ids) {
+      const slot = index.get(id);
+      if (slot !== undefined) mask[slot] = 1;
+    }
+    return mask;
+  }
+
+  // --- filters ----------------------------------------------------------------------------------
+
+  /** One test per condition of the query; a marker matches when it passes all. */
+  private conditions(q: MarkerQuery): ((marker: number) => boolean)[] {
+    const tests: ((marker: number) => boolean)[] = [];
+    const on = q.markerTags?.on ?? 'primaryOrSecondary';
+    for (const set of this.tagSets(q.markerTags)) {
+      const mask = this.tagMask(set.refs);
+      const has = (i: number) => mask[this.markerPrimary[i]!] === 1 || (on === 'primaryOrSecondary' && anyIn(this.markerTags, i, mask) === 1);
+      tests.push(set.negate ? (i) => !has(i) : has);
+    }
+    for (const set of this.tagSets(q.sceneTags)) {
+      const mask = this.tagMask(set.refs);
+      tests.push(this.sceneTest((s) => anyIn(this.sceneTags, s, mask) === 1, set.negate));
+    }
+    for (const set of idSets(q.performers)) {
+      const mask = this.mask(this.performers.length, set.ids, this.performerIndex);
+      tests.push(this.sceneTest((s) => anyIn(this.scenePerformers, s, mask) === 1, set.negate));
+    }
+    if (q.performerGenders?.length) {
+      const genders = new Set(q.performerGenders);
+      const mask = Uint8Array.from(this.performers, (p) => (p.live && p.gender !== null && genders.has(p.gender) ? 1 : 0));
+      tests.push(this.sceneTest((s) => anyIn(this.scenePerformers, s, mask) === 1, false));
+    }
+    const { from, to } = q.sceneDate ?? {};
+    if (from !== undefined || to !== undefined) {
+      // A partial bound covers its whole period: to '2021-05' takes '2021-05-31' (and '2021' itself).
+      const inRange = (date: string | null) =>
+        date !== null &&
+        (from === undefined || compareCodePoints(date, from) >= 0) &&
+        (to === undefined || compareCodePoints(date, to) <= 0 || date.startsWith(`${to}-`));
+      tests.push(this.sceneTest((s) => inRange(this.sceneDates[s]!), false));
+    }
+    if (q.sceneDuration) {
+      const within = inside(q.sceneDuration);
+      tests.push(this.sceneTest((s) => within(this.sceneDuration[s]!), false));
+    }
+    if (q.markerLength) {
+      const within = inside(q.markerLength);
+      tests.push((i) => within(this.markerEnd[i]! - this.markerSeconds[i]!));
+    }
+    if (q.hasEnd !== undefined) {
+      const wanted = q.hasEnd;
+      tests.push((i) => !Number.isNaN(this.markerEnd[i]!) === wanted);
+    }
+    return tests;
+  }
+
+  /** any / all / none of a tag filter as separate sets: any is one, all is one per tag. */
+  private tagSets(filter: TagFilter | MarkerTagFilter | undefined) {
+    type Refs = NonNullable<TagFilter['any']>;
+    const sets: { refs: Refs; negate: boolean }[] = [];
+    if (filter?.any?.length) sets.push({ refs: filter.any, negate: false });
+    for (const ref of filter?.all ?? []) sets.push({ refs: [ref], negate: false });
+    if (filter?.none?.length) sets.push({ refs: filter.none, negate: true });
+    return sets;
+  }
+
+  /** The tags a set of references stands for: sub-tags through the closure of live tags. */
+  private tagMask(refs: NonNullable<TagFilter['any']>): Uint8Array {
+    const mask = new Uint8Array(this.tags.length);
+    for (const ref of refs) {
+      const ids = ref.withSubtags ? (this.closure.get(ref.id) ?? []) : [ref.id];
+      for (const id of ids) {
+        const slot = this.tagIndex.get(id);
+        // Like a join with stash_tags: a tag the mirror lacks matches nothing.
+        if (slot !== undefined && this.tags[slot]!.known) mask[slot] = 1;
+      }
+    }
+    return mask;
+  }
+
+  /** A scene condition, decided once per scene and then read per marker. */
+  private sceneTest(test: (scene: number) => boolean, negate: boolean): (marker: number) => boolean {
+    const pass = new Uint8Array(this.sceneIds.length);
+    for (let s = 0; s < pass.length; s++) pass[s] = test(s) !== negate ? 1 : 0;
+    return (i) => pass[this.markerScene[i]!] === 1;
+  }
+
+  // --- order and page ---------------------------------------------------------------------------
+
+  private page(matched: Int32Array, q: MarkerQuery, scores: Float64Array | undefined, start: number, count: number): Int32Array {
+    if (start >= matched.length) return new Int32Array(0);
+    if (q.sort === 'relevance') {
+      // Without words every marker is equally relevant: id order.
+      if (!scores) return matched.subarray(start, start + count);
+      return topByScore(matched, scores, start + count).subarray(start);
+    }
+    if (q.sort === 'random') return this.randomPage(matched, q, start, count);
+    const direction = q.direction ?? DEFAULT_DIRECTION[q.sort];
+    const order = this.order(q.sort, direction);
+    const wanted = new Uint8Array(this.size);
+    for (const i of matched) wanted[i] = 1;
+    const page = new Int32Array(Math.min(count, matched.length - start));
+    let seen = 0;
+    let taken = 0;
+    for (let k = 0; k < order.length && taken < page.length; k++) {
+      const i = order[k]!;
+      if (wanted[i] && seen++ >= start) page[taken++] = i;
+    }
+    return page;
+  }
+
+  /** Every marker in one sort's order; ties by marker id ascending, missing values last either way. */
+  private order(sort: SortKey, direction: 'asc' | 'desc'): Int32Array {
+    const name = `${sort}:${direction}`;
+    let order = this.orders.get(name);
+    if (order) return order;
+    const sign = direction === 'asc' ? 1 : -1;
+    const compare = this.comparator(sort);
+    const missing = this.missing(sort);
+    order = range(this.size).sort((a, b) => {
+      const ma = missing(a);
+      const mb = missing(b);
+      if (ma !== mb) return ma ? 1 : -1;
+      return (ma ? 0 : compare(a, b) * sign) || a - b;
+    });
+    this.orders.set(name, order);
+    return order;
+  }
+
+  private comparator(sort: SortKey): (a: number, b: number) => number {
+    const scene = (i: number) => this.markerScene[i]!;
+    switch (sort) {
+      case 'sceneDate':
+        return (a, b) => compareCodePoints(this.sceneDates[scene(a)]!, this.sceneDates[scene(b)]!);
+      case 'sceneTitle':
+        return (a, b) => compareCodePoints(this.sceneTitles[scene(a)]!, this.sceneTitles[scene(b)]!);
+      case 'position':
+        return (a, b) => this.sceneIds[scene(a)]! - this.sceneIds[scene(b)]! || this.markerSeconds[a]! - this.markerSeconds[b]!;
+      case 'length':
+        return (a, b) => this.length(a) - this.length(b);
+      case 'updated':
+        return (a, b) => compareCodePoints(this.markerUpdated[a]!, this.markerUpdated[b]!);
+    }
+  }
+
+  private missing(sort: SortKey): (i: number) => boolean {
+    switch (sort) {
+      case 'sceneDate':
+        return (i) => this.sceneDates[this.markerScene[i]!] === null;
+      case 'sceneTitle':
+        return (i) => this.sceneTitles[this.markerScene[i]!] === null;
+      case 'length':
+        return (i) => Number.isNaN(this.markerEnd[i]!);
+      default:
+        return () => false;
+    }
+  }
+
+  private length(i: number): number {
+    return this.markerEnd[i]! - this.markerSeconds[i]!;
+  }
+
+  private randomPage(matched: Int32Array, q: MarkerQuery, start: number, count: number): Int32Array {
+    const factor = seedFactor(q.seed);
+    const descending = (q.direction ?? 'asc') === 'desc';
+    if (this.size >= POSITION_SPACE) {
+      const key = (i: number) => randomKey(this.markerIds[i]!, factor) * (descending ? -1 : 1);
+      return matched.slice().sort((a, b) => key(a) - key(b) || a - b).subarray(start, start + count);
+    }
+    // Key and position packed in one number: one numeric sort, no comparator. Positions are ids'
+    // ranks (ascending), so equal keys fall back to id order.
+    const packed = new Float64Array(matched.length);
+    for (let k = 0; k < matched.length; k++) {
+      const i = matched[k]!;
+      const key = randomKey(this.markerIds[i]!, factor);
+      packed[k] = (descending ? RANDOM_MODULUS - 1 - key : key) * POSITION_SPACE + i;
+    }
+    packed.sort();
+    return Int32Array.from(packed.subarray(start, start + count), (p) => p % POSITION_SPACE);
+  }
+
+  // --- facets -----------------------------------------------------------------------------------
+
+  private facets(matched: Int32Array, limit: number): IndexedResult['facets'] {
+    const primary = new Int32Array(this.tags.length);
+    const perScene = new Int32Array(this.sceneIds.length);
+    for (const i of matched) {
+      primary[this.markerPrimary[i]!]!++;
+      perScene[this.markerScene[i]!]!++;
+    }
+    const performers = new Int32Array(this.performers.length);
+    const sceneTags = new Int32Array(this.tags.length);
+    for (let s = 0; s < perScene.length; s++) {
+      const n = perScene[s]!;
+      if (n === 0) continue;
+      for (let k = this.scenePerformers.start[s]!; k < this.scenePerformers.start[s + 1]!; k++) performers[this.scenePerformers.members[k]!]! += n;
+      for (let k = this.sceneTags.start[s]!; k < this.sceneTags.start[s + 1]!; k++) sceneTags[this.sceneTags.members[k]!]! += n;
+    }
+    return {
+      primaryTags: top(primary, limit, (slot) => this.tags[slot]!.known, this.tags),
+      performers: top(performers, limit, (slot) => this.performers[slot]!.live, this.performers),
+      sceneTags: top(sceneTags, limit, (slot) => this.tags[slot]!.live, this.tags),
+    };
+  }
+}
+
+// --- helpers ------------------------------------------------------------------------------------
+
+function relation<R>(owners: number, rows: R[], owner: (r: R) => number | undefined, member: (r: R) => number | undefined): Relation {
+  const start = new Int32Array(owners + 1);
+  const pairs: [number, number][] = [];
+  for (const row of rows) {
+    const o = owner(row);
+    const m = member(row);
+    if (o === undefined || m === undefined) continue;
+    pairs.push([o, m]);
+    start[o + 1]!++;
+  }
+  for (let o = 0; o < owners; o++) start[o + 1]! += start[o]!;
+  const members = new Int32Array(pairs.length);
+  const next = start.slice(0, owners);
+  for (const [o, m] of pairs) members[next[o]!++] = m;
+  return { start, members };
+}
+
+function anyIn(rel: Relation, owner: number, mask: Uint8Array): 0 | 1 {
+  for (let k = rel.start[owner]!; k < rel.start[owner + 1]!; k++) if (mask[rel.members[k]!]) return 1;
+  return 0;
+}
+
+function range(n: number): Int32Array {
+  const all = new Int32Array(n);
+  for (let i = 0; i < n; i++) all[i] = i;
+  return all;
+}
+
+function nonZero(scores: Float64Array): Int32Array {
+  const list: number[] = [];
+  for (let i = 0; i < scores.length; i++) if (scores[i]! > 0) list.push(i);
+  return Int32Array.from(list);
+}
+
+function filter(list: Int32Array, keep: (i: number) => boolean): Int32Array {
+  const out = new Int32Array(list.length);
+  let n = 0;
+  for (const i of list) if (keep(i)) out[n++] = i;
+  return out.subarray(0, n);
+}
+
+function binarySearch(sorted: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid]!;
+    if (v === value) return mid;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+function idSets(filter: { any?: number[]; all?: number[]; none?: number[] } | undefined) {
+  const sets: { ids: number[]; negate: boolean }[] = [];
+  if (filter?.any?.length) sets.push({ ids: filter.any, negate: false });
+  for (const id of filter?.all ?? []) sets.push({ ids: [id], negate: false });
+  if (filter?.none?.length) sets.push({ ids: filter.none, negate: true });
+  return sets;
+}
+
+function inside(bounds: { min?: number; max?: number }): (value: number) => boolean {
+  const min = bounds.min ?? -Infinity;
+  const max = bounds.max ?? Infinity;
+  // NaN (no value) fails both comparisons, as NULL does in SQL.
+  return (value) => value >= min && value <= max;
+}
+
+/** The best `k` of the matched markers by score, best first, equal scores by id. */
+function topByScore(matched: Int32Array, scores: Float64Array, k: number): Int32Array {
+  const better = (a: number, b: number) => scores[b]! - scores[a]! || a - b;
+  if (k >= matched.length / 4) return matched.slice().sort(better).subarray(0, k);
+  // A partial selection: keep a sorted window of the k best seen so far.
+  const best: number[] = [];
+  for (const i of matched) {
+    if (best.length === k && better(i, best[k - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (better(best[mid]!, i) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, i);
+    if (best.length > k) best.pop();
+  }
+  return Int32Array.from(best);
+}
+
+/** The `limit` largest counts, ties by name order (the slot order), among slots `visible` allows. */
+function top(counts: Int32Array, limit: number, visible: (slot: number) => boolean, entries: { id: number; name: string }[]): IndexedFacet[] {
+  const slots: number[] = [];
+  for (let slot = 0; slot < counts.length; slot++) if (counts[slot]! > 0 && visible(slot)) slots.push(slot);
+  slots.sort((a, b) => counts[b]! - counts[a]! || a - b);
+  return slots.slice(0, limit).map((slot) => ({ id: entries[slot]!.id, name: entries[slot]!.name, count: counts[slot]! }));
+}
+
+// --- seeded random order ------------------------------------------------------------------------
+
+const SEED_PRIME = 2_147_483_629;
+const SCRAMBLE_PRIME = 4_294_967_311;
+const RANDOM_MODULUS = 4_294_967_291;
+/** Room for 2^21 positions beside a 32-bit key within a double's 53 exact bits. */
+const POSITION_SPACE = 2 ** 21;
+
+/** A multiplier in [1, 2^31) for the seed: the same seed gives the same order. */
+export function seedFactor(seed: number): number {
+  const mixed = (((seed % SEED_PRIME) + SEED_PRIME) % SEED_PRIME) * 40_503 + 12_345;
+  return (mixed % SEED_PRIME) + 1;
+}
+
+/** The id scrambled by a multiplicative hash, then multiplied by the seed's factor, modulo primes. */
+export function randomKey(id: number, factor: number): number {
+  return mulMod(mulMod(id, 2_654_435_761, SCRAMBLE_PRIME), factor, RANDOM_MODULUS);
+}
+
+/** a·b mod m without leaving a double's exact range (a, b, m below 2^33). */
+function mulMod(a: number, b: number, m: number): number {
+  const high = Math.floor(b / 65_536);
+  const low = b % 65_536;
+  return (((a * high) % m) * 65_536 + a * low) % m;
+}
