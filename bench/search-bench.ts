@@ -492,6 +492,8 @@ interface Row {
   search: Timing;
   baseline: Timing;
   baselineTotal: number;
+  /** The page's marker ids: both databases must list the same markers in the same order. */
+  page: number[];
   /** null: agrees with the search; otherwise what differs (or why it is not compared). */
   check: string | null;
 }
@@ -510,7 +512,7 @@ async function benchDatabase(db: DbName, store: MirrorStore, list: Shape[]): Pro
       const differ = ['primary tags', 'performers', 'scene tags'].filter((_, i) => String(facets[i]) !== String(naive.facetCounts[i] ?? []));
       if (differ.length) check = `WARNING: facet counts differ (${differ.join(', ')})`;
     }
-    const row = { shape, total: result.total, search, baseline, baselineTotal: naive.total, check };
+    const row = { shape, total: result.total, search, baseline, baselineTotal: naive.total, page: result.hits.map((h) => h.id), check };
     rows.push(row);
     process.stderr.write(`  ${db}: ${shape.name}: p50 ${search.p50.toFixed(1)} ms, baseline ${baseline.p50.toFixed(0)} ms\n`);
   }
@@ -563,16 +565,25 @@ function table(db: DbName, rows: Row[]): string {
 const dir = mkdtempSync(join(tmpdir(), 'stash-mirror-search-bench-'));
 const t0 = performance.now();
 const server = await startServer();
-const stores: { db: DbName; store: MirrorStore; seconds: number }[] = [];
+const stores: { db: DbName; store: MirrorStore; seconds: number; firstSearch: number }[] = [];
+
+/** The first search after a sync loads the search's in-memory index: timed on its own. */
+async function firstSearch(store: MirrorStore): Promise<number> {
+  const started = performance.now();
+  await searchMarkers(store, {});
+  return (performance.now() - started) / 1000;
+}
 let dropPg: (() => Promise<void>) | null = null;
 try {
   const sqlite = await openMirrorStore({ file: join(dir, 'mirror.db') });
-  stores.push({ db: 'SQLite', store: sqlite, seconds: await syncInto(sqlite, server.url) });
+  const sqliteSeconds = await syncInto(sqlite, server.url);
+  stores.push({ db: 'SQLite', store: sqlite, seconds: sqliteSeconds, firstSearch: await firstSearch(sqlite) });
   if (PG_SERVER) {
     const database = await createPgDatabase();
     dropPg = database.drop;
     const postgres = await openMirrorStore({ databaseUrl: database.url });
-    stores.push({ db: 'PostgreSQL', store: postgres, seconds: await syncInto(postgres, server.url) });
+    const pgSeconds = await syncInto(postgres, server.url);
+    stores.push({ db: 'PostgreSQL', store: postgres, seconds: pgSeconds, firstSearch: await firstSearch(postgres) });
   }
   server.stop();
 
@@ -589,6 +600,7 @@ try {
     `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     `library: ${library?.performers} performers, ${library?.tags} tags, ${library?.scenes} scenes, ${library?.markers} markers; ` +
       `full sync from source: ${stores.map((s) => `${s.db} ${s.seconds.toFixed(1)} s`).join(', ')}`,
+    `first search after the sync (loads the in-memory index): ${stores.map((s) => `${s.db} ${s.firstSearch.toFixed(2)} s`).join(', ')}`,
     `values: rare word in ${picks.rareWord.markers} markers; sub-tree tag "${picks.subtreeTag.name}" (#${picks.subtreeTag.id}, ` +
       `${picks.subtreeTag.descendants} descendants; the largest sub-tree has ${picks.subtreeTag.largest}); most used tag #${picks.popularTag}, ` +
       `tag pair #${picks.tagPair.join(' + #')}, performer #${picks.popularPerformer}, performer pair #${picks.performerPair.join(' + #')}, ` +
@@ -601,8 +613,14 @@ try {
   for (const { db, rows } of results) out.push(table(db, rows), '');
   if (results.length === 2) {
     const [a, b] = results;
-    const differ = a!.rows.filter((r, i) => r.total !== b!.rows[i]?.total).map((r) => r.shape.name);
-    out.push(differ.length ? `WARNING: SQLite and PostgreSQL totals differ for: ${differ.join('; ')}` : 'SQLite and PostgreSQL searches agree on every total.');
+    const differ = a!.rows
+      .filter((r, i) => r.total !== b!.rows[i]?.total || String(r.page) !== String(b!.rows[i]?.page))
+      .map((r) => r.shape.name);
+    out.push(
+      differ.length
+        ? `WARNING: SQLite and PostgreSQL totals or pages differ for: ${differ.join('; ')}`
+        : 'SQLite and PostgreSQL searches agree on every total and list the same page in the same order.',
+    );
     if (differ.length) process.exitCode = 1;
   } else {
     out.push('PostgreSQL: not measured (set BENCH_DATABASE_URL or TEST_DATABASE_URL to a server that may create databases)');

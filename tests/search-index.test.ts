@@ -3,7 +3,7 @@
  * it follows syncs made through another connection (another process, in the app).
  */
 import { describe, expect, it } from 'vitest';
-import { randomKey, seedFactor } from '../src/core/search/marker-index';
+import { orderRange, randomKey, seedMix } from '../src/core/search/marker-index';
 import { searchMarkers } from '../src/core/search/search';
 import { compareCodePoints } from '../src/core/search/text';
 import { syncStash } from '../src/core/sync/engine';
@@ -25,13 +25,23 @@ describe('byte order of text', () => {
 });
 
 describe('seeded random order', () => {
-  it('computes its keys exactly, with no rounding of large products', () => {
-    for (const seed of [0, 1, 42, -7, 2 ** 31 - 1]) {
-      const factor = seedFactor(seed);
-      for (const id of [1, 2, 999, 123_456, 2 ** 31 - 1]) {
-        const exact = (((BigInt(id) * 2654435761n) % 4294967311n) * BigInt(factor)) % 4294967291n;
-        expect(randomKey(id, factor)).toBe(Number(exact));
-      }
+  it('gives every id its own key under a seed, and another order under another seed', () => {
+    const ids = Array.from({ length: 20_000 }, (_, i) => i * 7 + 1);
+    const keys = (seed: number) => ids.map((id) => randomKey(id, seedMix(seed)));
+    for (const seed of [0, 1, 42, -7, 2 ** 40 + 3]) expect(new Set(keys(seed)).size).toBe(ids.length);
+    expect(keys(1)).toEqual(keys(1));
+    expect(keys(1)).not.toEqual(keys(2));
+    expect(keys(2 ** 40 + 3)).not.toEqual(keys(3));
+  });
+
+  it('orders exactly the requested range, as a full sort would, duplicates included', () => {
+    let state = 12345;
+    const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) % 1000;
+    for (const [length, start, end] of [[1, 0, 1], [10, 3, 7], [5000, 0, 50], [5000, 2500, 2550], [5000, 4990, 5000], [5000, 0, 5000]] as const) {
+      const values = Float64Array.from({ length }, next);
+      const sorted = values.slice().sort();
+      orderRange(values, start, end);
+      expect(Array.from(values.subarray(start, end))).toEqual(Array.from(sorted.subarray(start, end)));
     }
   });
 });

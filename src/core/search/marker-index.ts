@@ -45,8 +45,16 @@ export interface WordHits {
   performer: number[];
 }
 
-/** How much a word found in each part of a marker's text weighs in its relevance. */
-const FIELD_WEIGHT = { title: 10, tag: 5, performer: 3, scene: 2 } as const;
+/** The parts of a marker's text a word can be found in, as bits, and what each weighs in relevance. */
+const TITLE = 1;
+const TAG = 2;
+const PERFORMER = 4;
+const SCENE = 8;
+const FIELD_WEIGHT: Record<number, number> = { [TITLE]: 10, [TAG]: 5, [PERFORMER]: 3, [SCENE]: 2 };
+/** The summed weight of every combination of parts. */
+const FIELD_WEIGHTS = Float64Array.from({ length: 16 }, (_, bits) =>
+  [TITLE, TAG, PERFORMER, SCENE].reduce((sum, bit) => sum + (bits & bit ? FIELD_WEIGHT[bit]! : 0), 0),
+);
 
 /** Offsets into a flat list of members, one range per owner (compressed sparse rows). */
 interface Relation {
@@ -98,6 +106,9 @@ export class MarkerIndex {
   private readonly sceneTags: Relation;
   private readonly scenePerformers: Relation;
   private readonly sceneMarkers: Relation;
+  /** Inverted: the markers of each tag (primary or secondary), the scenes of each performer. */
+  private readonly tagMarkers: Relation;
+  private readonly performerScenes: Relation;
 
   /** Tags and performers in name order (byte order, then id): the index is the facet tiebreak. */
   private readonly tags: { id: number; name: string; live: boolean; known: boolean }[];
@@ -147,6 +158,16 @@ export class MarkerIndex {
     const sceneMarkerPairs = Array.from(this.markerScene, (scene, marker) => ({ scene, marker }));
     this.sceneMarkers = relation(scenes.length, sceneMarkerPairs, (r) => r.scene, (r) => r.marker);
 
+    const tagMarkerPairs: { tag: number; marker: number }[] = [];
+    for (let i = 0; i < this.size; i++) {
+      tagMarkerPairs.push({ tag: this.markerPrimary[i]!, marker: i });
+      forEachIn(this.markerTags, i, (tag) => tagMarkerPairs.push({ tag, marker: i }));
+    }
+    this.tagMarkers = relation(this.tags.length, tagMarkerPairs, (r) => r.tag, (r) => r.marker);
+    const performerScenePairs: { performer: number; scene: number }[] = [];
+    for (let scene = 0; scene < scenes.length; scene++) forEachIn(this.scenePerformers, scene, (performer) => performerScenePairs.push({ performer, scene }));
+    this.performerScenes = relation(this.performers.length, performerScenePairs, (r) => r.performer, (r) => r.scene);
+
     this.closure = new Map();
     for (const { ancestor_id, descendant_id } of source.closure) {
       const list = this.closure.get(ancestor_id);
@@ -189,46 +210,44 @@ export class MarkerIndex {
   /**
    * Relevance of each marker for the words: every word must be found somewhere in the marker's text
    * (its title; its primary or secondary tags; its scene's performers; its scene's title and
-   * details). A word scores the weights of the parts it was found in, times how rare it is.
+   * details). A word scores the weights of the parts it was found in, times how rare it is. Work
+   * is proportional to the markers a word reaches, through the inverted relations.
    */
   private textScores(words: WordHits[]): Float64Array {
     const scores = new Float64Array(this.size);
-    const candidate = new Uint8Array(this.size).fill(1);
+    const wordsFound = new Uint8Array(this.size);
+    const fields = new Uint8Array(this.size);
     for (const hits of words) {
-      const weights = this.wordWeights(hits);
-      let found = 0;
-      for (let i = 0; i < this.size; i++) if (weights[i]! > 0) found++;
-      const rarity = Math.log(1 + this.size / Math.max(found, 1));
-      for (let i = 0; i < this.size; i++) {
-        if (weights[i]! === 0) candidate[i] = 0;
-        else scores[i]! += weights[i]! * rarity;
+      const touched: number[] = [];
+      const mark = (i: number, field: number) => {
+        if (fields[i] === 0) touched.push(i);
+        fields[i]! |= field;
+      };
+      for (const id of hits.marker) {
+        const i = binarySearch(this.markerIds, id);
+        if (i >= 0) mark(i, TITLE);
+      }
+      for (const slot of this.slots(hits.tag, this.tagIndex)) forEachIn(this.tagMarkers, slot, (i) => mark(i, TAG));
+      for (const slot of this.slots(hits.scene, this.sceneIndex)) forEachIn(this.sceneMarkers, slot, (i) => mark(i, SCENE));
+      for (const slot of this.slots(hits.performer, this.performerIndex)) {
+        forEachIn(this.performerScenes, slot, (scene) => forEachIn(this.sceneMarkers, scene, (i) => mark(i, PERFORMER)));
+      }
+      const rarity = Math.log(1 + this.size / Math.max(touched.length, 1));
+      for (const i of touched) {
+        scores[i]! += FIELD_WEIGHTS[fields[i]!]! * rarity;
+        wordsFound[i]!++;
+        fields[i] = 0;
       }
     }
-    for (let i = 0; i < this.size; i++) if (!candidate[i]) scores[i] = 0;
+    for (let i = 0; i < this.size; i++) if (wordsFound[i] !== words.length) scores[i] = 0;
     return scores;
   }
 
-  private wordWeights(hits: WordHits): Float64Array {
-    const weights = new Float64Array(this.size);
-    const tagHit = this.mask(this.tags.length, hits.tag, this.tagIndex);
-    const sceneHit = this.mask(this.sceneIds.length, hits.scene, this.sceneIndex);
-    const performerHit = this.mask(this.performers.length, hits.performer, this.performerIndex);
-    const scenePerformerHit = new Uint8Array(this.sceneIds.length);
-    for (let s = 0; s < scenePerformerHit.length; s++) scenePerformerHit[s] = anyIn(this.scenePerformers, s, performerHit);
-
-    for (const id of hits.marker) {
-      const i = binarySearch(this.markerIds, id);
-      if (i >= 0) weights[i] = FIELD_WEIGHT.title;
-    }
-    for (let i = 0; i < this.size; i++) {
-      const scene = this.markerScene[i]!;
-      let w = weights[i]!;
-      if (tagHit[this.markerPrimary[i]!] || anyIn(this.markerTags, i, tagHit)) w += FIELD_WEIGHT.tag;
-      if (scenePerformerHit[scene]) w += FIELD_WEIGHT.performer;
-      if (sceneHit[scene]) w += FIELD_WEIGHT.scene;
-      weights[i] = w;
-    }
-    return weights;
+  private slots(ids: number[], index: Map<number, number>): number[] {
+    return ids.flatMap((id) => {
+      const slot = index.get(id);
+      return slot === undefined ? [] : [slot];
+    });
   }
 
   private mask(size: number, ids: number[], index: Map<number, number>): Uint8Array {
@@ -395,22 +414,23 @@ export class MarkerIndex {
   }
 
   private randomPage(matched: Int32Array, q: MarkerQuery, start: number, count: number): Int32Array {
-    const factor = seedFactor(q.seed);
+    const mix = seedMix(q.seed);
     const descending = (q.direction ?? 'asc') === 'desc';
     if (this.size >= POSITION_SPACE) {
-      const key = (i: number) => randomKey(this.markerIds[i]!, factor) * (descending ? -1 : 1);
+      const key = (i: number) => randomKey(this.markerIds[i]!, mix) * (descending ? -1 : 1);
       return matched.slice().sort((a, b) => key(a) - key(b) || a - b).subarray(start, start + count);
     }
-    // Key and position packed in one number: one numeric sort, no comparator. Positions are ids'
-    // ranks (ascending), so equal keys fall back to id order.
+    // Key and position packed in one number, so ordering is numeric comparison of doubles; and
+    // only the page's range is put in order, not the whole result.
     const packed = new Float64Array(matched.length);
     for (let k = 0; k < matched.length; k++) {
       const i = matched[k]!;
-      const key = randomKey(this.markerIds[i]!, factor);
-      packed[k] = (descending ? RANDOM_MODULUS - 1 - key : key) * POSITION_SPACE + i;
+      const key = randomKey(this.markerIds[i]!, mix);
+      packed[k] = (descending ? KEY_SPACE - 1 - key : key) * POSITION_SPACE + i;
     }
-    packed.sort();
-    return Int32Array.from(packed.subarray(start, start + count), (p) => p % POSITION_SPACE);
+    const end = Math.min(start + count, packed.length);
+    orderRange(packed, start, end);
+    return Int32Array.from(packed.subarray(start, end), (p) => p % POSITION_SPACE);
   }
 
   // --- facets -----------------------------------------------------------------------------------
@@ -455,6 +475,10 @@ function relation<R>(owners: number, rows: R[], owner: (r: R) => number | undefi
   const next = start.slice(0, owners);
   for (const [o, m] of pairs) members[next[o]!++] = m;
   return { start, members };
+}
+
+function forEachIn(rel: Relation, owner: number, visit: (member: number) => void): void {
+  for (let k = rel.start[owner]!; k < rel.start[owner + 1]!; k++) visit(rel.members[k]!);
 }
 
 function anyIn(rel: Relation, owner: number, mask: Uint8Array): 0 | 1 {
@@ -540,26 +564,62 @@ function top(counts: Int32Array, limit: number, visible: (slot: number) => boole
 
 // --- seeded random order ------------------------------------------------------------------------
 
-const SEED_PRIME = 2_147_483_629;
-const SCRAMBLE_PRIME = 4_294_967_311;
-const RANDOM_MODULUS = 4_294_967_291;
+const KEY_SPACE = 2 ** 32;
 /** Room for 2^21 positions beside a 32-bit key within a double's 53 exact bits. */
 const POSITION_SPACE = 2 ** 21;
 
-/** A multiplier in [1, 2^31) for the seed: the same seed gives the same order. */
-export function seedFactor(seed: number): number {
-  const mixed = (((seed % SEED_PRIME) + SEED_PRIME) % SEED_PRIME) * 40_503 + 12_345;
-  return (mixed % SEED_PRIME) + 1;
+/** The seed as 32 bits to mix into each id: the same seed gives the same order. */
+export function seedMix(seed: number): number {
+  return fmix32((seed >>> 0) ^ fmix32(Math.floor(seed / KEY_SPACE) >>> 0));
 }
 
-/** The id scrambled by a multiplicative hash, then multiplied by the seed's factor, modulo primes. */
-export function randomKey(id: number, factor: number): number {
-  return mulMod(mulMod(id, 2_654_435_761, SCRAMBLE_PRIME), factor, RANDOM_MODULUS);
+/**
+ * A marker's place in the seed's order: a 32-bit hash of its id mixed with the seed. The hash is a
+ * bijection on 32-bit values, so two ids never share a key under one seed.
+ */
+export function randomKey(id: number, mix: number): number {
+  return fmix32((id ^ mix) >>> 0);
 }
 
-/** a·b mod m without leaving a double's exact range (a, b, m below 2^33). */
-function mulMod(a: number, b: number, m: number): number {
-  const high = Math.floor(b / 65_536);
-  const low = b % 65_536;
-  return (((a * high) % m) * 65_536 + a * low) % m;
+/** MurmurHash3's finalizer: every input bit affects every output bit. */
+function fmix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** Puts values[start, end) in ascending order as a full sort would, in linear time on average. */
+export function orderRange(values: Float64Array, start: number, end: number): void {
+  if (start >= end) return;
+  select(values, start, 0, values.length - 1);
+  select(values, end - 1, start, values.length - 1);
+  values.subarray(start, end).sort();
+}
+
+/** Quickselect: values[k] becomes the k-th smallest of values[lo..hi], smaller ones before it. */
+function select(values: Float64Array, k: number, lo: number, hi: number): void {
+  while (hi > lo) {
+    const pivot = median(values[lo]!, values[(lo + hi) >> 1]!, values[hi]!);
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i++] = values[j]!;
+        values[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+function median(a: number, b: number, c: number): number {
+  return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
 }
