@@ -202,7 +202,6 @@ export interface StashMirrorEvents {
 }
 
 export type EventName = keyof StashMirrorEvents;
-export const EVENT_NAMES = ['syncStatus', 'syncFinished'] as const satisfies readonly EventName[];
 
 /** What the renderer sees as `window.stashMirror`, in Electron and in a browser alike. */
 export interface StashMirrorApi extends StashMirrorMethods {
@@ -231,17 +230,8 @@ export const METHOD_INPUTS = {
   openExternal: OpenExternalRequest,
 } as const satisfies { [K in MethodName]: z.ZodType };
 
-export const METHOD_NAMES = Object.keys(METHOD_INPUTS) as MethodName[];
-
-export function isMethodName(name: string): name is MethodName {
-  return Object.hasOwn(METHOD_INPUTS, name);
-}
-
-/** Names of the Electron IPC channels, so main and preload cannot disagree. */
-export const ipcChannel = {
-  invoke: (method: MethodName) => `stash-mirror:${method}`,
-  event: (event: EventName) => `stash-mirror:event:${event}`,
-};
+// Names and IPC channels live in a zod-free module the sandboxed preload can bundle on its own.
+export { EVENT_NAMES, METHOD_NAMES, ipcChannel, isMethodName } from './channels';
 
 /** Headless host routes: `POST /api/rpc/<method>` with the argument as JSON, events on one SSE stream. */
 export const HTTP_ROUTES = {

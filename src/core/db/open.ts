@@ -15,6 +15,8 @@ export interface MirrorLocation {
   migrationsFolder?: string;
   /** Likewise for PostgreSQL. */
   pgMigrationsFolder?: string;
+  /** better-sqlite3's compiled addon, when not node_modules' own (the desktop app ships one built for Electron). */
+  nativeBinding?: string;
 }
 
 export async function openMirrorStore(location: MirrorLocation): Promise<MirrorStore> {
@@ -26,5 +28,5 @@ export async function openMirrorStore(location: MirrorLocation): Promise<MirrorS
   }
   if (!location.file) throw new MirrorSchemaError('No mirror database given');
   // The connection lives in a worker thread: writes never block the thread that talks to Stash.
-  return openWorkerMirrorStore({ file: location.file, migrationsFolder: location.migrationsFolder });
+  return openWorkerMirrorStore({ file: location.file, migrationsFolder: location.migrationsFolder, nativeBinding: location.nativeBinding });
 }

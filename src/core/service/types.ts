@@ -3,11 +3,19 @@
  * Plain Node; the desktop app runs it in a utility process, the headless host in its own process,
  * the tests in theirs.
  */
-import type { AppInfo, StashMirrorEvents, StashMirrorMethods } from '../../shared/contract';
+import type { AppInfo, StashMirrorEvents, StashMirrorMethods, SyncOutcome, SyncRequest, SyncTrigger } from '../../shared/contract';
+import type { SchedulerClock } from './scheduler';
 import type { SettingsRepository } from './settings';
 
+/** Who asked for a sync: a window (the default), the periodic scheduler, or a host's HTTP API. */
+export interface SyncCallOptions {
+  trigger?: SyncTrigger;
+}
+
 /** Everything a window may call, except opening a browser, which only a host can do. */
-export interface MirrorService extends Omit<StashMirrorMethods, 'openExternal'> {
+export interface MirrorService extends Omit<StashMirrorMethods, 'openExternal' | 'syncNow'> {
+  /** As the contract's syncNow; hosts pass the trigger when the request did not come from a window. */
+  syncNow(request?: SyncRequest, options?: SyncCallOptions): Promise<SyncOutcome>;
   on<E extends keyof StashMirrorEvents>(event: E, listener: (payload: StashMirrorEvents[E]) => void): () => void;
   /** The configured Stash origin (for a host's checks and image policy), or null. */
   stashOrigin(): Promise<string | null>;
@@ -24,4 +32,8 @@ export interface MirrorServiceOptions {
   /** Migration folders, when not beside the source (a bundled build). */
   migrationsFolder?: string;
   pgMigrationsFolder?: string;
+  /** better-sqlite3's compiled addon for this runtime, when not node_modules' own (the desktop app's Electron build). */
+  nativeBinding?: string;
+  /** The periodic sync's clock; tests pass a manual one. */
+  schedulerClock?: SchedulerClock;
 }

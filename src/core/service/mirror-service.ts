@@ -1,0 +1,392 @@
+/**
+ * The mirror service behind every host: settings, the database (opened on first use, reopened when
+ * the settings choose another), one sync at a time with live status, the periodic scheduler, and
+ * marker search. Plain Node: no Electron, no HTTP.
+ */
+import {
+  ConnectionCandidate,
+  ENTITIES,
+  METHOD_INPUTS,
+  SettingsUpdate,
+  type AppInfo,
+  type EntityName,
+  type EntityProgress,
+  type MarkerQueryInput,
+  type MarkerSearchResult,
+  type StashMirrorEvents,
+  type SyncOutcome,
+  type SyncRequest,
+  type SuggestRequest,
+  type SyncStatus,
+  type SyncTrigger,
+} from '../../shared/contract';
+import { openMirrorStore } from '../db/open';
+import { SyncAlreadyRunningError, type MirrorStore } from '../db/store';
+import { searchMarkers } from '../search/search';
+import { normalizeStashUrl, StashClient } from '../stash/client';
+import { StashAuthError } from '../stash/errors';
+import { syncStash, type SyncProgress } from '../sync/engine';
+import { EMPTY_HISTORY, readSyncHistory, viewRun, type SyncHistory } from './history';
+import { SyncScheduler, type SyncEnd } from './scheduler';
+import { GENDERS_SQL, SuggestionIndex } from './suggest';
+import { maskPassword, viewSettings, type StoredSettings } from './settings';
+import type { MirrorService, MirrorServiceOptions, SyncCallOptions } from './types';
+
+/** Progress reaches windows at most this often while a sync runs; state changes always do. */
+export const STATUS_THROTTLE_MS = 200;
+/** "Test connection" answers quickly: no retries, a short timeout. */
+const CONNECTION_TEST = { retries: 0, timeoutMs: 10_000 };
+
+interface RunningSync {
+  trigger: SyncTrigger;
+  startedAt: string;
+  controller: AbortController;
+  progress: Map<EntityName, EntityProgress>;
+  /** Settles when the sync has ended and its outcome was published. */
+  ended: Promise<void>;
+}
+
+interface OpenMirror {
+  key: string;
+  store: Promise<MirrorStore>;
+}
+
+type Listeners = { [E in keyof StashMirrorEvents]: Set<(payload: StashMirrorEvents[E]) => void> };
+
+class SyncCancelledError extends Error {
+  override name = 'SyncCancelledError';
+  constructor() {
+    super('Sync cancelled');
+  }
+}
+
+export async function createMirrorService(options: MirrorServiceOptions): Promise<MirrorService> {
+  const service = new StashMirrorService(options, await options.settings.load());
+  await service.planSchedule();
+  return service;
+}
+
+class StashMirrorService implements MirrorService {
+  private mirror: OpenMirror | null = null;
+  private history: Promise<SyncHistory> | null = null;
+  private running: RunningSync | null = null;
+  /** Set by syncs of this process; until then the run log's answer stands. */
+  private sessionError: string | null | undefined = undefined;
+  private readonly listeners: Listeners = { syncStatus: new Set(), syncFinished: new Set() };
+  private readonly suggestions = new SuggestionIndex(() => this.store());
+  private readonly scheduler: SyncScheduler;
+  private throttle: { lastAt: number; timer: NodeJS.Timeout | null } = { lastAt: 0, timer: null };
+  private closed = false;
+
+  constructor(
+    private readonly options: MirrorServiceOptions,
+    private settings: StoredSettings,
+  ) {
+    this.scheduler = new SyncScheduler({
+      clock: options.schedulerClock,
+      isSyncRunning: () => this.running !== null,
+      startSync: () => void this.syncNow(undefined, { trigger: 'schedule' }),
+      onReplanned: () => void this.publishStatus(),
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Settings and information
+
+  async getAppInfo(): Promise<AppInfo> {
+    return { version: this.options.version, host: this.options.host, databaseLocation: await this.databaseLocation() };
+  }
+
+  async getSettings() {
+    return viewSettings(this.settings, this.options.databaseFile);
+  }
+
+  async updateSettings(update: SettingsUpdate) {
+    const previousMirror = mirrorKey(this.settings);
+    this.settings = await this.options.settings.save(SettingsUpdate.parse(update));
+    if (mirrorKey(this.settings) !== previousMirror) this.switchMirror();
+    // The chosen entities decide which runs count as a complete success.
+    this.history = null;
+    // Re-planning publishes the new status.
+    await this.planSchedule();
+    return this.getSettings();
+  }
+
+  async stashOrigin(): Promise<string | null> {
+    return this.settings.stashUrl ? normalizeStashUrl(this.settings.stashUrl).origin : null;
+  }
+
+  async testConnection(candidate?: ConnectionCandidate) {
+    const parsed = METHOD_INPUTS.testConnection.parse(candidate) ?? {};
+    const url = parsed.stashUrl ?? this.settings.stashUrl;
+    if (!url) return { ok: false as const, reason: 'No Stash address: enter the address of your Stash server' };
+    // The saved key goes only to the saved server, never to an address just typed.
+    const sameServer = !parsed.stashUrl || sameOrigin(parsed.stashUrl, this.settings.stashUrl);
+    const apiKey = parsed.apiKey !== undefined ? parsed.apiKey || null : sameServer ? this.settings.apiKey : null;
+    try {
+      const client = new StashClient({ url, apiKey: apiKey ?? undefined, ...CONNECTION_TEST });
+      const server = await client.identify();
+      return { ok: true as const, version: server.version };
+    } catch (error) {
+      return { ok: false as const, reason: this.reasonOf(error, apiKey) };
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Sync
+
+  async syncNow(request?: SyncRequest, { trigger = 'manual' }: SyncCallOptions = {}): Promise<SyncOutcome> {
+    if (this.running) return { ok: false, kind: 'alreadyRunning', reason: 'A sync is already running' };
+    if (this.closed) return { ok: false, kind: 'cancelled', reason: 'The service is closing' };
+    const parsed = METHOD_INPUTS.syncNow.parse(request) ?? {};
+    const settings = this.settings;
+    if (!settings.stashUrl) {
+      return { ok: false, kind: 'notConfigured', reason: 'No Stash server is set: enter its address in Settings first' };
+    }
+    let finish!: () => void;
+    const running: RunningSync = {
+      trigger,
+      startedAt: new Date().toISOString(),
+      controller: new AbortController(),
+      progress: new Map(),
+      ended: new Promise((resolve) => (finish = resolve)),
+    };
+    this.running = running;
+    void this.publishStatus();
+    const outcome = await this.runSync(running, settings, parsed);
+    this.running = null;
+    this.history = null;
+    this.suggestions.clear();
+    if (outcome.ok) this.sessionError = null;
+    else if (outcome.kind === 'failed') this.sessionError = outcome.reason;
+    this.scheduler.syncEnded(endOf(outcome));
+    // Windows see the final state before they hear that the sync finished.
+    await this.publishStatus();
+    this.emit('syncFinished', outcome);
+    finish();
+    return outcome;
+  }
+
+  async cancelSync() {
+    if (!this.running || this.running.controller.signal.aborted) return { cancelled: false };
+    this.running.controller.abort(new SyncCancelledError());
+    return { cancelled: true };
+  }
+
+  async getSyncStatus(): Promise<SyncStatus> {
+    // Asked for, the run log is read afresh: another process (the CLI) may have synced meanwhile.
+    if (!this.running) this.history = null;
+    return this.statusWith(await this.readHistory());
+  }
+
+  async listSyncRuns(request?: { limit?: number }) {
+    const { limit } = METHOD_INPUTS.listSyncRuns.parse(request) ?? {};
+    return (await (await this.store()).listRuns(limit)).map(viewRun);
+  }
+
+  private async runSync(running: RunningSync, settings: StoredSettings, request: SyncRequest): Promise<SyncOutcome> {
+    const signal = running.controller.signal;
+    try {
+      const store = await this.store();
+      const client = new StashClient({ url: settings.stashUrl!, apiKey: settings.apiKey ?? undefined });
+      const summary = await syncStash({
+        client,
+        store,
+        entities: request.entities ?? settings.entities,
+        full: request.full ?? false,
+        signal,
+        onProgress: (progress) => this.onProgress(running, progress),
+      });
+      return { ok: true, summary };
+    } catch (error) {
+      if (signal.aborted) return { ok: false, kind: 'cancelled', reason: 'Sync cancelled' };
+      if (error instanceof SyncAlreadyRunningError) return { ok: false, kind: 'alreadyRunning', reason: oneLine(error.message) };
+      return { ok: false, kind: 'failed', reason: this.reasonOf(error, settings.apiKey) };
+    }
+  }
+
+  private onProgress(running: RunningSync, progress: SyncProgress): void {
+    running.progress.set(progress.entity, { ...progress });
+    const now = Date.now();
+    const wait = this.throttle.lastAt + STATUS_THROTTLE_MS - now;
+    if (wait <= 0) void this.publishStatus();
+    else this.throttle.timer ??= setTimeout(() => void this.publishStatus(), wait);
+  }
+
+  /** Sends the current status to every listener, with the run log as last read. */
+  private async publishStatus(): Promise<void> {
+    if (this.throttle.timer) clearTimeout(this.throttle.timer);
+    this.throttle = { lastAt: Date.now(), timer: null };
+    if (this.listeners.syncStatus.size === 0 || this.closed) return;
+    this.emit('syncStatus', this.statusWith(await this.readHistory()));
+  }
+
+  private statusWith(history: SyncHistory): SyncStatus {
+    const running = this.running;
+    const nextAt = this.scheduler.nextScheduledAt();
+    return {
+      state: running ? 'running' : 'idle',
+      trigger: running?.trigger ?? null,
+      startedAt: running?.startedAt ?? null,
+      progress: running ? ENTITIES.flatMap((entity) => running.progress.get(entity) ?? []) : [],
+      lastSuccessAt: history.lastSuccessAt?.toISOString() ?? null,
+      lastError: this.sessionError === undefined ? history.lastError : this.sessionError,
+      entities: history.entities,
+      nextScheduledAt: nextAt === null ? null : new Date(nextAt).toISOString(),
+      mirrorReady: history.mirrorReady,
+    };
+  }
+
+  /** The run log's summary, read once per mirror state; a database that fails to open reads as empty. */
+  private readHistory(): Promise<SyncHistory> {
+    this.history ??= this.store()
+      .then((store) => readSyncHistory(store, this.settings.entities))
+      .catch((error: unknown) => {
+        this.history = null;
+        return { ...EMPTY_HISTORY, lastError: oneLine((error as Error).message) };
+      });
+    return this.history;
+  }
+
+  /** Hands the scheduler the settings and the last recorded success. */
+  async planSchedule(): Promise<void> {
+    const { periodicSync, stashUrl } = this.settings;
+    // The run log is only read when it matters: a disabled schedule opens no database.
+    const lastSuccessAt = periodicSync.enabled && stashUrl ? (await this.readHistory()).lastSuccessAt : null;
+    this.scheduler.configure({ periodicSync, configured: stashUrl !== null, lastSuccessAt: lastSuccessAt?.getTime() ?? null });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Search
+
+  async searchMarkers(query: MarkerQueryInput): Promise<MarkerSearchResult> {
+    const store = await this.store();
+    return searchMarkers(store, query, { stashUrl: this.settings.stashUrl ?? undefined });
+  }
+
+  async suggest(request: SuggestRequest) {
+    return this.suggestions.suggest(METHOD_INPUTS.suggest.parse(request));
+  }
+
+  async listGenders(): Promise<string[]> {
+    const rows = await (await this.store()).read<{ gender: string }>(GENDERS_SQL);
+    return rows.map((row) => row.gender);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Events and lifetime
+
+  on<E extends keyof StashMirrorEvents>(event: E, listener: (payload: StashMirrorEvents[E]) => void): () => void {
+    const set = this.listeners[event] as Set<typeof listener>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.scheduler.stop();
+    const running = this.running;
+    running?.controller.abort(new SyncCancelledError());
+    await running?.ended;
+    if (this.throttle.timer) clearTimeout(this.throttle.timer);
+    const mirror = this.mirror;
+    this.mirror = null;
+    if (mirror) await closeQuietly(mirror.store);
+  }
+
+  private emit<E extends keyof StashMirrorEvents>(event: E, payload: StashMirrorEvents[E]): void {
+    for (const listener of this.listeners[event]) {
+      try {
+        listener(payload);
+      } catch {
+        // A failing window must not stop the others from hearing about the sync.
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The database
+
+  private store(): Promise<MirrorStore> {
+    if (this.closed) return Promise.reject(new Error('The mirror service is closed'));
+    const key = mirrorKey(this.settings);
+    if (this.mirror?.key !== key) {
+      const { backend } = this.settings;
+      const store = openMirrorStore({
+        ...(backend.kind === 'postgres' ? { databaseUrl: backend.url } : { file: this.options.databaseFile }),
+        migrationsFolder: this.options.migrationsFolder,
+        pgMigrationsFolder: this.options.pgMigrationsFolder,
+        nativeBinding: this.options.nativeBinding,
+      });
+      this.mirror = { key, store };
+      // A database that could not be opened is tried again on the next call.
+      store.catch(() => {
+        if (this.mirror?.store === store) this.mirror = null;
+      });
+    }
+    return this.mirror.store;
+  }
+
+  /** The settings chose another database: later calls open it; the old one closes once its sync ends. */
+  private switchMirror(): void {
+    const old = this.mirror;
+    this.mirror = null;
+    this.history = null;
+    this.sessionError = undefined;
+    this.suggestions.clear();
+    if (old) void (this.running?.ended ?? Promise.resolve()).then(() => closeQuietly(old.store));
+  }
+
+  private async databaseLocation(): Promise<string> {
+    const opened = this.mirror ? await this.mirror.store.then((store) => store.location).catch(() => null) : null;
+    if (opened) return opened;
+    const { backend } = this.settings;
+    return backend.kind === 'postgres' ? maskPassword(backend.url) : this.options.databaseFile;
+  }
+
+  /** One line a person can act on, never containing the API key. */
+  private reasonOf(error: unknown, apiKey: string | null): string {
+    let message = (error as Error)?.message ?? String(error);
+    if (error instanceof StashAuthError) {
+      // The client's wording speaks to command-line users; here the key is set in Settings.
+      const what = message.slice(0, message.lastIndexOf('): ') + 1) || message;
+      message = apiKey
+        ? `${what}: check the API key in Settings (in Stash: Settings > Security)`
+        : `${what}: enter the server's API key in Settings`;
+    }
+    return redact(oneLine(message), [apiKey, this.settings.apiKey]);
+  }
+}
+
+/** Which database the settings point at. */
+function mirrorKey(settings: StoredSettings): string {
+  return settings.backend.kind === 'postgres' ? `postgres ${settings.backend.url}` : 'sqlite';
+}
+
+function endOf(outcome: SyncOutcome): SyncEnd {
+  if (outcome.ok) return 'succeeded';
+  if (outcome.kind === 'failed') return 'failed';
+  return outcome.kind === 'alreadyRunning' ? 'busy' : 'cancelled';
+}
+
+function sameOrigin(a: string, b: string | null): boolean {
+  if (!b) return false;
+  try {
+    return normalizeStashUrl(a).origin === normalizeStashUrl(b).origin;
+  } catch {
+    return false;
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function redact(text: string, secrets: (string | null)[]): string {
+  return secrets.reduce<string>((shown, secret) => (secret ? shown.split(secret).join('****') : shown), text);
+}
+
+async function closeQuietly(store: Promise<MirrorStore>): Promise<void> {
+  await store.then((s) => s.close()).catch(() => {});
+}

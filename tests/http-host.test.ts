@@ -1,0 +1,317 @@
+/**
+ * The headless host in this process on a free port, with a temporary data directory, a fake Stash
+ * over HTTP and the real service and SQLite mirror behind it.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HTTP_ROUTES, type SyncStatus } from '../src/shared/contract';
+import { startHttpHost, type HttpHost, type HttpHostOptions } from '../src/server/http-host';
+import { parseServeCommand } from '../src/server/main';
+import { generateLibrary, startFakeStash, type FakeStash } from '../tools/fake-stash';
+import { SMALL_LIBRARY } from './support/harness';
+
+const API_KEY = 'stash-api-key-never-shown-7f3a';
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+interface Started {
+  host: HttpHost;
+  fake: FakeStash;
+  dataDir: string;
+  log: string[];
+  /** Every response body read through `api`, to check no secret ever leaves. */
+  bodies: string[];
+  api(path: string, init?: RequestInit & { json?: unknown }): Promise<{ status: number; body: any; headers: Headers }>;
+  rpc(method: string, argument?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+}
+
+async function start(options: Partial<HttpHostOptions> & { rendererFiles?: boolean } = {}): Promise<Started> {
+  const fake = await startFakeStash({ library: generateLibrary({ seed: 5, size: SMALL_LIBRARY }), apiKey: API_KEY });
+  cleanups.push(() => fake.close());
+  const root = mkdtempSync(join(tmpdir(), 'stash-mirror-host-'));
+  cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+  const rendererDir = join(root, 'renderer');
+  if (options.rendererFiles !== false) {
+    mkdirSync(join(rendererDir, 'assets'), { recursive: true });
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Stash Mirror</title><script src="/assets/app.js"></script>');
+    writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log("app")');
+  }
+  const dataDir = join(root, 'data');
+  const log: string[] = [];
+  const host = await startHttpHost({
+    dataDir,
+    port: 0,
+    stashUrl: fake.url,
+    apiKey: API_KEY,
+    rendererDir,
+    log: (line) => log.push(line),
+    ...options,
+  });
+  cleanups.push(() => host.close());
+  const bodies: string[] = [];
+  const base = host.url.replace('0.0.0.0', '127.0.0.1');
+  const api: Started['api'] = async (path, init = {}) => {
+    const { json, ...rest } = init;
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      ...rest,
+      ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+    });
+    const text = await response.text();
+    bodies.push(text);
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  };
+  return {
+    host: { ...host, url: base },
+    fake,
+    dataDir,
+    log,
+    bodies,
+    api,
+    rpc: (method, argument, headers) => api(`/api/rpc/${method}`, { json: argument, headers }),
+  };
+}
+
+/** Reads server-sent events from a stream until `until` says stop. */
+async function readEvents(
+  url: string,
+  until: (events: { event: string; data: any }[]) => boolean,
+  headers: Record<string, string> = {},
+): Promise<{ event: string; data: any }[]> {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers, signal: controller.signal });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: { event: string; data: any }[] = [];
+  let buffer = '';
+  try {
+    while (!until(events)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data) events.push({ event, data: JSON.parse(data) });
+      }
+    }
+  } finally {
+    controller.abort();
+  }
+  return events;
+}
+
+/** A raw request, for headers fetch will not let a caller set (Host). */
+function rawRequest(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('headless host', () => {
+  it('answers contract methods over POST /api/rpc', async () => {
+    const s = await start();
+    expect(s.log.at(-1)).toBe(`Stash Mirror is serving ${s.host.url}`);
+    const settings = await s.rpc('getSettings');
+    expect(settings).toMatchObject({
+      status: 200,
+      body: expect.objectContaining({ stashUrl: s.fake.url, hasApiKey: true, backend: { kind: 'sqlite', file: join(s.dataDir, 'stash-mirror.db') } }),
+    });
+    expect((await s.rpc('getAppInfo', null)).body).toMatchObject({ host: 'web', databaseLocation: join(s.dataDir, 'stash-mirror.db') });
+    expect((await s.rpc('testConnection')).body).toEqual({ ok: true, version: expect.any(String) });
+    expect((await s.rpc('searchMarkers', {})).body).toMatchObject({ total: 0, hits: [] });
+    const updated = await s.rpc('updateSettings', { periodicSync: { enabled: true, intervalMinutes: 15 } });
+    expect(updated.body.periodicSync).toEqual({ enabled: true, intervalMinutes: 15 });
+    expect((await s.rpc('getSyncStatus')).body.nextScheduledAt).toEqual(expect.any(String));
+    expect((await s.rpc('cancelSync')).body).toEqual({ cancelled: false });
+  });
+
+  it('refuses invalid input with 400 naming the field, unknown methods with 404', async () => {
+    const s = await start();
+    const tooMany = await s.rpc('searchMarkers', { perPage: 100_000 });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error).toMatch(/perPage/);
+    const unknownField = await s.rpc('updateSettings', { stashUrl: 'http://x:1', colour: 'red' });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.error).toMatch(/colour/);
+    const badUrl = await s.rpc('updateSettings', { stashUrl: 'ftp://nope' });
+    expect(badUrl).toMatchObject({ status: 400, body: { error: expect.stringMatching(/stashUrl/) } });
+    expect((await s.rpc('getSettings', { unexpected: true })).status).toBe(400);
+    const notJson = await s.api('/api/rpc/suggest', { body: '{kind:' });
+    expect(notJson).toMatchObject({ status: 400, body: { error: expect.stringMatching(/JSON/) } });
+
+    expect(await s.rpc('dropEverything')).toMatchObject({ status: 404, body: { error: 'Unknown method dropEverything' } });
+    const external = await s.rpc('openExternal', { url: 'http://example.com' });
+    expect(external.status).toBe(404);
+    expect(external.body.error).toMatch(/browser opens links itself/);
+    expect((await s.api('/api/nothing-here')).status).toBe(404);
+    expect((await s.api('/api/rpc/getSettings', { method: 'GET' })).status).toBe(405);
+  });
+
+  it('streams syncStatus and syncFinished events during a sync', async () => {
+    const s = await start();
+    s.fake.faults.inject('slow', { times: 2, delayMs: 300, operationName: 'SceneRows' });
+    let opened!: () => void;
+    const firstEvent = new Promise<void>((resolve) => (opened = resolve));
+    const events = readEvents(`${s.host.url}${HTTP_ROUTES.events}`, (list) => {
+      if (list.length > 0) opened();
+      return list.some((e) => e.event === 'syncFinished');
+    });
+    // The stream opens with the current status: the sync starts once it has arrived.
+    await firstEvent;
+    const sync = await s.api(HTTP_ROUTES.syncStash, { json: {} });
+    expect(sync.status).toBe(200);
+    const received = await events;
+    const statuses = received.filter((e) => e.event === 'syncStatus').map((e) => e.data as SyncStatus);
+    expect(statuses[0]!.state).toBe('idle');
+    const running = statuses.filter((status) => status.state === 'running');
+    expect(running.length).toBeGreaterThan(0);
+    expect(running.every((status) => status.trigger === 'api')).toBe(true);
+    expect(running.some((status) => status.progress.length > 0)).toBe(true);
+    expect(statuses.at(-1)).toMatchObject({ state: 'idle', mirrorReady: true });
+    const finished = received.filter((e) => e.event === 'syncFinished');
+    expect(finished).toHaveLength(1);
+    expect(finished[0]!.data).toMatchObject({ ok: true, summary: { runId: sync.body.runId } });
+  });
+
+  it('POST /api/sync/stash returns the per-entity summary, 409 while running, 400 on a bad body', async () => {
+    const s = await start();
+    const partial = await s.api(HTTP_ROUTES.syncStash, { json: { entities: ['tags', 'performers'] } });
+    expect(partial.status).toBe(200);
+    expect(partial.body.entities.map((e: { entity: string }) => e.entity)).toEqual(['performers', 'tags']);
+    expect(partial.body.entities[1]).toMatchObject({ entity: 'tags', fetched: 40, upserted: 40, staleMarked: 0 });
+
+    expect((await s.api(HTTP_ROUTES.syncStash, { json: { entities: ['galleries'] } })).status).toBe(400);
+
+    s.fake.faults.inject('slow', { times: 1, delayMs: 3000, operationName: 'SceneRows' });
+    const whole = s.api(HTTP_ROUTES.syncStash);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const busy = await s.api(HTTP_ROUTES.syncStash);
+    expect(busy).toMatchObject({ status: 409, body: { kind: 'alreadyRunning' } });
+    const done = await whole;
+    expect(done.status).toBe(200);
+    expect(done.body.entities.map((e: { entity: string; fetched: number }) => [e.entity, e.fetched > 0])).toEqual([
+      ['performers', true],
+      ['tags', true],
+      ['scenes', true],
+      ['markers', true],
+    ]);
+    expect((await s.rpc('searchMarkers', { perPage: 1 })).body.total).toBe(600);
+  });
+
+  it('reports a Stash failure as 502 with a one-line reason, and never sends or stores the API key', async () => {
+    const s = await start();
+    await s.rpc('updateSettings', { apiKey: 'replaced-secret-key-99' });
+    const failed = await s.api(HTTP_ROUTES.syncStash);
+    expect(failed.status).toBe(502);
+    expect(failed.body.error).toMatch(/API key/);
+    await s.rpc('updateSettings', { apiKey: API_KEY });
+    expect((await s.api(HTTP_ROUTES.syncStash)).status).toBe(200);
+    await s.rpc('getSyncStatus');
+    await s.rpc('listSyncRuns', { limit: 50 });
+    const everything = s.bodies.join('\n');
+    expect(everything).not.toContain(API_KEY);
+    expect(everything).not.toContain('replaced-secret-key-99');
+    const stored = readFileSync(join(s.dataDir, 'settings.json'), 'utf8');
+    expect(JSON.parse(stored).stashUrl).toBe(s.fake.url);
+    expect(stored).not.toContain(API_KEY);
+    expect(stored).not.toContain('replaced-secret-key-99');
+    expect(stored).not.toMatch(/apiKey/i);
+  });
+
+  it('sends a strict Content-Security-Policy naming the Stash origin, and serves the interface', async () => {
+    const s = await start();
+    const page = await fetch(`${s.host.url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Stash Mirror</title>');
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain(`img-src 'self' data: ${s.fake.origin}`);
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    // The single-page app answers its own routes with index.html.
+    expect(await (await fetch(`${s.host.url}/search/deep/link`)).text()).toContain('<title>Stash Mirror</title>');
+    expect(await (await fetch(`${s.host.url}/assets/app.js`)).text()).toBe('console.log("app")');
+    const apiResponse = await fetch(`${s.host.url}/api/rpc/getSettings`, { method: 'POST' });
+    expect(apiResponse.headers.get('content-security-policy')).toBe(csp);
+  });
+
+  it('keeps the API working without a built interface, and says how to build it', async () => {
+    const s = await start({ rendererFiles: false });
+    expect(s.log.some((line) => /npm run build/.test(line))).toBe(true);
+    const page = await fetch(`${s.host.url}/`);
+    expect(page.status).toBe(404);
+    expect(await page.text()).toMatch(/npm run build/);
+    expect((await s.rpc('getSettings')).status).toBe(200);
+  });
+
+  it('refuses other sites: unknown Host headers and foreign origins', async () => {
+    const s = await start();
+    const rebound = await rawRequest(`${s.host.url}/api/rpc/getSettings`, { Host: 'attacker.example:4174' });
+    expect(rebound.status).toBe(403);
+    const foreign = await s.rpc('updateSettings', { stashUrl: 'http://attacker.example' }, { Origin: 'http://attacker.example' });
+    expect(foreign.status).toBe(403);
+    expect((await s.rpc('getSettings')).body.stashUrl).toBe(s.fake.url);
+    const local = await rawRequest(`${s.host.url}/api/rpc/getSettings`, { Host: new URL(s.host.url).host.replace('127.0.0.1', 'localhost') });
+    expect(local.status).toBe(200);
+  });
+});
+
+describe('headless host tokens', () => {
+  it('refuses to listen beyond loopback without a token', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'stash-mirror-host-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    await expect(startHttpHost({ dataDir, host: '0.0.0.0', port: 0, log: () => {} })).rejects.toThrow(
+      /^Refusing to listen on 0\.0\.0\.0 without a token: pass --token or set STASH_MIRROR_TOKEN$/,
+    );
+  });
+
+  it('requires the token on every API request when one is set', async () => {
+    const token = 'tok-3141592653';
+    const s = await start({ host: '0.0.0.0', token });
+    expect((await s.rpc('getSettings')).status).toBe(401);
+    expect((await s.rpc('getSettings', undefined, { Authorization: 'Bearer wrong-token' })).status).toBe(401);
+    expect((await s.rpc('getSettings', undefined, { Authorization: `Bearer ${token}x` })).status).toBe(401);
+    expect((await s.api(`/api/rpc/getSettings?token=nope`)).status).toBe(401);
+    expect((await s.api(HTTP_ROUTES.syncStash)).status).toBe(401);
+    expect((await s.rpc('getSettings', undefined, { Authorization: `Bearer ${token}` })).status).toBe(200);
+    expect((await s.api(`/api/rpc/getSettings?token=${token}`)).status).toBe(200);
+    const unauthorizedEvents = await fetch(`${s.host.url}${HTTP_ROUTES.events}`);
+    expect(unauthorizedEvents.status).toBe(401);
+    const events = await readEvents(`${s.host.url}${HTTP_ROUTES.events}?token=${token}`, (list) => list.length > 0);
+    expect(events[0]!.event).toBe('syncStatus');
+    // The page itself loads without it; the token is then passed with each call.
+    expect((await fetch(`${s.host.url}/`)).status).toBe(200);
+    expect(s.bodies.join('\n')).not.toContain(token);
+  });
+
+  it('reads its options from the command line and the environment', () => {
+    const options = parseServeCommand(['--port', '0', '--stash-url', 'http://stash:9999'], {
+      STASH_API_KEY: 'env-key',
+      STASH_MIRROR_TOKEN: 'env-token',
+      XDG_CONFIG_HOME: '/cfg',
+    });
+    expect(options).toMatchObject({ host: '127.0.0.1', port: 0, apiKey: 'env-key', token: 'env-token', stashUrl: 'http://stash:9999' });
+    expect(options.dataDir).toBe('/cfg/Stash Mirror');
+    expect(parseServeCommand([], {}).port).toBe(4174);
+    expect(() => parseServeCommand(['--port', 'x'], {})).toThrow(/--port/);
+  });
+});

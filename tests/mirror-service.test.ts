@@ -1,0 +1,314 @@
+/**
+ * The mirror service as every host uses it: the fake Stash over HTTP, a real mirror database of
+ * each dialect, events as a window receives them.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SyncOutcome, SyncStatus } from '../src/shared/contract';
+import { createMirrorService } from '../src/core/service/mirror-service';
+import { DEFAULT_SETTINGS, MemorySettingsRepository, type StoredSettings } from '../src/core/service/settings';
+import type { MirrorService } from '../src/core/service/types';
+import { createClock, FakeLibrary, generateLibrary, startFakeStash, STASH_VERSION, type FakeStash } from '../tools/fake-stash';
+import { waitFor } from './support/cli';
+import { createMirrorDatabase, describeEachDialect, SMALL_LIBRARY, TEST_DATABASE_URL, type Dialect, type MirrorDatabase } from './support/harness';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+interface Setup {
+  fake: FakeStash;
+  database: MirrorDatabase;
+  /** The SQLite file, or the PostgreSQL backend the settings name. */
+  settings: StoredSettings;
+  databaseFile: string;
+  start(settings?: Partial<StoredSettings>): Promise<Recorded>;
+}
+
+/** A service and everything it emitted. */
+interface Recorded {
+  service: MirrorService;
+  statuses: { at: number; status: SyncStatus }[];
+  finished: SyncOutcome[];
+}
+
+async function setUp(dialect: Dialect, options: { library?: FakeLibrary; apiKey?: string } = {}): Promise<Setup> {
+  const fake = await startFakeStash({ library: options.library ?? generateLibrary({ seed: 3, size: SMALL_LIBRARY }), apiKey: options.apiKey });
+  cleanups.push(() => fake.close());
+  const database = await createMirrorDatabase(dialect);
+  cleanups.push(() => database.drop());
+  const target = database.cliArgs[1]!;
+  // With PostgreSQL chosen, the SQLite file is only ever named, never opened.
+  const databaseFile = dialect === 'sqlite' ? target : join(tmpdir(), 'stash-mirror-unused.db');
+  const settings: StoredSettings = {
+    ...DEFAULT_SETTINGS,
+    stashUrl: fake.url,
+    apiKey: options.apiKey ?? null,
+    backend: dialect === 'sqlite' ? { kind: 'sqlite' } : { kind: 'postgres', url: target },
+  };
+  return {
+    fake,
+    database,
+    settings,
+    databaseFile,
+    async start(overrides = {}) {
+      const service = await createMirrorService({
+        settings: new MemorySettingsRepository({ ...settings, ...overrides }),
+        databaseFile,
+        host: 'web',
+        version: '9.9.9-test',
+      });
+      // Runs before the database is dropped: cleanups run last-in, first-out.
+      cleanups.push(() => service.close());
+      const recorded: Recorded = { service, statuses: [], finished: [] };
+      service.on('syncStatus', (status) => recorded.statuses.push({ at: Date.now(), status }));
+      service.on('syncFinished', (outcome) => recorded.finished.push(outcome));
+      return recorded;
+    },
+  };
+}
+
+function summaryOf(outcome: SyncOutcome) {
+  if (!outcome.ok) throw new Error(`sync failed: ${outcome.kind}: ${outcome.reason}`);
+  return outcome.summary;
+}
+
+describeEachDialect('mirror service', (dialect) => {
+  it('syncs now: a summary, throttled status events with progress, one syncFinished', async () => {
+    const s = await setUp(dialect);
+    // Slow pages keep the sync running long enough for throttled progress to show.
+    s.fake.faults.inject('slow', { times: 3, delayMs: 400, operationName: 'SceneRows' });
+    const { service, statuses, finished } = await s.start();
+    const started = Date.now();
+    const outcome = await service.syncNow();
+    const elapsed = Date.now() - started;
+
+    const summary = summaryOf(outcome);
+    expect(summary.entities.map((e) => [e.entity, e.fetched])).toEqual([
+      ['performers', 60],
+      ['tags', 40],
+      ['scenes', 200],
+      ['markers', 600],
+    ]);
+    expect(finished).toEqual([outcome]);
+
+    const running = statuses.filter((e) => e.status.state === 'running');
+    expect(running[0]!.status).toMatchObject({ trigger: 'manual', progress: [] });
+    const withProgress = running.filter((e) => e.status.progress.length > 0);
+    expect(withProgress.length).toBeGreaterThan(0);
+    expect(withProgress.flatMap((e) => e.status.progress.map((p) => p.entity))).toContain('scenes');
+    // At most about five a second, whatever the number of pages.
+    expect(running.length).toBeLessThanOrEqual(elapsed / 200 + 3);
+    const last = statuses.at(-1)!.status;
+    expect(last).toMatchObject({ state: 'idle', trigger: null, progress: [], mirrorReady: true, lastError: null });
+  });
+
+  it('reports per-entity status from the run log, also after a restart', async () => {
+    const s = await setUp(dialect);
+    const first = await s.start();
+    const before = await first.service.getSyncStatus();
+    expect(before).toMatchObject({ state: 'idle', mirrorReady: false, lastSuccessAt: null, nextScheduledAt: null });
+    expect(before.entities.map((e) => e.lastStatus)).toEqual([null, null, null, null]);
+
+    const summary = summaryOf(await first.service.syncNow({ entities: ['tags', 'performers'] }));
+    expect(summary.entities.map((e) => e.entity)).toEqual(['performers', 'tags']);
+    let status = await first.service.getSyncStatus();
+    // Only part of the chosen entities synced: the mirror is usable, but not completely synced.
+    expect(status.mirrorReady).toBe(true);
+    expect(status.lastSuccessAt).toBeNull();
+    expect(status.entities.map((e) => [e.entity, e.lastStatus])).toEqual([
+      ['performers', 'succeeded'],
+      ['tags', 'succeeded'],
+      ['scenes', null],
+      ['markers', null],
+    ]);
+
+    summaryOf(await first.service.syncNow());
+    status = await first.service.getSyncStatus();
+    expect(status.lastSuccessAt).not.toBeNull();
+    await first.service.close();
+
+    const again = await s.start();
+    const restarted = await again.service.getSyncStatus();
+    expect(restarted).toMatchObject({ mirrorReady: true, lastSuccessAt: status.lastSuccessAt, lastError: null });
+    for (const entity of restarted.entities) {
+      expect(entity.lastStatus).toBe('succeeded');
+      expect(Date.parse(entity.lastSuccessAt!)).toBeGreaterThan(0);
+    }
+    const runs = await again.service.listSyncRuns({ limit: 10 });
+    expect(runs).toHaveLength(6);
+    expect(runs[0]).toMatchObject({ entity: 'markers', status: 'succeeded', mode: 'incremental' });
+    expect(runs[0]!.startedAt).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
+    expect(runs.at(-1)!.entity).toBe('performers');
+  });
+
+  it('runs one sync at a time, in this process and across services, and cancels', async () => {
+    const s = await setUp(dialect);
+    s.fake.faults.inject('slow', { times: 1, delayMs: 8000, operationName: 'SceneRows' });
+    const { service, finished } = await s.start();
+    const other = await s.start();
+    const first = service.syncNow();
+    await waitFor(async () => (await service.getSyncStatus()).progress.some((p) => p.entity === 'tags'), 20_000, 'the sync to reach tags');
+
+    const second = await service.syncNow();
+    expect(second).toMatchObject({ ok: false, kind: 'alreadyRunning' });
+    // Another service on the same mirror is refused by the database's sync lock.
+    const elsewhere = await other.service.syncNow();
+    expect(elsewhere).toMatchObject({ ok: false, kind: 'alreadyRunning' });
+    expect((elsewhere as { reason: string }).reason).toMatch(/already running/);
+
+    const cancelStarted = Date.now();
+    expect(await service.cancelSync()).toEqual({ cancelled: true });
+    const outcome = await first;
+    expect(outcome).toEqual({ ok: false, kind: 'cancelled', reason: 'Sync cancelled' });
+    expect(Date.now() - cancelStarted).toBeLessThan(5000);
+    expect(finished).toEqual([outcome]);
+    expect(await service.cancelSync()).toEqual({ cancelled: false });
+    const runs = await service.listSyncRuns();
+    expect(runs[0]).toMatchObject({ entity: 'scenes', status: 'cancelled' });
+    // A cancel is not a failure.
+    expect((await service.getSyncStatus()).lastError).toBeNull();
+  });
+
+  it('says what is missing when no Stash server is set', async () => {
+    const s = await setUp(dialect);
+    const { service, finished } = await s.start({ stashUrl: null });
+    const outcome = await service.syncNow();
+    expect(outcome).toMatchObject({ ok: false, kind: 'notConfigured' });
+    expect((outcome as { reason: string }).reason).toMatch(/Stash server/);
+    expect(finished).toEqual([]);
+    expect(await service.testConnection()).toMatchObject({ ok: false, reason: expect.stringMatching(/Stash address/) });
+  });
+
+  it('fails with a reason naming the API key, never its value', async () => {
+    const secret = 'wrong-secret-xyz-123';
+    const s = await setUp(dialect, { apiKey: 'the-right-key' });
+    const { service, statuses, finished } = await s.start({ apiKey: secret });
+    const outcome = await service.syncNow();
+    expect(outcome).toMatchObject({ ok: false, kind: 'failed' });
+    const reason = (outcome as { reason: string }).reason;
+    expect(reason).toMatch(/API key/);
+    expect(reason).not.toContain('\n');
+    const status = await service.getSyncStatus();
+    expect(status.lastError).toBe(reason);
+    const everything = JSON.stringify({ outcome, statuses, finished, status, settings: await service.getSettings() });
+    expect(everything).not.toContain(secret);
+    expect(everything).not.toContain('the-right-key');
+  });
+
+  it('tests connections with the saved or the typed values', async () => {
+    const s = await setUp(dialect, { apiKey: 'k-42' });
+    const { service } = await s.start({ apiKey: 'k-42' });
+    expect(await service.testConnection()).toEqual({ ok: true, version: STASH_VERSION.version });
+    // The same server typed as a bare origin still gets the saved key.
+    expect(await service.testConnection({ stashUrl: s.fake.origin })).toEqual({ ok: true, version: STASH_VERSION.version });
+
+    const refused = await service.testConnection({ apiKey: 'nope-key' });
+    expect(refused).toMatchObject({ ok: false, reason: expect.stringMatching(/refused the API key/) });
+    expect(JSON.stringify(refused)).not.toContain('nope-key');
+    const missing = await service.testConnection({ apiKey: null });
+    expect(missing).toMatchObject({ ok: false, reason: expect.stringMatching(/API key/) });
+    const unreachable = await service.testConnection({ stashUrl: 'http://127.0.0.1:1/graphql' });
+    expect(unreachable).toMatchObject({ ok: false, reason: expect.stringMatching(/Cannot reach Stash/) });
+  });
+
+  it('suggests live names by prefix ignoring case and accents, most used first, and lists genders', async () => {
+    const library = new FakeLibrary(createClock());
+    const tag = (name: string) => library.createTag({ name }).id;
+    const [elan, elbow, kitchen, zebra, gone] = [tag('Élan vital'), tag('elbow'), tag('Kitchen Elegance'), tag('Zebra'), tag('Elder')];
+    const performer = (name: string, gender: 'FEMALE' | 'MALE' | null) => library.createPerformer({ name, gender }).id;
+    const [ebene, eve, adam] = [performer('Ébène Dupont', 'FEMALE'), performer('eve adams', 'MALE'), performer('Adam Ébert', null)];
+    const scene = (performerIds: number[]) => library.createScene({ title: 'A scene', performerIds }).id;
+    const scenes = [scene([eve]), scene([eve, adam]), scene([eve, adam, ebene]), scene([])];
+    const marker = (primaryTagId: number, tagIds: number[] = []) =>
+      library.createMarker({ sceneId: scenes[0]!, primaryTagId, tagIds, title: 'Kiss' });
+    marker(zebra, [elan]);
+    marker(zebra);
+    marker(zebra);
+    marker(elan, [kitchen]);
+    marker(elbow);
+    const s = await setUp(dialect, { library });
+    const { service } = await s.start();
+
+    expect(await service.suggest({ kind: 'tags', prefix: '' })).toEqual([]);
+    summaryOf(await service.syncNow());
+    library.deleteTag(gone);
+    summaryOf(await service.syncNow());
+
+    const names = async (kind: 'tags' | 'performers', prefix: string, limit?: number) =>
+      (await service.suggest({ kind, prefix, limit })).map((r) => r.name);
+    // Zebra 3 markers, Élan 2 (primary and secondary), elbow 1, Kitchen Elegance 1 (secondary).
+    expect(await names('tags', '')).toEqual(['Zebra', 'Élan vital', 'elbow', 'Kitchen Elegance']);
+    expect(await names('tags', '', 2)).toEqual(['Zebra', 'Élan vital']);
+    // Name starts before word starts; the stale "Elder" is never suggested.
+    expect(await names('tags', 'EL')).toEqual(['Élan vital', 'elbow', 'Kitchen Elegance']);
+    expect(await names('tags', 'ela')).toEqual(['Élan vital']);
+    expect(await names('tags', 'élan v')).toEqual(['Élan vital']);
+    expect(await names('tags', 'vital')).toEqual(['Élan vital']);
+    expect(await names('tags', 'q')).toEqual([]);
+    expect((await service.suggest({ kind: 'tags', prefix: 'zeb' }))[0]).toEqual({ id: zebra, name: 'Zebra' });
+
+    // Scenes: eve 3, Adam 2, Ébène 1.
+    expect(await names('performers', '')).toEqual(['eve adams', 'Adam Ébert', 'Ébène Dupont']);
+    expect(await names('performers', 'eb')).toEqual(['Ébène Dupont', 'Adam Ébert']);
+    expect(await names('performers', 'ADAM')).toEqual(['Adam Ébert', 'eve adams']);
+    expect(await service.listGenders()).toEqual(['FEMALE', 'MALE']);
+  });
+
+  it('searches markers: empty before the first sync, with Stash links after it', async () => {
+    const s = await setUp(dialect);
+    const { service } = await s.start();
+    const before = await service.searchMarkers({ text: 'a' });
+    expect(before).toMatchObject({ total: 0, hits: [] });
+    summaryOf(await service.syncNow());
+    const after = await service.searchMarkers({ perPage: 5 });
+    expect(after.total).toBe(600);
+    expect(after.hits).toHaveLength(5);
+    expect(after.hits[0]!.urls!.scene.startsWith(`${s.fake.origin}/scenes/`)).toBe(true);
+    expect(await service.stashOrigin()).toBe(s.fake.origin);
+  });
+
+  it('plans the periodic sync when it is switched on', async () => {
+    const s = await setUp(dialect);
+    const { service, statuses } = await s.start();
+    const before = Date.now();
+    await service.updateSettings({ periodicSync: { enabled: true, intervalMinutes: 30 } });
+    // Never synced: soon after the change, not a whole interval later.
+    const next = Date.parse((await service.getSyncStatus()).nextScheduledAt!);
+    expect(next - before).toBeGreaterThanOrEqual(55_000);
+    expect(next - before).toBeLessThan(5 * 60_000);
+    expect(statuses.at(-1)!.status.nextScheduledAt).toBe(new Date(next).toISOString());
+    await service.updateSettings({ periodicSync: { enabled: false, intervalMinutes: 30 } });
+    expect((await service.getSyncStatus()).nextScheduledAt).toBeNull();
+  });
+});
+
+describe.runIf(TEST_DATABASE_URL)('mirror service switching databases', () => {
+  it('opens the database the settings choose, and keeps each one’s state', async () => {
+    const s = await setUp('sqlite');
+    const postgres = await createMirrorDatabase('postgres');
+    cleanups.unshift(() => postgres.drop());
+    const { service } = await s.start();
+    summaryOf(await service.syncNow());
+    expect((await service.getAppInfo()).databaseLocation).toBe(s.databaseFile);
+
+    const url = postgres.cliArgs[1]!;
+    const view = await service.updateSettings({ backend: { kind: 'postgres', url } });
+    expect(view.backend.kind).toBe('postgres');
+    expect((await service.getSyncStatus()).mirrorReady).toBe(false);
+    expect((await service.searchMarkers({})).total).toBe(0);
+    summaryOf(await service.syncNow({ entities: ['performers', 'tags'] }));
+    const info = await service.getAppInfo();
+    expect(info.databaseLocation).toContain(new URL(url).pathname);
+    expect(info.databaseLocation).not.toContain(`:${new URL(url).password}@`);
+    expect(await service.listGenders()).not.toEqual([]);
+
+    await service.updateSettings({ backend: { kind: 'sqlite' } });
+    const status = await service.getSyncStatus();
+    expect(status.mirrorReady).toBe(true);
+    expect(status.entities.find((e) => e.entity === 'markers')!.lastStatus).toBe('succeeded');
+    expect((await service.searchMarkers({})).total).toBe(600);
+  });
+});
