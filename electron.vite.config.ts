@@ -1,6 +1,6 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
-import pkg from './package.json';
 
 export default defineConfig({
   main: {
@@ -8,10 +8,19 @@ export default defineConfig({
       // better-sqlite3 is a native addon and can never be bundled; listing it
       // keeps it external even if it moves out of "dependencies".
       externalizeDeps: { include: ['better-sqlite3'] },
+      rolldownOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          // The utility process running the mirror service (utilityProcess.fork).
+          'mirror-process': resolve(import.meta.dirname, 'src/main/mirror-process.ts'),
+          // The SQLite connection's worker thread, which worker-store.ts starts from
+          // ./sqlite-worker.js beside itself.
+          'sqlite-worker': resolve(import.meta.dirname, 'src/core/db/sqlite-worker.ts'),
+        },
+      },
     },
   },
   preload: {
-    define: { __APP_VERSION__: JSON.stringify(pkg.version) },
     build: {
       // Dependencies stay external here too, but a sandboxed preload can only
       // require 'electron' and a few built-ins: anything else it imports must

@@ -1,50 +1,126 @@
+/**
+ * The desktop app's main process: the window, the tray, settings with the keychain, and the
+ * contract's IPC. The mirror service itself runs in a utility process (mirror-process.ts).
+ */
 import { join } from 'node:path';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, dialog, Notification, session, utilityProcess } from 'electron';
+import { DEFAULT_DB_FILENAME } from '../core/paths';
+import { utilityProcessChannel } from '../shared/rpc-channels';
+import type { SyncStatus } from '../shared/contract';
+import { appPaths } from './app-paths';
+import { createElectronSettings } from './electron-settings';
+import { registerIpcHandlers, sendToAllWindows } from './ipc';
+import { MirrorSupervisor, type MirrorProcessHandle } from './mirror-supervisor';
+import { AppTray } from './tray';
+import { ScheduledSyncWatcher, type TrayAction } from './tray-model';
+import { blockNavigation, installWebSecurity } from './web-security';
+import { createMainWindow, isAppPage } from './window';
 
-function createWindow(): void {
-  const window = new BrowserWindow({
-    title: 'Stash Mirror',
-    width: 1200,
-    height: 800,
-    show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      nodeIntegration: false,
-      sandbox: true,
-    },
-  });
+/** Set once the user really quits: until then closing the window only hides it. */
+let quitting = false;
+let window: BrowserWindow | null = null;
+let supervisor: MirrorSupervisor | null = null;
 
-  window.once('ready-to-show', () => window.show());
-
-  // electron-vite sets this only for `electron-vite dev`.
-  const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (!app.isPackaged && devServerUrl) {
-    void window.loadURL(devServerUrl);
-  } else {
-    void window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-  }
+function showWindow(): void {
+  if (!window || window.isDestroyed()) window = createMainWindow(() => quitting);
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
 }
 
-// The renderer only ever shows the app's own page: every other navigation,
-// popup and permission request is refused, for all web contents.
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (event, url) => {
-    // The same URL is a reload (e.g. the dev server's full reload).
-    if (url !== contents.getURL()) event.preventDefault();
+function launchMirrorProcess(): MirrorProcessHandle {
+  const child = utilityProcess.fork(appPaths.mirrorProcess, [], { serviceName: 'Stash Mirror service', stdio: 'inherit' });
+  return { channel: utilityProcessChannel(child), kill: () => child.kill() };
+}
+
+function reloadAllWindows(): void {
+  for (const open of BrowserWindow.getAllWindows()) if (!open.isDestroyed()) open.webContents.reload();
+}
+
+function notify(message: { title: string; body: string }): void {
+  if (Notification.isSupported()) new Notification(message).show();
+}
+
+async function start(): Promise<void> {
+  const webPolicy = installWebSecurity(session.defaultSession);
+  const settings = createElectronSettings();
+  webPolicy.update(await settings.load());
+  settings.onChange((next) => {
+    const before = webPolicy.stashOrigin();
+    webPolicy.update(next);
+    // A page keeps the policy it was loaded with: reload it so images from the new server show.
+    // After a moment, so the save's answer reaches the page first.
+    if (webPolicy.stashOrigin() !== before) setTimeout(reloadAllWindows, 500);
   });
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
 
-app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  createWindow();
+  const watcher = new ScheduledSyncWatcher();
+  let tray: AppTray | null = null;
+  const onStatus = (status: SyncStatus): void => {
+    watcher.onStatus(status);
+    tray?.update(status);
+  };
 
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  const mirror = new MirrorSupervisor({
+    launch: launchMirrorProcess,
+    start: {
+      databaseFile: join(app.getPath('userData'), DEFAULT_DB_FILENAME),
+      host: 'electron',
+      version: app.getVersion(),
+      migrationsFolder: appPaths.sqliteMigrations(),
+      pgMigrationsFolder: appPaths.pgMigrations(),
+      nativeBinding: appPaths.sqliteNativeBinding(),
+    },
+    settings,
+    onEvent(event, payload) {
+      if (event === 'syncStatus') onStatus(payload as SyncStatus);
+      if (event === 'syncFinished') {
+        const failure = watcher.onFinished(payload as Parameters<ScheduledSyncWatcher['onFinished']>[0]);
+        if (failure) notify(failure);
+      }
+      sendToAllWindows(event, payload);
+    },
+    log: (message) => console.error(message),
   });
-});
+  supervisor = mirror;
+  registerIpcHandlers({ supervisor: mirror, stashOrigin: webPolicy.stashOrigin, isAppPage });
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+  const actions: Record<TrayAction, () => void> = {
+    open: showWindow,
+    // The outcome arrives as a syncFinished event, like any other sync's.
+    syncNow: () => void mirror.invoke('syncNow', undefined).catch((error: Error) => console.error(error.message)),
+    quit: () => app.quit(),
+  };
+  tray = new AppTray(appPaths.icons(), (action) => actions[action]());
+  mirror.invoke('getSyncStatus', undefined).then(onStatus, (error: Error) => console.error(error.message));
+
+  showWindow();
+}
+
+// One app per user: a second launch shows the running one's window.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  blockNavigation();
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow());
+  // The tray keeps the app running with no window open.
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.on('will-quit', (event) => {
+    if (!supervisor) return;
+    // Close the database cleanly (and end a running sync) before the process goes.
+    event.preventDefault();
+    const closing = supervisor;
+    supervisor = null;
+    void closing.close().finally(() => app.quit());
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: Error) => {
+      dialog.showErrorBox('Stash Mirror could not start', error.message);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,131 @@
+/**
+ * The main process's side of the mirror process: starts it, forwards calls and events, serves it
+ * the settings, and restarts it when it dies, reporting a sync it was running as failed.
+ * Electron-free: the launcher is injected (Electron's utilityProcess in the app, a Node child
+ * process in the benchmark).
+ */
+import { EVENT_NAMES } from '../shared/channels';
+import { createRpcPeer, RpcPeerClosedError, type RpcChannel, type RpcPeer } from '../shared/rpc';
+import type { StashMirrorEvents, SyncOutcome, SyncStatus } from '../shared/contract';
+import type { SettingsRepository } from '../core/service/settings';
+import type { ForwardedMethod, MainProcessMethods, MirrorEvents, MirrorProcessMethods, MirrorProcessStart } from './mirror-protocol';
+
+export interface MirrorProcessHandle {
+  channel: RpcChannel;
+  kill(): void;
+}
+
+export interface MirrorSupervisorOptions {
+  launch: () => MirrorProcessHandle;
+  start: MirrorProcessStart;
+  settings: SettingsRepository;
+  /** Every event of the service, and those the supervisor reports itself. */
+  onEvent: <E extends keyof StashMirrorEvents>(event: E, payload: StashMirrorEvents[E]) => void;
+  log?: (message: string) => void;
+  /** Restart delay after a crash, doubled for each crash in a row up to maxRestartDelayMs. */
+  restartDelayMs?: number;
+  maxRestartDelayMs?: number;
+  /** How long close() waits for the service to close before ending the process. */
+  closeTimeoutMs?: number;
+}
+
+type Peer = RpcPeer<MirrorProcessMethods, MirrorEvents>;
+
+/** A process that ran this long before dying was not crash-looping: the delay starts over. */
+const STABLE_AFTER_MS = 60_000;
+
+export class MirrorSupervisor {
+  private peer!: Peer;
+  private handle!: MirrorProcessHandle;
+  private ready!: Promise<void>;
+  private startedAt = 0;
+  private crashesInARow = 0;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private lastStatus: SyncStatus | null = null;
+
+  constructor(private readonly options: MirrorSupervisorOptions) {
+    this.launch();
+  }
+
+  /** Calls a contract method in the mirror process; `arg` must already be validated. */
+  async invoke<M extends ForwardedMethod>(method: M, arg: unknown): Promise<Awaited<ReturnType<MirrorProcessMethods[M]>>> {
+    try {
+      await this.whenStarted();
+      const call = this.peer.call as (method: M, arg: unknown) => Promise<Awaited<ReturnType<MirrorProcessMethods[M]>>>;
+      return await call(method, arg);
+    } catch (error) {
+      if (!(error instanceof RpcPeerClosedError)) throw error;
+      const reason = this.crashReason(error.message);
+      // A sync's outcome is a value, also when the process running it died.
+      if (method === 'syncNow') return { ok: false, kind: 'failed', reason } satisfies SyncOutcome as never;
+      throw new Error(reason);
+    }
+  }
+
+  /** Closes the service and ends the process; no restart follows. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.options.closeTimeoutMs ?? 5_000).unref());
+    await Promise.race([this.peer.call('close').catch(() => {}), timeout]);
+    this.peer.close('the app is quitting');
+    this.handle.kill();
+  }
+
+  private launch(): void {
+    const { options } = this;
+    this.handle = options.launch();
+    this.startedAt = Date.now();
+    const settingsHandlers = {
+      loadSettings: () => options.settings.load(),
+      saveSettings: (update: Parameters<MainProcessMethods['saveSettings']>[0]) => options.settings.save(update),
+    } satisfies Record<keyof MainProcessMethods, unknown>;
+    const peer: Peer = createRpcPeer(this.handle.channel, settingsHandlers);
+    this.peer = peer;
+    for (const event of EVENT_NAMES) peer.on(event, (payload) => this.forward(event, payload));
+    peer.onClose((reason) => this.onProcessGone(peer, reason));
+    this.ready = peer.call('start', options.start);
+    // Surfaced by the next call; a crash is reported through onProcessGone.
+    this.ready.catch(() => {});
+  }
+
+  /** Waits for the service; after a failed start (e.g. a broken database) tries once more. */
+  private async whenStarted(): Promise<void> {
+    const ready = this.ready;
+    try {
+      await ready;
+    } catch (error) {
+      if (error instanceof RpcPeerClosedError) throw error;
+      if (this.ready === ready) this.ready = this.peer.call('start', this.options.start);
+      await this.ready;
+    }
+  }
+
+  private forward<E extends keyof StashMirrorEvents>(event: E, payload: StashMirrorEvents[E]): void {
+    if (event === 'syncStatus') this.lastStatus = payload as SyncStatus;
+    this.options.onEvent(event, payload);
+  }
+
+  private crashReason(detail: string): string {
+    return `The mirror service stopped unexpectedly (${detail}); it is being restarted.`;
+  }
+
+  private onProcessGone(peer: Peer, detail: string): void {
+    if (this.stopping || peer !== this.peer) return;
+    const reason = this.crashReason(detail);
+    this.options.log?.(reason);
+    if (this.lastStatus?.state === 'running') {
+      // The windows and the tray would otherwise show a sync running forever.
+      this.forward('syncStatus', { ...this.lastStatus, state: 'idle', trigger: null, progress: [], lastError: reason });
+      this.forward('syncFinished', { ok: false, kind: 'failed', reason });
+    }
+    this.crashesInARow = Date.now() - this.startedAt > STABLE_AFTER_MS ? 1 : this.crashesInARow + 1;
+    const base = this.options.restartDelayMs ?? 500;
+    const delay = Math.min(base * 2 ** (this.crashesInARow - 1), this.options.maxRestartDelayMs ?? 30_000);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (!this.stopping) this.launch();
+    }, delay);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * What the tray shows, as data: the Electron adapter (tray.ts) only maps it to a native menu.
+ * Also the decision to notify about a failed scheduled sync, made from the same events.
+ */
+import type { SyncOutcome, SyncStatus, SyncTrigger } from '../shared/contract';
+
+export type TrayAction = 'syncNow' | 'open' | 'quit';
+
+export type TrayMenuItem =
+  | { kind: 'label'; label: string }
+  | { kind: 'action'; action: TrayAction; label: string; enabled: boolean }
+  | { kind: 'separator' };
+
+export interface TrayState {
+  /** Null until the service has reported its first status. */
+  status: SyncStatus | null;
+  now: Date;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'} ago`;
+}
+
+/** "just now", "5 minutes ago", "3 hours ago", "2 days ago". */
+export function timeAgo(then: Date, now: Date): string {
+  const elapsed = Math.max(0, now.getTime() - then.getTime());
+  if (elapsed < MINUTE) return 'just now';
+  if (elapsed < HOUR) return plural(Math.floor(elapsed / MINUTE), 'minute');
+  if (elapsed < DAY) return plural(Math.floor(elapsed / HOUR), 'hour');
+  return plural(Math.floor(elapsed / DAY), 'day');
+}
+
+/** Overall progress of a running sync in whole percent, or null before any total is known. */
+export function syncPercent(status: SyncStatus): number | null {
+  let done = 0;
+  let total = 0;
+  for (const entity of status.progress) {
+    done += Math.min(entity.done, entity.total);
+    total += entity.total;
+  }
+  return total > 0 ? Math.floor((done / total) * 100) : null;
+}
+
+export function statusLine({ status, now }: TrayState): string {
+  if (status?.state === 'running') {
+    const percent = syncPercent(status);
+    return percent === null ? 'Syncing…' : `Syncing… ${percent}%`;
+  }
+  if (!status?.lastSuccessAt) return status ? 'Never synced' : 'Starting…';
+  return `Last sync: ${timeAgo(new Date(status.lastSuccessAt), now)}`;
+}
+
+export function trayMenu(state: TrayState): TrayMenuItem[] {
+  return [
+    { kind: 'label', label: statusLine(state) },
+    { kind: 'separator' },
+    { kind: 'action', action: 'syncNow', label: 'Sync now', enabled: state.status !== null && state.status.state !== 'running' },
+    { kind: 'action', action: 'open', label: 'Open Stash Mirror', enabled: true },
+    { kind: 'separator' },
+    { kind: 'action', action: 'quit', label: 'Quit', enabled: true },
+  ];
+}
+
+/**
+ * Remembers what started the running sync (only running statuses carry it) so that, when the sync
+ * ends, a failed scheduled one can be reported: nobody is watching the window then.
+ */
+export class ScheduledSyncWatcher {
+  private trigger: SyncTrigger | null = null;
+
+  onStatus(status: SyncStatus): void {
+    if (status.state === 'running' && status.trigger) this.trigger = status.trigger;
+  }
+
+  /** The notification to show for this outcome, or null. */
+  onFinished(outcome: SyncOutcome): { title: string; body: string } | null {
+    const trigger = this.trigger;
+    this.trigger = null;
+    if (trigger !== 'schedule' || outcome.ok || outcome.kind !== 'failed') return null;
+    return { title: 'Stash Mirror: scheduled sync failed', body: outcome.reason };
+  }
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { SyncStatus } from '../src/shared/contract';
+import { ScheduledSyncWatcher, statusLine, timeAgo, trayMenu } from '../src/main/tray-model';
+
+const now = new Date('2025-06-01T12:00:00Z');
+
+function status(overrides: Partial<SyncStatus> = {}): SyncStatus {
+  return {
+    state: 'idle',
+    trigger: null,
+    startedAt: null,
+    progress: [],
+    lastSuccessAt: null,
+    lastError: null,
+    entities: [],
+    nextScheduledAt: null,
+    mirrorReady: false,
+    ...overrides,
+  };
+}
+
+const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000).toISOString();
+
+describe('tray status line', () => {
+  it('says when nothing has been synced yet', () => {
+    expect(statusLine({ status: status(), now })).toBe('Never synced');
+  });
+
+  it('says how long ago the last successful sync was', () => {
+    expect(statusLine({ status: status({ lastSuccessAt: minutesAgo(5) }), now })).toBe('Last sync: 5 minutes ago');
+    expect(statusLine({ status: status({ lastSuccessAt: minutesAgo(1) }), now })).toBe('Last sync: 1 minute ago');
+    expect(statusLine({ status: status({ lastSuccessAt: minutesAgo(0.2) }), now })).toBe('Last sync: just now');
+    expect(statusLine({ status: status({ lastSuccessAt: minutesAgo(125) }), now })).toBe('Last sync: 2 hours ago');
+    expect(statusLine({ status: status({ lastSuccessAt: minutesAgo(3 * 24 * 60) }), now })).toBe('Last sync: 3 days ago');
+  });
+
+  it('shows the overall progress of a running sync', () => {
+    const running = status({
+      state: 'running',
+      trigger: 'manual',
+      progress: [
+        { entity: 'performers', phase: 'changes', done: 100, total: 100 },
+        { entity: 'scenes', phase: 'changes', done: 26, total: 200 },
+      ],
+    });
+    expect(statusLine({ status: running, now })).toBe('Syncing… 42%');
+    expect(statusLine({ status: status({ state: 'running', trigger: 'manual' }), now })).toBe('Syncing…');
+  });
+
+  it('never reports a future time as negative', () => {
+    expect(timeAgo(new Date(now.getTime() + 60_000), now)).toBe('just now');
+  });
+});
+
+describe('tray menu', () => {
+  const actions = (items: ReturnType<typeof trayMenu>) =>
+    items.flatMap((item) => (item.kind === 'action' ? [{ action: item.action, label: item.label, enabled: item.enabled }] : []));
+
+  it('offers sync, open and quit under the status line', () => {
+    const items = trayMenu({ status: status({ lastSuccessAt: minutesAgo(5) }), now });
+    expect(items[0]).toEqual({ kind: 'label', label: 'Last sync: 5 minutes ago' });
+    expect(actions(items)).toEqual([
+      { action: 'syncNow', label: 'Sync now', enabled: true },
+      { action: 'open', label: 'Open Stash Mirror', enabled: true },
+      { action: 'quit', label: 'Quit', enabled: true },
+    ]);
+  });
+
+  it('disables "Sync now" while a sync runs and before the service has answered', () => {
+    const running = trayMenu({ status: status({ state: 'running', trigger: 'schedule' }), now });
+    expect(actions(running).find((a) => a.action === 'syncNow')?.enabled).toBe(false);
+    const starting = trayMenu({ status: null, now });
+    expect(actions(starting).find((a) => a.action === 'syncNow')?.enabled).toBe(false);
+    expect(actions(starting).find((a) => a.action === 'quit')?.enabled).toBe(true);
+  });
+});
+
+describe('notifying failed scheduled syncs', () => {
+  const failed = { ok: false, kind: 'failed', reason: 'Stash did not answer' } as const;
+
+  it('notifies when a scheduled sync fails', () => {
+    const watcher = new ScheduledSyncWatcher();
+    watcher.onStatus(status({ state: 'running', trigger: 'schedule' }));
+    watcher.onStatus(status({ state: 'idle', lastError: 'Stash did not answer' }));
+    expect(watcher.onFinished(failed)).toEqual({ title: 'Stash Mirror: scheduled sync failed', body: 'Stash did not answer' });
+  });
+
+  it('stays quiet for manual syncs, successes and cancellations', () => {
+    const watcher = new ScheduledSyncWatcher();
+    watcher.onStatus(status({ state: 'running', trigger: 'manual' }));
+    expect(watcher.onFinished(failed)).toBeNull();
+    watcher.onStatus(status({ state: 'running', trigger: 'schedule' }));
+    expect(watcher.onFinished({ ok: false, kind: 'cancelled', reason: 'Cancelled' })).toBeNull();
+    // The trigger is forgotten once its sync has ended.
+    expect(watcher.onFinished(failed)).toBeNull();
+  });
+});
