@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { HOST_URL, VIEWPORT } from './e2e/support/env';
 
 // Debian's Chromium: Playwright cannot download its own browsers on every machine we test on.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -7,8 +8,13 @@ export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results/e2e',
   reporter: [['list']],
+  // One headless host serves every spec: they must not race each other on its mirror.
+  workers: 1,
+  timeout: 60_000,
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: HOST_URL,
+    actionTimeout: 10_000,
+    viewport: VIEWPORT,
     launchOptions: {
       executablePath,
       args: [
@@ -21,9 +27,11 @@ export default defineConfig({
     },
   },
   webServer: {
-    // The renderer exactly as electron-vite built it (npm run build).
-    command: 'npx vite preview --outDir out/renderer --port 4173 --strictPort --host 127.0.0.1',
-    url: 'http://127.0.0.1:4173',
+    // The headless host serving the renderer exactly as electron-vite built it (npm run build),
+    // on a fresh data directory. The fake Stash servers are started by the specs that need them.
+    command: 'npx tsx e2e/support/start-host.ts',
+    url: `${HOST_URL}/`,
     reuseExistingServer: false,
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 },
   },
 });

@@ -1,10 +1,10 @@
-export interface StashMirrorApi {
-  /** The app's version, from package.json. */
-  readonly version: string;
-}
+import type { StashMirrorApi } from '../shared/contract';
+
+export type { StashMirrorApi };
 
 declare global {
   interface Window {
+    /** The contract's API, exposed by the preload (Electron) or provided by the headless host's client. */
     stashMirror: StashMirrorApi;
   }
 }

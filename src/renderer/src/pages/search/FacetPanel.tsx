@@ -1,0 +1,45 @@
+import type { FacetCount, MarkerSearchResult } from '../../../../core/search/query';
+import { formatCount } from '../../lib/format';
+import { useSearch } from '../../stores/search-store';
+
+const SECTIONS: { key: keyof MarkerSearchResult['facets']; title: string }[] = [
+  { key: 'primaryTags', title: 'Primary tags' },
+  { key: 'performers', title: 'Performers' },
+  { key: 'sceneTags', title: 'Scene tags' },
+];
+
+/** The most frequent tags and performers among all results; a click narrows to one. */
+export function FacetPanel() {
+  const facets = useSearch((s) => s.facets);
+  const addFacet = useSearch((s) => s.addFacet);
+  if (!facets) return <aside className="facet-panel" aria-label="Facets" />;
+  return (
+    <aside className="facet-panel" aria-label="Facets">
+      {SECTIONS.map(({ key, title }) => (
+        <section key={key} className="facet-section">
+          <h3>{title}</h3>
+          {facets[key].length === 0 ? (
+            <p className="muted small">None</p>
+          ) : (
+            <ul>
+              {facets[key].map((facet: FacetCount) => (
+                <li key={facet.id}>
+                  <button
+                    type="button"
+                    className="facet"
+                    title={`Only results with ${facet.name}`}
+                    aria-label={`${title}: ${facet.name} (${formatCount(facet.count)})`}
+                    onClick={() => addFacet(key, facet)}
+                  >
+                    <span className="facet-name">{facet.name}</span>
+                    <span className="facet-count">{formatCount(facet.count)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ))}
+    </aside>
+  );
+}

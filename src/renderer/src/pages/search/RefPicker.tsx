@@ -1,0 +1,79 @@
+import { useMemo, useState, type ReactNode } from 'react';
+import { Autocomplete } from '../../components/Autocomplete';
+import { useSearch } from '../../stores/search-store';
+import { GROUPS, type ChosenRef, type Group, type RefCategory } from '../../stores/search-filters';
+
+const GROUP_LABELS: Record<Group, string> = { any: 'Any of', all: 'All of', none: 'None of' };
+
+interface RefPickerProps {
+  category: RefCategory;
+  /** "Marker tag", "Performer": names the controls. */
+  noun: string;
+  title: string;
+  children?: ReactNode;
+}
+
+/** Chooses tags or performers into any/all/none groups, autocompleting by name. */
+export function RefPicker({ category, noun, title, children }: RefPickerProps) {
+  const chosen = useSearch((s) => s.filters[category]);
+  const addRef = useSearch((s) => s.addRef);
+  const [group, setGroup] = useState<Group>('all');
+  const excludeIds = useMemo(() => new Set(GROUPS.flatMap((g) => chosen[g].map((ref) => ref.id))), [chosen]);
+  const isTag = category !== 'performers';
+
+  return (
+    <fieldset className="filter-section">
+      <legend>{title}</legend>
+      <div className="picker-row">
+        <Autocomplete
+          label={`Add ${noun.toLowerCase()}`}
+          kind={isTag ? 'tags' : 'performers'}
+          excludeIds={excludeIds}
+          onPick={(ref) => addRef(category, group, ref)}
+        />
+        <select aria-label={`${noun} match`} value={group} onChange={(e) => setGroup(e.target.value as Group)}>
+          {GROUPS.map((g) => (
+            <option key={g} value={g}>
+              {g}
+            </option>
+          ))}
+        </select>
+      </div>
+      {GROUPS.filter((g) => chosen[g].length > 0).map((g) => (
+        <div key={g} className="chip-group" role="group" aria-label={`${noun}s: ${GROUP_LABELS[g].toLowerCase()}`}>
+          <span className="chip-group-label">{GROUP_LABELS[g]}</span>
+          {chosen[g].map((ref) => (
+            <RefChip key={ref.id} category={category} group={g} chosenRef={ref} isTag={isTag} />
+          ))}
+        </div>
+      ))}
+      {children}
+    </fieldset>
+  );
+}
+
+function RefChip({ category, group, chosenRef, isTag }: { category: RefCategory; group: Group; chosenRef: ChosenRef; isTag: boolean }) {
+  const removeRef = useSearch((s) => s.removeRef);
+  const setWithSubtags = useSearch((s) => s.setWithSubtags);
+  return (
+    <span className={`chip chip-${group}`}>
+      <span className="chip-name" title={chosenRef.name}>
+        {chosenRef.name}
+      </span>
+      {isTag && (
+        <label className="chip-subtags" title="Also match the tag's sub-tags">
+          <input
+            type="checkbox"
+            checked={chosenRef.withSubtags}
+            aria-label={`Include sub-tags of ${chosenRef.name}`}
+            onChange={(e) => setWithSubtags(category, group, chosenRef.id, e.target.checked)}
+          />
+          sub-tags
+        </label>
+      )}
+      <button type="button" className="chip-remove" aria-label={`Remove ${chosenRef.name}`} onClick={() => removeRef(category, group, chosenRef.id)}>
+        ×
+      </button>
+    </span>
+  );
+}

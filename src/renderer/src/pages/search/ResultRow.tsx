@@ -1,0 +1,52 @@
+import type { MarkerHit } from '../../../../core/search/query';
+import { formatTimeRange } from '../../lib/format';
+import { Thumbnail } from './Thumbnail';
+
+/** One marker: screenshot, title and time, tags, then the scene and its performers. */
+export function ResultRow({ hit }: { hit: MarkerHit }) {
+  const title = hit.title || hit.primaryTag.name;
+  return (
+    <>
+      <Thumbnail key={hit.id} src={hit.urls?.screenshot ?? null} />
+      <div className="result-body">
+        <div className="result-line">
+          <span className="result-title" title={title}>
+            {title}
+          </span>
+          <span className="result-time">{formatTimeRange(hit.seconds, hit.endSeconds)}</span>
+        </div>
+        <div className="result-line result-tags">
+          <span className="tag tag-primary">{hit.primaryTag.name}</span>
+          {hit.tags.map((tag) => (
+            <span key={tag.id} className="tag">
+              {tag.name}
+            </span>
+          ))}
+        </div>
+        <div className="result-line result-scene">
+          <span className="scene-title" title={hit.scene.title ?? undefined}>
+            {hit.scene.title ?? `Scene ${hit.scene.id}`}
+          </span>
+          {hit.scene.date && <span className="scene-date">{hit.scene.date}</span>}
+          {hit.performers.length > 0 && (
+            <span className="performers" title={hit.performers.map((p) => p.name).join(', ')}>
+              {hit.performers.map((p) => p.name).join(', ')}
+            </span>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}
+
+export function PendingRow() {
+  return (
+    <>
+      <div className="thumb thumb-placeholder" aria-hidden="true" />
+      <div className="result-body">
+        <div className="skeleton skeleton-wide" />
+        <div className="skeleton" />
+      </div>
+    </>
+  );
+}

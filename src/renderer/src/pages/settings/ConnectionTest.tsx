@@ -1,0 +1,41 @@
+import { useState } from 'react';
+import { ConnectionCandidate, type ConnectionTestResult } from '../../../../shared/contract';
+import { api, messageOf } from '../../api';
+import { sentence } from './settings-form';
+
+/** Tries the typed address and key (or the saved ones) against Stash, before saving them. */
+export function ConnectionTest({ stashUrl, apiKey }: { stashUrl: string; apiKey: string }) {
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<ConnectionTestResult | null>(null);
+
+  const test = async () => {
+    const candidate: ConnectionCandidate = {};
+    if (stashUrl.trim()) candidate.stashUrl = stashUrl.trim();
+    if (apiKey.trim()) candidate.apiKey = apiKey;
+    const check = ConnectionCandidate.safeParse(candidate);
+    if (!check.success) return setResult({ ok: false, reason: sentence(check.error.issues[0]?.message ?? 'Invalid') });
+    setBusy(true);
+    setResult(null);
+    try {
+      setResult(await api.testConnection(candidate));
+    } catch (error) {
+      setResult({ ok: false, reason: messageOf(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="connection-test">
+      <button type="button" onClick={() => void test()} disabled={busy}>
+        {busy ? 'Testing…' : 'Test connection'}
+      </button>
+      <span role="status" className={result ? (result.ok ? 'test-ok' : 'test-failed') : undefined}>
+        {result &&
+          (result.ok
+            ? `Connected: Stash ${result.version ?? '(version unknown)'}`
+            : `Connection failed: ${result.reason}`)}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+import { useSync } from '../../stores/sync-store';
+
+/** Why the last sync failed, and what the last request came to. */
+export function SyncProblems() {
+  const lastError = useSync((s) => s.status?.lastError ?? null);
+  const running = useSync((s) => s.status?.state === 'running');
+  const notice = useSync((s) => s.notice);
+  const statusError = useSync((s) => s.statusError);
+  return (
+    <>
+      {statusError && (
+        <div role="alert" className="alert alert-error">
+          <strong>Cannot read the sync status.</strong> {statusError}
+        </div>
+      )}
+      {lastError && !running && (
+        <div role="alert" className="alert alert-error">
+          <strong>The last sync failed.</strong> {lastError}
+        </div>
+      )}
+      {notice && notice.text !== lastError && (
+        <div role={notice.tone === 'error' ? 'alert' : 'status'} className={`alert alert-${notice.tone}`}>
+          {notice.text}
+        </div>
+      )}
+    </>
+  );
+}

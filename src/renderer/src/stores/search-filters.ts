@@ -1,0 +1,170 @@
+import { MarkerQuery, type MarkerQueryInput, type NamedRef, type SORTS } from '../../../core/search/query';
+
+export type Sort = (typeof SORTS)[number];
+export type Direction = 'asc' | 'desc';
+export type Group = 'any' | 'all' | 'none';
+export const GROUPS: readonly Group[] = ['any', 'all', 'none'];
+
+export interface ChosenRef extends NamedRef {
+  /** Tags only: also match the tag's descendants. */
+  withSubtags: boolean;
+}
+export type Chosen = Record<Group, ChosenRef[]>;
+export type RefCategory = 'markerTags' | 'sceneTags' | 'performers';
+
+/** The search form as typed: numbers and dates stay text until they are valid. */
+export interface Filters {
+  text: string;
+  markerTags: Chosen;
+  primaryTagOnly: boolean;
+  sceneTags: Chosen;
+  performers: Chosen;
+  genders: string[];
+  sceneDateFrom: string;
+  sceneDateTo: string;
+  sceneMinutesMin: string;
+  sceneMinutesMax: string;
+  markerSecondsMin: string;
+  markerSecondsMax: string;
+  hasEnd: 'any' | 'yes' | 'no';
+  sort: Sort;
+  direction: Direction;
+  /** For the random sort: every page of one search uses the same seed. */
+  seed: number;
+}
+
+export type RangeField = 'sceneMinutesMin' | 'sceneMinutesMax' | 'markerSecondsMin' | 'markerSecondsMax';
+export type DateField = 'sceneDateFrom' | 'sceneDateTo';
+export type FieldErrors = Partial<Record<RangeField | DateField, string>>;
+
+const emptyChosen = (): Chosen => ({ any: [], all: [], none: [] });
+
+export function initialFilters(): Filters {
+  return {
+    text: '',
+    markerTags: emptyChosen(),
+    primaryTagOnly: false,
+    sceneTags: emptyChosen(),
+    performers: emptyChosen(),
+    genders: [],
+    sceneDateFrom: '',
+    sceneDateTo: '',
+    sceneMinutesMin: '',
+    sceneMinutesMax: '',
+    markerSecondsMin: '',
+    markerSecondsMax: '',
+    hasEnd: 'any',
+    sort: 'relevance',
+    direction: 'desc',
+    seed: 0,
+  };
+}
+
+/** Best matches first, or a shuffle: neither has a direction to choose. */
+export const hasDirection = (sort: Sort): boolean => sort !== 'relevance' && sort !== 'random';
+
+/** The order each sort reads best in before the user flips it. */
+export const NATURAL_DIRECTION: Record<Sort, Direction> = {
+  relevance: 'asc',
+  sceneDate: 'desc',
+  sceneTitle: 'asc',
+  position: 'asc',
+  length: 'desc',
+  updated: 'desc',
+  random: 'asc',
+};
+
+export const SORT_LABELS: Record<Sort, string> = {
+  relevance: 'Relevance',
+  sceneDate: 'Scene date',
+  sceneTitle: 'Scene title',
+  position: 'Position in scene',
+  length: 'Marker length',
+  updated: 'Recently updated',
+  random: 'Random',
+};
+
+export function countActiveFilters(filters: Filters): number {
+  const refs = (['markerTags', 'sceneTags', 'performers'] as const).reduce(
+    (sum, category) => sum + GROUPS.reduce((n, group) => n + filters[category][group].length, 0),
+    0,
+  );
+  const fields: (keyof Filters)[] = [
+    'sceneDateFrom',
+    'sceneDateTo',
+    'sceneMinutesMin',
+    'sceneMinutesMax',
+    'markerSecondsMin',
+    'markerSecondsMax',
+  ];
+  return (
+    refs +
+    filters.genders.length +
+    fields.filter((field) => filters[field] !== '').length +
+    (filters.hasEnd === 'any' ? 0 : 1)
+  );
+}
+
+/**
+ * The query for the typed filters. A field that is not valid yet is left out and reported, so the
+ * rest of the search keeps working while the user types.
+ */
+export function buildQuery(filters: Filters): { query: MarkerQueryInput; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const seconds = (field: RangeField, unit: number): number | undefined => {
+    const text = filters[field].trim();
+    if (text === '') return undefined;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < 0) {
+      errors[field] = 'Enter a number, 0 or more';
+      return undefined;
+    }
+    return value * unit;
+  };
+  const range = (minField: RangeField, maxField: RangeField, unit: number) => {
+    const min = seconds(minField, unit);
+    const max = seconds(maxField, unit);
+    if (min !== undefined && max !== undefined && min > max) errors[maxField] = 'Below the minimum';
+    return min === undefined && max === undefined ? undefined : { min, max };
+  };
+
+  const markerTags = groupsOf(filters.markerTags, asTagRef);
+  const query: MarkerQueryInput = {
+    text: filters.text.trim() || undefined,
+    markerTags: markerTags && { ...markerTags, on: filters.primaryTagOnly ? 'primary' : 'primaryOrSecondary' },
+    sceneTags: groupsOf(filters.sceneTags, asTagRef),
+    performers: groupsOf(filters.performers, asId),
+    performerGenders: filters.genders.length > 0 ? filters.genders : undefined,
+    sceneDuration: range('sceneMinutesMin', 'sceneMinutesMax', 60),
+    markerLength: range('markerSecondsMin', 'markerSecondsMax', 1),
+    hasEnd: filters.hasEnd === 'any' ? undefined : filters.hasEnd === 'yes',
+    sort: filters.sort,
+    direction: hasDirection(filters.sort) ? filters.direction : undefined,
+    seed: filters.seed,
+  };
+
+  const sceneDate: { from?: string; to?: string } = {};
+  for (const [field, bound] of [
+    ['sceneDateFrom', 'from'],
+    ['sceneDateTo', 'to'],
+  ] as const) {
+    const value = filters[field].trim();
+    if (value === '') continue;
+    // The query's own schema says what a partial date is.
+    const check = MarkerQuery.safeParse({ sceneDate: { [bound]: value } });
+    if (check.success) sceneDate[bound] = value;
+    else errors[field] = 'Use YYYY, YYYY-MM or YYYY-MM-DD';
+  }
+  if (sceneDate.from || sceneDate.to) query.sceneDate = sceneDate;
+  return { query, errors };
+}
+
+/** The chosen refs as a query filter ({ any, all, none }), or undefined when none are chosen. */
+function groupsOf<T>(chosen: Chosen, toQuery: (ref: ChosenRef) => T): Partial<Record<Group, T[]>> | undefined {
+  const present = GROUPS.filter((group) => chosen[group].length > 0);
+  if (present.length === 0) return undefined;
+  return Object.fromEntries(present.map((group) => [group, chosen[group].map(toQuery)]));
+}
+
+const asTagRef = (ref: ChosenRef) => ({ id: ref.id, withSubtags: ref.withSubtags });
+const asId = (ref: ChosenRef) => ref.id;

@@ -1,0 +1,107 @@
+import { create } from 'zustand';
+import type { EntityName, SyncOutcome, SyncRequest, SyncRunView, SyncStatus } from '../../../shared/contract';
+import { api, messageOf } from '../api';
+
+export interface Notice {
+  tone: 'error' | 'info';
+  text: string;
+}
+
+interface SyncState {
+  status: SyncStatus | null;
+  /** Why the status could not be read, if it could not. */
+  statusError: string | null;
+  runs: SyncRunView[];
+  runsError: string | null;
+  /** What the last "Sync now" or "Cancel" came to, when the status does not say it already. */
+  notice: Notice | null;
+  /** Between pressing "Sync now" and the first running status. */
+  starting: boolean;
+  refreshStatus(): Promise<void>;
+  refreshRuns(): Promise<void>;
+  syncNow(request?: SyncRequest): Promise<void>;
+  cancel(): Promise<void>;
+}
+
+const RUN_HISTORY_LIMIT = 100;
+
+export const useSync = create<SyncState>((set, get) => ({
+  status: null,
+  statusError: null,
+  runs: [],
+  runsError: null,
+  notice: null,
+  starting: false,
+
+  refreshStatus: async () => {
+    try {
+      set({ status: await api.getSyncStatus(), statusError: null });
+    } catch (error) {
+      set({ statusError: messageOf(error) });
+    }
+  },
+
+  refreshRuns: async () => {
+    try {
+      set({ runs: await api.listSyncRuns({ limit: RUN_HISTORY_LIMIT }), runsError: null });
+    } catch (error) {
+      set({ runsError: messageOf(error) });
+    }
+  },
+
+  syncNow: async (request) => {
+    set({ starting: true, notice: null });
+    try {
+      const outcome = await api.syncNow(request);
+      set({ notice: noticeFor(outcome) });
+    } catch (error) {
+      set({ notice: { tone: 'error', text: messageOf(error) } });
+    } finally {
+      set({ starting: false });
+      void get().refreshStatus();
+      void get().refreshRuns();
+    }
+  },
+
+  cancel: async () => {
+    try {
+      await api.cancelSync();
+    } catch (error) {
+      set({ notice: { tone: 'error', text: messageOf(error) } });
+    }
+  },
+}));
+
+function noticeFor(outcome: SyncOutcome): Notice | null {
+  if (outcome.ok) return null;
+  // A failure is also the status's lastError, shown on its own.
+  if (outcome.kind === 'failed') return null;
+  return { tone: outcome.kind === 'cancelled' ? 'info' : 'error', text: outcome.reason };
+}
+
+/** Live updates from the service; returns the unsubscribe function. */
+export function followSync(): () => void {
+  const store = useSync.getState();
+  void store.refreshStatus();
+  void store.refreshRuns();
+  const offStatus = api.on('syncStatus', (status) => useSync.setState({ status, statusError: null }));
+  const offFinished = api.on('syncFinished', () => {
+    void useSync.getState().refreshRuns();
+    void useSync.getState().refreshStatus();
+  });
+  return () => {
+    offStatus();
+    offFinished();
+  };
+}
+
+export function isSyncRunning(state: Pick<SyncState, 'status' | 'starting'>): boolean {
+  return state.starting || state.status?.state === 'running';
+}
+
+/** The entity a running sync is working on, and how far along it is (0..1, or null before counting). */
+export function currentProgress(status: SyncStatus | null): { entity: EntityName; share: number | null } | null {
+  const current = status?.progress.at(-1);
+  if (!current) return null;
+  return { entity: current.entity, share: current.total > 0 ? Math.min(current.done / current.total, 1) : null };
+}
