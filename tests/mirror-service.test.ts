@@ -297,6 +297,9 @@ describe.runIf(TEST_DATABASE_URL)('mirror service switching databases', () => {
     const url = postgres.cliArgs[1]!;
     const view = await service.updateSettings({ backend: { kind: 'postgres', url } });
     expect(view.backend.kind).toBe('postgres');
+    // The settings page shows the URL, never its password.
+    expect(view.backend.kind === 'postgres' && view.backend.url).toContain(':***@');
+    expect(JSON.stringify(view)).not.toContain(`:${new URL(url).password}@`);
     expect((await service.getSyncStatus()).mirrorReady).toBe(false);
     expect((await service.searchMarkers({})).total).toBe(0);
     summaryOf(await service.syncNow({ entities: ['performers', 'tags'] }));

@@ -15,6 +15,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { ENTITY_TABLES, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
 import { TEXT_KINDS } from '../search/marker-index';
+import { withoutPassword } from './database-url';
 import { executeSearch, MarkerIndexCache, refreshSearchIndex, type SearchDialect, type SearchStorage } from './search-sql';
 import {
   MirrorConnectionError,
@@ -54,16 +55,6 @@ export function defaultPgMigrationsFolder(): string {
   return resolve(dirname(new URL(import.meta.url).pathname), '../../../drizzle/pg');
 }
 
-/** The URL as safe to print: no password. */
-export function displayDatabaseUrl(url: string): string {
-  try {
-    const shown = new URL(url);
-    if (shown.password) shown.password = '***';
-    return shown.toString();
-  } catch {
-    return 'the PostgreSQL database';
-  }
-}
 
 /** `?` placeholders, as the shared statements are written, to PostgreSQL's `$n`. */
 function numbered(sql: string): string {
@@ -79,11 +70,11 @@ export class PgMirrorStore implements MirrorStore {
     private readonly pool: pg.Pool,
     url: string,
   ) {
-    this.location = displayDatabaseUrl(url);
+    this.location = withoutPassword(url);
   }
 
   static async open(options: PgStoreOptions): Promise<PgMirrorStore> {
-    const where = displayDatabaseUrl(options.url);
+    const where = withoutPassword(options.url);
     const pool = new pg.Pool({ connectionString: options.url, max: 4, connectionTimeoutMillis: 10_000 });
     pool.on('error', () => {}); // an idle client's error surfaces on its next query instead
     const store = new PgMirrorStore(pool, options.url);
@@ -323,7 +314,7 @@ function connectionError(error: unknown, url: string): Error {
   try {
     parsed = new URL(url);
   } catch {
-    return new MirrorConnectionError(`"${displayDatabaseUrl(url)}" is not a PostgreSQL URL (postgres://user:password@host:port/database)`);
+    return new MirrorConnectionError(`"${withoutPassword(url)}" is not a PostgreSQL URL (postgres://user:password@host:port/database)`);
   }
   const server = `${parsed.hostname}:${parsed.port || 5432}`;
   const user = decodeURIComponent(parsed.username || 'postgres');

@@ -8,7 +8,7 @@
  * Pure data and arithmetic: no SQL, no dialect. Both databases load it with the same statements,
  * so a query gives the same answer on either.
  */
-import type { MarkerQuery, MarkerTagFilter, TagFilter } from './query';
+import { DEFAULT_DIRECTION, type MarkerQuery, type MarkerTagFilter, type TagFilter } from './query';
 import { compareCodePoints } from './text';
 
 /** Rows as the loader reads them from the mirror (ids are Stash ids). */
@@ -77,15 +77,6 @@ export interface IndexedResult {
 
 type SortKey = Exclude<MarkerQuery['sort'], 'relevance' | 'random'>;
 
-const DEFAULT_DIRECTION: Record<MarkerQuery['sort'], 'asc' | 'desc'> = {
-  relevance: 'asc',
-  sceneDate: 'desc',
-  sceneTitle: 'asc',
-  position: 'asc',
-  length: 'desc',
-  updated: 'desc',
-  random: 'asc',
-};
 
 export class MarkerIndex {
   readonly size: number;

@@ -33,6 +33,17 @@ const range = z.object({ min: z.number().optional(), max: z.number().optional() 
 
 export const SORTS = ['relevance', 'sceneDate', 'sceneTitle', 'position', 'length', 'updated', 'random'] as const;
 
+/** The direction each sort reads best in when the query names none (relevance: best first). */
+export const DEFAULT_DIRECTION: Record<(typeof SORTS)[number], 'asc' | 'desc'> = {
+  relevance: 'asc',
+  sceneDate: 'desc',
+  sceneTitle: 'asc',
+  position: 'asc',
+  length: 'desc',
+  updated: 'desc',
+  random: 'asc',
+};
+
 export const MarkerQuery = z.object({
   /** Words matched, as prefixes, against marker title, tag names, scene title and details, performer names. */
   text: z.string().max(500).optional(),

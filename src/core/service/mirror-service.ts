@@ -29,7 +29,8 @@ import { syncStash, type SyncProgress } from '../sync/engine';
 import { EMPTY_HISTORY, readSyncHistory, viewRun, type SyncHistory } from './history';
 import { SyncScheduler, type SyncEnd } from './scheduler';
 import { GENDERS_SQL, SuggestionIndex } from './suggest';
-import { maskPassword, viewSettings, type StoredSettings } from './settings';
+import { viewSettings, type StoredSettings } from './settings';
+import { withoutPassword } from '../db/database-url';
 import type { MirrorService, MirrorServiceOptions, SyncCallOptions } from './types';
 
 /** Progress reaches windows at most this often while a sync runs; state changes always do. */
@@ -342,7 +343,7 @@ class StashMirrorService implements MirrorService {
     const opened = this.mirror ? await this.mirror.store.then((store) => store.location).catch(() => null) : null;
     if (opened) return opened;
     const { backend } = this.settings;
-    return backend.kind === 'postgres' ? maskPassword(backend.url) : this.options.databaseFile;
+    return backend.kind === 'postgres' ? withoutPassword(backend.url) : this.options.databaseFile;
   }
 
   /** One line a person can act on, never containing the API key. */

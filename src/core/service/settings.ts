@@ -4,6 +4,7 @@
  * operating system's keychain (Electron safeStorage) in its main process; the headless host keeps
  * the API key in memory only. The service itself never learns which.
  */
+import { withoutPassword } from '../db/database-url';
 import { ENTITIES, type EntityName } from '../mirror-rows';
 import type { Backend, PeriodicSync, SettingsUpdate, SettingsView } from '../../shared/contract';
 
@@ -51,21 +52,12 @@ export function viewSettings(settings: StoredSettings, sqliteFile: string): Sett
     backend:
       settings.backend.kind === 'sqlite'
         ? { kind: 'sqlite', file: sqliteFile }
-        : { kind: 'postgres', url: maskPassword(settings.backend.url) },
+        : { kind: 'postgres', url: withoutPassword(settings.backend.url) },
     periodicSync: settings.periodicSync,
     entities: settings.entities,
   };
 }
 
-export function maskPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '****';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:****@');
-  }
-}
 
 /** A repository in memory: tests, and the starting point of hosts that persist elsewhere. */
 export class MemorySettingsRepository implements SettingsRepository {

@@ -1,4 +1,4 @@
-import { MarkerQuery, type MarkerQueryInput, type NamedRef, type SORTS } from '../../../core/search/query';
+import { DEFAULT_DIRECTION, MarkerQuery, type MarkerQueryInput, type NamedRef, type SORTS } from '../../../core/search/query';
 
 export type Sort = (typeof SORTS)[number];
 export type Direction = 'asc' | 'desc';
@@ -64,15 +64,7 @@ export function initialFilters(): Filters {
 export const hasDirection = (sort: Sort): boolean => sort !== 'relevance' && sort !== 'random';
 
 /** The order each sort reads best in before the user flips it. */
-export const NATURAL_DIRECTION: Record<Sort, Direction> = {
-  relevance: 'asc',
-  sceneDate: 'desc',
-  sceneTitle: 'asc',
-  position: 'asc',
-  length: 'desc',
-  updated: 'desc',
-  random: 'asc',
-};
+export const NATURAL_DIRECTION: Record<Sort, Direction> = DEFAULT_DIRECTION;
 
 export const SORT_LABELS: Record<Sort, string> = {
   relevance: 'Relevance',
