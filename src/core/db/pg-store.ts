@@ -45,7 +45,7 @@ const pgDialect = new PgDialect();
 /** A tsvector of the 'simple' configuration per indexed row, matched by prefix (word:*). */
 const PG_SEARCH: SearchDialect = {
   wordHits: (word) =>
-    sql`SELECT kind, entity_id AS id FROM stash_text_search WHERE document @@ to_tsquery('simple', ${`${word}:*`})`,
+    sql`SELECT entity_id::int8 * 4 + kind FROM stash_text_search WHERE document @@ to_tsquery('simple', ${`${word}:*`})`,
 };
 
 // int8 (file sizes, counts) as numbers: exact up to 2^53, beyond any file size.
@@ -231,6 +231,10 @@ export class PgMirrorStore implements MirrorStore {
     };
     return {
       all,
+      column: async <T>(query: SQL) => {
+        const { sql: text, params } = pgDialect.sqlToQuery(query);
+        return (await db.query({ text, values: params, rowMode: 'array' })).rows.map((row: unknown[]) => row[0]) as T[];
+      },
       writeStatements: (statements) =>
         this.writeTransaction(async (client) => {
           for (const statement of statements) {
@@ -280,7 +284,8 @@ export class PgMirrorStore implements MirrorStore {
   private async transaction<T>(opening: string[], work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      for (const statement of opening) await client.query(statement);
+      // One round trip: the simple query protocol runs several statements given together.
+      await client.query(opening.join('; '));
       const result = await work(client);
       await client.query('COMMIT');
       return result;

@@ -5,12 +5,12 @@
  * tag closure and the full-text index. Each store supplies the few fragments that differ.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { MarkerIndex, TEXT_KINDS, type MarkerIndexSource, type TextKind, type WordHits } from '../search/marker-index';
+import { MarkerIndex, TEXT_KINDS, wordHitsOf, type MarkerIndexSource, type TextKind, type WordHits } from '../search/marker-index';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { compareCodePoints, searchDocument, searchWords } from '../search/text';
 
 export interface SearchDialect {
-  /** (kind, id) of the indexed rows with a word that starts with `word` (already normalized). */
+  /** The text keys (textKey) of the indexed rows with a word that starts with `word` (already normalized). */
   wordHits(word: string): SQL;
 }
 
@@ -58,6 +58,8 @@ function textRows(kind: TextKind, after: number, since: unknown | null, limit: n
 /** What a store provides so the shared refresh and search can run on it. */
 export interface SearchStorage {
   all<T>(query: SQL): Promise<T[]>;
+  /** The first column of every row, as a flat list. */
+  column<T>(query: SQL): Promise<T[]>;
   /** Statements in one of the sync's write transactions. */
   writeStatements(statements: SQL[]): Promise<void>;
   /** Replaces the words of these rows; `fresh` when the index was emptied first. */
@@ -146,11 +148,7 @@ async function loadMarkerIndex(source: SearchStorage): Promise<MarkerIndex> {
 async function wordHits(source: SearchStorage, words: string[], d: SearchDialect): Promise<WordHits[]> {
   const result: WordHits[] = [];
   for (const word of words) {
-    const hits: WordHits = { marker: [], scene: [], tag: [], performer: [] };
-    for (const row of await source.all<{ kind: number | string; id: number | string }>(d.wordHits(word))) {
-      hits[TEXT_KINDS[Number(row.kind)]!].push(Number(row.id));
-    }
-    result.push(hits);
+    result.push(wordHitsOf(await source.column<number>(d.wordHits(word))));
   }
   return result;
 }
@@ -181,10 +179,16 @@ async function readHits(source: SearchStorage, markerIds: number[]): Promise<Mar
     LEFT JOIN stash_tags pt ON pt.id = m.primary_tag_id
     WHERE m.id IN ${markerIds}`);
   const sceneIds = [...new Set(rows.map((r) => r.scene_id))];
-  const tagRows = await source.all<Named>(sql`SELECT smt.marker_id AS owner, t.id, t.name FROM stash_scene_marker_tags smt
-      JOIN stash_tags t ON t.id = smt.tag_id AND NOT t.is_stale WHERE smt.marker_id IN ${markerIds}`);
-  const performerRows = await source.all<Named>(sql`SELECT ssp.scene_id AS owner, p.id, p.name FROM stash_scene_performers ssp
-      JOIN stash_performers p ON p.id = ssp.performer_id AND NOT p.is_stale WHERE ssp.scene_id IN ${sceneIds}`);
+  // Secondary tags of the markers and performers of their scenes, in one statement.
+  const names = await source.all<Named & { kind: number }>(sql`SELECT 0 AS kind, smt.marker_id AS owner, t.id, t.name
+      FROM stash_scene_marker_tags smt JOIN stash_tags t ON t.id = smt.tag_id AND NOT t.is_stale
+      WHERE smt.marker_id IN ${markerIds}
+    UNION ALL
+    SELECT 1 AS kind, ssp.scene_id AS owner, p.id, p.name
+      FROM stash_scene_performers ssp JOIN stash_performers p ON p.id = ssp.performer_id AND NOT p.is_stale
+      WHERE ssp.scene_id IN ${sceneIds.length ? sceneIds : [-1]}`);
+  const tagRows = names.filter((n) => Number(n.kind) === 0);
+  const performerRows = names.filter((n) => Number(n.kind) === 1);
   const tagsOf = namesByOwner(tagRows);
   const performersOf = namesByOwner(performerRows);
   const byId = new Map(rows.map((r) => [r.id, r]));

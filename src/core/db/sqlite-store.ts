@@ -13,7 +13,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { ENTITY_TABLES, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
-import { TEXT_KINDS } from '../search/marker-index';
+import { textKey } from '../search/marker-index';
 import { executeSearch, MarkerIndexCache, refreshSearchIndex, type SearchDialect, type SearchStorage } from './search-sql';
 import {
   MirrorSchemaError,
@@ -51,14 +51,11 @@ const inProcessLocks = new Set<string>();
 const sqliteDialect = new SQLiteSyncDialect();
 
 /**
- * FTS5 over one column of words; a row's id and kind share its rowid (id × 4 + kind), so one
- * contentless table holds the words of markers, scenes, tags and performers.
+ * FTS5 over one column of words; a row's text key (id × 4 + kind) is its rowid, so one contentless
+ * table holds the words of markers, scenes, tags and performers.
  */
-const TEXT_KIND_SPACE = 4;
 const SQLITE_SEARCH: SearchDialect = {
-  wordHits: (word) =>
-    sql`SELECT rowid % ${sql.raw(String(TEXT_KIND_SPACE))} AS kind, rowid / ${sql.raw(String(TEXT_KIND_SPACE))} AS id
-        FROM stash_text_search WHERE stash_text_search MATCH ${`"${word}"*`}`,
+  wordHits: (word) => sql`SELECT rowid FROM stash_text_search WHERE stash_text_search MATCH ${`"${word}"*`}`,
 };
 
 export function defaultSqliteMigrationsFolder(): string {
@@ -252,12 +249,20 @@ export class SqliteMirrorStore implements MirrorStore {
   }
 
   private searchStorage(): SearchStorage {
-    const all = async <T>(query: SQL) => {
+    const prepared = (query: SQL) => {
       const { sql: text, params } = sqliteDialect.sqlToQuery(query);
-      return this.db.prepare(text).all(...params) as T[];
+      return { statement: this.db.prepare(text), params };
+    };
+    const all = async <T>(query: SQL) => {
+      const { statement, params } = prepared(query);
+      return statement.all(...params) as T[];
     };
     return {
       all,
+      column: async <T>(query: SQL) => {
+        const { statement, params } = prepared(query);
+        return statement.pluck().all(...params) as T[];
+      },
       writeStatements: async (statements) => {
         this.writeTransaction(() => {
           for (const statement of statements) {
@@ -274,7 +279,7 @@ export class SqliteMirrorStore implements MirrorStore {
         const insert = this.db.prepare('INSERT INTO stash_text_search (rowid, words) VALUES (?, ?)');
         this.writeTransaction(() => {
           for (const d of documents) {
-            const rowid = d.id * TEXT_KIND_SPACE + TEXT_KINDS.indexOf(d.kind);
+            const rowid = textKey(d.kind, d.id);
             if (!fresh) remove.run(rowid);
             insert.run(rowid, d.words);
           }

@@ -45,6 +45,20 @@ export interface WordHits {
   performer: number[];
 }
 
+/** One number per indexed row, kind and id together: an FTS5 rowid, and what either database returns. */
+export function textKey(kind: TextKind, id: number): number {
+  return id * TEXT_KINDS.length + TEXT_KINDS.indexOf(kind);
+}
+
+export function wordHitsOf(keys: number[]): WordHits {
+  const hits: WordHits = { marker: [], scene: [], tag: [], performer: [] };
+  for (const key of keys) {
+    const kind = key % TEXT_KINDS.length;
+    hits[TEXT_KINDS[kind]!].push((key - kind) / TEXT_KINDS.length);
+  }
+  return hits;
+}
+
 /** The parts of a marker's text a word can be found in, as bits, and what each weighs in relevance. */
 const TITLE = 1;
 const TAG = 2;
@@ -208,23 +222,34 @@ export class MarkerIndex {
     const scores = new Float64Array(this.size);
     const wordsFound = new Uint8Array(this.size);
     const fields = new Uint8Array(this.size);
+    const touched = new Int32Array(this.size);
+    const { tagMarkers, sceneMarkers, performerScenes } = this;
     for (const hits of words) {
-      const touched: number[] = [];
-      const mark = (i: number, field: number) => {
-        if (fields[i] === 0) touched.push(i);
-        fields[i]! |= field;
+      let count = 0;
+      // Loops written out: this runs for every keystroke over up to every marker.
+      const markAll = (rel: Relation, owner: number, field: number) => {
+        for (let k = rel.start[owner]!, end = rel.start[owner + 1]!; k < end; k++) {
+          const i = rel.members[k]!;
+          if (fields[i] === 0) touched[count++] = i;
+          fields[i]! |= field;
+        }
       };
       for (const id of hits.marker) {
         const i = binarySearch(this.markerIds, id);
-        if (i >= 0) mark(i, TITLE);
+        if (i < 0) continue;
+        if (fields[i] === 0) touched[count++] = i;
+        fields[i]! |= TITLE;
       }
-      for (const slot of this.slots(hits.tag, this.tagIndex)) forEachIn(this.tagMarkers, slot, (i) => mark(i, TAG));
-      for (const slot of this.slots(hits.scene, this.sceneIndex)) forEachIn(this.sceneMarkers, slot, (i) => mark(i, SCENE));
+      for (const slot of this.slots(hits.tag, this.tagIndex)) markAll(tagMarkers, slot, TAG);
+      for (const slot of this.slots(hits.scene, this.sceneIndex)) markAll(sceneMarkers, slot, SCENE);
       for (const slot of this.slots(hits.performer, this.performerIndex)) {
-        forEachIn(this.performerScenes, slot, (scene) => forEachIn(this.sceneMarkers, scene, (i) => mark(i, PERFORMER)));
+        for (let k = performerScenes.start[slot]!, end = performerScenes.start[slot + 1]!; k < end; k++) {
+          markAll(sceneMarkers, performerScenes.members[k]!, PERFORMER);
+        }
       }
-      const rarity = Math.log(1 + this.size / Math.max(touched.length, 1));
-      for (const i of touched) {
+      const rarity = Math.log(1 + this.size / Math.max(count, 1));
+      for (let k = 0; k < count; k++) {
+        const i = touched[k]!;
         scores[i]! += FIELD_WEIGHTS[fields[i]!]! * rarity;
         wordsFound[i]!++;
         fields[i] = 0;
@@ -484,9 +509,10 @@ function range(n: number): Int32Array {
 }
 
 function nonZero(scores: Float64Array): Int32Array {
-  const list: number[] = [];
-  for (let i = 0; i < scores.length; i++) if (scores[i]! > 0) list.push(i);
-  return Int32Array.from(list);
+  const list = new Int32Array(scores.length);
+  let n = 0;
+  for (let i = 0; i < scores.length; i++) if (scores[i]! > 0) list[n++] = i;
+  return list.subarray(0, n);
 }
 
 function filter(list: Int32Array, keep: (i: number) => boolean): Int32Array {
