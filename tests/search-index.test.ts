@@ -2,6 +2,7 @@
  * The search's in-memory index: the orders it computes without SQL agree with the databases', and
  * it follows syncs made through another connection (another process, in the app).
  */
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { orderRange, randomKey, seedMix } from '../src/core/search/marker-index';
 import { searchMarkers } from '../src/core/search/search';
@@ -65,6 +66,41 @@ describeEachDialect('search index freshness', (dialect) => {
 
       const after = await searchMarkers(h.store, { text: 'quixotic' });
       expect(after.hits.map((hit) => [hit.id, hit.title])).toEqual([[marker.id, 'A quixotic moment']]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('search index rebuild', () => {
+  it('a mirror whose rows lack their words gets the whole index built by the next sync', async () => {
+    // As a mirror synced before the full-text index existed: rows, but no words and no index state.
+    const h = await startHarness({ dialect: 'sqlite' });
+    try {
+      // A new mirror gets its words page by page: nothing is left to build at the end.
+      expect((await h.sync()).searchIndexed).toBe(0);
+      const title = [...h.library.markers.values()][0]!.title;
+      const word = title.split(/\s+/)[0]!;
+      const before = (await searchMarkers(h.store, { text: word, perPage: 500 })).total;
+      expect(before).toBeGreaterThan(0);
+
+      const raw = new Database(h.database.cliArgs[1]!);
+      raw.transaction(() => {
+        raw.prepare(`INSERT INTO stash_sync_writer (token) VALUES ('test')`).run();
+        raw.prepare(`INSERT INTO stash_text_search (stash_text_search) VALUES ('delete-all')`).run();
+        raw.prepare(`DELETE FROM stash_sync_state WHERE entity = 'text-search'`).run();
+        raw.prepare('DELETE FROM stash_sync_writer').run();
+      })();
+      raw.close();
+
+      const summary = await h.sync();
+      expect(summary.searchIndexed).toBe(Number(await h.value('SELECT count(*) FROM stash_scene_markers')) +
+        Number(await h.value('SELECT count(*) FROM stash_scenes')) + Number(await h.value('SELECT count(*) FROM stash_tags')) +
+        Number(await h.value('SELECT count(*) FROM stash_performers')));
+      expect((await searchMarkers(h.store, { text: word, perPage: 500 })).total).toBe(before);
+
+      // Pages keep the index current from then on: the next sync rebuilds nothing.
+      expect((await h.sync()).searchIndexed).toBe(0);
     } finally {
       await h.close();
     }

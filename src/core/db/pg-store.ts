@@ -16,7 +16,15 @@ import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { ENTITY_TABLES, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
 import { TEXT_KINDS } from '../search/marker-index';
 import { withoutPassword } from './database-url';
-import { executeSearch, MarkerIndexCache, refreshSearchIndex, type SearchDialect, type SearchStorage } from './search-sql';
+import {
+  executeSearch,
+  MarkerIndexCache,
+  refreshSearchIndex,
+  textDocumentsOf,
+  type SearchDialect,
+  type SearchStorage,
+  type TextDocument,
+} from './search-sql';
 import {
   MirrorConnectionError,
   MirrorSchemaError,
@@ -172,6 +180,8 @@ export class PgMirrorStore implements MirrorStore {
           'ON CONFLICT DO NOTHING',
         );
       }
+      // The rows' words, in the same transaction: the search index never disagrees with the mirror.
+      await upsertWords(client, textDocumentsOf(entity, latest));
       if (state) await client.query(numbered(SHARED_SQL.saveState), saveStateParams(entity, state, now));
     });
     return rows.length;
@@ -245,17 +255,7 @@ export class PgMirrorStore implements MirrorStore {
       clearDocuments: async () => {
         await this.writeTransaction((client) => client.query('DELETE FROM stash_text_search'));
       },
-      writeDocuments: (documents) =>
-        this.writeTransaction(async (client) => {
-          if (documents.length === 0) return;
-          const rows = documents.map((d) => ({ kind: TEXT_KINDS.indexOf(d.kind), id: d.id, words: d.words }));
-          await client.query(
-            `INSERT INTO stash_text_search (kind, entity_id, document)
-             SELECT kind, id, to_tsvector('simple', words) FROM json_to_recordset($1::json) AS d(kind int2, id int, words text)
-             ON CONFLICT (kind, entity_id) DO UPDATE SET document = excluded.document`,
-            [JSON.stringify(rows)],
-          );
-        }),
+      writeDocuments: (documents) => this.writeTransaction((client) => upsertWords(client, documents)),
       indexedSince: async () => (await this.read<{ t: Date }>(SEARCH_INDEXED_AT))[0]?.t ?? null,
       markIndexed: async (at) => {
         await this.writeTransaction((client) => client.query(numbered(SHARED_SQL.saveState), saveStateParams(SEARCH_STATE, {}, at)));
@@ -357,4 +357,16 @@ async function migratePg(pool: pg.Pool, where: string, migrationsFolder: string)
     }
   }
   await migrate(drizzle(pool), { migrationsFolder });
+}
+
+/** Sets the words of these rows in the full-text index (inside a write transaction). */
+async function upsertWords(client: pg.PoolClient, documents: readonly TextDocument[]): Promise<void> {
+  if (documents.length === 0) return;
+  const rows = documents.map((d) => ({ kind: TEXT_KINDS.indexOf(d.kind), id: d.id, words: d.words }));
+  await client.query(
+    `INSERT INTO stash_text_search (kind, entity_id, document)
+     SELECT kind, id, to_tsvector('simple', words) FROM json_to_recordset($1::json) AS d(kind int2, id int, words text)
+     ON CONFLICT (kind, entity_id) DO UPDATE SET document = excluded.document`,
+    [JSON.stringify(rows)],
+  );
 }

@@ -5,6 +5,7 @@
  * tag closure and the full-text index. Each store supplies the few fragments that differ.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import type { AnyRow, EntityName, MarkerRow, PerformerRow, SceneRow, TagRow } from '../mirror-rows';
 import { MarkerIndex, TEXT_KINDS, wordHitsOf, type MarkerIndexSource, type TextKind, type WordHits } from '../search/marker-index';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { compareCodePoints, searchDocument, searchWords } from '../search/text';
@@ -34,12 +35,21 @@ export const REBUILD_TAG_CLOSURE = [
  * and performer name, each row once. A marker's text is the union of its own and its tags', scene's
  * and performers' rows, put together at query time — so a scene edit re-indexes one row, not every
  * marker of the scene. Stale rows stay indexed like they stay in the mirror; the search drops them.
+ *
+ * Each page the sync writes replaces its rows' words in the same transaction (textDocumentsOf), so
+ * the index never disagrees with the mirror and is built while the sync still waits on Stash; a
+ * whole rebuild (refreshSearchIndex) is only for a mirror written before the index existed.
  */
-const TEXT_SOURCES: Record<TextKind, { table: string; columns: string[] }> = {
-  marker: { table: 'stash_scene_markers', columns: ['title'] },
-  scene: { table: 'stash_scenes', columns: ['title', 'details'] },
-  tag: { table: 'stash_tags', columns: ['name'] },
-  performer: { table: 'stash_performers', columns: ['name'] },
+const TEXT_SOURCES: Record<EntityName, { kind: TextKind; table: string; columns: string[]; text: (row: AnyRow) => (string | null)[] }> = {
+  markers: { kind: 'marker', table: 'stash_scene_markers', columns: ['title'], text: (row) => [(row as MarkerRow).title] },
+  scenes: {
+    kind: 'scene',
+    table: 'stash_scenes',
+    columns: ['title', 'details'],
+    text: (row) => [(row as SceneRow).title, (row as SceneRow).details],
+  },
+  tags: { kind: 'tag', table: 'stash_tags', columns: ['name'], text: (row) => [(row as TagRow).name] },
+  performers: { kind: 'performer', table: 'stash_performers', columns: ['name'], text: (row) => [(row as PerformerRow).name] },
 };
 
 export interface TextDocument {
@@ -48,12 +58,22 @@ export interface TextDocument {
   words: string;
 }
 
-/** A batch of rows to (re-)index, in id order after `after`; only rows written since `since` unless null. */
-function textRows(kind: TextKind, after: number, since: unknown | null, limit: number): SQL {
-  const { table, columns } = TEXT_SOURCES[kind];
-  const changed = since === null ? sql`` : sql`AND synced_at >= ${since}`;
-  return sql`SELECT id, ${sql.raw(columns.join(', '))} FROM ${sql.raw(table)} WHERE id > ${after} ${changed} ORDER BY id LIMIT ${limit}`;
+/** The words of rows the sync is about to write. */
+export function textDocumentsOf(entity: EntityName, rows: readonly AnyRow[]): TextDocument[] {
+  const { kind, text } = TEXT_SOURCES[entity];
+  return rows.map((row) => ({ kind, id: row.id, words: searchDocument(...text(row)) }));
 }
+
+/** A batch of mirror rows to index, in id order after `after`. */
+function textRows(entity: EntityName, after: number, limit: number): SQL {
+  const { table, columns } = TEXT_SOURCES[entity];
+  return sql`SELECT id, ${sql.raw(columns.join(', '))} FROM ${sql.raw(table)} WHERE id > ${after} ORDER BY id LIMIT ${limit}`;
+}
+
+/** Whether every mirror row has its words in the index: true for any mirror the sync has written since. */
+const TEXT_INDEX_COUNTS = sql.raw(`SELECT
+  (SELECT count(*) FROM stash_text_search) AS indexed,
+  ${Object.values(TEXT_SOURCES).map((s) => `(SELECT count(*) FROM ${s.table})`).join(' + ')} AS mirrored`);
 
 /** What a store provides so the shared refresh and search can run on it. */
 export interface SearchStorage {
@@ -62,8 +82,8 @@ export interface SearchStorage {
   column<T>(query: SQL): Promise<T[]>;
   /** Statements in one of the sync's write transactions. */
   writeStatements(statements: SQL[]): Promise<void>;
-  /** Replaces the words of these rows; `fresh` when the index was emptied first. */
-  writeDocuments(documents: TextDocument[], fresh: boolean): Promise<void>;
+  /** Adds the words of these rows to the index, emptied first. */
+  writeDocuments(documents: TextDocument[]): Promise<void>;
   /** Empties the index before it is built from scratch. */
   clearDocuments(): Promise<void>;
   /** When the index was last brought up to date, as the store writes synced_at; null if never. */
@@ -79,27 +99,42 @@ const INDEX_BATCH = 5000;
 /** Re-indexing more rows than this in one run is followed by optimize(). */
 const OPTIMIZE_AFTER = 20_000;
 
-/** Rebuilds the tag closure and re-indexes the words of every row written since the last time. */
+/**
+ * The sync's last step: rebuilds the tag closure and marks the search current, which tells every
+ * process's search to reload. Builds the full-text index whole only when mirror rows lack their
+ * words (a mirror written before the index existed); pages keep it current otherwise.
+ */
 export async function refreshSearchIndex(storage: SearchStorage): Promise<number> {
   const startedAt = storage.now();
   await storage.writeStatements(REBUILD_TAG_CLOSURE);
-  const since = await storage.indexedSince();
-  const fresh = since === null;
-  if (fresh) await storage.clearDocuments();
   let indexed = 0;
-  for (const kind of TEXT_KINDS) {
-    const { columns } = TEXT_SOURCES[kind];
+  if ((await storage.indexedSince()) === null) {
+    const [counts] = await storage.all<{ indexed: number | string; mirrored: number | string }>(TEXT_INDEX_COUNTS);
+    if (Number(counts?.indexed) !== Number(counts?.mirrored)) indexed = await rebuildTextIndex(storage);
+  }
+  await storage.markIndexed(startedAt);
+  return indexed;
+}
+
+async function rebuildTextIndex(storage: SearchStorage): Promise<number> {
+  await storage.clearDocuments();
+  let indexed = 0;
+  for (const entity of Object.keys(TEXT_SOURCES) as EntityName[]) {
+    const { columns } = TEXT_SOURCES[entity];
     for (let after = -1; ; ) {
-      const rows = await storage.all<Record<string, unknown> & { id: number }>(textRows(kind, after, since, INDEX_BATCH));
+      const rows = await storage.all<Record<string, unknown> & { id: number }>(textRows(entity, after, INDEX_BATCH));
       if (rows.length === 0) break;
-      const documents = rows.map((row) => ({ kind, id: row.id, words: searchDocument(...columns.map((c) => row[c] as string | null)) }));
-      await storage.writeDocuments(documents, fresh);
+      const documents = rows.map((row) => ({
+        kind: TEXT_SOURCES[entity].kind,
+        id: row.id,
+        words: searchDocument(...columns.map((c) => row[c] as string | null)),
+      }));
+      await storage.writeDocuments(documents);
       indexed += rows.length;
       after = rows[rows.length - 1]!.id;
     }
   }
   if (indexed > OPTIMIZE_AFTER) await storage.optimize();
-  await storage.markIndexed(startedAt);
   return indexed;
 }
 

@@ -14,7 +14,15 @@ import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { ENTITY_TABLES, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
 import { textKey } from '../search/marker-index';
-import { executeSearch, MarkerIndexCache, refreshSearchIndex, type SearchDialect, type SearchStorage } from './search-sql';
+import {
+  executeSearch,
+  MarkerIndexCache,
+  refreshSearchIndex,
+  textDocumentsOf,
+  type SearchDialect,
+  type SearchStorage,
+  type TextDocument,
+} from './search-sql';
 import {
   MirrorSchemaError,
   SyncAlreadyRunningError,
@@ -67,6 +75,7 @@ export class SqliteMirrorStore implements MirrorStore {
   readonly db: Database.Database;
   private readonly statements = new Map<EntityName, EntityStatements>();
   private readonly searchCache = new MarkerIndexCache();
+  private textStatements: { remove: Statement; insert: Statement } | null = null;
 
   private constructor(
     private readonly file: string,
@@ -191,9 +200,29 @@ export class SqliteMirrorStore implements MirrorStore {
           for (const other of join.otherIds(row)) s.insertJoins[i]!.run(row.id, other, now);
         });
       }
+      // The rows' words, in the same transaction: the search index never disagrees with the mirror.
+      const written = new Set<number>();
+      this.writeWords(textDocumentsOf(entity, rows), (id) => {
+        const replace = !existing || existing.has(id) || written.has(id);
+        written.add(id);
+        return replace;
+      });
       if (state) this.saveState(entity, state, now);
     });
     return rows.length;
+  }
+
+  /** Inside a write transaction; `replace` says which rows may have words indexed already. */
+  private writeWords(documents: readonly TextDocument[], replace: (id: number) => boolean): void {
+    this.textStatements ??= {
+      remove: this.db.prepare('DELETE FROM stash_text_search WHERE rowid = ?'),
+      insert: this.db.prepare('INSERT INTO stash_text_search (rowid, words) VALUES (?, ?)'),
+    };
+    for (const d of documents) {
+      const key = textKey(d.kind, d.id);
+      if (replace(d.id)) this.textStatements.remove.run(key);
+      this.textStatements.insert.run(key, d.words);
+    }
   }
 
   async markStale(entity: EntityName, ids: readonly number[]): Promise<number> {
@@ -274,16 +303,8 @@ export class SqliteMirrorStore implements MirrorStore {
       clearDocuments: async () => {
         this.db.prepare(`INSERT INTO stash_text_search (stash_text_search) VALUES ('delete-all')`).run();
       },
-      writeDocuments: async (documents, fresh) => {
-        const remove = this.db.prepare('DELETE FROM stash_text_search WHERE rowid = ?');
-        const insert = this.db.prepare('INSERT INTO stash_text_search (rowid, words) VALUES (?, ?)');
-        this.writeTransaction(() => {
-          for (const d of documents) {
-            const rowid = textKey(d.kind, d.id);
-            if (!fresh) remove.run(rowid);
-            insert.run(rowid, d.words);
-          }
-        });
+      writeDocuments: async (documents) => {
+        this.writeTransaction(() => this.writeWords(documents, () => false));
       },
       indexedSince: async () => (await this.read<{ t: number }>(SEARCH_INDEXED_AT))[0]?.t ?? null,
       markIndexed: async (at) => this.writeTransaction(() => this.saveState(SEARCH_STATE, {}, at as number)),

@@ -104,7 +104,7 @@ export interface MirrorStore {
   closeAbandonedRuns(): Promise<number>;
   listRuns(limit?: number): Promise<SyncRunRow[]>;
 
-  /** Rebuilds the tag closure and re-indexes markers whose words changed. The sync calls it last. */
+  /** Rebuilds the tag closure and marks the search current (pages index their own words). The sync calls it last. */
   refreshSearchIndex(): Promise<number>;
   /** Marker search over live rows, in one consistent snapshot (hits carry no Stash URLs). */
   searchMarkers(query: MarkerQuery): Promise<MarkerSearchResult>;

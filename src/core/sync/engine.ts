@@ -41,7 +41,10 @@ export interface SyncSummary {
   startedAt: string;
   finishedAt: string;
   entities: EntitySummary[];
-  /** Rows (markers, scenes, tags, performers) whose words were re-indexed, and how long keeping the search current took. */
+  /**
+   * The search's last step: rows whose words had to be indexed whole (only for a mirror written
+   * before the index existed — pages index their own rows), and how long the step took.
+   */
   searchIndexed: number;
   searchIndexSeconds: number;
   requests: number;
