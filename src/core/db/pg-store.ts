@@ -225,12 +225,8 @@ export class PgMirrorStore implements MirrorStore {
   }
 
   async searchMarkers(query: MarkerQuery): Promise<MarkerSearchResult> {
-    // One snapshot for the page, the total and the facets, even while a sync commits. Search
-    // statements are estimated far above their real cost, and JIT compiling them takes longer
-    // than running them.
-    return this.transaction(['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', 'SET LOCAL jit = off'], (client) =>
-      executeSearch(this.searchStorage(client), query, PG_SEARCH, this.searchCache),
-    );
+    // Through the pool: a search's few independent reads go out on several connections at once.
+    return executeSearch(this.searchStorage(this.pool), query, PG_SEARCH, this.searchCache);
   }
 
   private searchStorage(db: pg.Pool | pg.PoolClient): SearchStorage {
@@ -241,6 +237,9 @@ export class PgMirrorStore implements MirrorStore {
     };
     return {
       all,
+      // The search's working set is read whole, in one snapshot even while a sync commits.
+      readSnapshot: (work) =>
+        this.transaction(['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'], (client) => work(this.searchStorage(client))),
       column: async <T>(query: SQL) => {
         const { sql: text, params } = pgDialect.sqlToQuery(query);
         return (await db.query({ text, values: params, rowMode: 'array' })).rows.map((row: unknown[]) => row[0]) as T[];

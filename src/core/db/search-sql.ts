@@ -78,6 +78,8 @@ const TEXT_INDEX_COUNTS = sql.raw(`SELECT
 /** What a store provides so the shared refresh and search can run on it. */
 export interface SearchStorage {
   all<T>(query: SQL): Promise<T[]>;
+  /** Runs reads in one consistent snapshot of the mirror. */
+  readSnapshot<T>(work: (snapshot: SearchStorage) => Promise<T>): Promise<T>;
   /** The first column of every row, as a flat list. */
   column<T>(query: SQL): Promise<T[]>;
   /** Statements in one of the sync's write transactions. */
@@ -163,7 +165,7 @@ export class MarkerIndexCache {
 
   async get(source: SearchStorage, version: string): Promise<MarkerIndex> {
     if (this.current?.version !== version) {
-      const index = loadMarkerIndex(source);
+      const index = source.readSnapshot(loadMarkerIndex);
       this.current = { version, index };
       // A failed load must not stick: the next search tries again.
       index.catch(() => {
@@ -181,47 +183,53 @@ async function loadMarkerIndex(source: SearchStorage): Promise<MarkerIndex> {
 }
 
 async function wordHits(source: SearchStorage, words: string[], d: SearchDialect): Promise<WordHits[]> {
-  const result: WordHits[] = [];
-  for (const word of words) {
-    result.push(wordHitsOf(await source.column<number>(d.wordHits(word))));
-  }
-  return result;
+  return Promise.all(words.map(async (word) => wordHitsOf(await source.column<number>(d.wordHits(word)))));
 }
 
-/** Runs a search: the page, its total and its facets. Call inside one read snapshot. */
+/**
+ * Runs a search: the page, its total and its facets. The in-memory index is one snapshot of the
+ * mirror; the few statements around it (the words, the page's strings) are independent reads, sent
+ * together where the database can answer them at once.
+ */
 export async function executeSearch(
   source: SearchStorage,
   q: MarkerQuery,
   d: SearchDialect,
   cache: MarkerIndexCache,
 ): Promise<MarkerSearchResult> {
-  const indexedAt = await source.indexedSince();
-  const index = await cache.get(source, String(indexedAt instanceof Date ? indexedAt.getTime() : indexedAt));
   const words = searchWords(q.text);
-  const found = index.search(q, words.length ? await wordHits(source, words, d) : undefined);
-  return { total: found.total, page: q.page, perPage: q.perPage, hits: await readHits(source, found.markerIds), facets: found.facets };
+  const [indexedAt, hits] = await Promise.all([source.indexedSince(), words.length ? wordHits(source, words, d) : undefined]);
+  const index = await cache.get(source, String(indexedAt instanceof Date ? indexedAt.getTime() : indexedAt));
+  const found = index.search(q, hits);
+  return {
+    total: found.total,
+    page: q.page,
+    perPage: q.perPage,
+    hits: await readHits(source, found.markerIds, found.sceneIds),
+    facets: found.facets,
+  };
 }
 
 /** The strings a list shows for a page of markers, read from the mirror. */
-async function readHits(source: SearchStorage, markerIds: number[]): Promise<MarkerSearchResult['hits']> {
+async function readHits(source: SearchStorage, markerIds: number[], sceneIds: number[]): Promise<MarkerSearchResult['hits']> {
   if (markerIds.length === 0) return [];
   type Row = { id: number; title: string; seconds: number; end_seconds: number | null; primary_tag_id: number; primary_tag: string | null; scene_id: number; scene_title: string | null; scene_date: string | null };
   type Named = { owner: number; id: number; name: string };
-  const rows = await source.all<Row>(sql`SELECT m.id, m.title, m.seconds, m.end_seconds, m.primary_tag_id, pt.name AS primary_tag,
+  const rowsRead = source.all<Row>(sql`SELECT m.id, m.title, m.seconds, m.end_seconds, m.primary_tag_id, pt.name AS primary_tag,
       m.scene_id, s.title AS scene_title, s.date AS scene_date
     FROM stash_scene_markers m
     JOIN stash_scenes s ON s.id = m.scene_id
     LEFT JOIN stash_tags pt ON pt.id = m.primary_tag_id
     WHERE m.id IN ${markerIds}`);
-  const sceneIds = [...new Set(rows.map((r) => r.scene_id))];
   // Secondary tags of the markers and performers of their scenes, in one statement.
-  const names = await source.all<Named & { kind: number }>(sql`SELECT 0 AS kind, smt.marker_id AS owner, t.id, t.name
+  const namesRead = source.all<Named & { kind: number }>(sql`SELECT 0 AS kind, smt.marker_id AS owner, t.id, t.name
       FROM stash_scene_marker_tags smt JOIN stash_tags t ON t.id = smt.tag_id AND NOT t.is_stale
       WHERE smt.marker_id IN ${markerIds}
     UNION ALL
     SELECT 1 AS kind, ssp.scene_id AS owner, p.id, p.name
       FROM stash_scene_performers ssp JOIN stash_performers p ON p.id = ssp.performer_id AND NOT p.is_stale
-      WHERE ssp.scene_id IN ${sceneIds.length ? sceneIds : [-1]}`);
+      WHERE ssp.scene_id IN ${sceneIds}`);
+  const [rows, names] = await Promise.all([rowsRead, namesRead]);
   const tagRows = names.filter((n) => Number(n.kind) === 0);
   const performerRows = names.filter((n) => Number(n.kind) === 1);
   const tagsOf = namesByOwner(tagRows);

@@ -268,13 +268,7 @@ export class SqliteMirrorStore implements MirrorStore {
   }
 
   async searchMarkers(query: MarkerQuery): Promise<MarkerSearchResult> {
-    // One read transaction: the page, the total and the facets see the same mirror.
-    this.db.exec('BEGIN');
-    try {
-      return await executeSearch(this.searchStorage(), query, SQLITE_SEARCH, this.searchCache);
-    } finally {
-      this.db.exec('COMMIT');
-    }
+    return executeSearch(this.searchStorage(), query, SQLITE_SEARCH, this.searchCache);
   }
 
   private searchStorage(): SearchStorage {
@@ -286,8 +280,17 @@ export class SqliteMirrorStore implements MirrorStore {
       const { statement, params } = prepared(query);
       return statement.all(...params) as T[];
     };
-    return {
+    const storage: SearchStorage = {
       all,
+      readSnapshot: async (work) => {
+        // Statements run one after another on this thread: nothing interleaves with the transaction.
+        this.db.exec('BEGIN');
+        try {
+          return await work(storage);
+        } finally {
+          this.db.exec('COMMIT');
+        }
+      },
       column: async <T>(query: SQL) => {
         const { statement, params } = prepared(query);
         return statement.pluck().all(...params) as T[];
@@ -314,6 +317,7 @@ export class SqliteMirrorStore implements MirrorStore {
         this.db.exec('ANALYZE');
       },
     };
+    return storage;
   }
 
   async read<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {

@@ -86,6 +86,8 @@ export interface IndexedResult {
   total: number;
   /** Stash ids of the page's markers, in order. */
   markerIds: number[];
+  /** Stash ids of their scenes. */
+  sceneIds: number[];
   facets: { primaryTags: IndexedFacet[]; performers: IndexedFacet[]; sceneTags: IndexedFacet[] };
 }
 
@@ -206,6 +208,7 @@ export class MarkerIndex {
     return {
       total: matched.length,
       markerIds: Array.from(page, (i) => this.markerIds[i]!),
+      sceneIds: [...new Set(Array.from(page, (i) => this.sceneIds[this.markerScene[i]!]!))],
       facets: q.facetLimit > 0 ? this.facets(matched, q.facetLimit) : { primaryTags: [], performers: [], sceneTags: [] },
     };
   }
