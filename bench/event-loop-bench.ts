@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { SYNC_PROCESS_FLAGS } from '../src/core/runtime-flags';
 import { createMirrorService } from '../src/core/service/mirror-service';
 import { DEFAULT_SETTINGS, MemorySettingsRepository } from '../src/core/service/settings';
 import { MirrorSupervisor } from '../src/main/mirror-supervisor';
@@ -53,7 +54,7 @@ async function runMain(): Promise<void> {
     launch() {
       const child = fork(import.meta.filename, ['--mirror-child'], {
         cwd: ROOT,
-        execArgv: ['--import', 'tsx'],
+        execArgv: [...SYNC_PROCESS_FLAGS, '--import', 'tsx'],
         serialization: 'advanced',
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { SYNC_PROCESS_FLAGS } from '../src/core/runtime-flags';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SIZE = process.env.BENCH_SIZE ?? 'bench';
@@ -27,6 +28,11 @@ interface Figures {
 
 function tsx(script: string, args: string[]) {
   return node(['--import', 'tsx', resolve(ROOT, script)], args);
+}
+
+/** A measured sync runs with the flags the CLI and the app run theirs with. */
+function syncProcess(entry: string[], args: string[]) {
+  return node([...SYNC_PROCESS_FLAGS, ...entry], args);
 }
 
 function node(entry: string[], args: string[]) {
@@ -64,7 +70,7 @@ async function startServer(): Promise<{ url: string; stop: () => void }> {
 async function step(mode: string, url: string, db: string, record: string, fromSource = false): Promise<Figures> {
   const where = db.startsWith('postgres') ? ['--database-url', db] : ['--db', db];
   const args = ['--mode', mode, '--url', url, ...where, '--record', record, '--migrations', MIGRATIONS, '--pg-migrations', PG_MIGRATIONS];
-  const child = fromSource ? tsx('bench/sync-worker.ts', args) : node([bundled], args);
+  const child = syncProcess(fromSource ? ['--import', 'tsx', resolve(ROOT, 'bench/sync-worker.ts')] : [bundled], args);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const code = await new Promise<number | null>((r) => child.once('exit', r));

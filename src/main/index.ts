@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, Notification, session, utilityProcess } from 'electron';
 import { DEFAULT_DB_FILENAME } from '../core/paths';
+import { SYNC_PROCESS_FLAGS } from '../core/runtime-flags';
 import { utilityProcessChannel } from '../shared/rpc-channels';
 import type { SyncStatus } from '../shared/contract';
 import { appPaths } from './app-paths';
@@ -29,7 +30,11 @@ function showWindow(): void {
 }
 
 function launchMirrorProcess(): MirrorProcessHandle {
-  const child = utilityProcess.fork(appPaths.mirrorProcess, [], { serviceName: 'Stash Mirror service', stdio: 'inherit' });
+  const child = utilityProcess.fork(appPaths.mirrorProcess, [], {
+    serviceName: 'Stash Mirror service',
+    stdio: 'inherit',
+    execArgv: SYNC_PROCESS_FLAGS,
+  });
   return { channel: utilityProcessChannel(child), kill: () => child.kill() };
 }
 
