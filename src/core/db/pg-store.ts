@@ -50,10 +50,14 @@ const SYNC_LOCK_KEY = 0x5354_4d53;
 
 const pgDialect = new PgDialect();
 
-/** A tsvector of the 'simple' configuration per indexed row, matched by prefix (word:*). */
+/**
+ * A tsvector per indexed row whose lexemes are the app's words as they are, matched by prefix
+ * ('word':*): PostgreSQL's own text parser never runs, so it cannot split a word differently from
+ * the app (and SQLite), and indexing skips its cost.
+ */
 const PG_SEARCH: SearchDialect = {
   wordHits: (word) =>
-    sql`SELECT entity_id::int8 * 4 + kind FROM stash_text_search WHERE document @@ to_tsquery('simple', ${`${word}:*`})`,
+    sql`SELECT entity_id::int8 * 4 + kind FROM stash_text_search WHERE document @@ (quote_literal(${word}) || ':*')::tsquery`,
 };
 
 // int8 (file sizes, counts) as numbers: exact up to 2^53, beyond any file size.
@@ -364,7 +368,7 @@ async function upsertWords(client: pg.PoolClient, documents: readonly TextDocume
   const rows = documents.map((d) => ({ kind: TEXT_KINDS.indexOf(d.kind), id: d.id, words: d.words }));
   await client.query(
     `INSERT INTO stash_text_search (kind, entity_id, document)
-     SELECT kind, id, to_tsvector('simple', words) FROM json_to_recordset($1::json) AS d(kind int2, id int, words text)
+     SELECT kind, id, array_to_tsvector(string_to_array(words, ' ')) FROM json_to_recordset($1::json) AS d(kind int2, id int, words text)
      ON CONFLICT (kind, entity_id) DO UPDATE SET document = excluded.document`,
     [JSON.stringify(rows)],
   );
