@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { build } from 'esbuild';
 import pg from 'pg';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,7 +23,21 @@ interface Figures {
   requests: number;
   megabytes: number;
   peakRssMb: number;
+  /** CPU time of the measuring process (all its threads), and of the fake Stash during the step. */
+  cpuSeconds: number;
+  serverCpuSeconds: number | null;
   rows: Record<string, number>;
+}
+
+/** CPU seconds a process has used so far, from /proc (Linux); null where there is none. */
+function cpuSecondsOf(pid: number | undefined): number | null {
+  try {
+    // Fields after "pid (name) ": state first, then utime and stime at 12th and 13th place.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 function tsx(script: string, args: string[]) {
@@ -57,13 +71,13 @@ async function bundleWorker(outdir: string): Promise<string> {
   return join(outdir, 'sync-worker.js');
 }
 
-async function startServer(): Promise<{ url: string; stop: () => void }> {
+async function startServer(): Promise<{ url: string; pid: number | undefined; stop: () => void }> {
   const child = tsx('tools/fake-stash/cli.ts', ['--size', SIZE, '--seed', '1', '--port', '0', '--json']);
   const line = await new Promise<string>((resolveLine, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolveLine);
     child.once('exit', (code) => reject(new Error(`fake Stash exited with ${code}`)));
   });
-  return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill('SIGTERM') };
+  return { url: (JSON.parse(line) as { url: string }).url, pid: child.pid, stop: () => child.kill('SIGTERM') };
 }
 
 /** db: a SQLite file, or a postgres:// URL. */
@@ -71,12 +85,17 @@ async function step(mode: string, url: string, db: string, record: string, fromS
   const where = db.startsWith('postgres') ? ['--database-url', db] : ['--db', db];
   const args = ['--mode', mode, '--url', url, ...where, '--record', record, '--migrations', MIGRATIONS, '--pg-migrations', PG_MIGRATIONS];
   const child = syncProcess(fromSource ? ['--import', 'tsx', resolve(ROOT, 'bench/sync-worker.ts')] : [bundled], args);
+  const serverCpuBefore = cpuSecondsOf(server.pid);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   if (code !== 0) throw new Error(`${mode} step failed with exit code ${code}`);
-  return JSON.parse(out.trim().split('\n').pop()!) as Figures;
+  const serverCpuAfter = cpuSecondsOf(server.pid);
+  const figures = JSON.parse(out.trim().split('\n').pop()!) as Omit<Figures, 'serverCpuSeconds'>;
+  return { ...figures, serverCpuSeconds: serverCpuBefore === null || serverCpuAfter === null ? null : serverCpuAfter - serverCpuBefore };
 }
+
+const cpu = (f: Figures) => `${f.cpuSeconds.toFixed(1)} + ${f.serverCpuSeconds?.toFixed(1) ?? '?'} s`;
 
 const dir = mkdtempSync(join(tmpdir(), 'stash-mirror-bench-'));
 const MIGRATIONS = resolve(ROOT, 'drizzle/sqlite');
@@ -131,6 +150,7 @@ try {
     `fetch + parse only:   ${fetchOnly.toFixed(2)} s  (same requests; runs: ${fetchRuns.map((r) => r.seconds.toFixed(2)).join(', ')} s)`,
     `  of which the last step (tag closure; each page indexed its own words): ${fullBest.indexSeconds.toFixed(2)} s`,
     `ratio:                ${(full / fetchOnly).toFixed(2)}x  (target ≤ 1.3x)`,
+    `CPU seconds (sync process, all threads + fake Stash; two cores give 2 per second): full sync ${cpu(fullBest)}, fetch only ${cpu(fetchRuns.reduce((a, b) => (b.seconds < a.seconds ? b : a)))}`,
     `no-change sync:       ${noChange.seconds.toFixed(2)} s  (${noChange.requests} requests; target < 2 s)`,
     `peak RSS, full sync:  ${Math.max(...fullRuns.map((r) => r.peakRssMb)).toFixed(0)} MB  (target < 300 MB)`,
     `peak RSS, no-change:  ${noChange.peakRssMb.toFixed(0)} MB`,

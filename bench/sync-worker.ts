@@ -73,6 +73,8 @@ console.log(
     megabytes: client.stats.bytes / 1e6,
     // Both threads; the row counts read afterwards are small.
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    // Every thread of this process, start-up included.
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     rows,
   }),
 );
