@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SyncOutcome, SyncStatus } from '../src/shared/contract';
 import { createMirrorService } from '../src/core/service/mirror-service';
+import { StashClient } from '../src/core/stash/client';
+import { syncStash } from '../src/core/sync/engine';
 import { DEFAULT_SETTINGS, MemorySettingsRepository, type StoredSettings } from '../src/core/service/settings';
 import type { MirrorService } from '../src/core/service/types';
 import { createClock, FakeLibrary, generateLibrary, startFakeStash, STASH_VERSION, type FakeStash } from '../tools/fake-stash';
@@ -255,6 +257,16 @@ describeEachDialect('mirror service', (dialect) => {
     expect(await names('performers', 'eb')).toEqual(['Ébène Dupont', 'Adam Ébert']);
     expect(await names('performers', 'ADAM')).toEqual(['Adam Ébert', 'eve adams']);
     expect(await service.listGenders()).toEqual(['FEMALE', 'MALE']);
+
+    // A sync by another process (the command line) shows in the next suggestions.
+    library.updateTag(elbow, { name: 'Elbow grease' });
+    const other = await s.database.open();
+    try {
+      await syncStash({ client: new StashClient({ url: s.fake.url }), store: other });
+    } finally {
+      await other.close();
+    }
+    expect(await names('tags', 'elb')).toEqual(['Elbow grease']);
   });
 
   it('searches markers: empty before the first sync, with Stash links after it', async () => {

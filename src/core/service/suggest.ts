@@ -4,6 +4,7 @@
  * accents ignored), so both databases suggest exactly the same names in the same order.
  */
 import type { NamedRef, SuggestRequest } from '../../shared/contract';
+import { SEARCH_INDEXED_AT } from '../db/mirror-sql';
 import type { MirrorStore } from '../db/store';
 import { searchWords } from '../search/text';
 
@@ -50,9 +51,13 @@ function byUse(a: Candidate, b: Candidate): number {
   return b.uses - a.uses || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.id - b.id;
 }
 
-/** Candidates per kind for one mirror state; `clear` after every sync or database switch. */
+/**
+ * Candidates per kind for one mirror state: reloaded when the search state's time moves, which the
+ * last step of every sync does, whichever process ran it; `clear` after a database switch.
+ */
 export class SuggestionIndex {
   private readonly loaded = new Map<SuggestKind, Promise<Candidate[]>>();
+  private version: unknown = undefined;
 
   constructor(private readonly store: () => Promise<MirrorStore>) {}
 
@@ -77,7 +82,13 @@ export class SuggestionIndex {
     return [...starts, ...inside].slice(0, limit).map(toRef);
   }
 
-  private candidates(kind: SuggestKind): Promise<Candidate[]> {
+  private async candidates(kind: SuggestKind): Promise<Candidate[]> {
+    const [state] = await (await this.store()).read<{ t: unknown }>(SEARCH_INDEXED_AT);
+    const version = String(state?.t instanceof Date ? state.t.getTime() : state?.t);
+    if (version !== this.version) {
+      this.loaded.clear();
+      this.version = version;
+    }
     let pending = this.loaded.get(kind);
     if (!pending) {
       pending = this.load(kind);
