@@ -127,6 +127,21 @@ export class MarkerIndex {
 
   /** Whole orders computed once, on first use: a sorted page is then a walk down the list. */
   private readonly orders = new Map<string, Int32Array>();
+  /**
+   * Working memory reused by every search instead of allocated per keystroke, so searching makes
+   * little garbage (a search runs start to end without yielding, so none is shared). Per-marker
+   * arrays are left zeroed after use.
+   */
+  private readonly work: {
+    every: Int32Array;
+    lists: [Int32Array, Int32Array];
+    scores: Float64Array;
+    wordsFound: Uint8Array;
+    fields: Uint8Array;
+    touched: Int32Array;
+    wanted: Uint8Array;
+    packed: Float64Array;
+  };
 
   constructor(source: MarkerIndexSource) {
     const byName = <T extends { id: number; name: string }>(a: T, b: T) => compareCodePoints(a.name, b.name) || a.id - b.id;
@@ -175,6 +190,17 @@ export class MarkerIndex {
     for (let scene = 0; scene < scenes.length; scene++) forEachIn(this.scenePerformers, scene, (performer) => performerScenePairs.push({ performer, scene }));
     this.performerScenes = relation(this.performers.length, performerScenePairs, (r) => r.performer, (r) => r.scene);
 
+    this.work = {
+      every: range(this.size),
+      lists: [new Int32Array(this.size), new Int32Array(this.size)],
+      scores: new Float64Array(this.size),
+      wordsFound: new Uint8Array(this.size),
+      fields: new Uint8Array(this.size),
+      touched: new Int32Array(this.size),
+      wanted: new Uint8Array(this.size),
+      packed: new Float64Array(this.size),
+    };
+
     this.closure = new Map();
     for (const { ancestor_id, descendant_id } of source.closure) {
       const list = this.closure.get(ancestor_id);
@@ -200,8 +226,9 @@ export class MarkerIndex {
    */
   search(q: MarkerQuery, text?: WordHits[]): IndexedResult {
     const scores = text ? this.textScores(text) : undefined;
-    let matched = scores ? nonZero(scores) : range(this.size);
-    for (const keep of this.conditions(q)) matched = filter(matched, keep);
+    const [listA, listB] = this.work.lists;
+    let matched = scores ? nonZero(scores, listA) : this.work.every;
+    for (const keep of this.conditions(q)) matched = filter(matched, keep, matched.buffer === listA.buffer ? listB : listA);
 
     const start = (q.page - 1) * q.perPage;
     const page = this.page(matched, q, scores, start, q.perPage);
@@ -222,10 +249,9 @@ export class MarkerIndex {
    * is proportional to the markers a word reaches, through the inverted relations.
    */
   private textScores(words: WordHits[]): Float64Array {
-    const scores = new Float64Array(this.size);
-    const wordsFound = new Uint8Array(this.size);
-    const fields = new Uint8Array(this.size);
-    const touched = new Int32Array(this.size);
+    const { scores, wordsFound, fields, touched } = this.work;
+    scores.fill(0);
+    wordsFound.fill(0);
     const { tagMarkers, sceneMarkers, performerScenes } = this;
     for (const hits of words) {
       let count = 0;
@@ -369,7 +395,7 @@ export class MarkerIndex {
     if (q.sort === 'random') return this.randomPage(matched, q, start, count);
     const direction = q.direction ?? DEFAULT_DIRECTION[q.sort];
     const order = this.order(q.sort, direction);
-    const wanted = new Uint8Array(this.size);
+    const wanted = this.work.wanted;
     for (const i of matched) wanted[i] = 1;
     const page = new Int32Array(Math.min(count, matched.length - start));
     let seen = 0;
@@ -378,6 +404,7 @@ export class MarkerIndex {
       const i = order[k]!;
       if (wanted[i] && seen++ >= start) page[taken++] = i;
     }
+    for (const i of matched) wanted[i] = 0;
     return page;
   }
 
@@ -441,7 +468,7 @@ export class MarkerIndex {
     }
     // Key and position packed in one number, so ordering is numeric comparison of doubles; and
     // only the page's range is put in order, not the whole result.
-    const packed = new Float64Array(matched.length);
+    const packed = this.work.packed.subarray(0, matched.length);
     for (let k = 0; k < matched.length; k++) {
       const i = matched[k]!;
       const key = randomKey(this.markerIds[i]!, mix);
@@ -511,15 +538,14 @@ function range(n: number): Int32Array {
   return all;
 }
 
-function nonZero(scores: Float64Array): Int32Array {
-  const list = new Int32Array(scores.length);
+function nonZero(scores: Float64Array, list: Int32Array): Int32Array {
   let n = 0;
   for (let i = 0; i < scores.length; i++) if (scores[i]! > 0) list[n++] = i;
   return list.subarray(0, n);
 }
 
-function filter(list: Int32Array, keep: (i: number) => boolean): Int32Array {
-  const out = new Int32Array(list.length);
+/** The members of `list` that pass, written to `out` (which must not be `list`'s own memory). */
+function filter(list: Int32Array, keep: (i: number) => boolean, out: Int32Array): Int32Array {
   let n = 0;
   for (const i of list) if (keep(i)) out[n++] = i;
   return out.subarray(0, n);
