@@ -169,3 +169,48 @@ describe('the mirror in a worker thread', () => {
     await expect(openWorkerMirrorStore({ file })).rejects.toThrow(MirrorSchemaError);
   });
 });
+
+describe('secondary indexes during a first sync', () => {
+  const indexes = (path: string) => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).all();
+    } finally {
+      db.close();
+    }
+  };
+
+  it('are dropped for an empty mirror and built back exactly as the migrations made them', async () => {
+    const store = SqliteMirrorStore.open({ file });
+    const migrated = indexes(file);
+    expect(migrated.length).toBeGreaterThan(10);
+    expect(await store.deferIndexes()).toBe(true);
+    const during = indexes(file).map((index) => (index as { name: string }).name);
+    expect(during).toEqual(['stash_sync_runs_entity_idx', 'stash_tag_closure_descendant_idx']);
+    await store.applyPage('scenes', [scene]);
+    await store.restoreIndexes();
+    expect(indexes(file)).toEqual(migrated);
+    await store.close();
+  });
+
+  it('are built back by the next open when the sync that dropped them died', async () => {
+    const store = SqliteMirrorStore.open({ file });
+    const migrated = indexes(file);
+    await store.deferIndexes();
+    // Killed here: closed without restoreIndexes.
+    await store.close();
+    const reopened = SqliteMirrorStore.open({ file });
+    expect(indexes(file)).toEqual(migrated);
+    expect(reopened.db.prepare(`SELECT count(*) FROM stash_sync_state WHERE entity = 'deferred-indexes'`).pluck().get()).toBe(0);
+    await reopened.close();
+  });
+
+  it('stay when the mirror already holds rows', async () => {
+    const store = SqliteMirrorStore.open({ file });
+    await store.applyPage('scenes', [scene]);
+    const before = indexes(file);
+    expect(await store.deferIndexes()).toBe(false);
+    expect(indexes(file)).toEqual(before);
+    await store.close();
+  });
+});

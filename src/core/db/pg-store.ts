@@ -224,6 +224,13 @@ export class PgMirrorStore implements MirrorStore {
     return rows.map((r) => runRowFromDb(r, (value) => value as Date));
   }
 
+  // Not on PostgreSQL: a shared server's other readers keep using the indexes during a first sync.
+  async deferIndexes(): Promise<boolean> {
+    return false;
+  }
+
+  async restoreIndexes(): Promise<void> {}
+
   async refreshSearchIndex(): Promise<number> {
     return refreshSearchIndex(this.searchStorage(this.pool));
   }

@@ -12,6 +12,7 @@ import type { AnyRow, EntityName } from '../mirror-rows';
 import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
+import { SYNC_WRITTEN_TABLES } from './mirror-tables';
 import { ENTITY_TABLES, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
 import { textKey } from '../search/marker-index';
 import {
@@ -80,7 +81,8 @@ export class SqliteMirrorStore implements MirrorStore {
   private constructor(
     private readonly file: string,
     db: Database.Database,
-    private readonly nativeBinding?: string,
+    private readonly nativeBinding: string | undefined,
+    private readonly migrationsFolder: string,
   ) {
     this.db = db;
     this.location = file;
@@ -102,10 +104,65 @@ export class SqliteMirrorStore implements MirrorStore {
       db.close();
       throw error;
     }
-    return new SqliteMirrorStore(file, db, options.nativeBinding);
+    const store = new SqliteMirrorStore(file, db, options.nativeBinding, options.migrationsFolder ?? defaultSqliteMigrationsFolder());
+    store.restoreAfterCrash();
+    return store;
+  }
+
+  async deferIndexes(): Promise<boolean> {
+    const empty = MIRROR_ENTITY_TABLES.every((table) => !this.db.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get());
+    if (!empty) return false;
+    const dropped = this.secondaryIndexes();
+    if (dropped.length === 0) return false;
+    this.writeTransaction(() => {
+      // Recorded first, in the same transaction: a sync killed from here on leaves the mark.
+      this.saveState(DEFERRED_INDEXES, {}, Date.now());
+      for (const { name } of dropped) this.db.exec(`DROP INDEX "${name}"`);
+    });
+    return true;
+  }
+
+  async restoreIndexes(): Promise<void> {
+    this.restoreIndexesNow();
+  }
+
+  private restoreIndexesNow(): void {
+    if (!this.db.prepare(`SELECT 1 FROM stash_sync_state WHERE entity = ?`).get(DEFERRED_INDEXES)) return;
+    const present = new Set(this.secondaryIndexes().map((index) => index.name));
+    const missing = expectedSecondaryIndexes(this.migrationsFolder).filter((index) => !present.has(index.name));
+    this.writeTransaction(() => {
+      for (const { sql } of missing) this.db.exec(sql);
+      this.db.prepare('DELETE FROM stash_sync_state WHERE entity = ?').run(DEFERRED_INDEXES);
+    });
+  }
+
+  /** A first sync that died left its indexes dropped; a sync still running restores its own. */
+  private restoreAfterCrash(): void {
+    if (!this.db.prepare(`SELECT 1 FROM stash_sync_state WHERE entity = ?`).get(DEFERRED_INDEXES)) return;
+    let lock: SyncLock;
+    try {
+      lock = this.lockNow();
+    } catch (error) {
+      // Another process's sync holds the mirror: it restores them when it ends, or the next open does.
+      if (error instanceof SyncAlreadyRunningError) return;
+      throw error;
+    }
+    try {
+      this.restoreIndexesNow();
+    } finally {
+      void lock.release();
+    }
+  }
+
+  private secondaryIndexes(): { name: string; sql: string }[] {
+    return secondaryIndexesOf(this.db);
   }
 
   async acquireSyncLock(): Promise<SyncLock> {
+    return this.lockNow();
+  }
+
+  private lockNow(): SyncLock {
     const key = this.file;
     if (inProcessLocks.has(key)) throw new SyncAlreadyRunningError(this.location);
     // An exclusive transaction on a side file: the OS drops it when the process dies, so a killed
@@ -376,6 +433,35 @@ export class SqliteMirrorStore implements MirrorStore {
  * Applies drizzle/sqlite in order, refusing a database that a newer version of the app migrated:
  * running against a schema we do not know could corrupt it.
  */
+/** The mirror tables the sync fills; their secondary indexes may be built after a first sync. */
+const MIRROR_ENTITY_TABLES = SYNC_WRITTEN_TABLES.filter((t) => !['stash_tag_closure', 'stash_sync_runs', 'stash_sync_state'].includes(t));
+const DEFERRED_INDEXES = 'deferred-indexes';
+
+function secondaryIndexesOf(db: Database.Database): { name: string; sql: string }[] {
+  const tables = MIRROR_ENTITY_TABLES.map((t) => `'${t}'`).join(', ');
+  // Primary keys' automatic indexes have no SQL and are never dropped.
+  return db
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables}) ORDER BY name`)
+    .all() as { name: string; sql: string }[];
+}
+
+/** The secondary indexes the migrations create, read off a mirror migrated in memory. */
+const expectedIndexCache = new Map<string, { name: string; sql: string }[]>();
+function expectedSecondaryIndexes(migrationsFolder: string): { name: string; sql: string }[] {
+  let indexes = expectedIndexCache.get(migrationsFolder);
+  if (!indexes) {
+    const scratch = new Database(':memory:');
+    try {
+      migrateSqlite(scratch, ':memory:', migrationsFolder);
+      indexes = secondaryIndexesOf(scratch);
+    } finally {
+      scratch.close();
+    }
+    expectedIndexCache.set(migrationsFolder, indexes);
+  }
+  return indexes;
+}
+
 function migrateSqlite(db: Database.Database, file: string, migrationsFolder: string): void {
   const journalPath = join(migrationsFolder, 'meta', '_journal.json');
   if (!existsSync(journalPath)) {

@@ -38,6 +38,8 @@ function serve(store: SqliteMirrorStore): void {
     closeAbandonedRuns: () => store.closeAbandonedRuns(),
     listRuns: (...a: Parameters<SqliteMirrorStore['listRuns']>) => store.listRuns(...a),
     read: (...a: Parameters<SqliteMirrorStore['read']>) => store.read(...a),
+    deferIndexes: () => store.deferIndexes(),
+    restoreIndexes: () => store.restoreIndexes(),
     refreshSearchIndex: () => store.refreshSearchIndex(),
     searchMarkers: (...a: Parameters<SqliteMirrorStore['searchMarkers']>) => store.searchMarkers(...a),
     close: async () => {

@@ -104,6 +104,15 @@ export interface MirrorStore {
   closeAbandonedRuns(): Promise<number>;
   listRuns(limit?: number): Promise<SyncRunRow[]>;
 
+  /**
+   * Before a first sync into an empty mirror: drops the mirror tables' secondary indexes, which
+   * restoreIndexes builds back whole afterwards — cheaper than maintaining them row by row. If the
+   * sync dies before that, the next open of the mirror restores them. True when it dropped any.
+   */
+  deferIndexes(): Promise<boolean>;
+  /** Builds back whatever deferIndexes dropped; nothing otherwise. */
+  restoreIndexes(): Promise<void>;
+
   /** Rebuilds the tag closure and marks the search current (pages index their own words). The sync calls it last. */
   refreshSearchIndex(): Promise<number>;
   /** Marker search over live rows, in one consistent snapshot (hits carry no Stash URLs). */

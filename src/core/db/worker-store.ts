@@ -95,6 +95,8 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
     closeAbandonedRuns: () => call('closeAbandonedRuns'),
     listRuns: (limit) => call('listRuns', limit),
     read: (sql, params) => call('read', sql, params),
+    deferIndexes: () => call('deferIndexes'),
+    restoreIndexes: () => call('restoreIndexes'),
     refreshSearchIndex: () => call('refreshSearchIndex'),
     searchMarkers: (query) => call('searchMarkers', query),
     async close() {

@@ -100,19 +100,26 @@ export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
     const server = await client.identify(signal);
     const runId = randomUUID();
     const entities: EntitySummary[] = [];
-    for (const entity of ENTITIES.filter((e) => wanted.has(e))) {
-      const runRow = await store.startRun({ runId, entity, mode });
-      const sync = new EntitySync(entity, options, mode);
-      try {
-        const summary = await sync.run();
-        entities.push(summary);
-        await store.finishRun(runRow, { status: 'succeeded', ...counts(summary), error: null });
-      } catch (error) {
-        const status = signal?.aborted ? 'cancelled' : 'failed';
-        const message = signal?.aborted ? 'cancelled' : (error as Error).message;
-        await store.finishRun(runRow, { status, ...counts(sync.summary), error: message });
-        throw error;
+    // Into an empty mirror, secondary indexes are built once at the end instead of row by row.
+    const deferred = await store.deferIndexes();
+    try {
+      for (const entity of ENTITIES.filter((e) => wanted.has(e))) {
+        const runRow = await store.startRun({ runId, entity, mode });
+        const sync = new EntitySync(entity, options, mode);
+        try {
+          const summary = await sync.run();
+          entities.push(summary);
+          await store.finishRun(runRow, { status: 'succeeded', ...counts(summary), error: null });
+        } catch (error) {
+          const status = signal?.aborted ? 'cancelled' : 'failed';
+          const message = signal?.aborted ? 'cancelled' : (error as Error).message;
+          await store.finishRun(runRow, { status, ...counts(sync.summary), error: message });
+          throw error;
+        }
       }
+    } finally {
+      // Also after a failure: the mirror keeps its indexes whatever happens to the sync.
+      if (deferred) await store.restoreIndexes();
     }
     // Marker search reads the tag closure and the search index: bring both up to date with what
     // this run wrote, still under the lock.
