@@ -1,8 +1,11 @@
 /**
  * V8 flags for every process that runs a sync: the CLI, the headless host, the desktop app's
  * mirror process, the benchmarks that stand in for them. A sync parses page after page of JSON and
- * drops it a moment later; with the default 16 MB semi-spaces that garbage lets the heap grow by
- * about 50 MB in a large first sync, with 8 MB it is collected sooner for a few percent of time.
+ * drops it a moment later, and V8 lets garbage pile up in proportion to its heap limit, which on a
+ * machine with plenty of memory is several gigabytes: a large first sync peaked at 300–340 MB.
+ * Smaller semi-spaces collect short-lived garbage sooner; a 1 GB old-space limit — far above what a
+ * sync or the search index of a 500,000-marker library keeps alive — makes V8 grow the heap
+ * cautiously. Together: about 250 MB, for no measurable time.
  * package.json's scripts repeat these flags (npm scripts cannot import them).
  */
-export const SYNC_PROCESS_FLAGS = ['--max-semi-space-size=8'];
+export const SYNC_PROCESS_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=1024'];
