@@ -14,7 +14,8 @@ import { createMirrorService } from '../core/service/mirror-service';
 import { DEFAULT_DB_FILENAME } from '../core/paths';
 import { ConfSettingsRepository } from './conf-settings';
 import { eventStreams, HEARTBEAT_MS } from './event-stream';
-import { contentSecurityPolicy, hostHeaderAllowed, isLoopback, originAllowed, SECURITY_HEADERS, tokenPresented } from './security';
+import { contentSecurityPolicy } from '../shared/content-policy';
+import { hostHeaderAllowed, isLoopback, originAllowed, SECURITY_HEADERS, tokenPresented } from './security';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 4174;

@@ -50,26 +50,6 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-/**
- * The page may load its own scripts and styles, and images and videos from the Stash server the
- * mirror came from (marker previews and screenshots are Stash's); it talks to this host only.
- */
-export function contentSecurityPolicy(stashOrigin: string | null): string {
-  const stash = stashOrigin ? ` ${stashOrigin}` : '';
-  return [
-    "default-src 'self'",
-    `img-src 'self' data:${stash}`,
-    `media-src 'self'${stash}`,
-    "connect-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
 export const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',

@@ -5,10 +5,11 @@
  * tag closure and the full-text index. Each store supplies the few fragments that differ.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { AnyRow, EntityName, MarkerRow, PerformerRow, SceneRow, TagRow } from '../mirror-rows';
+import type { AnyRow, EntityName } from '../mirror-rows';
 import { MarkerIndex, TEXT_KINDS, wordHitsOf, type MarkerIndexSource, type TextKind, type WordHits } from '../search/marker-index';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { compareCodePoints, searchDocument, searchWords } from '../search/text';
+import { searchStateVersion, VersionedCache } from '../search/versioned-cache';
 
 export interface SearchDialect {
   /** The text keys (textKey) of the indexed rows with a word that starts with `word` (already normalized). */
@@ -40,16 +41,12 @@ export const REBUILD_TAG_CLOSURE = [
  * the index never disagrees with the mirror and is built while the sync still waits on Stash; a
  * whole rebuild (refreshSearchIndex) is only for a mirror written before the index existed.
  */
-const TEXT_SOURCES: Record<EntityName, { kind: TextKind; table: string; columns: string[]; text: (row: AnyRow) => (string | null)[] }> = {
-  markers: { kind: 'marker', table: 'stash_scene_markers', columns: ['title'], text: (row) => [(row as MarkerRow).title] },
-  scenes: {
-    kind: 'scene',
-    table: 'stash_scenes',
-    columns: ['title', 'details'],
-    text: (row) => [(row as SceneRow).title, (row as SceneRow).details],
-  },
-  tags: { kind: 'tag', table: 'stash_tags', columns: ['name'], text: (row) => [(row as TagRow).name] },
-  performers: { kind: 'performer', table: 'stash_performers', columns: ['name'], text: (row) => [(row as PerformerRow).name] },
+const TEXT_SOURCES: Record<EntityName, { kind: TextKind; table: string; fields: string[] }> = {
+  // The fields are named alike in the sync's rows and the mirror's columns, so one list reads both.
+  markers: { kind: 'marker', table: 'stash_scene_markers', fields: ['title'] },
+  scenes: { kind: 'scene', table: 'stash_scenes', fields: ['title', 'details'] },
+  tags: { kind: 'tag', table: 'stash_tags', fields: ['name'] },
+  performers: { kind: 'performer', table: 'stash_performers', fields: ['name'] },
 };
 
 export interface TextDocument {
@@ -59,15 +56,18 @@ export interface TextDocument {
 }
 
 /** The words of rows the sync is about to write. */
-export function textDocumentsOf(entity: EntityName, rows: readonly AnyRow[]): TextDocument[] {
-  const { kind, text } = TEXT_SOURCES[entity];
-  return rows.map((row) => ({ kind, id: row.id, words: searchDocument(...text(row)) }));
+export function textDocumentsOf(entity: EntityName, rows: readonly (AnyRow | Record<string, unknown>)[]): TextDocument[] {
+  const { kind, fields } = TEXT_SOURCES[entity];
+  return rows.map((row) => {
+    const record = row as Record<string, unknown> & { id: number };
+    return { kind, id: record.id, words: searchDocument(...fields.map((f) => record[f] as string | null)) };
+  });
 }
 
 /** A batch of mirror rows to index, in id order after `after`. */
 function textRows(entity: EntityName, after: number, limit: number): SQL {
-  const { table, columns } = TEXT_SOURCES[entity];
-  return sql`SELECT id, ${sql.raw(columns.join(', '))} FROM ${sql.raw(table)} WHERE id > ${after} ORDER BY id LIMIT ${limit}`;
+  const { table, fields } = TEXT_SOURCES[entity];
+  return sql`SELECT id, ${sql.raw(fields.join(', '))} FROM ${sql.raw(table)} WHERE id > ${after} ORDER BY id LIMIT ${limit}`;
 }
 
 /** Whether every mirror row has its words in the index: true for any mirror the sync has written since. */
@@ -122,16 +122,10 @@ async function rebuildTextIndex(storage: SearchStorage): Promise<number> {
   await storage.clearDocuments();
   let indexed = 0;
   for (const entity of Object.keys(TEXT_SOURCES) as EntityName[]) {
-    const { columns } = TEXT_SOURCES[entity];
     for (let after = -1; ; ) {
       const rows = await storage.all<Record<string, unknown> & { id: number }>(textRows(entity, after, INDEX_BATCH));
       if (rows.length === 0) break;
-      const documents = rows.map((row) => ({
-        kind: TEXT_SOURCES[entity].kind,
-        id: row.id,
-        words: searchDocument(...columns.map((c) => row[c] as string | null)),
-      }));
-      await storage.writeDocuments(documents);
+      await storage.writeDocuments(textDocumentsOf(entity, rows));
       indexed += rows.length;
       after = rows[rows.length - 1]!.id;
     }
@@ -160,21 +154,7 @@ const INDEX_SOURCE: { [K in keyof MarkerIndexSource]: SQL } = {
  * which every sync's last step (refreshSearchIndex) moves: searches see the mirror as the last
  * sync left it, whichever process ran that sync.
  */
-export class MarkerIndexCache {
-  private current: { version: string; index: Promise<MarkerIndex> } | null = null;
-
-  async get(source: SearchStorage, version: string): Promise<MarkerIndex> {
-    if (this.current?.version !== version) {
-      const index = source.readSnapshot(loadMarkerIndex);
-      this.current = { version, index };
-      // A failed load must not stick: the next search tries again.
-      index.catch(() => {
-        if (this.current?.index === index) this.current = null;
-      });
-    }
-    return this.current.index;
-  }
-}
+export class MarkerIndexCache extends VersionedCache<MarkerIndex> {}
 
 async function loadMarkerIndex(source: SearchStorage): Promise<MarkerIndex> {
   const parts = {} as Record<keyof MarkerIndexSource, unknown[]>;
@@ -199,7 +179,7 @@ export async function executeSearch(
 ): Promise<MarkerSearchResult> {
   const words = searchWords(q.text);
   const [indexedAt, hits] = await Promise.all([source.indexedSince(), words.length ? wordHits(source, words, d) : undefined]);
-  const index = await cache.get(source, String(indexedAt instanceof Date ? indexedAt.getTime() : indexedAt));
+  const index = await cache.get(searchStateVersion(indexedAt), () => source.readSnapshot(loadMarkerIndex));
   const found = index.search(q, hits);
   return {
     total: found.total,

@@ -112,7 +112,7 @@ export class SqliteMirrorStore implements MirrorStore {
   async deferIndexes(): Promise<boolean> {
     const empty = MIRROR_ENTITY_TABLES.every((table) => !this.db.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get());
     if (!empty) return false;
-    const dropped = this.secondaryIndexes();
+    const dropped = secondaryIndexesOf(this.db);
     if (dropped.length === 0) return false;
     this.writeTransaction(() => {
       // Recorded first, in the same transaction: a sync killed from here on leaves the mark.
@@ -128,7 +128,7 @@ export class SqliteMirrorStore implements MirrorStore {
 
   private restoreIndexesNow(): void {
     if (!this.db.prepare(`SELECT 1 FROM stash_sync_state WHERE entity = ?`).get(DEFERRED_INDEXES)) return;
-    const present = new Set(this.secondaryIndexes().map((index) => index.name));
+    const present = new Set(secondaryIndexesOf(this.db).map((index) => index.name));
     const missing = expectedSecondaryIndexes(this.migrationsFolder).filter((index) => !present.has(index.name));
     this.writeTransaction(() => {
       for (const { sql } of missing) this.db.exec(sql);
@@ -152,10 +152,6 @@ export class SqliteMirrorStore implements MirrorStore {
     } finally {
       void lock.release();
     }
-  }
-
-  private secondaryIndexes(): { name: string; sql: string }[] {
-    return secondaryIndexesOf(this.db);
   }
 
   async acquireSyncLock(): Promise<SyncLock> {

@@ -157,7 +157,6 @@ class StashMirrorService implements MirrorService {
     const outcome = await this.runSync(running, settings, parsed);
     this.running = null;
     this.history = null;
-    this.suggestions.clear();
     if (outcome.ok) this.sessionError = null;
     else if (outcome.kind === 'failed') this.sessionError = outcome.reason;
     this.scheduler.syncEnded(endOf(outcome));

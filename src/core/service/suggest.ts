@@ -7,6 +7,7 @@ import type { NamedRef, SuggestRequest } from '../../shared/contract';
 import { SEARCH_INDEXED_AT } from '../db/mirror-sql';
 import type { MirrorStore } from '../db/store';
 import { searchWords } from '../search/text';
+import { searchStateVersion, VersionedCache } from '../search/versioned-cache';
 
 export type SuggestKind = SuggestRequest['kind'];
 export const DEFAULT_SUGGESTIONS = 20;
@@ -56,13 +57,15 @@ function byUse(a: Candidate, b: Candidate): number {
  * last step of every sync does, whichever process ran it; `clear` after a database switch.
  */
 export class SuggestionIndex {
-  private readonly loaded = new Map<SuggestKind, Promise<Candidate[]>>();
-  private version: unknown = undefined;
+  private readonly loaded: Record<SuggestKind, VersionedCache<Candidate[]>> = {
+    tags: new VersionedCache(),
+    performers: new VersionedCache(),
+  };
 
   constructor(private readonly store: () => Promise<MirrorStore>) {}
 
   clear(): void {
-    this.loaded.clear();
+    for (const cache of Object.values(this.loaded)) cache.clear();
   }
 
   async suggest(request: SuggestRequest): Promise<NamedRef[]> {
@@ -84,22 +87,7 @@ export class SuggestionIndex {
 
   private async candidates(kind: SuggestKind): Promise<Candidate[]> {
     const [state] = await (await this.store()).read<{ t: unknown }>(SEARCH_INDEXED_AT);
-    const version = String(state?.t instanceof Date ? state.t.getTime() : state?.t);
-    if (version !== this.version) {
-      this.loaded.clear();
-      this.version = version;
-    }
-    let pending = this.loaded.get(kind);
-    if (!pending) {
-      pending = this.load(kind);
-      // A failed read is not remembered: the next keystroke tries again.
-      const failed = pending;
-      failed.catch(() => {
-        if (this.loaded.get(kind) === failed) this.loaded.delete(kind);
-      });
-      this.loaded.set(kind, pending);
-    }
-    return pending;
+    return this.loaded[kind].get(searchStateVersion(state?.t), () => this.load(kind));
   }
 
   private async load(kind: SuggestKind): Promise<Candidate[]> {
