@@ -40,6 +40,26 @@ describe('mirror tables are read-only outside the sync', () => {
     other.close();
   });
 
+  const guards = (store: SqliteMirrorStore) =>
+    store.db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name`).all();
+
+  it('keeps every guard as the migrations made it after the sync writes pages, and after a page fails', async () => {
+    const store = SqliteMirrorStore.open({ file });
+    const migrated = guards(store);
+    await store.applyPage('scenes', [scene]);
+    await store.applyPage('markers', [{ id: 5, sceneId: 1, title: 'M', seconds: 1, endSeconds: null, primaryTagId: 3, tagIds: [4], stashUpdatedAt: 'x' }]);
+    expect(guards(store)).toEqual(migrated);
+    // A NOT NULL column left null: the page's transaction fails after its guards were lifted.
+    const broken = { ...scene, id: 2, stashUpdatedAt: null as unknown as string };
+    await expect(store.applyPage('scenes', [broken])).rejects.toThrow(/NOT NULL/);
+    expect(guards(store)).toEqual(migrated);
+    await store.close();
+    const other = new Database(file);
+    expect(() => other.prepare('DELETE FROM stash_scenes').run()).toThrow(/stash_scenes is read-only/);
+    expect(other.prepare('SELECT count(*) FROM stash_scenes').pluck().get()).toBe(1);
+    other.close();
+  });
+
   it('has three guarding triggers per mirror table', () => {
     const store = SqliteMirrorStore.open({ file });
     const triggers = store.db.prepare(`SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'`).all() as { tbl_name: string }[];
@@ -190,6 +210,28 @@ describe('secondary indexes during a first sync', () => {
     await store.applyPage('scenes', [scene]);
     await store.restoreIndexes();
     expect(indexes(file)).toEqual(migrated);
+    await store.close();
+  });
+
+  it('are built back one entity at a time, the deferral ending only when all are', async () => {
+    const store = SqliteMirrorStore.open({ file });
+    const migrated = indexes(file) as { name: string }[];
+    await store.deferIndexes();
+    await store.restoreIndexes('scenes');
+    const names = (indexes(file) as { name: string }[]).map((index) => index.name);
+    expect(names.filter((name) => !['stash_sync_runs_entity_idx', 'stash_tag_closure_descendant_idx'].includes(name))).toEqual([
+      'stash_scene_performers_performer_idx',
+      'stash_scene_tags_tag_idx',
+      'stash_scenes_date_idx',
+      'stash_scenes_duration_idx',
+      'stash_scenes_filesize_idx',
+      'stash_scenes_stale_idx',
+    ]);
+    const deferred = () => store.db.prepare(`SELECT count(*) FROM stash_sync_state WHERE entity = 'deferred-indexes'`).pluck().get();
+    expect(deferred()).toBe(1);
+    await store.restoreIndexes();
+    expect(indexes(file)).toEqual(migrated);
+    expect(deferred()).toBe(0);
     await store.close();
   });
 

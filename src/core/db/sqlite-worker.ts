@@ -39,7 +39,7 @@ function serve(store: SqliteMirrorStore): void {
     listRuns: (...a: Parameters<SqliteMirrorStore['listRuns']>) => store.listRuns(...a),
     read: (...a: Parameters<SqliteMirrorStore['read']>) => store.read(...a),
     deferIndexes: () => store.deferIndexes(),
-    restoreIndexes: () => store.restoreIndexes(),
+    restoreIndexes: (...a: Parameters<SqliteMirrorStore['restoreIndexes']>) => store.restoreIndexes(...a),
     refreshSearchIndex: () => store.refreshSearchIndex(),
     searchMarkers: (...a: Parameters<SqliteMirrorStore['searchMarkers']>) => store.searchMarkers(...a),
     close: async () => {

@@ -110,8 +110,12 @@ export interface MirrorStore {
    * sync dies before that, the next open of the mirror restores them. True when it dropped any.
    */
   deferIndexes(): Promise<boolean>;
-  /** Builds back whatever deferIndexes dropped; nothing otherwise. */
-  restoreIndexes(): Promise<void>;
+  /**
+   * Builds back what deferIndexes dropped: of one entity's tables (its rows' and its join rows')
+   * when named, so they are built while the sync goes on fetching; of every table otherwise,
+   * which ends the deferral. Nothing when nothing was dropped.
+   */
+  restoreIndexes(entity?: EntityName): Promise<void>;
 
   /** Rebuilds the tag closure and marks the search current (pages index their own words). The sync calls it last. */
   refreshSearchIndex(): Promise<number>;

@@ -96,7 +96,7 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
     listRuns: (limit) => call('listRuns', limit),
     read: (sql, params) => call('read', sql, params),
     deferIndexes: () => call('deferIndexes'),
-    restoreIndexes: () => call('restoreIndexes'),
+    restoreIndexes: (entity) => call('restoreIndexes', entity),
     refreshSearchIndex: () => call('refreshSearchIndex'),
     searchMarkers: (query) => call('searchMarkers', query),
     async close() {

@@ -105,7 +105,7 @@ export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
     try {
       for (const entity of ENTITIES.filter((e) => wanted.has(e))) {
         const runRow = await store.startRun({ runId, entity, mode });
-        const sync = new EntitySync(entity, options, mode);
+        const sync = new EntitySync(entity, options, mode, deferred);
         try {
           const summary = await sync.run();
           entities.push(summary);
@@ -160,6 +160,8 @@ class EntitySync {
     private readonly entity: EntityName,
     private readonly options: SyncOptions,
     private readonly mode: SyncMode,
+    /** A first sync: this entity's indexes are built once its pages are written. */
+    private readonly indexesDeferred: boolean,
   ) {
     this.summary = { entity, fetched: 0, upserted: 0, staleMarked: 0, listed: 0, deletionsChecked: false };
     this.pageSize = options.pageSize ?? 1000;
@@ -185,9 +187,13 @@ class EntitySync {
       await this.fetchPages({ files_filter: { updated_at: { value: filesFloor, modifier: 'GREATER_THAN' } } }, 'id', state.watermark);
     }
 
+    // A first sync builds this entity's indexes on the writer's side while the listing is fetched.
+    const indexing = this.indexesDeferred ? inFlight(store.restoreIndexes(this.entity)) : null;
+
     // 2. List every id with its updated_at: catches rows the paged query skipped while Stash
     //    changed under it, updates hidden by string order, and deletions.
     const listing = await this.listVersions();
+    await indexing;
     const comparison = await store.compareWithListing(this.entity, listing);
     const refetch = new Set<number>(comparison.changed);
     if (listing.stable) {
