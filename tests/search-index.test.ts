@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { orderRange, randomKey, seedMix } from '../src/core/search/marker-index';
 import { searchMarkers } from '../src/core/search/search';
-import { compareCodePoints } from '../src/core/search/text';
+import { compareCodePoints, searchDocument, searchWords } from '../src/core/search/text';
 import { syncStash } from '../src/core/sync/engine';
 import { describeEachDialect, startHarness } from './support/harness';
 
@@ -22,6 +22,26 @@ describe('byte order of text', () => {
         expect(Math.sign(compareCodePoints(a, b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`).toBe(bytes);
       }
     }
+  });
+});
+
+describe('the words of a text', () => {
+  const ascii = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code)).join('');
+
+  it('takes the letters and digits of ASCII text, lower-cased, and nothing else', () => {
+    expect(searchWords(ascii)).toEqual(['0123456789', 'abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnopqrstuvwxyz']);
+  });
+
+  it('puts each word of a document once, in the order it first appears', () => {
+    expect(searchDocument(ascii, null, '', ' -- ', 'Tom_Jones 2021 tom')).toBe('0123456789 abcdefghijklmnopqrstuvwxyz tom jones 2021');
+    expect(searchDocument('Zoë and zoe', 'ZOE')).toBe('zoe and');
+  });
+
+  it('gives ASCII the same words with or without other characters beside it', () => {
+    // One non-ASCII character sends the whole text through the Unicode steps.
+    expect(searchWords(`${ascii}é`)).toEqual([...searchWords(ascii), 'e']);
+    expect(searchWords(`é${ascii}`)).toEqual(['e', ...searchWords(ascii)]);
+    expect(searchDocument('Déjà vu', 'ﬁre ①', 'İstanbul STRASSE')).toBe('deja vu fire 1 istanbul strasse');
   });
 });
 
