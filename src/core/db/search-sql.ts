@@ -10,6 +10,7 @@ import { MarkerIndex, TEXT_KINDS, wordHitsOf, type MarkerIndexSource, type TextK
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { compareCodePoints, searchDocument, searchWords } from '../search/text';
 import { searchStateVersion, VersionedCache } from '../search/versioned-cache';
+import { ENTITY_TABLES, type PageColumns } from './mirror-sql';
 
 export interface SearchDialect {
   /** The text keys (textKey) of the indexed rows with a word that starts with `word` (already normalized). */
@@ -55,13 +56,25 @@ export interface TextDocument {
   words: string;
 }
 
-/** The words of rows the sync is about to write. */
+/** The words of rows the sync is about to write, or of mirror rows. */
 export function textDocumentsOf(entity: EntityName, rows: readonly (AnyRow | Record<string, unknown>)[]): TextDocument[] {
+  const records = rows as readonly (Record<string, unknown> & { id: number })[];
+  return documents(entity, rows.length, (i) => records[i]!.id, (field, i) => records[i]![field]);
+}
+
+/** The words of a page in columns. */
+export function textDocumentsOfPage(entity: EntityName, page: PageColumns): TextDocument[] {
+  const byColumn = Object.fromEntries(ENTITY_TABLES[entity].columns.map((c, k) => [c.column, page.values[k]!]));
+  return documents(entity, page.ids.length, (i) => page.ids[i]!, (field, i) => byColumn[field]![i]);
+}
+
+function documents(entity: EntityName, count: number, idOf: (i: number) => number, valueOf: (field: string, i: number) => unknown): TextDocument[] {
   const { kind, fields } = TEXT_SOURCES[entity];
-  return rows.map((row) => {
-    const record = row as Record<string, unknown> & { id: number };
-    return { kind, id: record.id, words: searchDocument(...fields.map((f) => record[f] as string | null)) };
-  });
+  return Array.from({ length: count }, (_, i) => ({
+    kind,
+    id: idOf(i),
+    words: searchDocument(...fields.map((field) => valueOf(field, i) as string | null)),
+  }));
 }
 
 /** A batch of mirror rows to index, in id order after `after`. */

@@ -13,13 +13,13 @@ import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { SYNC_WRITTEN_TABLES } from './mirror-tables';
-import { ENTITY_TABLES, joinTablesOf, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
+import { ENTITY_TABLES, joinTablesOf, runRowFromDb, toPageColumns, type PageColumns, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
 import { textKey } from '../search/marker-index';
 import {
   executeSearch,
   MarkerIndexCache,
   refreshSearchIndex,
-  textDocumentsOf,
+  textDocumentsOfPage,
   type SearchDialect,
   type SearchStorage,
   type TextDocument,
@@ -235,40 +235,50 @@ export class SqliteMirrorStore implements MirrorStore {
   }
 
   async applyPage(entity: EntityName, rows: readonly AnyRow[], state?: Partial<SyncState>): Promise<number> {
-    const spec = ENTITY_TABLES[entity] as EntityTable<AnyRow>;
+    return this.applyColumns(entity, toPageColumns(entity, rows), state);
+  }
+
+  /** applyPage for a page in columns, the form in which pages come from the sync's thread. */
+  async applyColumns(entity: EntityName, page: PageColumns, state?: Partial<SyncState>): Promise<number> {
     const s = this.statementsFor(entity);
+    const { ids, stamps, values, joins } = page;
     const now = Date.now();
     this.writeTransaction(() => {
-      this.liftReadOnlyGuards([spec.table, ...joinTablesOf(entity)]);
+      this.liftReadOnlyGuards([ENTITY_TABLES[entity].table, ...joinTablesOf(entity)]);
       // A row new to the mirror owns no join rows yet, so there is nothing of its to delete (a
       // first sync skips most deletes). Tag edges are the exception: another tag's sync may have
       // written an edge to a tag not yet mirrored.
-      const existing =
-        entity === 'tags' ? null : new Set(s.existingIds.all(JSON.stringify(rows.map((r) => r.id))) as number[]);
-      for (const row of rows) {
-        s.upsert.run(row.id, row.stashUpdatedAt, now, ...spec.columns.map((c) => c.value(row)));
+      const existing = entity === 'tags' ? null : new Set(s.existingIds.all(JSON.stringify(Array.from(ids))) as number[]);
+      // One parameter array for every row: id, stash_updated_at, synced_at, then the columns.
+      const params: unknown[] = [0, '', now, ...values.map(() => null)];
+      for (let i = 0; i < ids.length; i++) {
+        params[0] = ids[i];
+        params[1] = stamps[i];
+        for (let c = 0; c < values.length; c++) params[3 + c] = values[c]![i];
+        s.upsert.run(params);
       }
       // Every delete before any insert: with two join directions (tag edges) an insert of one
       // direction must not be undone by the other's delete.
-      for (const row of rows) {
-        if (existing && !existing.has(row.id)) continue;
-        for (const del of s.deleteJoins) del.run(row.id);
+      for (const id of ids) {
+        if (existing && !existing.has(id)) continue;
+        for (const del of s.deleteJoins) del.run(id);
       }
-      for (const row of rows) {
-        spec.joins.forEach((join, i) => {
-          for (const other of join.otherIds(row)) s.insertJoins[i]!.run(row.id, other, now);
-        });
-      }
+      joins.forEach(({ counts, others }, j) => {
+        let k = 0;
+        for (let i = 0; i < ids.length; i++) {
+          for (let n = counts[i]!; n > 0; n--) s.insertJoins[j]!.run(ids[i], others[k++], now);
+        }
+      });
       // The rows' words, in the same transaction: the search index never disagrees with the mirror.
       const written = new Set<number>();
-      this.writeWords(textDocumentsOf(entity, rows), (id) => {
+      this.writeWords(textDocumentsOfPage(entity, page), (id) => {
         const replace = !existing || existing.has(id) || written.has(id);
         written.add(id);
         return replace;
       });
       if (state) this.saveState(entity, state, now);
     });
-    return rows.length;
+    return ids.length;
   }
 
   /** Inside a write transaction; `replace` says which rows may have words indexed already. */

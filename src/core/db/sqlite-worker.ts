@@ -31,7 +31,7 @@ function serve(store: SqliteMirrorStore): void {
     compareWithListing: (...a: Parameters<SqliteMirrorStore['compareWithListing']>) => store.compareWithListing(...a),
     countLive: (...a: Parameters<SqliteMirrorStore['countLive']>) => store.countLive(...a),
     findDependents: (...a: Parameters<SqliteMirrorStore['findDependents']>) => store.findDependents(...a),
-    applyPage: (...a: Parameters<SqliteMirrorStore['applyPage']>) => store.applyPage(...a),
+    applyColumns: (...a: Parameters<SqliteMirrorStore['applyColumns']>) => store.applyColumns(...a),
     markStale: (...a: Parameters<SqliteMirrorStore['markStale']>) => store.markStale(...a),
     startRun: (...a: Parameters<SqliteMirrorStore['startRun']>) => store.startRun(...a),
     finishRun: (...a: Parameters<SqliteMirrorStore['finishRun']>) => store.finishRun(...a),

@@ -3,6 +3,7 @@
  * as SqliteMirrorStore; every call is a message, and errors keep their class across the boundary.
  */
 import { Worker } from 'node:worker_threads';
+import { toPageColumns } from './mirror-sql';
 import type { SqliteStoreOptions } from './sqlite-store';
 import { MirrorSchemaError, SyncAlreadyRunningError, type MirrorStore, type SyncLock } from './store';
 
@@ -88,7 +89,7 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
     compareWithListing: (entity, listing) => call('compareWithListing', entity, listing),
     countLive: (entity) => call('countLive', entity),
     findDependents: (entity) => call('findDependents', entity),
-    applyPage: (entity, rows, state) => call('applyPage', entity, rows, state),
+    applyPage: (entity, rows, state) => call('applyColumns', entity, toPageColumns(entity, rows), state),
     markStale: (entity, ids) => call('markStale', entity, ids),
     startRun: (run) => call('startRun', run),
     finishRun: (runRowId, outcome) => call('finishRun', runRowId, outcome),
