@@ -169,7 +169,6 @@ export const SHARED_SQL = {
     SELECT id, run_id, entity, mode, status, started_at, finished_at, fetched, upserted, stale_marked, error
     FROM stash_sync_runs ORDER BY id DESC LIMIT ?`,
   countLive: (table: string) => `SELECT count(*) AS n FROM ${table} WHERE NOT is_stale`,
-  versionsInIdOrder: (table: string) => `SELECT id, stash_updated_at, is_stale FROM ${table} ORDER BY id`,
 } as const;
 
 /** stash_sync_state's row for the search index: its updated_at is when the index was last built. */

