@@ -32,6 +32,21 @@ describe('the words of a text', () => {
     expect(searchWords(ascii)).toEqual(['0123456789', 'abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnopqrstuvwxyz']);
   });
 
+  it('finds exactly the words of the definition: NFKD, marks removed, lower case, runs of letters and digits', () => {
+    const definition = (text: string) =>
+      text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+    // Letters, digits and separators of several scripts, marks alone and in sequences, ligatures,
+    // Greek capital sigma (its lower case depends on what follows), dotted capital I, emoji and
+    // letters beyond the BMP (surrogate pairs), CJK, and ASCII.
+    const alphabet = [...'aZ9 .-\'_éÉñ\u0301\u0308\u0345ﬁ①²ΣΑΟςİıßÆøŁ日本語한글😀🇫𠀀𐐀\u200d\u00a0\t٣ⅫＡ'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let n = 0; n < 3000; n++) {
+      const text = Array.from({ length: 1 + Math.floor(next() * 24) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+      expect(searchWords(text), JSON.stringify(text)).toEqual(definition(text));
+    }
+  });
+
   it('puts each word of a document once, in the order it first appears', () => {
     expect(searchDocument(ascii, null, '', ' -- ', 'Tom_Jones 2021 tom')).toBe('0123456789 abcdefghijklmnopqrstuvwxyz tom jones 2021');
     expect(searchDocument('Zoë and zoe', 'ZOE')).toBe('zoe and');

@@ -3,8 +3,6 @@
  * both databases index and match exactly the same words: Unicode NFKD, combining marks removed,
  * lower case, words are runs of letters and digits.
  */
-const COMBINING_MARKS = /\p{M}+/gu;
-const WORD = /[\p{L}\p{N}]+/gu;
 // ASCII text, most of any library, skips the Unicode steps: NFKD leaves it as it is, it has no
 // combining marks, and its letters and digits are exactly [A-Za-z0-9]. Same words, a third of the time.
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -13,7 +11,64 @@ const ASCII_WORD = /[a-z0-9]+/g;
 export function searchWords(text: string | null | undefined): string[] {
   if (!text) return [];
   if (!NON_ASCII.test(text)) return text.toLowerCase().match(ASCII_WORD) ?? [];
-  return text.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase().match(WORD) ?? [];
+  // Lower case before the marks go: marks are case-ignorable, so case mapping is the same either way.
+  return wordsSkippingMarks(text.normalize('NFKD').toLowerCase());
+}
+
+const enum CharClass {
+  Separator,
+  WordChar,
+  Mark,
+}
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const MARK = /\p{M}/u;
+const nonAsciiClasses = new Map<number, CharClass>();
+
+function classOf(code: number): CharClass {
+  if (code < 0x80) {
+    return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)
+      ? CharClass.WordChar
+      : CharClass.Separator;
+  }
+  let known = nonAsciiClasses.get(code);
+  if (known === undefined) {
+    const char = String.fromCodePoint(code);
+    known = WORD_CHAR.test(char) ? CharClass.WordChar : MARK.test(char) ? CharClass.Mark : CharClass.Separator;
+    nonAsciiClasses.set(code, known);
+  }
+  return known;
+}
+
+/**
+ * Runs of letters and digits with combining marks dropped (a mark inside a word joins its two
+ * halves). One pass over the text: several times faster than a Unicode regex replace and match.
+ */
+function wordsSkippingMarks(text: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let from = -1; // start of the current run of word characters, -1 outside one
+  let inWord = false;
+  for (let i = 0; i < text.length; ) {
+    const code = text.codePointAt(i)!;
+    const width = code > 0xffff ? 2 : 1;
+    const kind = classOf(code);
+    if (kind === CharClass.WordChar) {
+      if (from < 0) from = i;
+      inWord = true;
+    } else {
+      if (from >= 0) word += text.slice(from, i);
+      from = -1;
+      if (kind === CharClass.Separator && inWord) {
+        words.push(word);
+        word = '';
+        inWord = false;
+      }
+    }
+    i += width;
+  }
+  if (from >= 0) word += text.slice(from);
+  if (inWord) words.push(word);
+  return words;
 }
 
 /**
