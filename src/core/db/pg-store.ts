@@ -162,7 +162,8 @@ export class PgMirrorStore implements MirrorStore {
     // A batch of pages can hold a row twice (offset paging shifted); one statement may touch a row
     // only once, so the later copy wins, as it does row by row in SQLite.
     const latest = [...new Map(rows.map((row) => [row.id, row])).values()];
-    const now = new Date();
+    // As text once: a Date in every record would be formatted again for each of them.
+    const now = new Date().toISOString();
     await this.writeTransaction(async (client) => {
       const columns = ['id', 'stash_updated_at', 'synced_at', ...spec.columns.map((c) => c.column), 'is_stale'];
       const updates = columns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`);
@@ -314,7 +315,12 @@ export class PgMirrorStore implements MirrorStore {
  */
 async function insertRecords(client: pg.PoolClient, table: string, columns: string[], rows: unknown[][], onConflict: string) {
   if (rows.length === 0) return;
-  const records = rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i]])));
+  // Keys set in one order make objects of one shape, which JSON.stringify writes several times faster.
+  const records = rows.map((row) => {
+    const record: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) record[columns[i]!] = row[i];
+    return record;
+  });
   const list = columns.join(', ');
   await client.query(
     `INSERT INTO ${table} (${list}) SELECT ${list} FROM json_populate_recordset(NULL::${table}, $1::json) ${onConflict}`,
