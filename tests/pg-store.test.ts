@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PgMirrorStore } from '../src/core/db/pg-store';
-import { MirrorConnectionError, MirrorSchemaError, SyncAlreadyRunningError } from '../src/core/db/store';
+import { MirrorConnectionError, MirrorSchemaError, SyncAlreadyRunningError, type MirrorStore } from '../src/core/db/store';
 import { createMirrorDatabase, TEST_DATABASE_URL, type MirrorDatabase } from './support/harness';
 
 const withUrl = (change: (url: URL) => void) => {
@@ -72,6 +72,54 @@ describe.skipIf(!TEST_DATABASE_URL)(
       await holder.end();
       await (await store.acquireSyncLock()).release();
       await store.close();
+    });
+
+    describe('secondary indexes during a first sync', () => {
+      const scene = { id: 1, title: 'A', date: '2021', details: null, filesize: 3, duration: 61.5, performerIds: [2], tagIds: [3], stashUpdatedAt: 'x', filesUpdatedAt: null };
+      const indexes = async (store: MirrorStore) =>
+        store.read<{ name: string; sql: string }>(
+          `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`,
+        );
+      const marked = async (store: MirrorStore) =>
+        (await store.read(`SELECT 1 FROM stash_sync_state WHERE entity = 'deferred-indexes'`)).length;
+
+      it('are dropped for an empty mirror, built back per entity, then all exactly as migrated', async () => {
+        database = await createMirrorDatabase('postgres');
+        const store = await database.open();
+        const migrated = await indexes(store);
+        expect(await store.deferIndexes()).toBe(true);
+        const during = (await indexes(store)).map((index) => index.name);
+        // Primary keys stay; the text index's GIN index goes with the others.
+        expect(during).not.toContain('stash_text_search_document_idx');
+        expect(during).not.toContain('stash_scenes_date_idx');
+        expect(during).toContain('stash_sync_runs_entity_idx');
+        await store.applyPage('scenes', [scene]);
+        await store.restoreIndexes('scenes');
+        const afterScenes = (await indexes(store)).map((index) => index.name);
+        expect(afterScenes).toEqual(expect.arrayContaining(['stash_scenes_date_idx', 'stash_scene_tags_tag_idx', 'stash_scene_performers_performer_idx']));
+        expect(afterScenes).not.toContain('stash_scene_markers_scene_idx');
+        expect(await marked(store)).toBe(1);
+        await store.restoreIndexes();
+        expect(await indexes(store)).toEqual(migrated);
+        expect(await marked(store)).toBe(0);
+        await store.close();
+      });
+
+      it('are built back by the next open when the sync that dropped them died, and stay when rows exist', async () => {
+        database = await createMirrorDatabase('postgres');
+        const store = await database.open();
+        const migrated = await indexes(store);
+        await store.deferIndexes();
+        // Killed here: closed without restoreIndexes.
+        await store.close();
+        const reopened = await database.open();
+        expect(await indexes(reopened)).toEqual(migrated);
+        expect(await marked(reopened)).toBe(0);
+        await reopened.applyPage('scenes', [scene]);
+        expect(await reopened.deferIndexes()).toBe(false);
+        expect(await indexes(reopened)).toEqual(migrated);
+        await reopened.close();
+      });
     });
   },
 );

@@ -171,6 +171,17 @@ export const SHARED_SQL = {
   countLive: (table: string) => `SELECT count(*) AS n FROM ${table} WHERE NOT is_stale`,
 } as const;
 
+/**
+ * stash_sync_state's row marking that a first sync dropped secondary indexes, written in the same
+ * transaction as the drops; the next open of the mirror builds back what is missing if that sync died.
+ */
+export const DEFERRED_INDEXES = 'deferred-indexes';
+
+/** The mirror tables the sync fills row by row; their secondary indexes may be built after a first sync. */
+export const ROW_TABLES = Object.values(ENTITY_TABLES).flatMap((spec) => [spec.table, ...spec.joins.map((j) => j.table)]).filter(
+  (table, i, all) => all.indexOf(table) === i,
+);
+
 /** stash_sync_state's row for the search index: its updated_at is when the index was last built. */
 /** The full-text index's state row ('search' named the per-marker index it replaced). */
 export const SEARCH_STATE = 'text-search';

@@ -13,7 +13,7 @@ import type { AnyRow, EntityName } from '../mirror-rows';
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
-import { ENTITY_TABLES, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
+import { DEFERRED_INDEXES, ENTITY_TABLES, joinTablesOf, ROW_TABLES, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
 import { TEXT_KINDS } from '../search/marker-index';
 import { withoutPassword } from './database-url';
 import {
@@ -68,6 +68,12 @@ export function defaultPgMigrationsFolder(): string {
 }
 
 
+interface DroppedIndex {
+  name: string;
+  table: string;
+  sql: string;
+}
+
 /** `?` placeholders, as the shared statements are written, to PostgreSQL's `$n`. */
 function numbered(sql: string): string {
   let n = 0;
@@ -95,6 +101,7 @@ export class PgMirrorStore implements MirrorStore {
         throw connectionError(error, options.url);
       });
       await migratePg(pool, where, options.migrationsFolder ?? defaultPgMigrationsFolder());
+      await store.restoreAfterCrash();
     } catch (error) {
       await pool.end();
       throw error;
@@ -225,12 +232,66 @@ export class PgMirrorStore implements MirrorStore {
     return rows.map((r) => runRowFromDb(r, (value) => value as Date));
   }
 
-  // Not on PostgreSQL: a shared server's other readers keep using the indexes during a first sync.
+  /**
+   * As on SQLite, a first sync into an empty mirror builds the secondary indexes (the full-text GIN
+   * index among them) after the rows instead of row by row. An empty mirror has nothing for other
+   * readers to find meanwhile. PostgreSQL cannot be migrated in memory to learn the definitions
+   * again, so the mark's watermark keeps them.
+   */
   async deferIndexes(): Promise<boolean> {
-    return false;
+    const tables = [...ROW_TABLES, 'stash_text_search'];
+    const { rows: filled } = await this.pool.query(tables.map((t) => `(SELECT 1 FROM ${t} LIMIT 1)`).join(' UNION ALL '));
+    if (filled.length > 0) return false;
+    const { rows: dropped } = await this.pool.query<DroppedIndex>(
+      `SELECT indexname AS name, tablename AS "table", indexdef AS sql FROM pg_indexes i
+       WHERE schemaname = current_schema() AND tablename = ANY($1)
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)
+       ORDER BY indexname`,
+      [tables],
+    );
+    if (dropped.length === 0) return false;
+    // Recorded first: a sync killed from here on leaves the mark. Each index is then dropped on its
+    // own, CONCURRENTLY: a plain DROP INDEX locks its table exclusively and would deadlock with a
+    // reader that holds one table of a join and waits for the other.
+    await this.writeTransaction((client) =>
+      client.query(numbered(SHARED_SQL.saveState), saveStateParams(DEFERRED_INDEXES, { watermark: JSON.stringify(dropped) }, new Date())),
+    );
+    for (const { name } of dropped) await this.pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${pg.escapeIdentifier(name)}`);
+    return true;
   }
 
-  async restoreIndexes(): Promise<void> {}
+  async restoreIndexes(entity?: EntityName): Promise<void> {
+    const [mark] = await this.read<{ watermark: string }>(SHARED_SQL.readState, [DEFERRED_INDEXES]);
+    if (!mark) return;
+    const tables = entity ? [ENTITY_TABLES[entity].table, ...joinTablesOf(entity)] : null;
+    const present = new Set(
+      (await this.read<{ name: string }>(`SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()`)).map((r) => r.name),
+    );
+    const missing = (JSON.parse(mark.watermark) as DroppedIndex[]).filter(
+      (index) => !present.has(index.name) && (!tables || tables.includes(index.table)),
+    );
+    await this.writeTransaction(async (client) => {
+      for (const { sql } of missing) await client.query(sql);
+      if (!tables) await client.query('DELETE FROM stash_sync_state WHERE entity = $1', [DEFERRED_INDEXES]);
+    });
+  }
+
+  /** A first sync that died left its indexes dropped; a sync running elsewhere restores its own. */
+  private async restoreAfterCrash(): Promise<void> {
+    if ((await this.read(SHARED_SQL.readState, [DEFERRED_INDEXES])).length === 0) return;
+    let lock: SyncLock;
+    try {
+      lock = await this.acquireSyncLock();
+    } catch (error) {
+      if (error instanceof SyncAlreadyRunningError) return;
+      throw error;
+    }
+    try {
+      await this.restoreIndexes();
+    } finally {
+      await lock.release();
+    }
+  }
 
   async refreshSearchIndex(): Promise<number> {
     return refreshSearchIndex(this.searchStorage(this.pool));

@@ -12,8 +12,7 @@ import type { AnyRow, EntityName } from '../mirror-rows';
 import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
-import { SYNC_WRITTEN_TABLES } from './mirror-tables';
-import { ENTITY_TABLES, joinTablesOf, runRowFromDb, toPageColumns, type PageColumns, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
+import { DEFERRED_INDEXES, ENTITY_TABLES, joinTablesOf, ROW_TABLES, runRowFromDb, toPageColumns, type PageColumns, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
 import { textKey } from '../search/marker-index';
 import {
   executeSearch,
@@ -112,7 +111,7 @@ export class SqliteMirrorStore implements MirrorStore {
   }
 
   async deferIndexes(): Promise<boolean> {
-    const empty = MIRROR_ENTITY_TABLES.every((table) => !this.db.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get());
+    const empty = ROW_TABLES.every((table) => !this.db.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get());
     if (!empty) return false;
     const dropped = secondaryIndexesOf(this.db);
     if (dropped.length === 0) return false;
@@ -472,9 +471,6 @@ export class SqliteMirrorStore implements MirrorStore {
  * Applies drizzle/sqlite in order, refusing a database that a newer version of the app migrated:
  * running against a schema we do not know could corrupt it.
  */
-/** The mirror tables the sync fills; their secondary indexes may be built after a first sync. */
-const MIRROR_ENTITY_TABLES = SYNC_WRITTEN_TABLES.filter((t) => !['stash_tag_closure', 'stash_sync_runs', 'stash_sync_state'].includes(t));
-const DEFERRED_INDEXES = 'deferred-indexes';
 
 interface SecondaryIndex {
   name: string;
@@ -483,7 +479,7 @@ interface SecondaryIndex {
 }
 
 function secondaryIndexesOf(db: Database.Database): SecondaryIndex[] {
-  const tables = MIRROR_ENTITY_TABLES.map((t) => `'${t}'`).join(', ');
+  const tables = ROW_TABLES.map((t) => `'${t}'`).join(', ');
   // Primary keys' automatic indexes have no SQL and are never dropped.
   return db
     .prepare(
