@@ -1,7 +1,8 @@
 /**
  * The embedded SQLite mirror (better-sqlite3). WAL mode lets readers read while the sync writes;
  * every write runs in one transaction that first registers itself in stash_sync_writer, the only
- * way past the read-only triggers.
+ * way past the read-only triggers; a page's writes drop its tables' triggers for that transaction
+ * and recreate them before it commits (liftReadOnlyGuards).
  */
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
