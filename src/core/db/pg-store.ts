@@ -174,15 +174,20 @@ export class PgMirrorStore implements MirrorStore {
     await this.writeTransaction(async (client) => {
       const columns = ['id', 'stash_updated_at', 'synced_at', ...spec.columns.map((c) => c.column), 'is_stale'];
       const updates = columns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`);
-      await insertRecords(
+      // xmax is 0 on a row the statement inserted: only rows already in the mirror can own join rows
+      // to replace (a first sync deletes nothing). Tag edges are the exception, as on SQLite: another
+      // tag's sync may have written an edge to a tag not yet mirrored.
+      const written = await insertRecords(
         client,
         spec.table,
         columns,
         latest.map((row) => [row.id, row.stashUpdatedAt, now, ...spec.columns.map((c) => c.value(row)), false]),
-        `ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
+        `ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')} RETURNING id, xmax::text <> '0' AS existed`,
       );
-      const ids = latest.map((row) => row.id);
-      for (const join of spec.joins) await client.query(`DELETE FROM ${join.table} WHERE ${join.ownerColumn} = ANY($1::int8[])`, [ids]);
+      const owners = entity === 'tags' ? latest.map((row) => row.id) : written.filter((r) => r.existed).map((r) => Number(r.id));
+      for (const join of spec.joins) {
+        if (owners.length > 0) await client.query(`DELETE FROM ${join.table} WHERE ${join.ownerColumn} = ANY($1::int8[])`, [owners]);
+      }
       for (const join of spec.joins) {
         await insertRecords(
           client,
@@ -375,7 +380,7 @@ export class PgMirrorStore implements MirrorStore {
  * own row type, so no column types are spelled out here and no statement grows with the batch.
  */
 async function insertRecords(client: pg.PoolClient, table: string, columns: string[], rows: unknown[][], onConflict: string) {
-  if (rows.length === 0) return;
+  if (rows.length === 0) return [];
   // Keys set in one order make objects of one shape, which JSON.stringify writes several times faster.
   const records = rows.map((row) => {
     const record: Record<string, unknown> = {};
@@ -383,10 +388,11 @@ async function insertRecords(client: pg.PoolClient, table: string, columns: stri
     return record;
   });
   const list = columns.join(', ');
-  await client.query(
+  const result = await client.query(
     `INSERT INTO ${table} (${list}) SELECT ${list} FROM json_populate_recordset(NULL::${table}, $1::json) ${onConflict}`,
     [JSON.stringify(records)],
   );
+  return result.rows as Record<string, unknown>[];
 }
 
 /** One line a user can act on, for the ways a PostgreSQL connection fails. */
