@@ -110,9 +110,10 @@ export const ENTITY_TABLES: { [E in EntityName]: EntityTable<import('../mirror-r
   markers,
 };
 
-/** Join tables, each once (tags list stash_tag_parents twice, one per direction). */
-export function joinTablesOf(entity: EntityName): string[] {
-  return [...new Set(ENTITY_TABLES[entity].joins.map((j) => j.table))];
+/** The tables an entity's pages write: its rows' and its join rows', each once (tags list stash_tag_parents twice, one per direction). */
+export function tablesOf(entity: EntityName): string[] {
+  const spec = ENTITY_TABLES[entity];
+  return [...new Set([spec.table, ...spec.joins.map((j) => j.table)])];
 }
 
 /**
@@ -178,11 +179,8 @@ export const SHARED_SQL = {
 export const DEFERRED_INDEXES = 'deferred-indexes';
 
 /** The mirror tables the sync fills row by row; their secondary indexes may be built after a first sync. */
-export const ROW_TABLES = Object.values(ENTITY_TABLES).flatMap((spec) => [spec.table, ...spec.joins.map((j) => j.table)]).filter(
-  (table, i, all) => all.indexOf(table) === i,
-);
+export const ROW_TABLES = [...new Set((Object.keys(ENTITY_TABLES) as EntityName[]).flatMap(tablesOf))];
 
-/** stash_sync_state's row for the search index: its updated_at is when the index was last built. */
 /** The full-text index's state row ('search' named the per-marker index it replaced). */
 export const SEARCH_STATE = 'text-search';
 export const SEARCH_INDEXED_AT = `SELECT updated_at AS t FROM stash_sync_state WHERE entity = '${SEARCH_STATE}'`;

@@ -13,7 +13,7 @@ import type { AnyRow, EntityName } from '../mirror-rows';
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
-import { DEFERRED_INDEXES, ENTITY_TABLES, joinTablesOf, ROW_TABLES, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
+import { DEFERRED_INDEXES, ENTITY_TABLES, ROW_TABLES, tablesOf, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
 import { TEXT_KINDS } from '../search/marker-index';
 import { withoutPassword } from './database-url';
 import {
@@ -66,7 +66,6 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export function defaultPgMigrationsFolder(): string {
   return resolve(dirname(new URL(import.meta.url).pathname), '../../../drizzle/pg');
 }
-
 
 interface DroppedIndex {
   name: string;
@@ -268,7 +267,7 @@ export class PgMirrorStore implements MirrorStore {
   async restoreIndexes(entity?: EntityName): Promise<void> {
     const [mark] = await this.read<{ watermark: string }>(SHARED_SQL.readState, [DEFERRED_INDEXES]);
     if (!mark) return;
-    const tables = entity ? [ENTITY_TABLES[entity].table, ...joinTablesOf(entity)] : null;
+    const tables = entity ? tablesOf(entity) : null;
     const present = new Set(
       (await this.read<{ name: string }>(`SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()`)).map((r) => r.name),
     );

@@ -42,12 +42,12 @@ export const REBUILD_TAG_CLOSURE = [
  * the index never disagrees with the mirror and is built while the sync still waits on Stash; a
  * whole rebuild (refreshSearchIndex) is only for a mirror written before the index existed.
  */
-const TEXT_SOURCES: Record<EntityName, { kind: TextKind; table: string; fields: string[] }> = {
+const TEXT_SOURCES: Record<EntityName, { kind: TextKind; fields: string[] }> = {
   // The fields are named alike in the sync's rows and the mirror's columns, so one list reads both.
-  markers: { kind: 'marker', table: 'stash_scene_markers', fields: ['title'] },
-  scenes: { kind: 'scene', table: 'stash_scenes', fields: ['title', 'details'] },
-  tags: { kind: 'tag', table: 'stash_tags', fields: ['name'] },
-  performers: { kind: 'performer', table: 'stash_performers', fields: ['name'] },
+  markers: { kind: 'marker', fields: ['title'] },
+  scenes: { kind: 'scene', fields: ['title', 'details'] },
+  tags: { kind: 'tag', fields: ['name'] },
+  performers: { kind: 'performer', fields: ['name'] },
 };
 
 export interface TextDocument {
@@ -79,14 +79,14 @@ function documents(entity: EntityName, count: number, idOf: (i: number) => numbe
 
 /** A batch of mirror rows to index, in id order after `after`. */
 function textRows(entity: EntityName, after: number, limit: number): SQL {
-  const { table, fields } = TEXT_SOURCES[entity];
-  return sql`SELECT id, ${sql.raw(fields.join(', '))} FROM ${sql.raw(table)} WHERE id > ${after} ORDER BY id LIMIT ${limit}`;
+  const { fields } = TEXT_SOURCES[entity];
+  return sql`SELECT id, ${sql.raw(fields.join(', '))} FROM ${sql.raw(ENTITY_TABLES[entity].table)} WHERE id > ${after} ORDER BY id LIMIT ${limit}`;
 }
 
 /** Whether every mirror row has its words in the index: true for any mirror the sync has written since. */
 const TEXT_INDEX_COUNTS = sql.raw(`SELECT
   (SELECT count(*) FROM stash_text_search) AS indexed,
-  ${Object.values(TEXT_SOURCES).map((s) => `(SELECT count(*) FROM ${s.table})`).join(' + ')} AS mirrored`);
+  ${Object.keys(TEXT_SOURCES).map((entity) => `(SELECT count(*) FROM ${ENTITY_TABLES[entity as EntityName].table})`).join(' + ')} AS mirrored`);
 
 /** What a store provides so the shared refresh and search can run on it. */
 export interface SearchStorage {

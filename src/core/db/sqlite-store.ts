@@ -13,7 +13,7 @@ import type { AnyRow, EntityName } from '../mirror-rows';
 import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
-import { DEFERRED_INDEXES, ENTITY_TABLES, joinTablesOf, ROW_TABLES, runRowFromDb, toPageColumns, type PageColumns, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
+import { DEFERRED_INDEXES, ENTITY_TABLES, ROW_TABLES, tablesOf, runRowFromDb, toPageColumns, type PageColumns, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
 import { textKey } from '../search/marker-index';
 import {
   executeSearch,
@@ -125,12 +125,12 @@ export class SqliteMirrorStore implements MirrorStore {
   }
 
   async restoreIndexes(entity?: EntityName): Promise<void> {
-    this.restoreIndexesNow(entity ? [ENTITY_TABLES[entity].table, ...joinTablesOf(entity)] : null);
+    this.restoreIndexesNow(entity ? tablesOf(entity) : null);
   }
 
   /** Builds the dropped indexes of these tables, or of all tables and then clears the mark. */
   private restoreIndexesNow(tables: readonly string[] | null): void {
-    if (!this.db.prepare(`SELECT 1 FROM stash_sync_state WHERE entity = ?`).get(DEFERRED_INDEXES)) return;
+    if (!this.indexesDeferred()) return;
     const present = new Set(secondaryIndexesOf(this.db).map((index) => index.name));
     const missing = expectedSecondaryIndexes(this.migrationsFolder).filter(
       (index) => !present.has(index.name) && (!tables || tables.includes(index.table)),
@@ -143,7 +143,7 @@ export class SqliteMirrorStore implements MirrorStore {
 
   /** A first sync that died left its indexes dropped; a sync still running restores its own. */
   private restoreAfterCrash(): void {
-    if (!this.db.prepare(`SELECT 1 FROM stash_sync_state WHERE entity = ?`).get(DEFERRED_INDEXES)) return;
+    if (!this.indexesDeferred()) return;
     let lock: SyncLock;
     try {
       lock = this.lockNow();
@@ -157,6 +157,10 @@ export class SqliteMirrorStore implements MirrorStore {
     } finally {
       void lock.release();
     }
+  }
+
+  private indexesDeferred(): boolean {
+    return this.db.prepare(`SELECT 1 FROM stash_sync_state WHERE entity = ?`).get(DEFERRED_INDEXES) !== undefined;
   }
 
   async acquireSyncLock(): Promise<SyncLock> {
@@ -249,7 +253,7 @@ export class SqliteMirrorStore implements MirrorStore {
     const { ids, stamps, values, joins } = page;
     const now = Date.now();
     this.writeTransaction(() => {
-      this.liftReadOnlyGuards([ENTITY_TABLES[entity].table, ...joinTablesOf(entity)]);
+      this.liftReadOnlyGuards(tablesOf(entity));
       // A row new to the mirror owns no join rows yet, so there is nothing of its to delete (a
       // first sync skips most deletes). Tag edges are the exception: another tag's sync may have
       // written an edge to a tag not yet mirrored.
@@ -468,11 +472,6 @@ export class SqliteMirrorStore implements MirrorStore {
   }
 }
 
-/**
- * Applies drizzle/sqlite in order, refusing a database that a newer version of the app migrated:
- * running against a schema we do not know could corrupt it.
- */
-
 interface SecondaryIndex {
   name: string;
   table: string;
@@ -507,6 +506,10 @@ function expectedSecondaryIndexes(migrationsFolder: string): SecondaryIndex[] {
   return indexes;
 }
 
+/**
+ * Applies drizzle/sqlite in order, refusing a database that a newer version of the app migrated:
+ * running against a schema we do not know could corrupt it.
+ */
 function migrateSqlite(db: Database.Database, file: string, migrationsFolder: string): void {
   const journalPath = join(migrationsFolder, 'meta', '_journal.json');
   if (!existsSync(journalPath)) {

@@ -45,29 +45,25 @@ function classOf(code: number): CharClass {
  */
 function wordsSkippingMarks(text: string): string[] {
   const words: string[] = [];
-  let word = '';
+  let word = ''; // the current word's characters before its current run
   let from = -1; // start of the current run of word characters, -1 outside one
-  let inWord = false;
   for (let i = 0; i < text.length; ) {
     const code = text.codePointAt(i)!;
-    const width = code > 0xffff ? 2 : 1;
     const kind = classOf(code);
     if (kind === CharClass.WordChar) {
       if (from < 0) from = i;
-      inWord = true;
     } else {
       if (from >= 0) word += text.slice(from, i);
       from = -1;
-      if (kind === CharClass.Separator && inWord) {
+      if (kind === CharClass.Separator && word) {
         words.push(word);
         word = '';
-        inWord = false;
       }
     }
-    i += width;
+    i += code > 0xffff ? 2 : 1;
   }
   if (from >= 0) word += text.slice(from);
-  if (inWord) words.push(word);
+  if (word) words.push(word);
   return words;
 }
 

@@ -58,7 +58,6 @@ export function viewSettings(settings: StoredSettings, sqliteFile: string): Sett
   };
 }
 
-
 /** A repository in memory: tests, and the starting point of hosts that persist elsewhere. */
 export class MemorySettingsRepository implements SettingsRepository {
   constructor(private settings: StoredSettings = DEFAULT_SETTINGS) {}

@@ -100,7 +100,8 @@ export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
     const server = await client.identify(signal);
     const runId = randomUUID();
     const entities: EntitySummary[] = [];
-    // Into an empty mirror, secondary indexes are built once at the end instead of row by row.
+    // Into an empty mirror, secondary indexes are built once after the rows instead of row by row:
+    // each entity's after its pages (EntitySync), whatever is left here.
     const deferred = await store.deferIndexes();
     try {
       for (const entity of ENTITIES.filter((e) => wanted.has(e))) {
