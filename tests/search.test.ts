@@ -626,6 +626,43 @@ describeEachDialect('marker search', (dialect) => {
         await matching({ text: 'kneel', markerTags: { none: [tag('highlight')] }, sceneDuration: { min: 1000 } }),
       ).toEqual(set('kneelingBow', 'kneelingStretch'));
     });
+
+    it('words with tag and performer filters: words found in any of the markers’ rows', async () => {
+      // Marta is in cafeConversations, nightShift and zebraFinale.
+      expect(await matching({ text: 'loop', performers: { any: perf('marta') } })).toEqual(set('neonWalk'));
+      expect(await matching({ text: 'highlight', performers: { any: perf('marta') } })).toEqual(set('standingOvation', 'grandFinale'));
+      // Found through the performer's own name, and through the scene title.
+      expect(await matching({ text: 'marta', markerTags: { any: [tag('highlight')] } })).toEqual(set('standingOvation', 'grandFinale'));
+      expect(await matching({ text: 'finale', performers: { any: perf('marta') } })).toEqual(inScenes('zebraFinale'));
+      expect(await matching({ text: 'stretch kneel', sort: 'position', markerTags: { any: [tag('position', true)] } })).toEqual(set('kneelingStretch'));
+    });
+
+    it('words and filters together give exactly the markers and order each gives alone', async () => {
+      const texts = ['stretch', 'loop', 'jose', 'highlight', 'marta', 'interview', 'stretch kneel', 'grand finale', 'nilsen kai'];
+      const filters: MarkerQueryInput[] = [
+        { performers: { any: perf('marta') } },
+        { performers: { all: perf('jose', 'zoe') } },
+        { markerTags: { any: [tag('position', true)] } },
+        { markerTags: { all: [tag('highlight'), tag('blooper')] } },
+        { markerTags: { any: [tag('loopAlpha', true)], on: 'primary' } },
+        { sceneTags: { any: [tag('night', true)] }, performers: { none: perf('kai') } },
+        { sceneTags: { any: [tag('outdoor', true)] }, hasEnd: true },
+      ];
+      const sorts: MarkerQueryInput[] = [{}, { sort: 'position' }, { sort: 'sceneTitle', direction: 'desc' }];
+      let nonEmpty = 0;
+      for (const text of texts) {
+        for (const sort of sorts) {
+          const byText = await ordered({ text, ...sort });
+          for (const filter of filters) {
+            const byFilter = new Set(await matching(filter));
+            const both = await ordered({ text, ...filter, ...sort });
+            expect(both, `${text} ${JSON.stringify(filter)} ${JSON.stringify(sort)}`).toEqual(byText.filter((id) => byFilter.has(id)));
+            if (both.length > 0) nonEmpty++;
+          }
+        }
+      }
+      expect(nonEmpty).toBeGreaterThan(30);
+    });
   });
 
   // ---- sorting ----

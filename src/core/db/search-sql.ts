@@ -6,15 +6,20 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { AnyRow, EntityName } from '../mirror-rows';
-import { MarkerIndex, TEXT_KINDS, wordHitsOf, type MarkerIndexSource, type TextKind, type WordHits } from '../search/marker-index';
+import { MarkerIndex, TEXT_KINDS, textKey, wordHitsOf, type MarkerIndexSource, type TextKind, type TextRows, type WordHits } from '../search/marker-index';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
-import { compareCodePoints, searchDocument, searchWords } from '../search/text';
+import { searchDocument, searchWords } from '../search/text';
 import { searchStateVersion, VersionedCache } from '../search/versioned-cache';
 import { ENTITY_TABLES, type PageColumns } from './mirror-sql';
 
 export interface SearchDialect {
   /** The text keys (textKey) of the indexed rows with a word that starts with `word` (already normalized). */
   wordHits(word: string): SQL;
+  /**
+   * The same among the rows with these text keys only, where the database answers that faster
+   * than the whole word; a dialect without it always looks words up whole.
+   */
+  wordHitsAmong?(word: string, keys: number[]): SQL;
 }
 
 // --- Keeping the search current -----------------------------------------------------------------
@@ -154,7 +159,7 @@ const INDEX_SOURCE: { [K in keyof MarkerIndexSource]: SQL } = {
   tags: sql`SELECT id, name, is_stale FROM stash_tags`,
   performers: sql`SELECT id, name, gender, is_stale FROM stash_performers`,
   scenes: sql`SELECT id, title, date, duration FROM stash_scenes WHERE NOT is_stale`,
-  markers: sql`SELECT id, scene_id, primary_tag_id, seconds, end_seconds, stash_updated_at
+  markers: sql`SELECT id, title, scene_id, primary_tag_id, seconds, end_seconds, stash_updated_at
     FROM stash_scene_markers WHERE NOT is_stale ORDER BY id`,
   markerTags: sql`SELECT marker_id, tag_id FROM stash_scene_marker_tags`,
   sceneTags: sql`SELECT scene_id, tag_id FROM stash_scene_tags`,
@@ -175,14 +180,22 @@ async function loadMarkerIndex(source: SearchStorage): Promise<MarkerIndex> {
   return new MarkerIndex(parts as unknown as MarkerIndexSource);
 }
 
-async function wordHits(source: SearchStorage, words: string[], d: SearchDialect): Promise<WordHits[]> {
-  return Promise.all(words.map(async (word) => wordHitsOf(await source.column<number>(d.wordHits(word)))));
+/**
+ * When a query's other conditions leave at most this many rows whose words matter, its words are
+ * looked up among those rows only: a few hundred primary-key probes take well under a millisecond,
+ * where a common word's whole list of rows takes several.
+ */
+const SCOPED_WORDS_MAX_ROWS = 1000;
+
+async function wordHits(source: SearchStorage, words: string[], d: SearchDialect, scope: TextRows | undefined): Promise<WordHits[]> {
+  const keys = scope && TEXT_KINDS.flatMap((kind) => scope[kind].map((id) => textKey(kind, id)));
+  const lookup = (word: string) => (keys && d.wordHitsAmong ? d.wordHitsAmong(word, keys) : d.wordHits(word));
+  return Promise.all(words.map(async (word) => wordHitsOf(await source.column<number>(lookup(word)))));
 }
 
 /**
- * Runs a search: the page, its total and its facets. The in-memory index is one snapshot of the
- * mirror; the few statements around it (the words, the page's strings) are independent reads, sent
- * together where the database can answer them at once.
+ * Runs a search: the page, its total and its facets, all from the in-memory index — one snapshot
+ * of the mirror — with the query's words from the database's full-text index.
  */
 export async function executeSearch(
   source: SearchStorage,
@@ -191,71 +204,8 @@ export async function executeSearch(
   cache: MarkerIndexCache,
 ): Promise<MarkerSearchResult> {
   const words = searchWords(q.text);
-  const [indexedAt, hits] = await Promise.all([source.indexedSince(), words.length ? wordHits(source, words, d) : undefined]);
-  const index = await cache.get(searchStateVersion(indexedAt), () => source.readSnapshot(loadMarkerIndex));
-  const found = index.search(q, hits);
-  return {
-    total: found.total,
-    page: q.page,
-    perPage: q.perPage,
-    hits: await readHits(source, found.markerIds, found.sceneIds),
-    facets: found.facets,
-  };
-}
-
-/** The strings a list shows for a page of markers, read from the mirror. */
-async function readHits(source: SearchStorage, markerIds: number[], sceneIds: number[]): Promise<MarkerSearchResult['hits']> {
-  if (markerIds.length === 0) return [];
-  type Row = { id: number; title: string; seconds: number; end_seconds: number | null; primary_tag_id: number; primary_tag: string | null; scene_id: number; scene_title: string | null; scene_date: string | null };
-  type Named = { owner: number; id: number; name: string };
-  const rowsRead = source.all<Row>(sql`SELECT m.id, m.title, m.seconds, m.end_seconds, m.primary_tag_id, pt.name AS primary_tag,
-      m.scene_id, s.title AS scene_title, s.date AS scene_date
-    FROM stash_scene_markers m
-    JOIN stash_scenes s ON s.id = m.scene_id
-    LEFT JOIN stash_tags pt ON pt.id = m.primary_tag_id
-    WHERE m.id IN ${markerIds}`);
-  // Secondary tags of the markers and performers of their scenes, in one statement.
-  const namesRead = source.all<Named & { kind: number }>(sql`SELECT 0 AS kind, smt.marker_id AS owner, t.id, t.name
-      FROM stash_scene_marker_tags smt JOIN stash_tags t ON t.id = smt.tag_id AND NOT t.is_stale
-      WHERE smt.marker_id IN ${markerIds}
-    UNION ALL
-    SELECT 1 AS kind, ssp.scene_id AS owner, p.id, p.name
-      FROM stash_scene_performers ssp JOIN stash_performers p ON p.id = ssp.performer_id AND NOT p.is_stale
-      WHERE ssp.scene_id IN ${sceneIds}`);
-  const [rows, names] = await Promise.all([rowsRead, namesRead]);
-  const tagRows = names.filter((n) => Number(n.kind) === 0);
-  const performerRows = names.filter((n) => Number(n.kind) === 1);
-  const tagsOf = namesByOwner(tagRows);
-  const performersOf = namesByOwner(performerRows);
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return markerIds.flatMap((id) => {
-    const r = byId.get(id);
-    // Gone since the index was loaded: a sync is committing right now.
-    if (!r) return [];
-    return [
-      {
-        id: r.id,
-        title: r.title,
-        seconds: r.seconds,
-        endSeconds: r.end_seconds,
-        primaryTag: { id: r.primary_tag_id, name: r.primary_tag ?? '' },
-        tags: tagsOf.get(r.id) ?? [],
-        scene: { id: r.scene_id, title: r.scene_title, date: r.scene_date },
-        performers: performersOf.get(r.scene_id) ?? [],
-        urls: null,
-      },
-    ];
-  });
-}
-
-/** Names grouped by owner, each list in byte order of the name, then id. */
-function namesByOwner(rows: { owner: number; id: number; name: string }[]): Map<number, { id: number; name: string }[]> {
-  const map = new Map<number, { id: number; name: string }[]>();
-  for (const r of rows) {
-    const list = map.get(r.owner);
-    if (list) list.push({ id: r.id, name: r.name });
-    else map.set(r.owner, [{ id: r.id, name: r.name }]);
-  }
-  for (const list of map.values()) list.sort((a, b) => compareCodePoints(a.name, b.name) || a.id - b.id);
-  return map;
+  const index = await cache.get(searchStateVersion(await source.indexedSince()), () => source.readSnapshot(loadMarkerIndex));
+  const scope = words.length && d.wordHitsAmong ? index.textScope(q, words.length, SCOPED_WORDS_MAX_ROWS) : undefined;
+  const hits = words.length ? await wordHits(source, words, d, scope) : undefined;
+  return { ...index.search(q, hits), page: q.page, perPage: q.perPage };
 }

@@ -8,7 +8,7 @@
  * Pure data and arithmetic: no SQL, no dialect. Both databases load it with the same statements,
  * so a query gives the same answer on either.
  */
-import { DEFAULT_DIRECTION, type MarkerQuery, type MarkerTagFilter, type TagFilter } from './query';
+import { DEFAULT_DIRECTION, type FacetCount, type MarkerHit, type MarkerQuery, type MarkerSearchResult, type MarkerTagFilter, type NamedRef, type TagFilter } from './query';
 import { compareCodePoints } from './text';
 
 /** Rows as the loader reads them from the mirror (ids are Stash ids). */
@@ -21,6 +21,7 @@ export interface MarkerIndexSource {
   /** Live markers of live scenes, ascending by id. */
   markers: {
     id: number;
+    title: string;
     scene_id: number;
     primary_tag_id: number;
     seconds: number;
@@ -37,13 +38,10 @@ export interface MarkerIndexSource {
 export const TEXT_KINDS = ['marker', 'scene', 'tag', 'performer'] as const;
 export type TextKind = (typeof TEXT_KINDS)[number];
 
+/** Indexed rows by kind, as Stash ids. */
+export type TextRows = { [K in TextKind]: number[] };
 /** The rows whose words start with one query word. */
-export interface WordHits {
-  marker: number[];
-  scene: number[];
-  tag: number[];
-  performer: number[];
-}
+export type WordHits = TextRows;
 
 /** One number per indexed row, kind and id together: an FTS5 rowid, and what either database returns. */
 export function textKey(kind: TextKind, id: number): number {
@@ -76,20 +74,8 @@ interface Relation {
   members: Int32Array;
 }
 
-export interface IndexedFacet {
-  id: number;
-  name: string;
-  count: number;
-}
-
-export interface IndexedResult {
-  total: number;
-  /** Stash ids of the page's markers, in order. */
-  markerIds: number[];
-  /** Stash ids of their scenes. */
-  sceneIds: number[];
-  facets: { primaryTags: IndexedFacet[]; performers: IndexedFacet[]; sceneTags: IndexedFacet[] };
-}
+/** A search's answer but its paging, which the caller echoes. */
+export type IndexedResult = Omit<MarkerSearchResult, 'page' | 'perPage'>;
 
 type SortKey = Exclude<MarkerQuery['sort'], 'relevance' | 'random'>;
 
@@ -97,6 +83,7 @@ type SortKey = Exclude<MarkerQuery['sort'], 'relevance' | 'random'>;
 export class MarkerIndex {
   readonly size: number;
   private readonly markerIds: Int32Array;
+  private readonly markerTitles: string[];
   private readonly markerScene: Int32Array;
   private readonly markerPrimary: Int32Array;
   private readonly markerSeconds: Float64Array;
@@ -115,6 +102,7 @@ export class MarkerIndex {
   private readonly sceneMarkers: Relation;
   /** Inverted: the markers of each tag (primary or secondary), the scenes of each performer. */
   private readonly tagMarkers: Relation;
+  private readonly tagScenes: Relation;
   private readonly performerScenes: Relation;
 
   /** Tags and performers in name order (byte order, then id): the index is the facet tiebreak. */
@@ -136,6 +124,7 @@ export class MarkerIndex {
     every: Int32Array;
     lists: [Int32Array, Int32Array];
     scores: Float64Array;
+    /** Per marker: how many of the query's words were found in it so far. */
     wordsFound: Uint8Array;
     fields: Uint8Array;
     touched: Int32Array;
@@ -162,6 +151,7 @@ export class MarkerIndex {
     const markers = source.markers.filter((m) => this.sceneIndex.has(m.scene_id));
     this.size = markers.length;
     this.markerIds = Int32Array.from(markers, (m) => m.id);
+    this.markerTitles = markers.map((m) => m.title);
     this.markerScene = Int32Array.from(markers, (m) => this.sceneIndex.get(m.scene_id)!);
     this.markerPrimary = Int32Array.from(markers, (m) => this.tagSlot(m.primary_tag_id));
     this.markerSeconds = Float64Array.from(markers, (m) => m.seconds);
@@ -186,6 +176,9 @@ export class MarkerIndex {
       forEachIn(this.markerTags, i, (tag) => tagMarkerPairs.push({ tag, marker: i }));
     }
     this.tagMarkers = relation(this.tags.length, tagMarkerPairs, (r) => r.tag, (r) => r.marker);
+    const tagScenePairs: { tag: number; scene: number }[] = [];
+    for (let scene = 0; scene < scenes.length; scene++) forEachIn(this.sceneTags, scene, (tag) => tagScenePairs.push({ tag, scene }));
+    this.tagScenes = relation(this.tags.length, tagScenePairs, (r) => r.tag, (r) => r.scene);
     const performerScenePairs: { performer: number; scene: number }[] = [];
     for (let scene = 0; scene < scenes.length; scene++) forEachIn(this.scenePerformers, scene, (performer) => performerScenePairs.push({ performer, scene }));
     this.performerScenes = relation(this.performers.length, performerScenePairs, (r) => r.performer, (r) => r.scene);
@@ -222,38 +215,108 @@ export class MarkerIndex {
 
   /**
    * Runs a query. `text` holds, per query word, the rows whose words start with it (from the
-   * full-text index); absent when the query has no words.
+   * full-text index, or only among the rows textScope named); absent when the query has no words.
    */
   search(q: MarkerQuery, text?: WordHits[]): IndexedResult {
-    const scores = text ? this.textScores(text) : undefined;
-    const [listA, listB] = this.work.lists;
-    let matched = scores ? nonZero(scores, listA) : this.work.every;
-    for (const keep of this.conditions(q)) matched = filter(matched, keep, matched.buffer === listA.buffer ? listB : listA);
-
+    const words = text && this.textMatches(text);
+    const matched = this.match(this.conditions(q), words?.markers);
     const start = (q.page - 1) * q.perPage;
-    const page = this.page(matched, q, scores, start, q.perPage);
+    const page = this.page(matched, q, words?.scores, start, q.perPage);
     return {
       total: matched.length,
-      markerIds: Array.from(page, (i) => this.markerIds[i]!),
-      sceneIds: [...new Set(Array.from(page, (i) => this.sceneIds[this.markerScene[i]!]!))],
+      hits: Array.from(page, (i) => this.hit(i)),
       facets: q.facetLimit > 0 ? this.facets(matched, q.facetLimit) : { primaryTags: [], performers: [], sceneTags: [] },
     };
+  }
+
+  /** What a result list shows of a marker; names of deleted tags and performers left out, the rest by name. */
+  private hit(i: number): MarkerHit {
+    const scene = this.markerScene[i]!;
+    const end = this.markerEnd[i]!;
+    const named = (entries: { id: number; name: string; live: boolean }[], rel: Relation, owner: number): NamedRef[] => {
+      const refs: NamedRef[] = [];
+      // Slots are in name order already.
+      const slots = rel.members.slice(rel.start[owner]!, rel.start[owner + 1]!).sort();
+      for (const slot of slots) if (entries[slot]!.live) refs.push({ id: entries[slot]!.id, name: entries[slot]!.name });
+      return refs;
+    };
+    const primary = this.tags[this.markerPrimary[i]!]!;
+    return {
+      id: this.markerIds[i]!,
+      title: this.markerTitles[i]!,
+      seconds: this.markerSeconds[i]!,
+      endSeconds: Number.isNaN(end) ? null : end,
+      primaryTag: { id: primary.id, name: primary.name },
+      tags: named(this.tags, this.markerTags, i),
+      scene: { id: this.sceneIds[scene]!, title: this.sceneTitles[scene]!, date: this.sceneDates[scene]! },
+      performers: named(this.performers, this.scenePerformers, scene),
+      urls: null,
+    };
+  }
+
+  /**
+   * When the query's other conditions leave at most `limit` rows to look at, the rows whose words
+   * decide which of their markers the words match: the markers' titles, their tags, their scenes
+   * and their scenes' performers. Looking the words up among these rows only gives search() the
+   * same result as looking them up in the whole library. Undefined when the conditions leave more,
+   * and for relevance over several words, which weighs each word by how many markers of the whole
+   * library it reaches (one word's weight scales every score alike and leaves the order as it is).
+   */
+  textScope(q: MarkerQuery, words: number, limit: number): TextRows | undefined {
+    if (words > 1 && q.sort === 'relevance') return undefined;
+    const conditions = this.conditions(q);
+    const narrowest = narrowestReach(conditions);
+    if (!narrowest || narrowest.bound > limit) return undefined;
+    const markers = this.match(conditions);
+    const scenes = new Set<number>();
+    const tags = new Set<number>();
+    const performers = new Set<number>();
+    for (const i of markers) {
+      scenes.add(this.markerScene[i]!);
+      tags.add(this.markerPrimary[i]!);
+      forEachIn(this.markerTags, i, (tag) => tags.add(tag));
+    }
+    for (const scene of scenes) forEachIn(this.scenePerformers, scene, (performer) => performers.add(performer));
+    if (markers.length + scenes.size + tags.size + performers.size > limit) return undefined;
+    return {
+      marker: Array.from(markers, (i) => this.markerIds[i]!),
+      scene: Array.from(scenes, (s) => this.sceneIds[s]!),
+      tag: Array.from(tags, (slot) => this.tags[slot]!.id),
+      performer: Array.from(performers, (slot) => this.performers[slot]!.id),
+    };
+  }
+
+  /**
+   * The markers of `candidates` (ascending; every marker if absent) that pass every condition,
+   * ascending. The walk starts from the fewest markers a condition can reach when that is fewer.
+   */
+  private match(conditions: Condition[], candidates?: Int32Array): Int32Array {
+    const [listA, listB] = this.work.lists;
+    let matched = candidates ?? this.work.every;
+    const narrowest = narrowestReach(conditions);
+    if (narrowest && narrowest.bound < matched.length) {
+      const reached = narrowest.markers();
+      matched = candidates ? intersection(candidates, reached) : reached;
+    }
+    for (const { keep } of conditions) matched = filter(matched, keep, matched.buffer === listA.buffer ? listB : listA);
+    return matched;
   }
 
   // --- text -------------------------------------------------------------------------------------
 
   /**
-   * Relevance of each marker for the words: every word must be found somewhere in the marker's text
-   * (its title; its primary or secondary tags; its scene's performers; its scene's title and
-   * details). A word scores the weights of the parts it was found in, times how rare it is. Work
-   * is proportional to the markers a word reaches, through the inverted relations.
+   * The markers with every word, ascending, and their relevance: each word must be found somewhere
+   * in the marker's text (its title; its primary or secondary tags; its scene's performers; its
+   * scene's title and details), and scores the weights of the parts it was found in, times how rare
+   * it is. Work is proportional to the markers a word reaches, through the inverted relations;
+   * scores are meaningful for the markers returned only.
    */
-  private textScores(words: WordHits[]): Float64Array {
+  private textMatches(words: WordHits[]): { markers: Int32Array; scores: Float64Array } {
     const { scores, wordsFound, fields, touched } = this.work;
-    scores.fill(0);
-    wordsFound.fill(0);
     const { tagMarkers, sceneMarkers, performerScenes } = this;
-    for (const hits of words) {
+    let firstWordMarkers = new Int32Array(0);
+    for (let w = 0; w < words.length; w++) {
+      const hits = words[w]!;
       let count = 0;
       // Loops written out: this runs for every keystroke over up to every marker.
       const markAll = (rel: Relation, owner: number, field: number) => {
@@ -279,13 +342,18 @@ export class MarkerIndex {
       const rarity = Math.log(1 + this.size / Math.max(count, 1));
       for (let k = 0; k < count; k++) {
         const i = touched[k]!;
-        scores[i]! += FIELD_WEIGHTS[fields[i]!]! * rarity;
-        wordsFound[i]!++;
+        // Only a marker every earlier word was found in can still match.
+        if (wordsFound[i] === w) {
+          scores[i] = (w === 0 ? 0 : scores[i]!) + FIELD_WEIGHTS[fields[i]!]! * rarity;
+          wordsFound[i] = w + 1;
+        }
         fields[i] = 0;
       }
+      if (w === 0) firstWordMarkers = touched.slice(0, count);
     }
-    for (let i = 0; i < this.size; i++) if (wordsFound[i] !== words.length) scores[i] = 0;
-    return scores;
+    const markers = firstWordMarkers.filter((i) => wordsFound[i] === words.length).sort();
+    for (const i of firstWordMarkers) wordsFound[i] = 0;
+    return { markers, scores };
   }
 
   private slots(ids: number[], index: Map<number, number>): number[] {
@@ -307,26 +375,29 @@ export class MarkerIndex {
   // --- filters ----------------------------------------------------------------------------------
 
   /** One test per condition of the query; a marker matches when it passes all. */
-  private conditions(q: MarkerQuery): ((marker: number) => boolean)[] {
-    const tests: ((marker: number) => boolean)[] = [];
+  private conditions(q: MarkerQuery): Condition[] {
+    const tests: Condition[] = [];
     const on = q.markerTags?.on ?? 'primaryOrSecondary';
     for (const set of this.tagSets(q.markerTags)) {
       const mask = this.tagMask(set.refs);
       const has = (i: number) => mask[this.markerPrimary[i]!] === 1 || (on === 'primaryOrSecondary' && anyIn(this.markerTags, i, mask) === 1);
-      tests.push(set.negate ? (i) => !has(i) : has);
+      // tagMarkers holds primary and secondary tags: a superset of the markers of primary tags too.
+      tests.push(set.negate ? { keep: (i) => !has(i) } : { keep: has, reach: reachThrough(this.tagMarkers, slotsOf(mask)) });
     }
     for (const set of this.tagSets(q.sceneTags)) {
       const mask = this.tagMask(set.refs);
-      tests.push(this.sceneTest((s) => anyIn(this.sceneTags, s, mask) === 1, set.negate));
+      const scenes = set.negate ? undefined : distinctMembers(this.tagScenes, slotsOf(mask));
+      tests.push(this.sceneCondition((s) => anyIn(this.sceneTags, s, mask) === 1, set.negate, scenes));
     }
     for (const set of idSets(q.performers)) {
       const mask = this.mask(this.performers.length, set.ids, this.performerIndex);
-      tests.push(this.sceneTest((s) => anyIn(this.scenePerformers, s, mask) === 1, set.negate));
+      const scenes = set.negate ? undefined : distinctMembers(this.performerScenes, slotsOf(mask));
+      tests.push(this.sceneCondition((s) => anyIn(this.scenePerformers, s, mask) === 1, set.negate, scenes));
     }
     if (q.performerGenders?.length) {
       const genders = new Set(q.performerGenders);
       const mask = Uint8Array.from(this.performers, (p) => (p.live && p.gender !== null && genders.has(p.gender) ? 1 : 0));
-      tests.push(this.sceneTest((s) => anyIn(this.scenePerformers, s, mask) === 1, false));
+      tests.push(this.sceneCondition((s) => anyIn(this.scenePerformers, s, mask) === 1, false));
     }
     const { from, to } = q.sceneDate ?? {};
     if (from !== undefined || to !== undefined) {
@@ -335,19 +406,19 @@ export class MarkerIndex {
         date !== null &&
         (from === undefined || compareCodePoints(date, from) >= 0) &&
         (to === undefined || compareCodePoints(date, to) <= 0 || date.startsWith(`${to}-`));
-      tests.push(this.sceneTest((s) => inRange(this.sceneDates[s]!), false));
+      tests.push(this.sceneCondition((s) => inRange(this.sceneDates[s]!), false));
     }
     if (q.sceneDuration) {
       const within = inside(q.sceneDuration);
-      tests.push(this.sceneTest((s) => within(this.sceneDuration[s]!), false));
+      tests.push(this.sceneCondition((s) => within(this.sceneDuration[s]!), false));
     }
     if (q.markerLength) {
       const within = inside(q.markerLength);
-      tests.push((i) => within(this.markerEnd[i]! - this.markerSeconds[i]!));
+      tests.push({ keep: (i) => within(this.markerEnd[i]! - this.markerSeconds[i]!) });
     }
     if (q.hasEnd !== undefined) {
       const wanted = q.hasEnd;
-      tests.push((i) => !Number.isNaN(this.markerEnd[i]!) === wanted);
+      tests.push({ keep: (i) => !Number.isNaN(this.markerEnd[i]!) === wanted });
     }
     return tests;
   }
@@ -376,11 +447,20 @@ export class MarkerIndex {
     return mask;
   }
 
-  /** A scene condition, decided once per scene and then read per marker. */
-  private sceneTest(test: (scene: number) => boolean, negate: boolean): (marker: number) => boolean {
-    const pass = new Uint8Array(this.sceneIds.length);
-    for (let s = 0; s < pass.length; s++) pass[s] = test(s) !== negate ? 1 : 0;
-    return (i) => pass[this.markerScene[i]!] === 1;
+  /**
+   * A scene condition, decided once per scene when first asked and then read per marker; with the
+   * scenes that can pass, when they are known, it reaches their markers.
+   */
+  private sceneCondition(test: (scene: number) => boolean, negate: boolean, scenes?: number[]): Condition {
+    const decided = new Uint8Array(this.sceneIds.length);
+    const PASS = 1;
+    const FAIL = 2;
+    const keep = (i: number) => {
+      const s = this.markerScene[i]!;
+      if (decided[s] === 0) decided[s] = test(s) !== negate ? PASS : FAIL;
+      return decided[s] === PASS;
+    };
+    return { keep, reach: scenes && reachThrough(this.sceneMarkers, scenes) };
   }
 
   // --- order and page ---------------------------------------------------------------------------
@@ -482,29 +562,101 @@ export class MarkerIndex {
   // --- facets -----------------------------------------------------------------------------------
 
   private facets(matched: Int32Array, limit: number): IndexedResult['facets'] {
-    const primary = new Int32Array(this.tags.length);
-    const perScene = new Int32Array(this.sceneIds.length);
+    const primary = new Tally(this.tags.length);
+    const perScene = new Tally(this.sceneIds.length);
     for (const i of matched) {
-      primary[this.markerPrimary[i]!]!++;
-      perScene[this.markerScene[i]!]!++;
+      primary.add(this.markerPrimary[i]!, 1);
+      perScene.add(this.markerScene[i]!, 1);
     }
-    const performers = new Int32Array(this.performers.length);
-    const sceneTags = new Int32Array(this.tags.length);
-    for (let s = 0; s < perScene.length; s++) {
-      const n = perScene[s]!;
-      if (n === 0) continue;
-      for (let k = this.scenePerformers.start[s]!; k < this.scenePerformers.start[s + 1]!; k++) performers[this.scenePerformers.members[k]!]! += n;
-      for (let k = this.sceneTags.start[s]!; k < this.sceneTags.start[s + 1]!; k++) sceneTags[this.sceneTags.members[k]!]! += n;
+    const performers = new Tally(this.performers.length);
+    const sceneTags = new Tally(this.tags.length);
+    for (const s of perScene.slots) {
+      const n = perScene.counts[s]!;
+      forEachIn(this.scenePerformers, s, (performer) => performers.add(performer, n));
+      forEachIn(this.sceneTags, s, (tag) => sceneTags.add(tag, n));
     }
     return {
-      primaryTags: top(primary, limit, (slot) => this.tags[slot]!.known, this.tags),
-      performers: top(performers, limit, (slot) => this.performers[slot]!.live, this.performers),
-      sceneTags: top(sceneTags, limit, (slot) => this.tags[slot]!.live, this.tags),
+      primaryTags: primary.top(limit, this.tags, (tag) => tag.known),
+      performers: performers.top(limit, this.performers, (performer) => performer.live),
+      sceneTags: sceneTags.top(limit, this.tags, (tag) => tag.live),
     };
   }
 }
 
+/** Counts per slot, remembering which slots were counted so only those are read back. */
+class Tally {
+  readonly counts: Int32Array;
+  readonly slots: number[] = [];
+
+  constructor(size: number) {
+    this.counts = new Int32Array(size);
+  }
+
+  add(slot: number, n: number): void {
+    if (this.counts[slot] === 0) this.slots.push(slot);
+    this.counts[slot]! += n;
+  }
+
+  /** The `limit` largest counts, ties by name order (the slot order), among entries `visible` allows. */
+  top<T extends NamedRef>(limit: number, entries: T[], visible: (entry: T) => boolean): FacetCount[] {
+    const { counts } = this;
+    return this.slots
+      .filter((slot) => visible(entries[slot]!))
+      .sort((a, b) => counts[b]! - counts[a]! || a - b)
+      .slice(0, limit)
+      .map((slot) => ({ id: entries[slot]!.id, name: entries[slot]!.name, count: counts[slot]! }));
+  }
+}
+
 // --- helpers ------------------------------------------------------------------------------------
+
+/** A condition of a query: a test per marker, and for a positive condition on related rows, the markers it can reach. */
+interface Condition {
+  keep: (marker: number) => boolean;
+  reach?: Reach;
+}
+
+/** Markers found through an inverted relation: at most `bound` of them, listed ascending by markers(). */
+interface Reach {
+  bound: number;
+  markers: () => Int32Array;
+}
+
+function narrowestReach(conditions: Condition[]): Reach | undefined {
+  let narrowest: Reach | undefined;
+  for (const { reach } of conditions) if (reach && (!narrowest || reach.bound < narrowest.bound)) narrowest = reach;
+  return narrowest;
+}
+
+/** The members of these owners, each once, ascending. */
+function reachThrough(rel: Relation, owners: number[]): Reach {
+  let bound = 0;
+  for (const o of owners) bound += rel.start[o + 1]! - rel.start[o]!;
+  return { bound, markers: () => ascendingDistinct(members(rel, owners)) };
+}
+
+function distinctMembers(rel: Relation, owners: number[]): number[] {
+  return Array.from(ascendingDistinct(members(rel, owners)));
+}
+
+function members(rel: Relation, owners: number[]): number[] {
+  const found: number[] = [];
+  for (const o of owners) forEachIn(rel, o, (m) => found.push(m));
+  return found;
+}
+
+function ascendingDistinct(values: number[]): Int32Array {
+  const sorted = Int32Array.from(values).sort();
+  let n = 0;
+  for (let k = 0; k < sorted.length; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) sorted[n++] = sorted[k]!;
+  return sorted.subarray(0, n);
+}
+
+function slotsOf(mask: Uint8Array): number[] {
+  const slots: number[] = [];
+  for (let slot = 0; slot < mask.length; slot++) if (mask[slot]) slots.push(slot);
+  return slots;
+}
 
 function relation<R>(owners: number, rows: R[], owner: (r: R) => number | undefined, member: (r: R) => number | undefined): Relation {
   const start = new Int32Array(owners + 1);
@@ -538,10 +690,20 @@ function range(n: number): Int32Array {
   return all;
 }
 
-function nonZero(scores: Float64Array, list: Int32Array): Int32Array {
+/** The values in both ascending lists, ascending. */
+function intersection(a: Int32Array, b: Int32Array): Int32Array {
+  const both = new Int32Array(Math.min(a.length, b.length));
   let n = 0;
-  for (let i = 0; i < scores.length; i++) if (scores[i]! > 0) list[n++] = i;
-  return list.subarray(0, n);
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else {
+      both[n++] = a[i]!;
+      i++;
+      j++;
+    }
+  }
+  return both.subarray(0, n);
 }
 
 /** The members of `list` that pass, written to `out` (which must not be `list`'s own memory). */
@@ -598,14 +760,6 @@ function topByScore(matched: Int32Array, scores: Float64Array, k: number): Int32
     if (best.length > k) best.pop();
   }
   return Int32Array.from(best);
-}
-
-/** The `limit` largest counts, ties by name order (the slot order), among slots `visible` allows. */
-function top(counts: Int32Array, limit: number, visible: (slot: number) => boolean, entries: { id: number; name: string }[]): IndexedFacet[] {
-  const slots: number[] = [];
-  for (let slot = 0; slot < counts.length; slot++) if (counts[slot]! > 0 && visible(slot)) slots.push(slot);
-  slots.sort((a, b) => counts[b]! - counts[a]! || a - b);
-  return slots.slice(0, limit).map((slot) => ({ id: entries[slot]!.id, name: entries[slot]!.name, count: counts[slot]! }));
 }
 
 // --- seeded random order ------------------------------------------------------------------------

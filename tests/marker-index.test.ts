@@ -1,0 +1,175 @@
+/**
+ * The in-memory index against a brute-force reference on seeded random libraries: which markers a
+ * query matches (it starts from the fewest markers a condition reaches, so every kind of condition
+ * is combined with every other), and that looking words up only among the rows textScope names
+ * gives the same answer as looking them up in the whole library.
+ */
+import { describe, expect, it } from 'vitest';
+import { MarkerIndex, TEXT_KINDS, type MarkerIndexSource, type TextRows, type WordHits } from '../src/core/search/marker-index';
+import { parseMarkerQuery, type MarkerQueryInput } from '../src/core/search/query';
+import { createRng, pick, randInt, type Rng } from '../tools/fake-stash/rng';
+
+const SCENES = 40;
+const MARKERS = 400;
+const TAGS = 30;
+const PERFORMERS = 15;
+
+/** Ids start above zero and leave gaps, as Stash's do after deletions. */
+const idOf = (slot: number) => slot * 3 + 5;
+
+function some(rng: Rng, count: number, max: number): number[] {
+  return [...new Set(Array.from({ length: randInt(rng, 0, max) }, () => idOf(randInt(rng, 0, count - 1))))];
+}
+
+function randomLibrary(rng: Rng): MarkerIndexSource {
+  const tags = Array.from({ length: TAGS }, (_, t) => ({ id: idOf(t), name: `tag ${t}`, is_stale: false }));
+  // Parents anywhere, cycles included.
+  const parents = new Map(tags.map((t) => [t.id, some(rng, TAGS, 2).filter((p) => p !== t.id)]));
+  const closure = tags.flatMap(({ id: ancestor }) => {
+    const below = new Set([ancestor]);
+    for (let grown = true; grown; ) {
+      grown = false;
+      for (const [child, ps] of parents) if (!below.has(child) && ps.some((p) => below.has(p))) below.add(child), (grown = true);
+    }
+    return [...below].map((descendant_id) => ({ ancestor_id: ancestor, descendant_id }));
+  });
+  const scenes = Array.from({ length: SCENES }, (_, s) => ({ id: idOf(s), title: `scene ${s}`, date: null, duration: null }));
+  const markers = Array.from({ length: MARKERS }, (_, m) => ({
+    id: idOf(m),
+    title: `marker ${m}`,
+    scene_id: idOf(randInt(rng, 0, SCENES - 1)),
+    primary_tag_id: idOf(randInt(rng, 0, TAGS - 1)),
+    seconds: m,
+    end_seconds: rng() < 0.5 ? null : m + 10,
+    stash_updated_at: '2024-01-01T00:00:00Z',
+  }));
+  return {
+    tags,
+    performers: Array.from({ length: PERFORMERS }, (_, p) => ({ id: idOf(p), name: `performer ${p}`, gender: null, is_stale: false })),
+    scenes,
+    markers,
+    markerTags: markers.flatMap((m) => some(rng, TAGS, 3).map((tag_id) => ({ marker_id: m.id, tag_id }))),
+    sceneTags: scenes.flatMap((s) => some(rng, TAGS, 3).map((tag_id) => ({ scene_id: s.id, tag_id }))),
+    scenePerformers: scenes.flatMap((s) => some(rng, PERFORMERS, 3).map((performer_id) => ({ scene_id: s.id, performer_id }))),
+    closure,
+  };
+}
+
+function randomHits(rng: Rng): WordHits {
+  return { marker: some(rng, MARKERS, 60), scene: some(rng, SCENES, 4), tag: some(rng, TAGS, 2), performer: some(rng, PERFORMERS, 2) };
+}
+
+function randomQuery(rng: Rng): MarkerQueryInput {
+  const refs = () => some(rng, TAGS, 2).map((id) => ({ id, withSubtags: rng() < 0.5 }));
+  const ofSet = <T>(make: () => T[]) => {
+    const which = pick(rng, ['any', 'all', 'none', 'any+none'] as const);
+    return which === 'any+none' ? { any: make(), none: make() } : { [which]: make() };
+  };
+  const query: MarkerQueryInput = { perPage: 500, facetLimit: 0, sort: pick(rng, ['relevance', 'position', 'sceneTitle'] as const) };
+  if (rng() < 0.6) query.markerTags = { ...ofSet(refs), on: pick(rng, ['primary', 'primaryOrSecondary'] as const) };
+  if (rng() < 0.4) query.sceneTags = ofSet(refs);
+  if (rng() < 0.5) query.performers = ofSet(() => some(rng, PERFORMERS, 2));
+  if (rng() < 0.2) query.hasEnd = rng() < 0.5;
+  return query;
+}
+
+/** Which markers a query and its words match, computed the plain way from the library's rows. */
+function reference(lib: MarkerIndexSource, input: MarkerQueryInput, words: WordHits[]): number[] {
+  const q = parseMarkerQuery(input);
+  const below = (ref: { id: number; withSubtags: boolean }) =>
+    ref.withSubtags ? lib.closure.filter((c) => c.ancestor_id === ref.id).map((c) => c.descendant_id) : [ref.id];
+  const anyOf = (have: number[], refs: { id: number; withSubtags: boolean }[]) => refs.some((ref) => below(ref).some((t) => have.includes(t)));
+  const passes = <R>(have: number[], set: { any?: R[]; all?: R[]; none?: R[] } | undefined, matches: (have: number[], refs: R[]) => boolean) =>
+    (!set?.any?.length || matches(have, set.any)) &&
+    (set?.all ?? []).every((ref) => matches(have, [ref])) &&
+    (!set?.none?.length || !matches(have, set.none));
+  const samePerformer = (have: number[], ids: number[]) => ids.some((id) => have.includes(id));
+  return lib.markers
+    .filter((m) => {
+      const secondary = lib.markerTags.filter((r) => r.marker_id === m.id).map((r) => r.tag_id);
+      const markerTags = q.markerTags?.on === 'primary' ? [m.primary_tag_id] : [m.primary_tag_id, ...secondary];
+      const sceneTags = lib.sceneTags.filter((r) => r.scene_id === m.scene_id).map((r) => r.tag_id);
+      const performers = lib.scenePerformers.filter((r) => r.scene_id === m.scene_id).map((r) => r.performer_id);
+      const hasWord = (w: WordHits) =>
+        w.marker.includes(m.id) ||
+        [m.primary_tag_id, ...secondary].some((t) => w.tag.includes(t)) ||
+        w.scene.includes(m.scene_id) ||
+        performers.some((p) => w.performer.includes(p));
+      return (
+        passes(markerTags, q.markerTags, anyOf) &&
+        passes(sceneTags, q.sceneTags, anyOf) &&
+        passes(performers, q.performers, samePerformer) &&
+        (q.hasEnd === undefined || (m.end_seconds !== null) === q.hasEnd) &&
+        words.every(hasWord)
+      );
+    })
+    .map((m) => m.id);
+}
+
+const among = (hits: WordHits, scope: TextRows): WordHits =>
+  Object.fromEntries(TEXT_KINDS.map((kind) => [kind, hits[kind].filter((id) => scope[kind].includes(id))])) as WordHits;
+
+describe('the in-memory marker index', () => {
+  it('matches what a plain filter of the rows matches, for every mix of conditions and words', () => {
+    let nonEmpty = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const rng = createRng(seed);
+      const lib = randomLibrary(rng);
+      const index = new MarkerIndex(lib);
+      for (let n = 0; n < 60; n++) {
+        const input = randomQuery(rng);
+        const words = Array.from({ length: randInt(rng, 0, 2) }, () => randomHits(rng));
+        const found = index.search(parseMarkerQuery(input), words.length ? words : undefined);
+        const expected = reference(lib, input, words);
+        expect(found.hits.map((h) => h.id).sort((a, b) => a - b), `seed ${seed} query ${n}`).toEqual(expected);
+        expect(found.total).toBe(expected.length);
+        if (expected.length) nonEmpty++;
+      }
+    }
+    expect(nonEmpty).toBeGreaterThan(200);
+  });
+
+  it('answers alike with words looked up among the rows textScope names and in the whole library', () => {
+    let scoped = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const rng = createRng(seed * 7919);
+      const index = new MarkerIndex(randomLibrary(rng));
+      for (let n = 0; n < 60; n++) {
+        const q = parseMarkerQuery({ ...randomQuery(rng), facetLimit: 5 });
+        const words = Array.from({ length: randInt(rng, 1, 2) }, () => randomHits(rng));
+        const scope = index.textScope(q, words.length, 300);
+        if (!scope) continue;
+        scoped++;
+        expect(index.search(q, words.map((w) => among(w, scope))), `seed ${seed} query ${n}`).toEqual(index.search(q, words));
+      }
+    }
+    expect(scoped).toBeGreaterThan(200);
+  });
+
+  it('names no rows for relevance over several words, whose weights need the whole library', () => {
+    // Marker 5 has "alpha" in its title and "beta" in its scene, marker 8 the other way round.
+    // Alpha reaches 4 markers of the library, beta 2: beta is rarer, so marker 8 (beta in its title)
+    // ranks first. Among those two markers only, both words are equally common, and marker 5 would
+    // win the tie by id.
+    const lib: MarkerIndexSource = {
+      tags: [{ id: 1, name: 'tag', is_stale: false }],
+      performers: [{ id: 1, name: 'p', gender: null, is_stale: false }],
+      scenes: [1, 2, 3, 4].map((id) => ({ id, title: null, date: null, duration: null })),
+      markers: [5, 8, 11, 14].map((id, k) => ({ id, title: '', scene_id: k + 1, primary_tag_id: 1, seconds: 0, end_seconds: null, stash_updated_at: '' })),
+      markerTags: [],
+      sceneTags: [],
+      scenePerformers: [1, 2].map((scene_id) => ({ scene_id, performer_id: 1 })),
+      closure: [{ ancestor_id: 1, descendant_id: 1 }],
+    };
+    const index = new MarkerIndex(lib);
+    const alpha = { marker: [5, 11, 14], scene: [2], tag: [], performer: [] };
+    const beta = { marker: [8], scene: [1], tag: [], performer: [] };
+    const q = parseMarkerQuery({ text: 'alpha beta', performers: { any: [1] } });
+    expect(index.search(q, [alpha, beta]).hits.map((h) => h.id)).toEqual([8, 5]);
+    expect(index.textScope(q, 2, 100)).toBeUndefined();
+    const scope = index.textScope({ ...q, sort: 'position' }, 2, 100)!;
+    expect(index.search(q, [among(alpha, scope), among(beta, scope)]).hits.map((h) => h.id)).toEqual([5, 8]);
+    // One word: its weight scales every score alike, so the rows are named.
+    expect(index.textScope(q, 1, 100)).toEqual({ marker: [5, 8], scene: [1, 2], tag: [1], performer: [1] });
+  });
+});
