@@ -1,12 +1,13 @@
 /**
  * The in-memory index against a brute-force reference on seeded random libraries: which markers a
- * query matches (it starts from the fewest markers a condition reaches, so every kind of condition
- * is combined with every other), and that looking words up only among the rows textScope names
- * gives the same answer as looking them up in the whole library.
+ * query matches and its facets (matching starts from the fewest markers a condition reaches, so
+ * every kind of condition is combined with every other), and that looking words up only among the
+ * rows textScope names gives the same answer as looking them up in the whole library.
  */
 import { describe, expect, it } from 'vitest';
 import { MarkerIndex, TEXT_KINDS, type MarkerIndexSource, type TextRows, type WordHits } from '../src/core/search/marker-index';
 import { parseMarkerQuery, type MarkerQueryInput } from '../src/core/search/query';
+import { compareCodePoints } from '../src/core/search/text';
 import { createRng, pick, randInt, type Rng } from '../tools/fake-stash/rng';
 
 const SCENES = 40;
@@ -65,7 +66,7 @@ function randomQuery(rng: Rng): MarkerQueryInput {
     const which = pick(rng, ['any', 'all', 'none', 'any+none'] as const);
     return which === 'any+none' ? { any: make(), none: make() } : { [which]: make() };
   };
-  const query: MarkerQueryInput = { perPage: 500, facetLimit: 0, sort: pick(rng, ['relevance', 'position', 'sceneTitle'] as const) };
+  const query: MarkerQueryInput = { perPage: 500, facetLimit: randInt(rng, 0, 6), sort: pick(rng, ['relevance', 'position', 'sceneTitle'] as const) };
   if (rng() < 0.6) query.markerTags = { ...ofSet(refs), on: pick(rng, ['primary', 'primaryOrSecondary'] as const) };
   if (rng() < 0.4) query.sceneTags = ofSet(refs);
   if (rng() < 0.5) query.performers = ofSet(() => some(rng, PERFORMERS, 2));
@@ -106,6 +107,27 @@ function reference(lib: MarkerIndexSource, input: MarkerQueryInput, words: WordH
     .map((m) => m.id);
 }
 
+/** Facets of a set of markers the plain way: counts per primary tag, scene performer and scene tag, most first, then by name. */
+function referenceFacets(lib: MarkerIndexSource, markerIds: number[], limit: number) {
+  const count = (keys: number[], names: { id: number; name: string }[]) => {
+    const counts = new Map<number, number>();
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+    const name = (id: number) => names.find((n) => n.id === id)!.name;
+    return [...counts]
+      .map(([id, n]) => ({ id, name: name(id), count: n }))
+      .sort((a, b) => b.count - a.count || compareCodePoints(a.name, b.name) || a.id - b.id)
+      .slice(0, limit);
+  };
+  const markers = lib.markers.filter((m) => markerIds.includes(m.id));
+  const ofScene = <R extends { scene_id: number }, K extends keyof R>(rows: R[], key: K, sceneId: number) =>
+    rows.filter((r) => r.scene_id === sceneId).map((r) => r[key] as number);
+  return {
+    primaryTags: count(markers.map((m) => m.primary_tag_id), lib.tags),
+    performers: count(markers.flatMap((m) => ofScene(lib.scenePerformers, 'performer_id', m.scene_id)), lib.performers),
+    sceneTags: count(markers.flatMap((m) => ofScene(lib.sceneTags, 'tag_id', m.scene_id)), lib.tags),
+  };
+}
+
 const among = (hits: WordHits, scope: TextRows): WordHits =>
   Object.fromEntries(TEXT_KINDS.map((kind) => [kind, hits[kind].filter((id) => scope[kind].includes(id))])) as WordHits;
 
@@ -123,6 +145,7 @@ describe('the in-memory marker index', () => {
         const expected = reference(lib, input, words);
         expect(found.hits.map((h) => h.id).sort((a, b) => a - b), `seed ${seed} query ${n}`).toEqual(expected);
         expect(found.total).toBe(expected.length);
+        expect(found.facets, `facets, seed ${seed} query ${n}`).toEqual(referenceFacets(lib, expected, parseMarkerQuery(input).facetLimit));
         if (expected.length) nonEmpty++;
       }
     }

@@ -124,10 +124,13 @@ export class MarkerIndex {
     every: Int32Array;
     lists: [Int32Array, Int32Array];
     scores: Float64Array;
-    /** Per marker: how many of the query's words were found in it so far. */
-    wordsFound: Uint8Array;
+    /** Per marker: how many of the query's words were found in it so far (a query has at most 500). */
+    wordsFound: Uint16Array;
     fields: Uint8Array;
     touched: Int32Array;
+    /** The markers the first word of a query reached. */
+    firstWord: Int32Array;
+    tallies: { primaryTags: Tally; scenes: Tally; performers: Tally; sceneTags: Tally };
     wanted: Uint8Array;
     packed: Float64Array;
   };
@@ -187,9 +190,16 @@ export class MarkerIndex {
       every: range(this.size),
       lists: [new Int32Array(this.size), new Int32Array(this.size)],
       scores: new Float64Array(this.size),
-      wordsFound: new Uint8Array(this.size),
+      wordsFound: new Uint16Array(this.size),
       fields: new Uint8Array(this.size),
       touched: new Int32Array(this.size),
+      firstWord: new Int32Array(this.size),
+      tallies: {
+        primaryTags: new Tally(this.tags.length),
+        scenes: new Tally(scenes.length),
+        performers: new Tally(this.performers.length),
+        sceneTags: new Tally(this.tags.length),
+      },
       wanted: new Uint8Array(this.size),
       packed: new Float64Array(this.size),
     };
@@ -312,31 +322,31 @@ export class MarkerIndex {
    * scores are meaningful for the markers returned only.
    */
   private textMatches(words: WordHits[]): { markers: Int32Array; scores: Float64Array } {
-    const { scores, wordsFound, fields, touched } = this.work;
-    const { tagMarkers, sceneMarkers, performerScenes } = this;
-    let firstWordMarkers = new Int32Array(0);
+    const { scores, wordsFound, fields, touched, firstWord } = this.work;
+    const { tagMarkers, sceneMarkers, performerScenes, performerIndex } = this;
+    let reachedByFirst = 0;
     for (let w = 0; w < words.length; w++) {
       const hits = words[w]!;
       let count = 0;
-      // Loops written out: this runs for every keystroke over up to every marker.
-      const markAll = (rel: Relation, owner: number, field: number) => {
-        for (let k = rel.start[owner]!, end = rel.start[owner + 1]!; k < end; k++) {
-          const i = rel.members[k]!;
-          if (fields[i] === 0) touched[count++] = i;
-          fields[i]! |= field;
-        }
-      };
       for (const id of hits.marker) {
         const i = binarySearch(this.markerIds, id);
         if (i < 0) continue;
         if (fields[i] === 0) touched[count++] = i;
         fields[i]! |= TITLE;
       }
-      for (const slot of this.slots(hits.tag, this.tagIndex)) markAll(tagMarkers, slot, TAG);
-      for (const slot of this.slots(hits.scene, this.sceneIndex)) markAll(sceneMarkers, slot, SCENE);
-      for (const slot of this.slots(hits.performer, this.performerIndex)) {
+      for (const id of hits.tag) {
+        const slot = this.tagIndex.get(id);
+        if (slot !== undefined) count = mark(tagMarkers, slot, TAG, fields, touched, count);
+      }
+      for (const id of hits.scene) {
+        const slot = this.sceneIndex.get(id);
+        if (slot !== undefined) count = mark(sceneMarkers, slot, SCENE, fields, touched, count);
+      }
+      for (const id of hits.performer) {
+        const slot = performerIndex.get(id);
+        if (slot === undefined) continue;
         for (let k = performerScenes.start[slot]!, end = performerScenes.start[slot + 1]!; k < end; k++) {
-          markAll(sceneMarkers, performerScenes.members[k]!, PERFORMER);
+          count = mark(sceneMarkers, performerScenes.members[k]!, PERFORMER, fields, touched, count);
         }
       }
       const rarity = Math.log(1 + this.size / Math.max(count, 1));
@@ -349,18 +359,19 @@ export class MarkerIndex {
         }
         fields[i] = 0;
       }
-      if (w === 0) firstWordMarkers = touched.slice(0, count);
+      if (w === 0) {
+        firstWord.set(touched.subarray(0, count));
+        reachedByFirst = count;
+      }
     }
-    const markers = firstWordMarkers.filter((i) => wordsFound[i] === words.length).sort();
-    for (const i of firstWordMarkers) wordsFound[i] = 0;
-    return { markers, scores };
-  }
-
-  private slots(ids: number[], index: Map<number, number>): number[] {
-    return ids.flatMap((id) => {
-      const slot = index.get(id);
-      return slot === undefined ? [] : [slot];
-    });
+    // Keep the markers every word was found in, leaving wordsFound zeroed for the next search.
+    let n = 0;
+    for (let k = 0; k < reachedByFirst; k++) {
+      const i = firstWord[k]!;
+      if (wordsFound[i] === words.length) firstWord[n++] = i;
+      wordsFound[i] = 0;
+    }
+    return { markers: firstWord.subarray(0, n).sort(), scores };
   }
 
   private mask(size: number, ids: number[], index: Map<number, number>): Uint8Array {
@@ -562,53 +573,80 @@ export class MarkerIndex {
   // --- facets -----------------------------------------------------------------------------------
 
   private facets(matched: Int32Array, limit: number): IndexedResult['facets'] {
-    const primary = new Tally(this.tags.length);
-    const perScene = new Tally(this.sceneIds.length);
+    const { primaryTags: primary, scenes: perScene, performers, sceneTags } = this.work.tallies;
     for (const i of matched) {
       primary.add(this.markerPrimary[i]!, 1);
       perScene.add(this.markerScene[i]!, 1);
     }
-    const performers = new Tally(this.performers.length);
-    const sceneTags = new Tally(this.tags.length);
-    for (const s of perScene.slots) {
+    for (let k = 0; k < perScene.size; k++) {
+      const s = perScene.slots[k]!;
       const n = perScene.counts[s]!;
-      forEachIn(this.scenePerformers, s, (performer) => performers.add(performer, n));
-      forEachIn(this.sceneTags, s, (tag) => sceneTags.add(tag, n));
+      for (let j = this.scenePerformers.start[s]!, end = this.scenePerformers.start[s + 1]!; j < end; j++) performers.add(this.scenePerformers.members[j]!, n);
+      for (let j = this.sceneTags.start[s]!, end = this.sceneTags.start[s + 1]!; j < end; j++) sceneTags.add(this.sceneTags.members[j]!, n);
     }
-    return {
+    const facets = {
       primaryTags: primary.top(limit, this.tags, (tag) => tag.known),
       performers: performers.top(limit, this.performers, (performer) => performer.live),
       sceneTags: sceneTags.top(limit, this.tags, (tag) => tag.live),
     };
+    for (const tally of [primary, perScene, performers, sceneTags]) tally.clear();
+    return facets;
   }
 }
 
-/** Counts per slot, remembering which slots were counted so only those are read back. */
+/**
+ * Counts per slot, remembering which slots were counted so only those are read back and cleared:
+ * one per facet, reused by every search.
+ */
 class Tally {
   readonly counts: Int32Array;
-  readonly slots: number[] = [];
+  readonly slots: Int32Array;
+  size = 0;
 
-  constructor(size: number) {
-    this.counts = new Int32Array(size);
+  constructor(capacity: number) {
+    this.counts = new Int32Array(capacity);
+    this.slots = new Int32Array(capacity);
   }
 
   add(slot: number, n: number): void {
-    if (this.counts[slot] === 0) this.slots.push(slot);
+    if (this.counts[slot] === 0) this.slots[this.size++] = slot;
     this.counts[slot]! += n;
+  }
+
+  clear(): void {
+    for (let k = 0; k < this.size; k++) this.counts[this.slots[k]!] = 0;
+    this.size = 0;
   }
 
   /** The `limit` largest counts, ties by name order (the slot order), among entries `visible` allows. */
   top<T extends NamedRef>(limit: number, entries: T[], visible: (entry: T) => boolean): FacetCount[] {
     const { counts } = this;
-    return this.slots
-      .filter((slot) => visible(entries[slot]!))
-      .sort((a, b) => counts[b]! - counts[a]! || a - b)
-      .slice(0, limit)
-      .map((slot) => ({ id: entries[slot]!.id, name: entries[slot]!.name, count: counts[slot]! }));
+    const before = (a: number, b: number) => counts[b]! - counts[a]! || a - b;
+    // A sorted window of the best so far: the slots are many, the limit is small.
+    const best: number[] = [];
+    for (let k = 0; k < this.size; k++) {
+      const slot = this.slots[k]!;
+      if ((best.length === limit && before(slot, best[limit - 1]!) > 0) || !visible(entries[slot]!)) continue;
+      let at = best.length;
+      while (at > 0 && before(slot, best[at - 1]!) < 0) at--;
+      best.splice(at, 0, slot);
+      if (best.length > limit) best.pop();
+    }
+    return best.map((slot) => ({ id: entries[slot]!.id, name: entries[slot]!.name, count: counts[slot]! }));
   }
 }
 
 // --- helpers ------------------------------------------------------------------------------------
+
+/** Marks the members of one owner as holding a word in `field`; returns the new count of touched markers. */
+function mark(rel: Relation, owner: number, field: number, fields: Uint8Array, touched: Int32Array, count: number): number {
+  for (let k = rel.start[owner]!, end = rel.start[owner + 1]!; k < end; k++) {
+    const i = rel.members[k]!;
+    if (fields[i] === 0) touched[count++] = i;
+    fields[i]! |= field;
+  }
+  return count;
+}
 
 /** A condition of a query: a test per marker, and for a positive condition on related rows, the markers it can reach. */
 interface Condition {
