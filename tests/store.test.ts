@@ -8,6 +8,7 @@ import { SYNC_WRITTEN_TABLES } from '../src/core/db/mirror-tables';
 import { MIRROR_COLUMNS } from '../src/core/db/mirror-types';
 import { SqliteMirrorStore } from '../src/core/db/sqlite-store';
 import { MirrorSchemaError, SyncAlreadyRunningError } from '../src/core/db/store';
+import { createMirrorDatabase, describeEachDialect } from './support/harness';
 
 let dir: string;
 let file: string;
@@ -100,6 +101,33 @@ describe('values round-trip exactly', () => {
     expect(store.db.prepare('SELECT performer_id FROM stash_scene_performers ORDER BY 1').pluck().all()).toEqual([7, 8]);
     expect(store.db.prepare('SELECT count(*) FROM stash_scene_tags').pluck().get()).toBe(0);
     await store.close();
+  });
+});
+
+describeEachDialect('writing a page', (dialect) => {
+  it('writes every row of a long page, a row given twice as its last copy with that copy\'s relations and words', async () => {
+    const database = await createMirrorDatabase(dialect);
+    const store = await database.open();
+    try {
+      // 250 rows: SQLite writes many rows per statement, so this crosses statements and leaves a remainder.
+      const rows = Array.from({ length: 250 }, (_, i) => ({ ...scene, id: i + 1, title: `scene ${i + 1}`, performerIds: [i + 1, 1000 + i], tagIds: [i % 7] }));
+      rows.splice(120, 0, { ...scene, id: 40, title: 'renamed forty', performerIds: [5], tagIds: [] });
+      rows.push({ ...scene, id: 41, title: 'renamed forty-one', performerIds: [6, 7], tagIds: [1] });
+      expect(await store.applyPage('scenes', rows)).toBe(250);
+      const column = async (sql: string, params: unknown[] = []) => (await store.read<{ v: unknown }>(sql, params)).map((r) => r.v);
+      const title = (id: number) => column('SELECT title AS v FROM stash_scenes WHERE id = ?', [id]);
+      const performers = (id: number) => column('SELECT performer_id AS v FROM stash_scene_performers WHERE scene_id = ? ORDER BY 1', [id]);
+      expect(await column('SELECT count(*) AS v FROM stash_scenes')).toEqual([250]);
+      expect([await title(1), await title(40), await title(41), await title(250)]).toEqual([['scene 1'], ['renamed forty'], ['renamed forty-one'], ['scene 250']]);
+      expect([await performers(40), await performers(41), await performers(250)]).toEqual([[5], [6, 7], [250, 1249]]);
+      expect(await column('SELECT count(*) AS v FROM stash_scene_performers')).toEqual([248 * 2 + 1 + 2]);
+      expect(await column('SELECT count(*) AS v FROM stash_scene_tags')).toEqual([248 + 1]);
+      // Each row's words once.
+      expect(await column('SELECT count(*) AS v FROM stash_text_search')).toEqual([250]);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
   });
 });
 

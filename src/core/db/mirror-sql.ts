@@ -130,8 +130,21 @@ export interface PageColumns {
   joins: { counts: Uint32Array; others: Float64Array }[];
 }
 
-export function toPageColumns(entity: EntityName, rows: readonly AnyRow[]): PageColumns {
+/**
+ * A page's rows, each once: a batch of pages can hold a row twice (offset paging over live data
+ * shifted between requests), and the later copy is the newer. Writing both would leave the join
+ * rows of both; a row's relations must be those of one copy.
+ */
+export function latestCopies<T extends { id: number }>(rows: readonly T[]): T[] {
+  const byId = new Map<number, T>();
+  for (const row of rows) byId.set(row.id, row);
+  return byId.size === rows.length ? (rows as T[]) : [...byId.values()];
+}
+
+/** The page's rows in columns, each row once (latestCopies). */
+export function toPageColumns(entity: EntityName, page: readonly AnyRow[]): PageColumns {
   const spec = ENTITY_TABLES[entity] as EntityTable<AnyRow>;
+  const rows = latestCopies(page);
   return {
     ids: Float64Array.from(rows, (row) => row.id),
     stamps: rows.map((row) => row.stashUpdatedAt),

@@ -13,7 +13,7 @@ import type { AnyRow, EntityName } from '../mirror-rows';
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
-import { DEFERRED_INDEXES, ENTITY_TABLES, ROW_TABLES, tablesOf, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
+import { DEFERRED_INDEXES, ENTITY_TABLES, latestCopies, ROW_TABLES, tablesOf, runRowFromDb, saveStateParams, SEARCH_INDEXED_AT, SEARCH_STATE, SHARED_SQL, type EntityTable } from './mirror-sql';
 import { TEXT_KINDS } from '../search/marker-index';
 import { withoutPassword } from './database-url';
 import {
@@ -173,9 +173,8 @@ export class PgMirrorStore implements MirrorStore {
 
   async applyPage(entity: EntityName, rows: readonly AnyRow[], state?: Partial<SyncState>): Promise<number> {
     const spec = ENTITY_TABLES[entity] as EntityTable<AnyRow>;
-    // A batch of pages can hold a row twice (offset paging shifted); one statement may touch a row
-    // only once, so the later copy wins, as it does row by row in SQLite.
-    const latest = [...new Map(rows.map((row) => [row.id, row])).values()];
+    // One statement may touch a row only once, and a row's relations must be those of one copy.
+    const latest = latestCopies(rows);
     // As text once: a Date in every record would be formatted again for each of them.
     const now = new Date().toISOString();
     await this.writeTransaction(async (client) => {
@@ -208,7 +207,7 @@ export class PgMirrorStore implements MirrorStore {
       await upsertWords(client, textDocumentsOf(entity, latest));
       if (state) await client.query(numbered(SHARED_SQL.saveState), saveStateParams(entity, state, now));
     });
-    return rows.length;
+    return latest.length;
   }
 
   async markStale(entity: EntityName, ids: readonly number[]): Promise<number> {

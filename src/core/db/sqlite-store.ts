@@ -279,12 +279,7 @@ export class SqliteMirrorStore implements MirrorStore {
         }
       });
       // The rows' words, in the same transaction: the search index never disagrees with the mirror.
-      const written = new Set<number>();
-      this.writeWords(textDocumentsOfPage(entity, page), (id) => {
-        const replace = !existing || existing.has(id) || written.has(id);
-        written.add(id);
-        return replace;
-      });
+      this.writeWords(textDocumentsOfPage(entity, page), (id) => !existing || existing.has(id));
       if (state) this.saveState(entity, state, now);
     });
     return ids.length;

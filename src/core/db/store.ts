@@ -92,7 +92,8 @@ export interface MirrorStore {
 
   /**
    * Upserts a page of rows, replaces each row's join rows, and saves the state patch — all in one
-   * transaction, so a crash leaves either the whole page or none of it.
+   * transaction, so a crash leaves either the whole page or none of it. A row given twice is
+   * written as its last copy (latestCopies). Returns how many distinct rows were written.
    */
   applyPage(entity: EntityName, rows: readonly AnyRow[], state?: Partial<SyncState>): Promise<number>;
   /** Marks the ids stale in one transaction; returns how many changed. */
