@@ -50,16 +50,19 @@ const SYNC_LOCK_KEY = 0x5354_4d53;
 
 const pgDialect = new PgDialect();
 
+/** The rows' text keys (textKey) as one comma-separated text. */
+const TEXT_KEYS = sql`string_agg((entity_id::int8 * 4 + kind)::text, ',')`;
+
 /**
  * A tsvector per indexed row whose lexemes are the app's words as they are, matched by prefix
  * ('word':*): PostgreSQL's own text parser never runs, so it cannot split a word differently from
  * the app (and SQLite), and indexing skips its cost.
  */
 const PG_SEARCH: SearchDialect = {
-  wordHits: (word) => sql`SELECT entity_id::int8 * 4 + kind FROM stash_text_search WHERE document @@ ${prefixQuery(word)}`,
+  wordHits: (word) => sql`SELECT ${TEXT_KEYS} FROM stash_text_search WHERE document @@ ${prefixQuery(word)}`,
   // Primary-key probes, one per row, each checked against the word: for a few hundred rows far
   // cheaper than a common word's whole posting list from the GIN index.
-  wordHitsAmong: (word, keys) => sql`SELECT entity_id::int8 * 4 + kind FROM stash_text_search
+  wordHitsAmong: (word, keys) => sql`SELECT ${TEXT_KEYS} FROM stash_text_search
     WHERE (kind, entity_id) IN (SELECT key % 4, key / 4 FROM unnest(${sql.param(keys)}::int8[]) AS key)
       AND document @@ ${prefixQuery(word)}`,
 };

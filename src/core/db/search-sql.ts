@@ -13,7 +13,10 @@ import { searchStateVersion, VersionedCache } from '../search/versioned-cache';
 import { ENTITY_TABLES, type PageColumns } from './mirror-sql';
 
 export interface SearchDialect {
-  /** The text keys (textKey) of the indexed rows with a word that starts with `word` (already normalized). */
+  /**
+   * The text keys (textKey) of the indexed rows with a word that starts with `word` (already
+   * normalized), as one comma-separated text: one row, one column, null for none.
+   */
   wordHits(word: string): SQL;
   /**
    * The same among the rows with these text keys only, where the database answers that faster
@@ -190,7 +193,7 @@ const SCOPED_WORDS_MAX_ROWS = 1000;
 async function wordHits(source: SearchStorage, words: string[], d: SearchDialect, scope: TextRows | undefined): Promise<WordHits[]> {
   const keys = scope && TEXT_KINDS.flatMap((kind) => scope[kind].map((id) => textKey(kind, id)));
   const lookup = (word: string) => (keys && d.wordHitsAmong ? d.wordHitsAmong(word, keys) : d.wordHits(word));
-  return Promise.all(words.map(async (word) => wordHitsOf(await source.column<number>(lookup(word)))));
+  return Promise.all(words.map(async (word) => wordHitsOf((await source.column<string | null>(lookup(word)))[0] ?? null)));
 }
 
 /**

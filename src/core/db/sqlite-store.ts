@@ -101,7 +101,7 @@ const sqliteDialect = new SQLiteSyncDialect();
  * table holds the words of markers, scenes, tags and performers.
  */
 const SQLITE_SEARCH: SearchDialect = {
-  wordHits: (word) => sql`SELECT rowid FROM stash_text_search WHERE stash_text_search MATCH ${`"${word}"*`}`,
+  wordHits: (word) => sql`SELECT group_concat(rowid) FROM stash_text_search WHERE stash_text_search MATCH ${`"${word}"*`}`,
 };
 
 export function defaultSqliteMigrationsFolder(): string {

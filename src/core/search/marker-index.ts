@@ -48,14 +48,29 @@ export function textKey(kind: TextKind, id: number): number {
   return id * TEXT_KINDS.length + TEXT_KINDS.indexOf(kind);
 }
 
-export function wordHitsOf(keys: number[]): WordHits {
+/**
+ * The rows of a word's text keys, given as the databases return them: one comma-separated text
+ * (null for none), which costs the database connection one value instead of a row per key.
+ */
+export function wordHitsOf(keys: string | null): WordHits {
   const hits: WordHits = { marker: [], scene: [], tag: [], performer: [] };
-  for (const key of keys) {
+  if (!keys) return hits;
+  let key = 0;
+  for (let i = 0; i <= keys.length; i++) {
+    const code = i < keys.length ? keys.charCodeAt(i) : COMMA;
+    if (code !== COMMA) {
+      key = key * 10 + (code - ZERO);
+      continue;
+    }
     const kind = key % TEXT_KINDS.length;
     hits[TEXT_KINDS[kind]!].push((key - kind) / TEXT_KINDS.length);
+    key = 0;
   }
   return hits;
 }
+
+const COMMA = 44;
+const ZERO = 48;
 
 /** The parts of a marker's text a word can be found in, as bits, and what each weighs in relevance. */
 const TITLE = 1;
