@@ -181,8 +181,8 @@ export class PgMirrorStore implements MirrorStore {
     // As text once: a Date in every record would be formatted again for each of them.
     const now = new Date().toISOString();
     await this.writeTransaction(async (client) => {
-      const columns = ['id', 'stash_updated_at', 'synced_at', ...spec.columns.map((c) => c.column), 'is_stale'];
-      const updates = columns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`);
+      const columns = ['id', 'stash_updated_at', ...spec.columns.map((c) => c.column)];
+      const updates = [...columns.filter((c) => c !== 'id'), 'synced_at', 'is_stale'].map((c) => `${c} = excluded.${c}`);
       // xmax is 0 on a row the statement inserted: only rows already in the mirror can own join rows
       // to replace (a first sync deletes nothing). Tag edges are the exception, as on SQLite: another
       // tag's sync may have written an edge to a tag not yet mirrored.
@@ -190,7 +190,8 @@ export class PgMirrorStore implements MirrorStore {
         client,
         spec.table,
         columns,
-        latest.map((row) => [row.id, row.stashUpdatedAt, now, ...spec.columns.map((c) => c.value(row)), false]),
+        latest.map((row) => [row.id, row.stashUpdatedAt, ...spec.columns.map((c) => c.value(row))]),
+        now,
         `ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')} RETURNING id, xmax::text <> '0' AS existed`,
       );
       const owners = entity === 'tags' ? latest.map((row) => row.id) : written.filter((r) => r.existed).map((r) => Number(r.id));
@@ -198,13 +199,24 @@ export class PgMirrorStore implements MirrorStore {
         if (owners.length > 0) await client.query(`DELETE FROM ${join.table} WHERE ${join.ownerColumn} = ANY($1::int8[])`, [owners]);
       }
       for (const join of spec.joins) {
-        await insertRecords(
-          client,
-          join.table,
-          [join.ownerColumn, join.otherColumn, 'synced_at'],
-          latest.flatMap((row) => join.otherIds(row).map((other) => [row.id, other, now])),
-          'ON CONFLICT DO NOTHING',
-        );
+        const owners: number[] = [];
+        const others: number[] = [];
+        for (const row of latest) {
+          for (const other of join.otherIds(row)) {
+            owners.push(row.id);
+            others.push(other);
+          }
+        }
+        // Two integer arrays and the time once: as JSON records, the server parsed each pair's
+        // keys and time again.
+        if (owners.length > 0) {
+          await client.query(
+            `INSERT INTO ${join.table} (${join.ownerColumn}, ${join.otherColumn}, synced_at)
+             SELECT owner, other, $3::timestamptz FROM unnest($1::int4[], $2::int4[]) AS pair(owner, other)
+             ON CONFLICT DO NOTHING`,
+            [owners, others, now],
+          );
+        }
       }
       // The rows' words, in the same transaction: the search index never disagrees with the mirror.
       await upsertWords(client, textDocumentsOf(entity, latest));
@@ -388,7 +400,8 @@ export class PgMirrorStore implements MirrorStore {
  * Inserts many rows with one parameter: a JSON array of records the server expands with the table's
  * own row type, so no column types are spelled out here and no statement grows with the batch.
  */
-async function insertRecords(client: pg.PoolClient, table: string, columns: string[], rows: unknown[][], onConflict: string) {
+/** Rows as JSON records, each live and synced at `now` (given once, not parsed again per row). */
+async function insertRecords(client: pg.PoolClient, table: string, columns: string[], rows: unknown[][], now: string, onConflict: string) {
   if (rows.length === 0) return [];
   // Keys set in one order make objects of one shape, which JSON.stringify writes several times faster.
   const records = rows.map((row) => {
@@ -398,8 +411,9 @@ async function insertRecords(client: pg.PoolClient, table: string, columns: stri
   });
   const list = columns.join(', ');
   const result = await client.query(
-    `INSERT INTO ${table} (${list}) SELECT ${list} FROM json_populate_recordset(NULL::${table}, $1::json) ${onConflict}`,
-    [JSON.stringify(records)],
+    `INSERT INTO ${table} (${list}, synced_at, is_stale)
+     SELECT ${list}, $2::timestamptz, false FROM json_populate_recordset(NULL::${table}, $1::json) ${onConflict}`,
+    [JSON.stringify(records), now],
   );
   return result.rows as Record<string, unknown>[];
 }
