@@ -1,9 +1,9 @@
 /**
- * The marker search's working set: every live marker with the few columns filters, sorts and facets
- * need, held as flat arrays in memory and rebuilt from the mirror after each sync that changed it.
- * Counting facets or walking a sorted order over 200,000 markers takes a few milliseconds here,
- * where the same work in SQL costs hundreds (see docs/benchmarks.md); the databases still do what
- * they do best — the full-text match, the tag closure, and the strings shown for a page of hits.
+ * The marker search's working set: every live marker with the few columns filters, sorts, facets
+ * and result lists need, held as flat arrays in memory and rebuilt from the mirror after each sync
+ * that changed it. Counting facets or walking a sorted order over 200,000 markers takes a few
+ * milliseconds here, where the same work in SQL costs hundreds (see docs/benchmarks.md); the
+ * databases still do what they do best — the full-text match and the tag closure.
  *
  * Pure data and arithmetic: no SQL, no dialect. Both databases load it with the same statements,
  * so a query gives the same answer on either.
