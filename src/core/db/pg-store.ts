@@ -199,22 +199,22 @@ export class PgMirrorStore implements MirrorStore {
         if (owners.length > 0) await client.query(`DELETE FROM ${join.table} WHERE ${join.ownerColumn} = ANY($1::int8[])`, [owners]);
       }
       for (const join of spec.joins) {
-        const owners: number[] = [];
-        const others: number[] = [];
+        const pairOwners: number[] = [];
+        const pairOthers: number[] = [];
         for (const row of latest) {
           for (const other of join.otherIds(row)) {
-            owners.push(row.id);
-            others.push(other);
+            pairOwners.push(row.id);
+            pairOthers.push(other);
           }
         }
         // Two integer arrays and the time once: as JSON records, the server parsed each pair's
         // keys and time again.
-        if (owners.length > 0) {
+        if (pairOwners.length > 0) {
           await client.query(
             `INSERT INTO ${join.table} (${join.ownerColumn}, ${join.otherColumn}, synced_at)
              SELECT owner, other, $3::timestamptz FROM unnest($1::int4[], $2::int4[]) AS pair(owner, other)
              ON CONFLICT DO NOTHING`,
-            [owners, others, now],
+            [pairOwners, pairOthers, now],
           );
         }
       }
@@ -399,8 +399,8 @@ export class PgMirrorStore implements MirrorStore {
 /**
  * Inserts many rows with one parameter: a JSON array of records the server expands with the table's
  * own row type, so no column types are spelled out here and no statement grows with the batch.
+ * Each row is live and synced at `now`, given once rather than parsed again in every record.
  */
-/** Rows as JSON records, each live and synced at `now` (given once, not parsed again per row). */
 async function insertRecords(client: pg.PoolClient, table: string, columns: string[], rows: unknown[][], now: string, onConflict: string) {
   if (rows.length === 0) return [];
   // Keys set in one order make objects of one shape, which JSON.stringify writes several times faster.
