@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SYNC_WRITTEN_TABLES } from '../src/core/db/mirror-tables';
 import { MIRROR_COLUMNS } from '../src/core/db/mirror-types';
 import { SqliteMirrorStore } from '../src/core/db/sqlite-store';
-import { MirrorSchemaError, SyncAlreadyRunningError } from '../src/core/db/store';
+import { MirrorSchemaError, SyncAlreadyRunningError, type MirrorStore } from '../src/core/db/store';
 import { createMirrorDatabase, describeEachDialect } from './support/harness';
 
 let dir: string;
@@ -131,20 +131,50 @@ describeEachDialect('writing a page', (dialect) => {
   });
 });
 
-describe('comparing the mirror with a listing of Stash', () => {
-  it('finds new, changed, revived and vanished rows in one ordered merge', async () => {
-    const store = SqliteMirrorStore.open({ file });
-    const at = (id: number, stamp: string) => ({ ...scene, id, stashUpdatedAt: stamp });
-    await store.applyPage('scenes', [at(2, 'a'), at(4, 'b'), at(6, 'c'), at(8, 'd'), at(9, 'e')]);
-    await store.markStale('scenes', [8]);
-    const comparison = await store.compareWithListing('scenes', {
-      ids: [1, 2, 4, 8, 10],
-      stamps: ['n', 'a', 'B', 'd', 'n'],
-    });
-    // 1 and 10 are new, 4 changed, 8 is back from stale; 6 and 9 vanished; 2 is unchanged.
-    expect(comparison).toEqual({ changed: [1, 4, 8, 10], vanished: [6, 9], live: 4 });
-    await store.close();
-  });
+describeEachDialect('comparing the mirror with a listing of Stash', (dialect) => {
+  const at = (id: number, stamp: string) => ({ ...scene, id, stashUpdatedAt: stamp });
+  const listing = { ids: [1, 2, 4, 8, 10], stamps: ['n', 'a', 'B', 'd', 'n'] };
+  // 1 and 10 are new, 4 changed, 8 is back from stale; 6 and 9 vanished; 2 is unchanged.
+  const expected = { changed: [1, 4, 8, 10], vanished: [6, 9], live: 4 };
+
+  async function withMirror(work: (store: MirrorStore) => Promise<void>): Promise<void> {
+    const database = await createMirrorDatabase(dialect);
+    const store = await database.open();
+    try {
+      await store.applyPage('scenes', [at(2, 'a'), at(4, 'b'), at(6, 'c'), at(8, 'd'), at(9, 'e')]);
+      await store.markStale('scenes', [8]);
+      await work(store);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  }
+
+  it('finds new, changed, revived and vanished rows in one ordered merge', () =>
+    withMirror(async (store) => {
+      expect(await store.compareWithListing('scenes', listing)).toEqual(expected);
+    }));
+
+  it('compares a listing page by page, each with its own slice of the mirror, to the same result', () =>
+    withMirror(async (store) => {
+      // Pages as the sync lists them: [1, 2], [4], [8, 10], then the mirror above 10.
+      const parts = [
+        await store.compareWithListing('scenes', { ids: [1, 2], stamps: ['n', 'a'] }, { after: null, through: 2 }),
+        await store.compareWithListing('scenes', { ids: [4], stamps: ['B'] }, { after: 2, through: 4 }),
+        await store.compareWithListing('scenes', { ids: [8, 10], stamps: ['d', 'n'] }, { after: 4, through: 10 }),
+        await store.compareWithListing('scenes', { ids: [], stamps: [] }, { after: 10, through: null }),
+      ];
+      expect(parts.map((p) => p.live)).toEqual([1, 1, 2, 0]);
+      expect(parts[2]).toEqual({ changed: [8, 10], vanished: [6, 9], live: 2 });
+      expect({
+        changed: parts.flatMap((p) => p.changed),
+        vanished: parts.flatMap((p) => p.vanished),
+        live: parts.reduce((n, p) => n + p.live, 0),
+      }).toEqual(expected);
+      // Rows above the last page vanish only in the last range; an empty listing loses every live row.
+      expect(await store.compareWithListing('scenes', { ids: [], stamps: [] }, { after: 4, through: null })).toEqual({ changed: [], vanished: [6, 9], live: 2 });
+      expect(await store.compareWithListing('scenes', { ids: [], stamps: [] })).toEqual({ changed: [], vanished: [2, 4, 6, 9], live: 4 });
+    }));
 });
 
 describe('migrations', () => {

@@ -52,19 +52,44 @@ describeEachDialect('Stash API traps', (dialect) => {
       h = await startHarness({ dialect });
       await h.sync();
       h.library.clock.advance(3600);
-      const ids = [...h.library.scenes.keys()].slice(0, 80);
-      let done = false;
+      const bulkStartedAt = h.library.clock.now();
+      const sceneIds = [...h.library.scenes.keys()];
+      // Twenty single edits, a second apart, all after the bulk edit's transaction began.
+      for (const id of sceneIds.slice(100, 120)) {
+        h.library.clock.advance(1);
+        h.library.updateScene(id, { title: `single edit ${id}` });
+      }
+      const bulkIds = sceneIds.slice(0, 80);
+      let changePages = 0;
       h.fake.beforeExecute = ({ variables }) => {
-        // Mid-way through the scenes' change query, a bulk edit lands with an older shared stamp.
-        if (!done && isChangeQuery(variables) && JSON.stringify(variables).includes('scene_filter')) {
-          done = true;
-          h.library.bulkUpdateScenes(ids, { details: 'bulk edited' });
+        // Once the change query has read two pages of single edits, the bulk edit commits with its
+        // older shared stamp: its rows sort before everything the query already passed.
+        if (isChangeQuery(variables) && JSON.stringify(variables).includes('scene_filter') && ++changePages === 3) {
+          h.library.bulkUpdateScenes(bulkIds, { details: 'bulk edited' }, bulkStartedAt);
         }
       };
-      h.library.updateScene([...h.library.scenes.keys()][150]!, { title: 'A newer single edit' });
       await h.sync({ pageSize: 5 });
       h.fake.beforeExecute = null;
+      expect(changePages).toBeGreaterThanOrEqual(3);
+      expect(h.library.scenes.get(bulkIds[0]!)!.updated_at).toBe(bulkStartedAt);
+      await expectMirrorEqualsLibrary(h.store, h.library);
       await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+    });
+
+    it('catches a second edit in the same second as the edit the last sync fetched', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      h.library.clock.advance(3600);
+      const id = [...h.library.performers.keys()][3]!;
+      const first = h.library.updatePerformer(id, { name: 'First edit' }).updated_at;
+      await h.sync();
+      // The clock has not moved: the second edit keeps the stamp the mirror already holds, so the
+      // listing sees nothing to fetch and only the change query's overlap can find it.
+      const second = h.library.updatePerformer(id, { name: 'Second edit, same second' }).updated_at;
+      expect(second).toBe(first);
+      await h.sync();
+      expect(await h.value('SELECT name FROM stash_performers WHERE id = ?', [id])).toBe('Second edit, same second');
       await expectMirrorEqualsLibrary(h.store, h.library);
     });
   });
@@ -210,6 +235,75 @@ describeEachDialect('Stash API traps', (dialect) => {
       await h.sync();
       await expectMirrorEqualsLibrary(h.store, h.library);
       expect(await h.value('SELECT filesize FROM stash_scenes WHERE id = ?', [scene.id])).toBe(2 ** 33 + 5);
+    });
+
+    it('a rescan is not lost when a rescanned scene is deleted while the rescans are listed', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      // Forty rescans an hour apart: the files watermark ends far above the early ones.
+      const rescanned = [...h.library.scenes.values()].filter((s) => s.files.length > 0).slice(0, 40).map((s) => s.id);
+      for (const [i, id] of rescanned.entries()) {
+        h.library.clock.advance(3600);
+        h.library.rescanFile(id, { size: 2 ** 33 + i, duration: 100 + i });
+      }
+      let deleted = false;
+      h.fake.beforeExecute = ({ variables }) => {
+        // Before the second page of the files query, a rescanned scene it already passed is
+        // deleted: offset paging then skips the scene that moves into its place.
+        const text = JSON.stringify(variables);
+        if (!deleted && text.includes('files_filter') && text.includes('"page":2')) {
+          deleted = true;
+          h.library.deleteScene(rescanned[0]!);
+        }
+      };
+      await h.sync({ pageSize: 10, listingPageSize: 10 });
+      h.fake.beforeExecute = null;
+      expect(deleted).toBe(true);
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+    });
+
+    it('keeps the files watermark when the rescans keep changing while they are listed, and converges next sync', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      const rescanned = [...h.library.scenes.values()].filter((s) => s.files.length > 0).slice(0, 40).map((s) => s.id);
+      for (const [i, id] of rescanned.entries()) {
+        h.library.clock.advance(3600);
+        h.library.rescanFile(id, { size: 2 ** 33 + i, duration: 100 + i });
+      }
+      const filesWatermark = () => h.value('SELECT files_watermark FROM stash_sync_state WHERE entity = ?', ['scenes']);
+      const before = await filesWatermark();
+      let deleted = 0;
+      h.fake.beforeExecute = ({ variables }) => {
+        // Every listing of the rescans sees one scene fewer than the last.
+        const text = JSON.stringify(variables);
+        if (text.includes('files_filter') && text.includes('"page":2')) h.library.deleteScene(rescanned[deleted++]!);
+      };
+      const warnings: string[] = [];
+      await h.sync({ entities: ['scenes'], pageSize: 10, listingPageSize: 10, onWarning: (w) => warnings.push(w) });
+      h.fake.beforeExecute = null;
+      expect(warnings.join('\n')).toMatch(/rescanned files were listed; they are checked again on the next sync/);
+      expect(await filesWatermark()).toBe(before);
+      await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      expect(await filesWatermark()).not.toBe(before);
+    });
+
+    it('a full sync over an existing mirror fetches every scene a shifting page skipped, rescans included', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      h.library.clock.advance(3600);
+      const withFiles = [...h.library.scenes.values()].filter((s) => s.files.length > 0).map((s) => s.id);
+      for (const [i, id] of withFiles.entries()) h.library.rescanFile(id, { size: 2 ** 34 + i });
+      let scenePages = 0;
+      h.fake.beforeExecute = ({ operationName }) => {
+        // The full pass reads scenes by id; a deletion behind it skips one scene whose stamp is unchanged.
+        if (operationName === 'SceneRows' && ++scenePages === 3) h.library.deleteScene(withFiles[0]!);
+      };
+      await h.sync({ full: true, pageSize: 10 });
+      h.fake.beforeExecute = null;
+      await expectMirrorEqualsLibrary(h.store, h.library);
     });
 
     it('editing a tag\'s parents bumps only that tag, and both ends of the edge are right', async () => {

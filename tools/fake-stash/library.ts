@@ -402,9 +402,10 @@ export class FakeLibrary {
 
   /**
    * One shared timestamp taken BEFORE the work: the clock is read first, then moves on while the
-   * rows are written, so every row carries a stamp older than rows written meanwhile.
+   * rows are written, so every row carries a stamp older than rows written meanwhile. `startedAt`
+   * is a stamp taken earlier still, by a bulk edit whose work began before other writes landed.
    */
-  bulkUpdateScenes(ids: number[], patch: BulkScenePatch): void {
+  bulkUpdateScenes(ids: number[], patch: BulkScenePatch, startedAt?: string): void {
     const rows = ids.map((id) => this.must(this.scenes, 'scene', id));
     const apply = (cur: number[], bulk: BulkIds | undefined): number[] => {
       if (bulk === undefined) return cur;
@@ -417,7 +418,7 @@ export class FakeLibrary {
     const refIds = (b: BulkIds | undefined): number[] => (b === undefined ? [] : Array.isArray(b) ? b : b.ids);
     this.checkRefs(this.performers, 'performer', refIds(patch.performerIds));
     this.checkRefs(this.tags, 'tag', refIds(patch.tagIds));
-    const stamp = this.clock.now();
+    const stamp = startedAt ?? this.clock.now();
     this.clock.advance(rows.length > 100 ? 2 : 1);
     for (const row of rows) {
       if (patch.title !== undefined) row.title = patch.title;

@@ -31,6 +31,7 @@ import {
   SyncAlreadyRunningError,
   type Listing,
   type ListingComparison,
+  WHOLE_LISTING,
   type MirrorStore,
   type RunOutcome,
   type RunRecord,
@@ -144,22 +145,26 @@ export class PgMirrorStore implements MirrorStore {
     return { watermark: row?.watermark ?? null, filesWatermark: row?.files_watermark ?? null };
   }
 
-  async compareWithListing(entity: EntityName, listing: Listing): Promise<ListingComparison> {
+  async compareWithListing(entity: EntityName, listing: Listing, range = WHOLE_LISTING): Promise<ListingComparison> {
     const table = ENTITY_TABLES[entity].table;
-    // The merge runs in the server: the listing arrives as two arrays and is joined with the table.
-    const { rows } = await this.pool.query<{ id: number; kind: 'changed' | 'vanished' }>(
-      `WITH listed AS (SELECT * FROM unnest($1::int8[], $2::text[]) AS l(id, stamp))
+    // The merge runs in the server: the listing arrives as two arrays and is joined with the
+    // table's rows in the range; the live count of that range comes back with the same snapshot.
+    const { rows } = await this.pool.query<{ id: number | null; kind: 'changed' | 'vanished' | 'live' }>(
+      `WITH listed AS (SELECT * FROM unnest($1::int8[], $2::text[]) AS l(id, stamp)),
+       mirrored AS (SELECT id, stash_updated_at, is_stale FROM ${table} WHERE id > $3::int8 AND id <= $4::int8)
        SELECT coalesce(l.id, m.id) AS id, CASE WHEN l.id IS NULL THEN 'vanished' ELSE 'changed' END AS kind
-       FROM listed l FULL JOIN ${table} m ON m.id = l.id
+       FROM listed l FULL JOIN mirrored m ON m.id = l.id
        WHERE (l.id IS NULL AND NOT m.is_stale)
           OR (l.id IS NOT NULL AND (m.id IS NULL OR m.is_stale OR m.stash_updated_at <> l.stamp))
-       ORDER BY 1`,
-      [listing.ids, listing.stamps],
+       UNION ALL
+       SELECT count(*), 'live' FROM mirrored WHERE NOT is_stale
+       ORDER BY 2, 1`,
+      [listing.ids, listing.stamps, range.after ?? -1, range.through ?? Number.MAX_SAFE_INTEGER],
     );
     return {
-      changed: rows.filter((r) => r.kind === 'changed').map((r) => r.id),
-      vanished: rows.filter((r) => r.kind === 'vanished').map((r) => r.id),
-      live: await this.countLive(entity),
+      changed: rows.filter((r) => r.kind === 'changed').map((r) => Number(r.id)),
+      vanished: rows.filter((r) => r.kind === 'vanished').map((r) => Number(r.id)),
+      live: Number(rows.find((r) => r.kind === 'live')?.id ?? 0),
     };
   }
 

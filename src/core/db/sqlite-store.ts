@@ -29,6 +29,7 @@ import {
   SyncAlreadyRunningError,
   type Listing,
   type ListingComparison,
+  WHOLE_LISTING,
   type MirrorStore,
   type RunOutcome,
   type RunRecord,
@@ -241,7 +242,7 @@ export class SqliteMirrorStore implements MirrorStore {
     return { watermark: row?.watermark ?? null, filesWatermark: row?.files_watermark ?? null };
   }
 
-  async compareWithListing(entity: EntityName, listing: Listing): Promise<ListingComparison> {
+  async compareWithListing(entity: EntityName, listing: Listing, range = WHOLE_LISTING): Promise<ListingComparison> {
     const { ids, stamps } = listing;
     const changed: number[] = [];
     const vanished: number[] = [];
@@ -249,7 +250,9 @@ export class SqliteMirrorStore implements MirrorStore {
     let i = 0;
     // Three flat columns, read in one snapshot, come out about twice as fast as an array per row.
     const table = ENTITY_TABLES[entity].table;
-    const column = (name: string) => this.db.prepare(`SELECT ${name} FROM ${table} ORDER BY id`).pluck().all();
+    const bounds = [range.after ?? -1, range.through ?? Number.MAX_SAFE_INTEGER];
+    const column = (name: string) =>
+      this.db.prepare(`SELECT ${name} FROM ${table} WHERE id > ? AND id <= ? ORDER BY id`).pluck().all(bounds);
     const [mirrorIds, mirrorStamps, staleFlags] = this.db.transaction(
       () => [column('id'), column('stash_updated_at'), column('is_stale')] as [number[], string[], number[]],
     )();

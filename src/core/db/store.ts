@@ -21,7 +21,18 @@ export interface Listing {
   stamps: string[];
 }
 
-/** How the mirror differs from a listing of Stash. */
+/**
+ * The ids a piece of a listing stands for: after < id <= through, null for no bound. The listing's
+ * pages arrive in id order, so each can be compared with its slice of the mirror as it comes.
+ */
+export interface ListingRange {
+  after: number | null;
+  through: number | null;
+}
+
+export const WHOLE_LISTING: ListingRange = { after: null, through: null };
+
+/** How the mirror differs from a listing of Stash (within the range compared). */
 export interface ListingComparison {
   /** Listed rows the mirror lacks, holds as stale, or holds with another updated_at. */
   changed: number[];
@@ -81,8 +92,12 @@ export interface MirrorStore {
   acquireSyncLock(): Promise<SyncLock>;
 
   readSyncState(entity: EntityName): Promise<SyncState>;
-  /** Merges the listing with the mirror's rows in id order, holding neither side in memory whole. */
-  compareWithListing(entity: EntityName, listing: Listing): Promise<ListingComparison>;
+  /**
+   * Merges the listing with the mirror's rows in id order. With a range, only the mirror's rows in
+   * it are compared, and the listing must hold only ids in it: the sync compares each page of a
+   * listing while the next is fetched.
+   */
+  compareWithListing(entity: EntityName, listing: Listing, range?: ListingRange): Promise<ListingComparison>;
   countLive(entity: EntityName): Promise<number>;
   /**
    * Live rows whose relations point at stale rows: Stash drops such relations (merges, cascaded

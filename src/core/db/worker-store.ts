@@ -86,7 +86,7 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
       return { release: () => call('releaseSyncLock') };
     },
     readSyncState: (entity) => call('readSyncState', entity),
-    compareWithListing: (entity, listing) => call('compareWithListing', entity, listing),
+    compareWithListing: (entity, listing, range) => call('compareWithListing', entity, listing, range),
     countLive: (entity) => call('countLive', entity),
     findDependents: (entity) => call('findDependents', entity),
     applyPage: (entity, rows, state) => call('applyColumns', entity, toPageColumns(entity, rows), state),

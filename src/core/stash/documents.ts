@@ -73,9 +73,10 @@ export const TAG_LISTING = /* GraphQL */ `
   }
 `;
 
+/** Also lists the scenes whose files changed, with a files_filter: a rescan bumps the file, not the scene. */
 export const SCENE_LISTING = /* GraphQL */ `
-  query SceneListing($filter: FindFilterType) {
-    findScenes(filter: $filter) { count scenes { id updated_at } }
+  query SceneListing($filter: FindFilterType, $scene_filter: SceneFilterType) {
+    findScenes(filter: $filter, scene_filter: $scene_filter) { count scenes { id updated_at } }
   }
 `;
 

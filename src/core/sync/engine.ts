@@ -154,8 +154,23 @@ class EntitySync {
   private readonly pageSize: number;
   private readonly listingPageSize: number;
   private readonly writeBatchRows: number;
-  /** Scenes: the highest file updated_at stored so far. */
-  private filesWatermark: string | null = null;
+  /**
+   * Scenes only. A rescan changes a file without bumping its scene, so neither the change query
+   * nor the listing sees it; only the files query does, and only if it saw every scene it should.
+   * So the files watermark moves past what this run saw (filesSeen) only once the run is known to
+   * have seen whole every scene whose files may have changed: at each batch when the mirror held no
+   * live scene to begin with (any scene not reached is missing, and the listing fetches it), and
+   * otherwise once, at the end, after a verified files query or after fetching every listed scene.
+   */
+  private files: {
+    stored: string | null;
+    seen: string | null;
+    perBatch: boolean;
+    /** Every scene fetched in this run. */
+    fetchedIds: Set<number>;
+    /** No files query to trust: every listed scene must be fetched in this run. */
+    fetchEveryListed: boolean;
+  } | null = null;
 
   constructor(
     private readonly entity: EntityName,
@@ -173,31 +188,36 @@ class EntitySync {
   async run(): Promise<EntitySummary> {
     const { store } = this.options;
     const state = await store.readSyncState(this.entity);
-    this.filesWatermark = state.filesWatermark;
+    const floor = state.watermark && this.mode === 'incremental' ? changeQueryFloor(state.watermark) : null;
+    const filesFloor = state.filesWatermark && this.mode === 'incremental' ? changeQueryFloor(state.filesWatermark) : null;
+    if (this.entity === 'scenes') {
+      const perBatch = (await store.countLive('scenes')) === 0;
+      const fetchEveryListed = !perBatch && !(floor && filesFloor);
+      this.files = { stored: state.filesWatermark, seen: null, perBatch, fetchedIds: new Set(), fetchEveryListed };
+    }
 
     // 1. Changed rows, by high-water mark: the bulk of any change arrives here in sorted pages.
-    const floor = state.watermark && this.mode === 'incremental' ? changeQueryFloor(state.watermark) : null;
     if (floor) {
       await this.fetchPages({ updated_at: { value: floor, modifier: 'GREATER_THAN' } }, 'updated_at', state.watermark);
     } else {
       await this.fetchPages(null, 'id', null);
     }
-    const filesFloor = state.filesWatermark && this.mode === 'incremental' ? changeQueryFloor(state.filesWatermark) : null;
-    if (this.entity === 'scenes' && floor && filesFloor) {
-      // A rescan changes a scene's file without bumping the scene.
-      await this.fetchPages({ files_filter: { updated_at: { value: filesFloor, modifier: 'GREATER_THAN' } } }, 'id', state.watermark);
-    }
+    let filesComplete = this.files?.perBatch ?? false;
+    if (this.files && !this.files.perBatch && floor && filesFloor) filesComplete = await this.fetchFileChanges(filesFloor);
 
     // A first sync builds this entity's indexes on the writer's side while the listing is fetched.
     const indexing = this.indexesDeferred ? inFlight(store.restoreIndexes(this.entity)) : null;
 
     // 2. List every id with its updated_at: catches rows the paged query skipped while Stash
     //    changed under it, updates hidden by string order, and deletions.
-    const listing = await this.listVersions();
+    const { comparison, stable, listing } = await this.listVersions();
     await indexing;
-    const comparison = await store.compareWithListing(this.entity, listing);
     const refetch = new Set<number>(comparison.changed);
-    if (listing.stable) {
+    if (this.files?.fetchEveryListed) {
+      for (const id of listing.ids) if (!this.files.fetchedIds.has(id)) refetch.add(id);
+      filesComplete = stable;
+    }
+    if (stable) {
       await this.markVanished(comparison);
     } else {
       this.options.onWarning?.(
@@ -208,8 +228,65 @@ class EntitySync {
     // 3. Relations Stash drops without a bump: rows pointing at rows that just went stale.
     for (const id of await store.findDependents(this.entity)) refetch.add(id);
 
-    await this.fetchByIds([...refetch]);
+    await this.fetchByIds([...refetch], 'refetch');
+    if (this.files && !this.files.perBatch) await this.saveFilesWatermark(filesComplete);
     return this.summary;
+  }
+
+  /**
+   * Scenes whose files changed since the floor. Usually a few: one page of rows, one snapshot.
+   * Over several pages, offset paging skips a scene when one leaves the set mid-way, so the set is
+   * then listed by id, the scenes not fetched yet are fetched by id, and the set is listed again,
+   * until two listings agree. A scene fetched at any time in this run will do: a later rescan of
+   * it is stamped after the run began, inside the next run's overlap.
+   */
+  private async fetchFileChanges(floor: string): Promise<boolean> {
+    const sceneFilter = { files_filter: { updated_at: { value: floor, modifier: 'GREATER_THAN' } } };
+    const first = readRowPage(
+      'scenes',
+      await this.query(SCENE_ROWS, { filter: { page: 1, per_page: this.pageSize, sort: 'id', direction: 'ASC' }, scene_filter: sceneFilter }),
+    );
+    await this.apply(first.rows, {});
+    if (first.rows.length < this.pageSize) return true;
+    let listed = await this.listSceneIds(sceneFilter);
+    for (let attempt = 1; attempt <= LISTING_ATTEMPTS; attempt++) {
+      await this.fetchByIds(listed.ids.filter((id) => !this.files!.fetchedIds.has(id)), 'changes');
+      if (listed.pages === 1) return true;
+      const again = await this.listSceneIds(sceneFilter);
+      if (again.ids.length === listed.ids.length && again.ids.every((id, i) => id === listed.ids[i])) return true;
+      listed = again;
+    }
+    return false;
+  }
+
+  /** Ids of the scenes a filter finds, ascending and each once, and how many pages that took. */
+  private async listSceneIds(sceneFilter: Record<string, unknown>): Promise<{ ids: number[]; pages: number }> {
+    const ids: number[] = [];
+    let pageCount = 0;
+    const pages = this.pages(this.listingPageSize, async (page) =>
+      readVersionPage(
+        'scenes',
+        await this.query(SCENE_LISTING, {
+          filter: { page, per_page: this.listingPageSize, sort: 'id', direction: 'ASC' },
+          scene_filter: sceneFilter,
+        }),
+      ),
+    );
+    for await (const { rows } of pages) {
+      pageCount++;
+      for (const row of rows) ids.push(row.id);
+    }
+    return { ids: [...new Set(ids)].sort((a, b) => a - b), pages: pageCount };
+  }
+
+  private async saveFilesWatermark(complete: boolean): Promise<void> {
+    const { stored, seen } = this.files!;
+    if (!complete) {
+      this.options.onWarning?.('scenes: Stash changed while its rescanned files were listed; they are checked again on the next sync');
+      return;
+    }
+    const filesWatermark = laterOf(stored, seen);
+    if (filesWatermark !== stored) await this.options.store.applyPage('scenes', [], { filesWatermark });
   }
 
   /** Offset pages over a filter and sort; each page commits with the watermark it reached. */
@@ -234,7 +311,7 @@ class EntitySync {
     const flush = async () => {
       await writing;
       if (batch.length === 0) return;
-      writing = inFlight(this.apply(batch, { watermark, ...this.filesWatermarkOf(batch) }));
+      writing = inFlight(this.apply(batch, { watermark }));
       batch = [];
     };
     for await (const { count, rows } of pages) {
@@ -278,23 +355,20 @@ class EntitySync {
     }
   }
 
-  private filesWatermarkOf(rows: readonly AnyRow[]): { filesWatermark?: string } {
-    if (this.entity !== 'scenes') return {};
-    let latest: string | null = null;
-    for (const row of rows as SceneRow[]) latest = laterOf(latest, row.filesUpdatedAt);
-    return latest ? { filesWatermark: latest } : {};
-  }
-
   /**
-   * Lists (id, updated_at) sorted by id. Offset paging can skip a row only when rows are deleted
-   * mid-listing, and new ids only ever grow; so when the count and the highest id are the same
-   * before and after, the listing is a faithful snapshot and may be used to mark rows stale.
+   * Lists (id, updated_at) sorted by id and compares it with the mirror, each page while the next
+   * is fetched. Offset paging can skip a row only when rows are deleted mid-listing, and new ids
+   * only ever grow; so when the count and the highest id are the same before and after, the
+   * listing is a faithful snapshot and may be used to mark rows stale.
    */
-  private async listVersions(): Promise<Listing & { stable: boolean }> {
+  private async listVersions(): Promise<{ comparison: ListingComparison; stable: boolean; listing: Listing }> {
+    const { store } = this.options;
     let listing: Listing = { ids: [], stamps: [] };
+    let compared = new PagewiseComparison(store, this.entity);
     for (let attempt = 1; attempt <= LISTING_ATTEMPTS; attempt++) {
       const before = await this.signature();
       listing = { ids: [], stamps: [] };
+      compared = new PagewiseComparison(store, this.entity);
       let consistent = true;
       const pages = this.pages(this.listingPageSize, async (page) =>
         readVersionPage(
@@ -306,21 +380,26 @@ class EntitySync {
       );
       for await (const result of pages) {
         if (result.count !== before.count) consistent = false;
+        const page: Listing = { ids: [], stamps: [] };
         for (const row of result.rows) {
+          page.ids.push(row.id);
+          page.stamps.push(row.stashUpdatedAt);
           listing.ids.push(row.id);
           listing.stamps.push(row.stashUpdatedAt);
         }
+        compared.add(page);
         this.progress('listing', listing.ids.length, Math.max(result.count, listing.ids.length));
       }
       const after = await this.signature();
       this.summary.listed = listing.ids.length;
-      const ordered = strictlyIncreasing(listing.ids);
-      if (consistent && ordered && after.count === before.count && after.maxId === before.maxId && listing.ids.length === before.count) {
-        return { ...listing, stable: true };
+      if (consistent && compared.ordered && after.count === before.count && after.maxId === before.maxId && listing.ids.length === before.count) {
+        return { comparison: await compared.result(), stable: true, listing };
       }
-      if (!ordered) listing = sortedUnique(listing);
     }
-    return { ...listing, stable: false };
+    // Stash never held still: what changed is still fetched, but nothing is marked stale. A listing
+    // that shifted under offset paging can repeat rows or lose their order: compare it whole.
+    const comparison = compared.ordered ? await compared.result() : await store.compareWithListing(this.entity, sortedUnique(listing));
+    return { comparison, stable: false, listing };
   }
 
   private async signature(): Promise<{ count: number; maxId: number | null }> {
@@ -348,14 +427,14 @@ class EntitySync {
    * split until the rows that vanished since the listing are isolated and skipped; the next
    * listing marks them stale.
    */
-  private async fetchByIds(ids: number[]): Promise<void> {
+  private async fetchByIds(ids: number[], phase: SyncPhase): Promise<void> {
     let done = 0;
     const request = async (batch: number[]) =>
       readRowPage(this.entity, await this.query(DOCUMENTS[this.entity].rows, { ids: batch.map(String) }));
     const write = async (batch: number[], page: Page<AnyRow>) => {
-      await this.apply(page.rows, this.filesWatermarkOf(page.rows));
+      await this.apply(page.rows, {});
       done += batch.length;
-      this.progress('refetch', done, ids.length);
+      this.progress(phase, done, ids.length);
     };
     const isolate = async (batch: number[]): Promise<void> => {
       if (batch.length === 1) {
@@ -391,16 +470,21 @@ class EntitySync {
     }
   }
 
-  private async apply(rows: readonly AnyRow[], state: { watermark?: string | null; filesWatermark?: string }) {
+  private async apply(rows: readonly AnyRow[], state: { watermark?: string | null }) {
     this.summary.fetched += rows.length;
-    // Batches are written one at a time, in order, so the running maximum is the stored one.
-    if (state.filesWatermark) this.filesWatermark = laterOf(this.filesWatermark, state.filesWatermark);
+    const files = this.files;
+    if (files) {
+      for (const row of rows as SceneRow[]) {
+        files.seen = laterOf(files.seen, row.filesUpdatedAt);
+        files.fetchedIds.add(row.id);
+      }
+    }
+    const filesWatermark = files?.perBatch ? laterOf(files.stored, files.seen) : null;
     this.summary.upserted += await this.options.store.applyPage(this.entity, rows, {
-      ...('watermark' in state ? { watermark: state.watermark ?? null } : {}),
-      ...(state.filesWatermark ? { filesWatermark: this.filesWatermark } : {}),
+      ...state,
+      ...(filesWatermark ? { filesWatermark } : {}),
     });
   }
-
 
   private async query(document: string, variables: Record<string, unknown>): Promise<unknown> {
     this.options.signal?.throwIfAborted();
@@ -425,6 +509,43 @@ function inFlight<T>(promise: Promise<T>): Promise<T> {
 /** One turn of the event loop, so a just-started request is on the wire before synchronous writes. */
 function letRequestLeave(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * A listing compared with the mirror page by page as it arrives: each page with the mirror's rows
+ * from just above the previous page's last id through its own, the rest of the mirror at the end.
+ * Only while the ids keep ascending; `ordered` says whether they did.
+ */
+class PagewiseComparison {
+  ordered = true;
+  private readonly parts: Promise<ListingComparison>[] = [];
+  private last: number | null = null;
+
+  constructor(
+    private readonly store: MirrorStore,
+    private readonly entity: EntityName,
+  ) {}
+
+  add(page: Listing): void {
+    if (!this.ordered || page.ids.length === 0) return;
+    if (!strictlyIncreasing(page.ids) || (this.last !== null && page.ids[0]! <= this.last)) {
+      this.ordered = false;
+      return;
+    }
+    const through = page.ids.at(-1)!;
+    this.parts.push(inFlight(this.store.compareWithListing(this.entity, page, { after: this.last, through })));
+    this.last = through;
+  }
+
+  async result(): Promise<ListingComparison> {
+    const rest = this.store.compareWithListing(this.entity, { ids: [], stamps: [] }, { after: this.last, through: null });
+    const parts = await Promise.all([...this.parts, rest]);
+    return {
+      changed: parts.flatMap((p) => p.changed),
+      vanished: parts.flatMap((p) => p.vanished),
+      live: parts.reduce((n, p) => n + p.live, 0),
+    };
+  }
 }
 
 function strictlyIncreasing(ids: readonly number[]): boolean {
