@@ -15,6 +15,21 @@ describe('Stash URLs', () => {
     expect(displayUrl(new URL('http://h:1/graphql?apikey=SECRET'))).not.toContain('SECRET');
     expect(displayUrl(new URL('http://user:pw@h:1/graphql'))).not.toContain('pw');
   });
+
+  it('never repeats a key or password from an address it cannot use', () => {
+    for (const raw of ['localhost:9999/graphql?apikey=SECRET', 'ftp://h/graphql?x=1&ApiKey=SECRET#top', 'not a url ?apikey=SECRET', 'ftp://me:SECRET@h/graphql']) {
+      const error = (() => {
+        try {
+          normalizeStashUrl(raw);
+        } catch (e) {
+          return e as Error;
+        }
+        throw new Error(`${raw} was accepted`);
+      })();
+      expect(error.message).toMatch(/is not (a|an http\(s\)) URL/);
+      expect(error.message).not.toContain('SECRET');
+    }
+  });
 });
 
 describe('reading pages', () => {

@@ -15,7 +15,7 @@ export {
 } from './library';
 export { BENCH_SIZE, generateLibrary, type GenerateOptions, type LibrarySize, SAMPLE_SIZE } from './generate';
 export { naturalKey } from './query';
-export { STASH_APP_SCHEMA, STASH_VERSION, SUBSET_SCHEMA_PATH } from './schema';
+export { performerImagePath, STASH_APP_SCHEMA, STASH_VERSION, SUBSET_SCHEMA_PATH } from './schema';
 export {
   type BeforeExecuteInfo,
   type FakeStash,

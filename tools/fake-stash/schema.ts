@@ -61,11 +61,7 @@ const resolvers: Record<string, Record<string, GraphQLFieldResolver<never, ExecC
     }) as Resolver,
   },
   Performer: {
-    // Stash appends the row's updated_at as a cache buster, and marks the generated placeholder.
-    image_path: ((p: FakePerformer, _a: unknown, ctx: ExecContext) => {
-      const t = Math.floor(Date.parse(p.updated_at) / 1000);
-      return `${ctx.origin}/performer/${p.id}/image?t=${t}${p.hasImage ? '' : '&default=true'}`;
-    }) as Resolver,
+    image_path: ((p: FakePerformer, _a: unknown, ctx: ExecContext) => performerImagePath(p, ctx.origin)) as Resolver,
   },
   Tag: {
     parents: ((t: FakeTag, _a: unknown, ctx: ExecContext) => existing(t.parentIds, ctx.lib.tags)) as Resolver,
@@ -110,4 +106,10 @@ export function fakeSchema(): GraphQLSchema {
   }
   cached = schema;
   return schema;
+}
+
+/** Stash appends the row's updated_at as a cache buster, and marks the generated placeholder. */
+export function performerImagePath(p: FakePerformer, origin: string): string {
+  const t = Math.floor(Date.parse(p.updated_at) / 1000);
+  return `${origin}/performer/${p.id}/image?t=${t}${p.hasImage ? '' : '&default=true'}`;
 }

@@ -47,13 +47,18 @@ export function normalizeStashUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new NotStashError(`"${raw}" is not a URL; expected something like http://localhost:9999/graphql`);
+    throw new NotStashError(`"${withoutSecrets(raw)}" is not a URL; expected something like http://localhost:9999/graphql`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new NotStashError(`${raw} is not an http(s) URL`);
+    throw new NotStashError(`${withoutSecrets(raw)} is not an http(s) URL`);
   }
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/graphql';
   return url;
+}
+
+/** Text that failed to parse as a URL, safe to print: an apikey parameter or user:password@ masked. */
+function withoutSecrets(raw: string): string {
+  return raw.replace(/([?&]apikey=)[^&#\s]*/gi, '$1***').replace(/\/\/[^/@\s]*@/, '//***@');
 }
 
 /** The URL as safe to print: without an apikey query parameter or credentials. */
