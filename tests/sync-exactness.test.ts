@@ -25,6 +25,25 @@ describeEachDialect('exactness', (dialect) => {
       );
     });
 
+    it('optimizes the search index and planner statistics after a large sync, not after a small one', async () => {
+      h = await startHarness({ dialect });
+      const analyzed = async () =>
+        Number(
+          await h.value(
+            dialect === 'sqlite'
+              ? `SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'`
+              : `SELECT count(*) FROM pg_stat_user_tables WHERE relname LIKE 'stash_%' AND last_analyze IS NOT NULL`,
+          ),
+        );
+      // The small test library stays below the default threshold.
+      expect((await h.sync()).searchOptimized).toBe(false);
+      expect(await analyzed()).toBe(0);
+      h.library.clock.advance(3600);
+      expect((await h.sync({ optimizeSearchAfterRows: 1 })).searchOptimized).toBe(true);
+      expect(await analyzed()).toBeGreaterThan(0);
+      await expectMirrorEqualsLibrary(h.store, h.library);
+    });
+
     it('keeps file sizes beyond 2^31, partial dates, null titles and scenes without files', async () => {
       h = await startHarness({ dialect });
       await h.sync();

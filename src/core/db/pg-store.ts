@@ -22,6 +22,7 @@ import {
   refreshSearchIndex,
   textDocumentsOf,
   type SearchDialect,
+  type SearchRefresh,
   type SearchStorage,
   type TextDocument,
 } from './search-sql';
@@ -324,8 +325,8 @@ export class PgMirrorStore implements MirrorStore {
     }
   }
 
-  async refreshSearchIndex(): Promise<number> {
-    return refreshSearchIndex(this.searchStorage(this.pool));
+  async refreshSearchIndex(options = { optimize: false }): Promise<SearchRefresh> {
+    return refreshSearchIndex(this.searchStorage(this.pool), options);
   }
 
   async searchMarkers(query: MarkerQuery): Promise<MarkerSearchResult> {

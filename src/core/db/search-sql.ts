@@ -122,12 +122,20 @@ const INDEX_BATCH = 5000;
 /** Re-indexing more rows than this in one run is followed by optimize(). */
 const OPTIMIZE_AFTER = 20_000;
 
+export interface SearchRefresh {
+  /** Rows whose words had to be indexed whole (only for a mirror written before the index existed). */
+  indexed: number;
+  /** Whether the full-text index was merged and planner statistics refreshed. */
+  optimized: boolean;
+}
+
 /**
  * The sync's last step: rebuilds the tag closure and marks the search current, which tells every
  * process's search to reload. Builds the full-text index whole only when mirror rows lack their
- * words (a mirror written before the index existed); pages keep it current otherwise.
+ * words (a mirror written before the index existed); pages keep it current otherwise. After a
+ * large sync (`optimize`) or a large rebuild, merges the index and refreshes planner statistics.
  */
-export async function refreshSearchIndex(storage: SearchStorage): Promise<number> {
+export async function refreshSearchIndex(storage: SearchStorage, options: { optimize: boolean }): Promise<SearchRefresh> {
   const startedAt = storage.now();
   await storage.writeStatements(REBUILD_TAG_CLOSURE);
   let indexed = 0;
@@ -135,8 +143,10 @@ export async function refreshSearchIndex(storage: SearchStorage): Promise<number
     const [counts] = await storage.all<{ indexed: number | string; mirrored: number | string }>(TEXT_INDEX_COUNTS);
     if (Number(counts?.indexed) !== Number(counts?.mirrored)) indexed = await rebuildTextIndex(storage);
   }
+  const optimized = options.optimize || indexed > OPTIMIZE_AFTER;
+  if (optimized) await storage.optimize();
   await storage.markIndexed(startedAt);
-  return indexed;
+  return { indexed, optimized };
 }
 
 async function rebuildTextIndex(storage: SearchStorage): Promise<number> {
@@ -151,7 +161,6 @@ async function rebuildTextIndex(storage: SearchStorage): Promise<number> {
       after = rows[rows.length - 1]!.id;
     }
   }
-  if (indexed > OPTIMIZE_AFTER) await storage.optimize();
   return indexed;
 }
 

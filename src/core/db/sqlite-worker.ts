@@ -40,7 +40,7 @@ function serve(store: SqliteMirrorStore): void {
     read: (...a: Parameters<SqliteMirrorStore['read']>) => store.read(...a),
     deferIndexes: () => store.deferIndexes(),
     restoreIndexes: (...a: Parameters<SqliteMirrorStore['restoreIndexes']>) => store.restoreIndexes(...a),
-    refreshSearchIndex: () => store.refreshSearchIndex(),
+    refreshSearchIndex: (...a: Parameters<SqliteMirrorStore['refreshSearchIndex']>) => store.refreshSearchIndex(...a),
     searchMarkers: (...a: Parameters<SqliteMirrorStore['searchMarkers']>) => store.searchMarkers(...a),
     close: async () => {
       await heldLock?.release();

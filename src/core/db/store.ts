@@ -4,6 +4,7 @@
  */
 import type { AnyRow, EntityName } from '../mirror-rows';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
+import type { SearchRefresh } from './search-sql';
 
 export type SyncMode = 'incremental' | 'full';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
@@ -133,8 +134,12 @@ export interface MirrorStore {
    */
   restoreIndexes(entity?: EntityName): Promise<void>;
 
-  /** Rebuilds the tag closure and marks the search current (pages index their own words). The sync calls it last. */
-  refreshSearchIndex(): Promise<number>;
+  /**
+   * Rebuilds the tag closure and marks the search current (pages index their own words). The sync
+   * calls it last, asking to `optimize` (merge the full-text index, refresh planner statistics)
+   * after writing many rows.
+   */
+  refreshSearchIndex(options?: { optimize: boolean }): Promise<SearchRefresh>;
   /** Marker search over live rows, in one consistent snapshot (hits carry no Stash URLs). */
   searchMarkers(query: MarkerQuery): Promise<MarkerSearchResult>;
 

@@ -98,7 +98,7 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
     read: (sql, params) => call('read', sql, params),
     deferIndexes: () => call('deferIndexes'),
     restoreIndexes: (entity) => call('restoreIndexes', entity),
-    refreshSearchIndex: () => call('refreshSearchIndex'),
+    refreshSearchIndex: (options) => call('refreshSearchIndex', options),
     searchMarkers: (query) => call('searchMarkers', query),
     async close() {
       if (!failure) await call('close');

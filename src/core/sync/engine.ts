@@ -43,9 +43,11 @@ export interface SyncSummary {
   entities: EntitySummary[];
   /**
    * The search's last step: rows whose words had to be indexed whole (only for a mirror written
-   * before the index existed — pages index their own rows), and how long the step took.
+   * before the index existed — pages index their own rows), whether the index was optimized after
+   * a large sync, and how long the step took.
    */
   searchIndexed: number;
+  searchOptimized: boolean;
   searchIndexSeconds: number;
   requests: number;
 }
@@ -67,12 +69,16 @@ export interface SyncOptions {
   listingPageSize?: number;
   /** Whole pages are written together until a transaction holds at least this many rows. */
   writeBatchRows?: number;
+  /** A sync that writes at least this many rows optimizes the search index afterwards. */
+  optimizeSearchAfterRows?: number;
 }
 
 export class SyncRefusedError extends Error {
   override name = 'SyncRefusedError';
 }
 
+/** Writing more rows than this in one sync (a first sync, a large scan) leaves the search index worth merging. */
+const OPTIMIZE_SEARCH_AFTER_ROWS = 20_000;
 /** Above this share of an entity, vanished rows are more likely a wrong server than deletions. */
 export const MAX_STALE_SHARE = 0.9;
 const LISTING_ATTEMPTS = 3;
@@ -126,7 +132,8 @@ export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
     // this run wrote, still under the lock.
     options.onProgress?.({ entity: 'markers', phase: 'indexing', done: 0, total: 1 });
     const indexStarted = performance.now();
-    const searchIndexed = await store.refreshSearchIndex();
+    const written = entities.reduce((n, e) => n + e.upserted, 0);
+    const search = await store.refreshSearchIndex({ optimize: written >= (options.optimizeSearchAfterRows ?? OPTIMIZE_SEARCH_AFTER_ROWS) });
     const searchIndexSeconds = (performance.now() - indexStarted) / 1000;
     options.onProgress?.({ entity: 'markers', phase: 'indexing', done: 1, total: 1 });
     return {
@@ -136,7 +143,8 @@ export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
       startedAt,
       finishedAt: new Date().toISOString(),
       entities,
-      searchIndexed,
+      searchIndexed: search.indexed,
+      searchOptimized: search.optimized,
       searchIndexSeconds,
       requests: client.stats.requests - requestsBefore,
     };
