@@ -125,6 +125,8 @@ class Vocabulary {
 interface Picks {
   commonWord: string;
   rareWord: { word: string; markers: number };
+  /** The most common first letter of a title word: the first keystroke of a search. */
+  letter: string;
   prefix: string;
   threeWords: string;
   accented: string;
@@ -157,17 +159,21 @@ async function pickValues(store: MirrorStore): Promise<Picks> {
 
   // Words of marker titles, weighted by how many markers carry the title: what users look for.
   const titleWords = new Map<string, number>();
+  const letters = new Map<string, number>();
   const prefixes = new Map<string, number>();
+  const count = (m: Map<string, number>, key: string, n: number) => m.set(key, (m.get(key) ?? 0) + n);
   for (const { t, n } of titles) {
     for (const w of new Set(searchWords(t))) {
-      titleWords.set(w, (titleWords.get(w) ?? 0) + Number(n));
-      if (w.length >= 2 && ASCII_WORD.test(w.slice(0, 2))) prefixes.set(w.slice(0, 2), (prefixes.get(w.slice(0, 2)) ?? 0) + Number(n));
+      count(titleWords, w, Number(n));
+      if (ASCII_WORD.test(w.slice(0, 1))) count(letters, w.slice(0, 1), Number(n));
+      if (w.length >= 2 && ASCII_WORD.test(w.slice(0, 2))) count(prefixes, w.slice(0, 2), Number(n));
     }
   }
   const byWeight = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([w]) => w);
   const safe = (w: string) => w.length >= 4 && ASCII_WORD.test(w) && vocabulary.likeAgreesWithSearch(w);
   const commonWord = byWeight(titleWords).find(safe);
   if (!commonWord) throw new Error('no common word to search for');
+  const letter = byWeight(letters)[0] ?? 'c';
   const prefix = byWeight(prefixes)[0] ?? 'co';
 
   const threeWords = titles
@@ -242,6 +248,7 @@ async function pickValues(store: MirrorStore): Promise<Picks> {
   return {
     commonWord,
     rareWord,
+    letter,
     prefix,
     threeWords,
     accented,
@@ -277,6 +284,8 @@ function shapes(p: Picks): Shape[] {
   return [
     { name: `text: common word "${p.commonWord}"`, input: { text: p.commonWord } },
     { name: `text: rare word "${p.rareWord.word}"`, input: { text: p.rareWord.word } },
+    // The first keystroke: FTS5 keeps prefix indexes for two and three letters only.
+    { name: `text: 1-letter prefix "${p.letter}"`, input: { text: p.letter }, incomparable: 'LIKE matches inside words' },
     { name: `text: 2-letter prefix "${p.prefix}"`, input: { text: p.prefix }, incomparable: 'LIKE matches inside words' },
     { name: `text: 3 words "${p.threeWords}"`, input: { text: p.threeWords } },
     { name: `text: accented "${p.accented}"`, input: { text: p.accented }, incomparable: 'LIKE compares accents byte by byte' },
@@ -298,7 +307,8 @@ function shapes(p: Picks): Shape[] {
     },
     { name: 'no filter (facets over all)', input: {} },
     { name: 'no filter, no facets', input: { facetLimit: 0 } },
-    { name: 'deep page 2000 of 50', input: { page: 2000, perPage: 50 } },
+    // Sorted, so the page is found by walking an order rather than sliced from the id-ordered result.
+    { name: 'deep page 2000 of 50, sort scene date', input: { sort: 'sceneDate', page: 2000, perPage: 50 } },
     { name: 'random sort, seed 42', input: { sort: 'random', seed: 42 } },
     { name: 'sort scene date, hasEnd', input: { sort: 'sceneDate', hasEnd: true } },
     { name: 'sort scene title, duration', input: { sort: 'sceneTitle', sceneDuration: { min: 600, max: 1800 } } },

@@ -1,8 +1,10 @@
 /**
  * The in-memory index against a brute-force reference on seeded random libraries: which markers a
- * query matches and its facets (matching starts from the fewest markers a condition reaches, so
- * every kind of condition is combined with every other), and that looking words up only among the
- * rows textScope names gives the same answer as looking them up in the whole library.
+ * query matches, its facets and its hits' tags and performers (matching starts from the fewest
+ * markers a condition reaches, so every kind of condition is combined with every other; some tags
+ * and performers are stale, with rows still pointing at them), and that looking words up only among
+ * the rows textScope names gives the same answer as looking them up in the whole library. Then the
+ * orders that need no database: scene titles and update times.
  */
 import { describe, expect, it } from 'vitest';
 import { MarkerIndex, TEXT_KINDS, type MarkerIndexSource, type TextRows, type WordHits } from '../src/core/search/marker-index';
@@ -22,15 +24,22 @@ function some(rng: Rng, count: number, max: number): number[] {
   return [...new Set(Array.from({ length: randInt(rng, 0, max) }, () => idOf(randInt(rng, 0, count - 1))))];
 }
 
+/** One in ten tags and performers is stale: deleted in Stash, with relations not re-synced yet. */
+const STALE_SHARE = 0.1;
+
 function randomLibrary(rng: Rng): MarkerIndexSource {
-  const tags = Array.from({ length: TAGS }, (_, t) => ({ id: idOf(t), name: `tag ${t}`, is_stale: false }));
+  const tags = Array.from({ length: TAGS }, (_, t) => ({ id: idOf(t), name: `tag ${t}`, is_stale: rng() < STALE_SHARE }));
   // Parents anywhere, cycles included.
   const parents = new Map(tags.map((t) => [t.id, some(rng, TAGS, 2).filter((p) => p !== t.id)]));
-  const closure = tags.flatMap(({ id: ancestor }) => {
+  // As the sync's closure: from live tags, through live tags only.
+  const live = new Set(tags.filter((t) => !t.is_stale).map((t) => t.id));
+  const closure = [...live].flatMap((ancestor) => {
     const below = new Set([ancestor]);
     for (let grown = true; grown; ) {
       grown = false;
-      for (const [child, ps] of parents) if (!below.has(child) && ps.some((p) => below.has(p))) below.add(child), (grown = true);
+      for (const [child, ps] of parents) {
+        if (live.has(child) && !below.has(child) && ps.some((p) => below.has(p))) below.add(child), (grown = true);
+      }
     }
     return [...below].map((descendant_id) => ({ ancestor_id: ancestor, descendant_id }));
   });
@@ -46,7 +55,7 @@ function randomLibrary(rng: Rng): MarkerIndexSource {
   }));
   return {
     tags,
-    performers: Array.from({ length: PERFORMERS }, (_, p) => ({ id: idOf(p), name: `performer ${p}`, gender: null, is_stale: false })),
+    performers: Array.from({ length: PERFORMERS }, (_, p) => ({ id: idOf(p), name: `performer ${p}`, gender: null, is_stale: rng() < STALE_SHARE })),
     scenes,
     markers,
     markerTags: markers.flatMap((m) => some(rng, TAGS, 3).map((tag_id) => ({ marker_id: m.id, tag_id }))),
@@ -74,17 +83,24 @@ function randomQuery(rng: Rng): MarkerQueryInput {
   return query;
 }
 
-/** Which markers a query and its words match, computed the plain way from the library's rows. */
+/** The live tags and performers of a library, by id. */
+function liveIds(lib: MarkerIndexSource) {
+  const live = (rows: { id: number; is_stale: boolean | number }[]) => new Set(rows.filter((r) => !r.is_stale).map((r) => r.id));
+  return { tags: live(lib.tags), performers: live(lib.performers) };
+}
+
+/** Which markers a query and its words match, computed the plain way from the library's rows; stale tags and performers match nothing. */
 function reference(lib: MarkerIndexSource, input: MarkerQueryInput, words: WordHits[]): number[] {
   const q = parseMarkerQuery(input);
+  const live = liveIds(lib);
   const below = (ref: { id: number; withSubtags: boolean }) =>
-    ref.withSubtags ? lib.closure.filter((c) => c.ancestor_id === ref.id).map((c) => c.descendant_id) : [ref.id];
+    (ref.withSubtags ? lib.closure.filter((c) => c.ancestor_id === ref.id).map((c) => c.descendant_id) : [ref.id]).filter((t) => live.tags.has(t));
   const anyOf = (have: number[], refs: { id: number; withSubtags: boolean }[]) => refs.some((ref) => below(ref).some((t) => have.includes(t)));
   const passes = <R>(have: number[], set: { any?: R[]; all?: R[]; none?: R[] } | undefined, matches: (have: number[], refs: R[]) => boolean) =>
     (!set?.any?.length || matches(have, set.any)) &&
     (set?.all ?? []).every((ref) => matches(have, [ref])) &&
     (!set?.none?.length || !matches(have, set.none));
-  const samePerformer = (have: number[], ids: number[]) => ids.some((id) => have.includes(id));
+  const samePerformer = (have: number[], ids: number[]) => ids.some((id) => live.performers.has(id) && have.includes(id));
   return lib.markers
     .filter((m) => {
       const secondary = lib.markerTags.filter((r) => r.marker_id === m.id).map((r) => r.tag_id);
@@ -93,9 +109,9 @@ function reference(lib: MarkerIndexSource, input: MarkerQueryInput, words: WordH
       const performers = lib.scenePerformers.filter((r) => r.scene_id === m.scene_id).map((r) => r.performer_id);
       const hasWord = (w: WordHits) =>
         w.marker.includes(m.id) ||
-        [m.primary_tag_id, ...secondary].some((t) => w.tag.includes(t)) ||
+        [m.primary_tag_id, ...secondary].some((t) => live.tags.has(t) && w.tag.includes(t)) ||
         w.scene.includes(m.scene_id) ||
-        performers.some((p) => w.performer.includes(p));
+        performers.some((p) => live.performers.has(p) && w.performer.includes(p));
       return (
         passes(markerTags, q.markerTags, anyOf) &&
         passes(sceneTags, q.sceneTags, anyOf) &&
@@ -107,11 +123,12 @@ function reference(lib: MarkerIndexSource, input: MarkerQueryInput, words: WordH
     .map((m) => m.id);
 }
 
-/** Facets of a set of markers the plain way: counts per primary tag, scene performer and scene tag, most first, then by name. */
+/** Facets of a set of markers the plain way: counts per live primary tag, scene performer and scene tag, most first, then by name. */
 function referenceFacets(lib: MarkerIndexSource, markerIds: number[], limit: number) {
-  const count = (keys: number[], names: { id: number; name: string }[]) => {
+  const live = liveIds(lib);
+  const count = (keys: number[], names: { id: number; name: string }[], alive: Set<number>) => {
     const counts = new Map<number, number>();
-    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+    for (const key of keys) if (alive.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
     const name = (id: number) => names.find((n) => n.id === id)!.name;
     return [...counts]
       .map(([id, n]) => ({ id, name: name(id), count: n }))
@@ -122,9 +139,24 @@ function referenceFacets(lib: MarkerIndexSource, markerIds: number[], limit: num
   const ofScene = <R extends { scene_id: number }, K extends keyof R>(rows: R[], key: K, sceneId: number) =>
     rows.filter((r) => r.scene_id === sceneId).map((r) => r[key] as number);
   return {
-    primaryTags: count(markers.map((m) => m.primary_tag_id), lib.tags),
-    performers: count(markers.flatMap((m) => ofScene(lib.scenePerformers, 'performer_id', m.scene_id)), lib.performers),
-    sceneTags: count(markers.flatMap((m) => ofScene(lib.sceneTags, 'tag_id', m.scene_id)), lib.tags),
+    primaryTags: count(markers.map((m) => m.primary_tag_id), lib.tags, live.tags),
+    performers: count(markers.flatMap((m) => ofScene(lib.scenePerformers, 'performer_id', m.scene_id)), lib.performers, live.performers),
+    sceneTags: count(markers.flatMap((m) => ofScene(lib.sceneTags, 'tag_id', m.scene_id)), lib.tags, live.tags),
+  };
+}
+
+/** What a hit lists of a marker the plain way: its live secondary tags and its scene's live performers, by name. */
+function referenceHitNames(lib: MarkerIndexSource, markerId: number) {
+  const live = liveIds(lib);
+  const marker = lib.markers.find((m) => m.id === markerId)!;
+  const named = (ids: number[], rows: { id: number; name: string }[], alive: Set<number>) =>
+    rows
+      .filter((r) => ids.includes(r.id) && alive.has(r.id))
+      .sort((a, b) => compareCodePoints(a.name, b.name) || a.id - b.id)
+      .map((r) => ({ id: r.id, name: r.name }));
+  return {
+    tags: named(lib.markerTags.filter((r) => r.marker_id === markerId).map((r) => r.tag_id), lib.tags, live.tags),
+    performers: named(lib.scenePerformers.filter((r) => r.scene_id === marker.scene_id).map((r) => r.performer_id), lib.performers, live.performers),
   };
 }
 
@@ -146,6 +178,7 @@ describe('the in-memory marker index', () => {
         expect(found.hits.map((h) => h.id).sort((a, b) => a - b), `seed ${seed} query ${n}`).toEqual(expected);
         expect(found.total).toBe(expected.length);
         expect(found.facets, `facets, seed ${seed} query ${n}`).toEqual(referenceFacets(lib, expected, parseMarkerQuery(input).facetLimit));
+        for (const hit of found.hits) expect({ tags: hit.tags, performers: hit.performers }).toEqual(referenceHitNames(lib, hit.id));
         if (expected.length) nonEmpty++;
       }
     }
@@ -194,5 +227,39 @@ describe('the in-memory marker index', () => {
     expect(index.search(q, [among(alpha, scope), among(beta, scope)]).hits.map((h) => h.id)).toEqual([5, 8]);
     // One word: its weight scales every score alike, so the rows are named.
     expect(index.textScope(q, 1, 100)).toEqual({ marker: [5, 8], scene: [1, 2], tag: [1], performer: [1] });
+  });
+});
+
+describe('orders that need no database', () => {
+  /** One marker per scene: marker id = scene id + 100. */
+  function library(scenes: { title: string | null; updated: string }[]): MarkerIndex {
+    return new MarkerIndex({
+      tags: [{ id: 1, name: 'tag', is_stale: false }],
+      performers: [],
+      scenes: scenes.map((s, k) => ({ id: k + 1, title: s.title, date: null, duration: null })),
+      markers: scenes.map((s, k) => ({
+        id: k + 101, title: '', scene_id: k + 1, primary_tag_id: 1, seconds: 0, end_seconds: null, stash_updated_at: s.updated,
+      })),
+      markerTags: [],
+      sceneTags: [],
+      scenePerformers: [],
+      closure: [{ ancestor_id: 1, descendant_id: 1 }],
+    });
+  }
+  const order = (index: MarkerIndex, input: MarkerQueryInput) => index.search(parseMarkerQuery({ perPage: 500, facetLimit: 0, ...input })).hits.map((h) => h.id);
+
+  it('scene titles ignore case, accents and punctuation; equal ones go by marker id; untitled last either way', () => {
+    const index = library(['Zebra', 'éclair', null, 'apple', '"Apple"', 'Eclair', '¿Ñu?'].map((title) => ({ title, updated: '' })));
+    expect(order(index, { sort: 'sceneTitle' })).toEqual([104, 105, 102, 106, 107, 101, 103]);
+    expect(order(index, { sort: 'sceneTitle', direction: 'desc' })).toEqual([101, 107, 102, 106, 104, 105, 103]);
+  });
+
+  it('update times compare as instants whatever their offset; an unreadable one goes last either way', () => {
+    const index = library(
+      ['2025-10-26T02:10:00+01:00', '2025-10-26T02:30:00+02:00', 'garbage', '2025-10-26T00:50:00Z', '2025-10-26T01:10:00.5Z'].map((updated) => ({ title: null, updated })),
+    );
+    // Instants: 01:10Z, 00:30Z, -, 00:50Z, 01:10:00.5Z.
+    expect(order(index, { sort: 'updated', direction: 'asc' })).toEqual([102, 104, 101, 105, 103]);
+    expect(order(index, { sort: 'updated' })).toEqual([105, 101, 104, 102, 103]);
   });
 });

@@ -1,5 +1,9 @@
 /** `npm run search`, as a separate process, on the mirror `sync:stash` filled. */
-import { afterEach, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { searchMarkers } from '../src/core/search/search';
 import { createClock, FakeLibrary } from '../tools/fake-stash';
 import { runCli } from './support/cli';
 import { describeEachDialect, startHarness, type Harness } from './support/harness';
@@ -8,18 +12,63 @@ const SCRIPT = 'src/cli/search.ts';
 let h: Harness;
 afterEach(async () => h?.close());
 
+/**
+ * Markers, in id order (scene | date | performers | scene tags | primary tag | secondary tags):
+ *   Sunset ride  Beach day  2021-05  Ana Álvarez (FEMALE)              Outdoor         Cowgirl (under Positions)  Outdoor
+ *   Sunrise      Studio     2019     -                                 Indoor          Outdoor                    -
+ *   Skyline      Rooftop    2022     Ana Álvarez, Kim Lee (NON_BINARY) Outdoor, Night  Positions                  -
+ */
 function library(): FakeLibrary {
   const lib = new FakeLibrary(createClock());
   const parent = lib.createTag({ name: 'Positions' });
   const child = lib.createTag({ name: 'Cowgirl', parentIds: [parent.id] });
-  const other = lib.createTag({ name: 'Outdoor' });
+  const outdoor = lib.createTag({ name: 'Outdoor' });
+  const indoor = lib.createTag({ name: 'Indoor' });
+  const night = lib.createTag({ name: 'Night' });
   const ana = lib.createPerformer({ name: 'Ana Álvarez', gender: 'FEMALE' });
-  const scene = lib.createScene({ title: 'Beach day', date: '2021-05', performerIds: [ana.id], files: [{ size: 10, duration: 600 }] });
-  const plain = lib.createScene({ title: 'Studio', date: '2019', files: [] });
-  lib.createMarker({ sceneId: scene.id, primaryTagId: child.id, title: 'Sunset ride', seconds: 65, end_seconds: 125.5, tagIds: [other.id] });
-  lib.createMarker({ sceneId: plain.id, primaryTagId: other.id, title: 'Sunrise', seconds: 3, end_seconds: null, tagIds: [] });
+  const kim = lib.createPerformer({ name: 'Kim Lee', gender: 'NON_BINARY' });
+  const scene = lib.createScene({
+    title: 'Beach day', date: '2021-05', performerIds: [ana.id], tagIds: [outdoor.id], files: [{ size: 10, duration: 600 }],
+  });
+  const plain = lib.createScene({ title: 'Studio', date: '2019', tagIds: [indoor.id], files: [] });
+  const roof = lib.createScene({ title: 'Rooftop', date: '2022', performerIds: [ana.id, kim.id], tagIds: [outdoor.id, night.id], files: [] });
+  lib.createMarker({ sceneId: scene.id, primaryTagId: child.id, title: 'Sunset ride', seconds: 65, end_seconds: 125.5, tagIds: [outdoor.id] });
+  lib.createMarker({ sceneId: plain.id, primaryTagId: outdoor.id, title: 'Sunrise', seconds: 3, end_seconds: null, tagIds: [] });
+  lib.createMarker({ sceneId: roof.id, primaryTagId: parent.id, title: 'Skyline', seconds: 30, end_seconds: null, tagIds: [] });
   return lib;
 }
+
+/** The titles the command lists, in its order (as JSON); it must succeed without a word on stderr. */
+async function titles(args: string[]): Promise<string[]> {
+  const run = await runCli(SCRIPT, [...h.database.cliArgs, ...args, '--json']);
+  expect(run.stderr, args.join(' ')).toBe('');
+  expect(run.code).toBe(0);
+  return (JSON.parse(run.stdout) as { hits: { title: string }[] }).hits.map((hit) => hit.title);
+}
+
+describe('search command arguments', () => {
+  it('--help prints the usage on stdout and succeeds', async () => {
+    const help = await runCli(SCRIPT, ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stderr).toBe('');
+    expect(help.stdout).toMatch(/^Usage: npm run search -- /);
+    for (const flag of ['--any-scene-tag', '--not-scene-tag', '--any-performer', '--not-performer', '--gender']) expect(help.stdout).toContain(flag);
+  });
+
+  it('rejects an unknown gender with one line and exit code 2, before opening the mirror', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stash-mirror-search-cli-'));
+    try {
+      const file = join(dir, 'mirror.db');
+      const bad = await runCli(SCRIPT, ['--db', file, '--gender', 'robot']);
+      expect(bad.code).toBe(2);
+      expect(bad.stdout).toBe('');
+      expect(bad.stderr).toBe('--gender takes one of male, female, transgender-male, transgender-female, intersex, non-binary; got "robot"\n');
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describeEachDialect('search command', (dialect) => {
   it('finds markers by words, names and sub-tags, and prints a table with facets', async () => {
@@ -48,6 +97,43 @@ describeEachDialect('search command', (dialect) => {
     const badDate = await runCli(SCRIPT, [...h.database.cliArgs, '--from', '21']);
     expect(badDate.code).toBe(2);
     expect(badDate.stderr).toMatch(/sceneDate\.from: expected YYYY, YYYY-MM or YYYY-MM-DD/);
+    const noSuchDate = await runCli(SCRIPT, [...h.database.cliArgs, '--to', '2021-02-30']);
+    expect(noSuchDate.code).toBe(2);
+    expect(noSuchDate.stderr).toBe('Invalid search: sceneDate.to: no such date: months run 01-12, days to the end of their month\n');
+  });
+
+  it('marker tags: --not-tag excludes primary and secondary tags, --primary-only matches the primary tag only', async () => {
+    h = await startHarness({ dialect, library: library() });
+    await h.sync();
+    expect(await titles(['--not-tag', 'outdoor'])).toEqual(['Skyline']);
+    expect(await titles(['--tag', 'outdoor', '--primary-only'])).toEqual(['Sunrise']);
+  });
+
+  it('scene tags and performers: any and none', async () => {
+    h = await startHarness({ dialect, library: library() });
+    await h.sync();
+    // Indoor or Night: Sunrise and Skyline; without Kim Lee: Sunset ride and Sunrise.
+    expect(await titles(['--any-scene-tag', 'indoor', '--any-scene-tag', 'night', '--not-performer', 'kim lee'])).toEqual(['Sunrise']);
+    // Kim Lee or Ana Álvarez: Sunset ride and Skyline; without Night: Sunset ride and Sunrise.
+    expect(await titles(['--any-performer', 'Kim Lee', '--any-performer', 'ana alvarez', '--not-scene-tag', 'Night'])).toEqual(['Sunset ride']);
+  });
+
+  it('--gender in any case, with - or space for _', async () => {
+    h = await startHarness({ dialect, library: library() });
+    await h.sync();
+    expect(await titles(['--gender', 'non-binary'])).toEqual(['Skyline']);
+    expect(await titles(['--gender', 'Female', '--gender', 'NON BINARY'])).toEqual(['Sunset ride', 'Skyline']);
+  });
+
+  it('--sort with --asc, and --sort random with --seed in the order the search gives that seed', async () => {
+    h = await startHarness({ dialect, library: library() });
+    await h.sync();
+    expect(await titles(['--sort', 'sceneDate'])).toEqual(['Skyline', 'Sunset ride', 'Sunrise']);
+    expect(await titles(['--sort', 'sceneDate', '--asc'])).toEqual(['Sunrise', 'Sunset ride', 'Skyline']);
+    const order = async (seed: number) => (await searchMarkers(h.store, { sort: 'random', seed })).hits.map((hit) => hit.title);
+    // Seed 2 shuffles these three otherwise than the default seed, so a seed left out would show.
+    expect(await order(2)).not.toEqual(await order(0));
+    expect(await titles(['--sort', 'random', '--seed', '2'])).toEqual(await order(2));
   });
 
   it('tells the user to sync first when the mirror is empty', async () => {

@@ -1,14 +1,48 @@
 /**
- * The search's in-memory index: the orders it computes without SQL agree with the databases', and
- * it follows syncs made through another connection (another process, in the app).
+ * The search's in-memory index: the orders it computes without SQL agree with the databases', it
+ * follows syncs made through another connection (another process, in the app), and the tag
+ * closure it reads stops at stale tags.
  */
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { orderRange, randomKey, seedMix } from '../src/core/search/marker-index';
 import { searchMarkers } from '../src/core/search/search';
 import { compareCodePoints, searchDocument, searchWords } from '../src/core/search/text';
 import { syncStash } from '../src/core/sync/engine';
-import { describeEachDialect, startHarness } from './support/harness';
+import { createClock, FakeLibrary } from '../tools/fake-stash';
+import { describeEachDialect, startHarness, type MirrorDatabase } from './support/harness';
+
+/**
+ * Writes the mirror as only the sync may, to leave it as a sync stopped halfway would: through a
+ * connection of its own that marks its transaction as the sync's.
+ */
+async function writeAsSync(database: MirrorDatabase, statements: string[]): Promise<void> {
+  const target = database.cliArgs[1]!;
+  if (database.dialect === 'sqlite') {
+    const raw = new Database(target);
+    try {
+      raw.transaction(() => {
+        raw.prepare(`INSERT INTO stash_sync_writer (token) VALUES ('test')`).run();
+        for (const statement of statements) raw.prepare(statement).run();
+        raw.prepare('DELETE FROM stash_sync_writer').run();
+      })();
+    } finally {
+      raw.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: target });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT set_config('stash_mirror.sync_writer', 'on', true)`);
+    for (const statement of statements) await client.query(statement);
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
+}
 
 describe('byte order of text', () => {
   // U+FF21 (a BMP letter above the surrogates) and U+1F600 (a surrogate pair in UTF-16):
@@ -119,14 +153,10 @@ describe('search index rebuild', () => {
       const before = (await searchMarkers(h.store, { text: word, perPage: 500 })).total;
       expect(before).toBeGreaterThan(0);
 
-      const raw = new Database(h.database.cliArgs[1]!);
-      raw.transaction(() => {
-        raw.prepare(`INSERT INTO stash_sync_writer (token) VALUES ('test')`).run();
-        raw.prepare(`INSERT INTO stash_text_search (stash_text_search) VALUES ('delete-all')`).run();
-        raw.prepare(`DELETE FROM stash_sync_state WHERE entity = 'text-search'`).run();
-        raw.prepare('DELETE FROM stash_sync_writer').run();
-      })();
-      raw.close();
+      await writeAsSync(h.database, [
+        `INSERT INTO stash_text_search (stash_text_search) VALUES ('delete-all')`,
+        `DELETE FROM stash_sync_state WHERE entity = 'text-search'`,
+      ]);
 
       const summary = await h.sync();
       expect(summary.searchIndexed).toBe(Number(await h.value('SELECT count(*) FROM stash_scene_markers')) +
@@ -136,6 +166,38 @@ describe('search index rebuild', () => {
 
       // Pages keep the index current from then on: the next sync rebuilds nothing.
       expect((await h.sync()).searchIndexed).toBe(0);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describeEachDialect('tag closure', (dialect) => {
+  it('stops at a stale tag, even one the mirror still lists edges for', async () => {
+    const library = new FakeLibrary(createClock());
+    const top = library.createTag({ name: 'Top' });
+    const middle = library.createTag({ name: 'Middle', parentIds: [top.id] });
+    const bottom = library.createTag({ name: 'Bottom', parentIds: [middle.id] });
+    const scene = library.createScene({ title: 'Scene' });
+    const marker = library.createMarker({ sceneId: scene.id, primaryTagId: bottom.id, title: 'Marker' });
+    const h = await startHarness({ dialect, library });
+    try {
+      await h.sync();
+      const below = async (id: number) =>
+        (await searchMarkers(h.store, { markerTags: { any: [{ id, withSubtags: true }] } })).hits.map((hit) => hit.id);
+      expect(await below(top.id)).toEqual([marker.id]);
+
+      // As a sync stopped after marking Middle stale, before re-reading its neighbours, whose edges
+      // through it Stash has dropped; then the closure is rebuilt.
+      await writeAsSync(h.database, [`UPDATE stash_tags SET is_stale = ${dialect === 'sqlite' ? 1 : 'true'} WHERE id = ${middle.id}`]);
+      await h.store.refreshSearchIndex();
+      expect(await h.read('SELECT parent_id, child_id FROM stash_tag_parents ORDER BY child_id')).toEqual([
+        { parent_id: top.id, child_id: middle.id },
+        { parent_id: middle.id, child_id: bottom.id },
+      ]);
+      expect(await below(top.id)).toEqual([]);
+      expect(await below(middle.id)).toEqual([]);
+      expect(await below(bottom.id)).toEqual([marker.id]);
     } finally {
       await h.close();
     }

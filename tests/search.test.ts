@@ -55,6 +55,8 @@ describeEachDialect('marker search', (dialect) => {
     await h.sync();
     fx.changeAfterFirstSync();
     await h.sync();
+    fx.changeAfterSecondSync();
+    await h.sync({ entities: ['tags'] });
   });
   afterAll(async () => h?.close());
 
@@ -133,6 +135,18 @@ describeEachDialect('marker search', (dialect) => {
       );
       expect(await staleIds(h.store, 'stash_scenes')).toEqual([fx.scenes.doomedScene]);
       expect(await staleIds(h.store, 'stash_performers')).toEqual([fx.performers.vera]);
+      expect(await staleIds(h.store, 'stash_tags')).toEqual([fx.tags.spotlight, fx.tags.encore].sort(byNumber));
+    });
+
+    it('still points at the stale tags from scenes and markers, which the last sync did not re-read', async () => {
+      const stale = [fx.tags.spotlight, fx.tags.encore];
+      expect(await h.read('SELECT marker_id, tag_id FROM stash_scene_marker_tags WHERE tag_id IN (?, ?)', stale)).toEqual([
+        { marker_id: fx.markers.grandFinale, tag_id: fx.tags.spotlight },
+      ]);
+      expect(await h.read('SELECT scene_id, tag_id FROM stash_scene_tags WHERE tag_id IN (?, ?)', stale)).toEqual([
+        { scene_id: fx.scenes.zebraFinale, tag_id: fx.tags.spotlight },
+      ]);
+      expect(await h.read('SELECT id FROM stash_scene_markers WHERE primary_tag_id IN (?, ?)', stale)).toEqual([{ id: fx.markers.studioWrap }]);
     });
 
     it('the second sync mirrored the edits made after the first', async () => {
@@ -293,6 +307,72 @@ describeEachDialect('marker search', (dialect) => {
       expect(await matching({ text: 'stretch', sort: 'relevance' })).toEqual(
         set('sunriseStretch', 'streetStretch', 'kneelingStretch'),
       );
+    });
+  });
+
+  // ---- relevance ----
+
+  describe('relevance', () => {
+    // 'br' is in the title 'cafe break' (10), the tag Crème Brûlée (5) and beachMorning's details (2).
+    const BR_BEST_FIRST: MarkerName[] = ['cafeBreak', 'openingRemarks', 'grandFinale', 'sunriseStretch', 'deepLungeHold', 'emptyTitle', 'beachYogaFlow'];
+
+    it('weighs where a word is found: title, then tags, then scene title and details; ties by marker id', async () => {
+      expect(await ordered({ text: 'br' })).toEqual(ids(...BR_BEST_FIRST));
+      // Title, primary tag and scene title (17), then tag (5), then scene title (2).
+      expect(await ordered({ text: 'beach' })).toEqual(
+        ids('beachYogaFlow', 'gardenLunge', 'zebraCrossing', 'sunriseStretch', 'deepLungeHold', 'emptyTitle'),
+      );
+    });
+
+    it('a performer weighs less than a title and more than the scene', async () => {
+      // The title 'José interview' (10), then José's scenes (3).
+      expect(await ordered({ text: 'jose' })).toEqual(
+        ids(
+          'joseInterview', 'sunriseStretch', 'deepLungeHold', 'emptyTitle', 'wellKnownPose', 'studioWarmup', 'loopEntry',
+          'flowerToast', 'gardenLunge', 'beachYogaFlow', 'kneelingStretch',
+        ),
+      );
+      // One letter: the title and scene title 'Zebra' (12), Zoë's scenes (3), the scene title 'Zebra Finale' (2).
+      expect(await ordered({ text: 'z' })).toEqual(
+        ids(
+          'zebraCrossing',
+          'sunriseStretch', 'deepLungeHold', 'emptyTitle', 'openingRemarks', 'cafeBreak', 'standingOvation', 'beachYogaFlow', 'joseInterview',
+          'grandFinale', 'kneelingBow', 'studioWrap',
+        ),
+      );
+    });
+
+    it('a rarer word weighs more', async () => {
+      // Each marker has one word in its title and scene (12) and the other in its scene only (2);
+      // 'garden' is in 2 markers' text, 'flow' in 3 (beachYogaFlow's title too), so the marker
+      // titled with 'garden' ranks first, where equal weights would put the lower id first.
+      expect(await ordered({ text: 'garden flow' })).toEqual(ids('gardenLunge', 'flowerToast'));
+      // 'interview' (3 markers) is rarer than 'cafe' (the 4 markers of cafeConversations): joseInterview
+      // (interview 15, cafe 2) before cafeBreak (interview 5, cafe 12).
+      expect(await ordered({ text: 'cafe interview' })).toEqual(ids('joseInterview', 'cafeBreak', 'openingRemarks'));
+    });
+
+    it('is the same order under a filter that leaves few rows to look words up in', async () => {
+      // Zoë's scenes: beachMorning and cafeConversations.
+      expect(await ordered({ text: 'br', performers: { any: perf('zoe') } })).toEqual(
+        ids('cafeBreak', 'openingRemarks', 'sunriseStretch', 'deepLungeHold', 'emptyTitle', 'beachYogaFlow'),
+      );
+      // Among 山田花子's scenes alone, 'flow' is in 2 markers as 'garden' is: the weights still come
+      // from the whole library.
+      expect(await ordered({ text: 'garden flow', performers: { any: perf('yamada') } })).toEqual(ids('gardenLunge', 'flowerToast'));
+    });
+
+    it('ascending lists the least relevant first, ties still by marker id, and pages through that order', async () => {
+      const leastFirst: MarkerName[] = ['sunriseStretch', 'deepLungeHold', 'emptyTitle', 'beachYogaFlow', 'openingRemarks', 'grandFinale', 'cafeBreak'];
+      expect(await ordered({ text: 'br', direction: 'asc' })).toEqual(ids(...leastFirst));
+      expect(await ordered({ text: 'br', direction: 'desc' })).toEqual(ids(...BR_BEST_FIRST));
+      const page = await search({ text: 'br', direction: 'asc', perPage: 3, page: 2, facetLimit: 0 });
+      expect(page.hits.map((x) => x.id)).toEqual(ids(...leastFirst.slice(3, 6)));
+    });
+
+    it('without words every marker is equally relevant: marker id order, either direction', async () => {
+      expect(await ordered({ sort: 'relevance' })).toEqual(ALL());
+      expect(await ordered({ sort: 'relevance', direction: 'asc' })).toEqual(ALL());
     });
   });
 
@@ -459,6 +539,53 @@ describeEachDialect('marker search', (dialect) => {
     });
   });
 
+  // ---- stale tags ----
+
+  describe('stale tags (Spotlight deleted, Encore merged away; scenes and markers not re-synced)', () => {
+    it('match no tag filter, with or without sub-tags, on either side', async () => {
+      for (const withSubtags of [false, true]) {
+        expect(await matching({ markerTags: { any: [tag('spotlight', withSubtags)] } })).toEqual([]);
+        expect(await matching({ markerTags: { all: [tag('spotlight', withSubtags)] } })).toEqual([]);
+        expect(await matching({ markerTags: { any: [tag('encore', withSubtags)], on: 'primary' } })).toEqual([]);
+        expect(await matching({ sceneTags: { any: [tag('spotlight', withSubtags)] } })).toEqual([]);
+      }
+    });
+
+    it('exclude nothing', async () => {
+      expect(await matching({ markerTags: { none: [tag('spotlight', true), tag('encore')] } })).toEqual(ALL());
+      expect(await matching({ sceneTags: { none: [tag('spotlight')] } })).toEqual(ALL());
+    });
+
+    it('end the hierarchy where they were: Blooper is no longer below Night', async () => {
+      expect(await matching({ markerTags: { any: [tag('night', true)] } })).toEqual(set('neonWalk'));
+      expect(await matching({ sceneTags: { any: [tag('night', true)] } })).toEqual(inScenes('nightShift', 'zebraFinale'));
+    });
+
+    it('are found by no word of their names', async () => {
+      expect(await matching({ text: 'spotlight' })).toEqual([]);
+      expect(await matching({ text: 'encore' })).toEqual([]);
+    });
+
+    it('are in no facet and no list of secondary tags', async () => {
+      // zebraFinale's markers, whose scene has the tag Spotlight and whose studioWrap has Encore as its primary tag.
+      const r = await search({ performers: { all: perf('kai', 'marta') }, facetLimit: 100 });
+      expect(r.total).toBe(4);
+      expect(r.facets).toEqual({
+        primaryTags: [tagFacet('highlight', 'Highlight', 1), tagFacet('kneeling', 'Kneeling', 1), tagFacet('outdoor', 'Outdoor', 1)],
+        performers: [perfFacet('kai', 'Kai Müller', 4), perfFacet('marta', 'Marta Nilsen', 4)],
+        sceneTags: [tagFacet('highlight', 'Highlight', 4), tagFacet('night', 'Night', 4), tagFacet('studio', 'Studio', 4)],
+      });
+      expect((await hitOf('grandFinale')).tags).toEqual([
+        { id: fx.tags.creme, name: 'Crème Brûlée' },
+        { id: fx.tags.standing, name: 'Standing' },
+      ]);
+    });
+
+    it('a marker shows its primary tag as the mirror has it, stale or not: it has no other', async () => {
+      expect((await hitOf('studioWrap')).primaryTag).toEqual({ id: fx.tags.encore, name: 'Encore' });
+    });
+  });
+
   // ---- performers and genders ----
 
   describe('performers', () => {
@@ -541,6 +668,12 @@ describeEachDialect('marker search', (dialect) => {
       );
       expect(await matching({ sceneDate: { from: '2020-12-31', to: '2020-12-31' } })).toEqual(inScenes('winterStudio'));
       expect(await matching({ sceneDate: { from: '2021-05-17', to: '2021-05-17' } })).toEqual(inScenes('beachMorning'));
+    });
+
+    it('bounds on the last day of a month, February 29 of a leap year included', async () => {
+      expect(await matching({ sceneDate: { to: '2020-02-29' } })).toEqual(inScenes('archiveReel'));
+      expect(await matching({ sceneDate: { from: '2000-02-29', to: '2019-12-31' } })).toEqual(inScenes('archiveReel'));
+      expect(await matching({ sceneDate: { from: '2020-12-31', to: '2021-04-30' } })).toEqual(inScenes('winterStudio', 'untitled'));
     });
 
     it('follows a date edited after the first sync', async () => {
@@ -708,8 +841,9 @@ describeEachDialect('marker search', (dialect) => {
       );
     });
 
-    it('sceneTitle: A to Z by default, ties by marker id', async () => {
-      // Without 山田花子's scenes, which leaves out the one scene without a title.
+    it('sceneTitle: A to Z by default, ignoring case, ties by marker id', async () => {
+      // Without 山田花子's scenes, which leaves out the one scene without a title. 'archive reel' is
+      // in lower case: first all the same, where byte order would put it after 'Zebra Finale'.
       const order = ['archiveReel', 'beachMorning', 'cafeConversations', 'nightShift', 'rooftopSession', 'winterStudio', 'zebraFinale'] as const;
       expect(await ordered({ sort: 'sceneTitle', performers: { none: perf('yamada') } })).toEqual(
         sceneGroups(...order).flatMap((g) => ids(...g)),
@@ -752,8 +886,19 @@ describeEachDialect('marker search', (dialect) => {
       'flowerToast', 'gardenLunge', 'oldBlooper', 'reelEnding',
       'grandFinale', 'kneelingBow', 'zebraCrossing', // one second
       'beachYogaFlow', 'joseInterview', 'kneelingStretch', 'sunsetSalute', 'studioWrap',
-      'quietKneel', 'skylineYoga', // edited last
+      'quietKneel', 'skylineYoga', // edited last, skylineYoga after the clocks went back
     ];
+
+    it('updated compares instants, not the stamps Stash writes in its local offset', async () => {
+      const stamps = await h.read<{ stash_updated_at: string }>(
+        'SELECT stash_updated_at FROM stash_scene_markers WHERE id IN (?, ?) ORDER BY id',
+        ids('quietKneel', 'skylineYoga'),
+      );
+      // skylineYoga's stamp sorts first as text, and is 40 minutes later.
+      expect(stamps.map((r) => r.stash_updated_at)).toEqual(['2025-10-26T02:29:00+02:00', '2025-10-26T02:09:00+01:00']);
+      const latest = await search({ sort: 'updated', perPage: 2, facetLimit: 0 });
+      expect(latest.hits.map((x) => x.id)).toEqual(ids('skylineYoga', 'quietKneel'));
+    });
 
     it('updated: most recently updated first by default', async () => {
       const groups = singles(...UPDATED_ASC).reverse();
@@ -828,7 +973,7 @@ describeEachDialect('marker search', (dialect) => {
       tagFacet('loopTail', 'Loop Tail', 1),
       tagFacet('outdoor', 'Outdoor', 1),
       tagFacet('position', 'Position', 1),
-      tagFacet('studio', 'Studio', 1),
+      // Not Encore, studioWrap's primary tag in the mirror: stale, merged into Studio in Stash.
     ];
 
     const performersAll = (): FacetCount[] => [
@@ -1025,6 +1170,12 @@ describeEachDialect('marker search', (dialect) => {
       await expectInvalid({ page: 0 }, /page/);
       await expectInvalid({ sceneDate: { from: '21' } }, /from/);
       await expectInvalid({ sceneDate: { to: '2021-5' } }, /sceneDate/);
+      await expectInvalid({ sceneDate: { from: '2021-13' } }, /no such date/);
+      await expectInvalid({ sceneDate: { from: '2021-00' } }, /no such date/);
+      await expectInvalid({ sceneDate: { to: '2021-02-30' } }, /no such date/);
+      await expectInvalid({ sceneDate: { to: '2021-04-31' } }, /no such date/);
+      await expectInvalid({ sceneDate: { to: '2023-02-29' } }, /no such date/);
+      await expectInvalid({ sceneDate: { to: '1900-02-29' } }, /no such date/);
       await expectInvalid({ sort: 'newest' }, /sort/);
       await expectInvalid({ direction: 'up' }, /direction/);
       await expectInvalid({ markerTags: { any: [{ id: -1 }] } }, /markerTags/);

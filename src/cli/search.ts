@@ -7,16 +7,23 @@ import { ZodError } from 'zod';
 import { openMirrorStore } from '../core/db/open';
 import type { MirrorStore } from '../core/db/store';
 import { defaultDatabaseFile } from '../core/paths';
-import { SORTS, type MarkerQueryInput, type MarkerSearchResult } from '../core/search/query';
+import { PERFORMER_GENDERS, SORTS, type MarkerQueryInput, type MarkerSearchResult } from '../core/search/query';
 import { searchMarkers } from '../core/search/search';
 import { searchWords } from '../core/search/text';
 
+/** Genders as typed on a command line: lower case, '-' for '_'. */
+const GENDER_NAMES = PERFORMER_GENDERS.map((g) => g.toLowerCase().replaceAll('_', '-'));
+
 const USAGE = `Usage: npm run search -- [words…] [--tag NAME]… [--any-tag NAME]… [--not-tag NAME]… [--with-subtags] [--primary-only]
-                      [--scene-tag NAME]… [--performer NAME]… [--gender GENDER]… [--from DATE] [--to DATE]
-                      [--min-duration S] [--max-duration S] [--min-length S] [--max-length S] [--has-end | --no-end]
-                      [--sort ${SORTS.join('|')}] [--asc | --desc] [--seed N] [--page N] [--per-page N] [--facets N]
-                      [--db FILE] [--database-url URL] [--stash-url URL] [--json]
---tag: every one must match; --any-tag: at least one; --not-tag: none. Dates: YYYY, YYYY-MM or YYYY-MM-DD.`;
+                      [--scene-tag NAME]… [--any-scene-tag NAME]… [--not-scene-tag NAME]…
+                      [--performer NAME]… [--any-performer NAME]… [--not-performer NAME]… [--gender GENDER]…
+                      [--from DATE] [--to DATE] [--min-duration S] [--max-duration S] [--min-length S] [--max-length S]
+                      [--has-end | --no-end] [--sort ${SORTS.join('|')}] [--asc | --desc] [--seed N]
+                      [--page N] [--per-page N] [--facets N] [--db FILE] [--database-url URL] [--stash-url URL] [--json]
+--tag, --scene-tag, --performer: every one must match; --any-…: at least one; --not-…: none of them.
+--with-subtags: each tag also matches its sub-tags. --primary-only: marker tags match the primary tag only.
+--gender: the scene has a performer of one of them: ${GENDER_NAMES.join(', ')}.
+Dates: YYYY, YYYY-MM or YYYY-MM-DD. Relevance sorts most relevant first; --asc reverses it.`;
 
 class UsageError extends Error {}
 
@@ -27,7 +34,11 @@ const OPTIONS = {
   'with-subtags': { type: 'boolean', default: false },
   'primary-only': { type: 'boolean', default: false },
   'scene-tag': { type: 'string', multiple: true },
+  'any-scene-tag': { type: 'string', multiple: true },
+  'not-scene-tag': { type: 'string', multiple: true },
   performer: { type: 'string', multiple: true },
+  'any-performer': { type: 'string', multiple: true },
+  'not-performer': { type: 'string', multiple: true },
   gender: { type: 'string', multiple: true },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -75,26 +86,25 @@ function number(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
-export async function buildQuery(store: MirrorStore, words: string[], v: Values): Promise<MarkerQueryInput> {
-  const tag = await resolver(store, 'stash_tags', 'tag');
-  const performer = await resolver(store, 'stash_performers', 'performer');
-  const refs = (names: string[] | undefined) => names?.map((n) => ({ id: tag(n), withSubtags: v['with-subtags'] }));
+/** A gender as Stash spells it, from any case with '-' or ' ' for '_'. */
+function gender(value: string): string {
+  const name = value.trim().toUpperCase().replace(/[-\s]+/g, '_');
+  if ((PERFORMER_GENDERS as readonly string[]).includes(name)) return name;
+  throw new UsageError(`--gender takes one of ${GENDER_NAMES.join(', ')}; got "${value}"`);
+}
+
+/** The query but its tag and performer filters: all the command line says without names, checked before the mirror is opened. */
+function queryWithoutNames(words: string[], v: Values): MarkerQueryInput {
   if (v.sort !== undefined && !(SORTS as readonly string[]).includes(v.sort)) {
     throw new UsageError(`--sort takes one of ${SORTS.join(', ')}`);
   }
-  const range = (min: string, max: string) => {
-    const r = { min: number(v[min as keyof Values] as string | undefined, min), max: number(v[max as keyof Values] as string | undefined, max) };
+  const range = (min: 'min-duration' | 'min-length', max: 'max-duration' | 'max-length') => {
+    const r = { min: number(v[min], min), max: number(v[max], max) };
     return r.min === undefined && r.max === undefined ? undefined : r;
   };
   return {
     text: words.join(' ') || undefined,
-    markerTags:
-      v.tag || v['any-tag'] || v['not-tag']
-        ? { all: refs(v.tag), any: refs(v['any-tag']), none: refs(v['not-tag']), on: v['primary-only'] ? 'primary' : 'primaryOrSecondary' }
-        : undefined,
-    sceneTags: v['scene-tag'] ? { all: refs(v['scene-tag']) } : undefined,
-    performers: v.performer ? { all: v.performer.map(performer) } : undefined,
-    performerGenders: v.gender?.map((g) => g.toUpperCase()),
+    performerGenders: v.gender?.map(gender),
     sceneDate: v.from || v.to ? { from: v.from, to: v.to } : undefined,
     sceneDuration: range('min-duration', 'max-duration'),
     markerLength: range('min-length', 'max-length'),
@@ -105,6 +115,28 @@ export async function buildQuery(store: MirrorStore, words: string[], v: Values)
     page: number(v.page, 'page'),
     perPage: number(v['per-page'], 'per-page') ?? 20,
     facetLimit: number(v.facets, 'facets') ?? 5,
+  };
+}
+
+type GroupFlag = 'tag' | 'scene-tag' | 'performer';
+
+/** --X, --any-X and --not-X as a filter's all, any and none, each name looked up; undefined without any of them. */
+function groups<T>(v: Values, flag: GroupFlag, lookUp: (name: string) => T) {
+  const [all, any, none] = [v[flag], v[`any-${flag}`], v[`not-${flag}`]];
+  if (!all && !any && !none) return undefined;
+  return { all: all?.map(lookUp), any: any?.map(lookUp), none: none?.map(lookUp) };
+}
+
+/** The tag and performer filters, their names looked up in the mirror. */
+async function namedFilters(store: MirrorStore, v: Values): Promise<Pick<MarkerQueryInput, 'markerTags' | 'sceneTags' | 'performers'>> {
+  const tag = await resolver(store, 'stash_tags', 'tag');
+  const performer = await resolver(store, 'stash_performers', 'performer');
+  const tagRef = (name: string) => ({ id: tag(name), withSubtags: v['with-subtags'] });
+  const markerTags = groups(v, 'tag', tagRef);
+  return {
+    markerTags: markerTags && { ...markerTags, on: v['primary-only'] ? 'primary' : 'primaryOrSecondary' },
+    sceneTags: groups(v, 'scene-tag', tagRef),
+    performers: groups(v, 'performer', performer),
   };
 }
 
@@ -158,7 +190,11 @@ export async function runSearchCommand(argv: string[], env: NodeJS.ProcessEnv = 
   let store: MirrorStore | null = null;
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    if (values.help) throw new UsageError(USAGE);
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const query = queryWithoutNames(positionals, values);
     store = await openMirrorStore({
       file: values.db ?? (env.STASH_MIRROR_DB || defaultDatabaseFile(env)),
       databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
@@ -167,7 +203,7 @@ export async function runSearchCommand(argv: string[], env: NodeJS.ProcessEnv = 
       process.stderr.write(`The mirror at ${store.location} is empty: run npm run sync:stash first\n`);
       return 1;
     }
-    const input = await buildQuery(store, positionals, values);
+    const input = { ...query, ...(await namedFilters(store, values)) };
     const result = await searchMarkers(store, input, { stashUrl: values['stash-url'] ?? (env.STASH_URL || undefined) });
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${formatResult(result)}\n`);
     return 0;

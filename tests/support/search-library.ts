@@ -18,6 +18,8 @@
  *   Loop Gamma <- Loop Beta
  *   Loop Tail  <- Loop Gamma          (hangs off the cycle)
  *   Studio, Night, Interview, Crème Brûlée, Highlight, Blooper (no parents)
+ *   Spotlight, Encore                 (stale, see the last paragraph; until it was deleted,
+ *                                      Spotlight <- Night and Blooper <- Spotlight)
  *
  * Performers: José Álvarez (MALE), Zoë (FEMALE), 山田花子 (FEMALE), Kai Müller (NON_BINARY),
  * Marta Nilsen (FEMALE), Vera Vanish (TRANSGENDER_FEMALE, deleted after the first sync).
@@ -37,11 +39,11 @@
  *                      'Skyline panorama at dusk.'
  *   gardenParty        'Garden Party'       '2021-06-01' (no file) José, 山田花子  Outdoor, Loop Beta
  *                      'Flowers, friends and lemonade.'
- *   archiveReel        'Archive Reel'       '2019'       1500  Vera          Blooper
+ *   archiveReel        'archive reel'       '2019'       1500  Vera          Blooper
  *                      'Grainy classics from the vault.'
  *   doomedScene        'Doomed Scene'       '2021-05-20' 1000  Zoë           Highlight, Studio
  *                      'Doomed details zeppelin.'   (deleted after the first sync, with its markers)
- *   zebraFinale        'Zebra Finale'       '2021-05-01' 1200  Kai, Marta    Studio, Night, Highlight
+ *   zebraFinale        'Zebra Finale'       '2021-05-01' 1200  Kai, Marta    Studio, Night, Highlight, Spotlight
  *                      'Stripes everywhere.'
  *
  * Markers, in id order (scene | title | seconds | end | primary tag | secondary tags):
@@ -66,7 +68,7 @@
  *   1019 reelEnding       archiveReel       'Reel ending'       1400   -     Loop Gamma  Loop Alpha
  *   1020 doomedStretch    doomedScene       'Doomed stretch'    10     40    Yoga        Standing   (stale)
  *   1021 doomedFinale     doomedScene       'Doomed finale'     100    -     Highlight   -          (stale)
- *   1022 grandFinale      zebraFinale       'Grand finale'      1100   1190  Highlight   Crème Brûlée, Standing
+ *   1022 grandFinale      zebraFinale       'Grand finale'      1100   1190  Highlight   Crème Brûlée, Standing, Spotlight
  *   1023 kneelingBow      zebraFinale       'Kneeling bow'      1150   1160  Kneeling    -
  *   1024 zebraCrossing    zebraFinale       'Zebra crossing'    20     50    Outdoor     Beach
  *   1025 deletedMarker    zebraFinale       'Deleted marker'    600    660   Standing    Yoga       (stale)
@@ -74,10 +76,13 @@
  *   1027 joseInterview    cafeConversations 'José interview'    900.25 960   Interview   -
  *   1028 kneelingStretch  winterStudio      'Kneeling stretch'  1200   1260  Kneeling    Lunge
  *   1029 sunsetSalute     rooftopSession    'Sunset salute'     2000   -     Yoga        -
- *   1030 studioWrap       zebraFinale       'Studio wrap'       5      65    Studio      -
+ *   1030 studioWrap       zebraFinale       'Studio wrap'       5      65    Encore      -
  *
- * Marker updated_at: the clock moves 60 s before each marker is created, except that 1022, 1023
- * and 1024 share one second; afterwards 1007 and then 1014 are edited (later stamps, in that order).
+ * Marker updated_at: Stash stamps in its local offset, here Central European time on the night
+ * summer time ends. The clock starts at 02:00+02:00 and moves 60 s before each marker is created,
+ * except that 1022, 1023 and 1024 share one second; afterwards 1007 is edited (02:29+02:00), the
+ * clocks go back at 03:00+02:00 to 02:00+01:00, and 1014 is edited at 02:09+01:00: the last of
+ * all, though its stamp sorts as text among the first markers'.
  *
  * Between the first and the second sync, changeAfterFirstSync() deletes the scene doomedScene (and
  * with it markers 1020, 1021), the marker 1025 and the performer Vera Vanish, so the mirror holds
@@ -89,6 +94,12 @@
  *   - Marta Nilsen was first named 'Marta Olsen';
  *   - the details of untitled first read 'Untitled footage from the attic.';
  *   - rooftopSession was first dated '2018'.
+ *
+ * After the second sync, Stash deletes the tag Spotlight (dropping it from grandFinale, zebraFinale
+ * and the hierarchy, Blooper left without a parent) and merges Encore into Studio (studioWrap's
+ * primary tag becomes Studio), and only tags are synced, as `sync:stash --entities tags` does: the
+ * mirror marks both tags stale and re-reads their neighbours (Blooper loses its parent), but its
+ * scenes and markers still point at them (studioWrap's primary tag is still Encore).
  * Everything listed above this paragraph is the state after those changes, which every test sees.
  */
 import { createClock, FakeLibrary, type Gender } from '../../tools/fake-stash';
@@ -111,7 +122,9 @@ export const TAG_NAMES = [
   'interview',
   'creme',
   'highlight',
+  'spotlight',
   'blooper',
+  'encore',
 ] as const;
 export type TagName = (typeof TAG_NAMES)[number];
 
@@ -169,10 +182,13 @@ export interface SearchLibrary {
   markers: Record<MarkerName, number>;
   /** The deletions and edits made between the first and the second sync. */
   changeAfterFirstSync(): void;
+  /** The tag deletion and merge made after the second sync, before a sync of tags only. */
+  changeAfterSecondSync(): void;
 }
 
 export function buildSearchLibrary(): SearchLibrary {
-  const clock = createClock({ start: '2025-03-01T09:00:00Z', offset: '+01:00' });
+  // 02:00 summer time in Central Europe, an hour before the clocks go back.
+  const clock = createClock({ start: '2025-10-26T00:00:00Z', offset: '+02:00' });
   const library = new FakeLibrary(clock);
   library.skipIds('performer', 40);
   library.skipIds('scene', 200);
@@ -200,7 +216,9 @@ export function buildSearchLibrary(): SearchLibrary {
   tag('interview', 'Interveiw'); // renamed after the first sync
   tag('creme', 'Crème Caramel'); // renamed after the first sync
   tag('highlight', 'Highlight');
-  tag('blooper', 'Blooper');
+  tag('spotlight', 'Spotlight', ['night']); // deleted after the second sync
+  tag('blooper', 'Blooper', ['spotlight']);
+  tag('encore', 'Encore'); // merged into Studio after the second sync
   // The fake's helpers refuse a cycle; Stash's data may hold one anyway, so close it by hand.
   library.tags.get(tags.loopAlpha)!.parentIds = [tags.loopGamma];
   library.invalidate();
@@ -296,7 +314,7 @@ export function buildSearchLibrary(): SearchLibrary {
     details: 'Flowers, friends and lemonade.',
   });
   scene('archiveReel', {
-    title: 'Archive Reel',
+    title: 'archive reel',
     date: '2019',
     duration: 1500,
     performers: ['vera'],
@@ -316,7 +334,7 @@ export function buildSearchLibrary(): SearchLibrary {
     date: '2021-05-01',
     duration: 1200,
     performers: ['kai', 'marta'],
-    tags: ['studio', 'night', 'highlight'],
+    tags: ['studio', 'night', 'highlight', 'spotlight'],
     details: 'Stripes everywhere.',
   });
 
@@ -363,7 +381,7 @@ export function buildSearchLibrary(): SearchLibrary {
   marker('reelEnding', 'archiveReel', 'Reel ending', 1400, null, 'loopGamma', ['loopAlpha']);
   marker('doomedStretch', 'doomedScene', 'Doomed stretch', 10, 40, 'yoga', ['standing']);
   marker('doomedFinale', 'doomedScene', 'Doomed finale', 100, null, 'highlight');
-  marker('grandFinale', 'zebraFinale', 'Grand finale', 1100, 1190, 'highlight', ['creme', 'standing']);
+  marker('grandFinale', 'zebraFinale', 'Grand finale', 1100, 1190, 'highlight', ['creme', 'standing', 'spotlight']);
   marker('kneelingBow', 'zebraFinale', 'Kneeling bow', 1150, 1160, 'kneeling', [], { sameSecond: true });
   marker('zebraCrossing', 'zebraFinale', 'Zebra crossing', 20, 50, 'outdoor', ['beach'], { sameSecond: true });
   marker('deletedMarker', 'zebraFinale', 'Deleted marker', 600, 660, 'standing', ['yoga']);
@@ -371,12 +389,14 @@ export function buildSearchLibrary(): SearchLibrary {
   marker('joseInterview', 'cafeConversations', 'José interview', 900.25, 960, 'interview');
   marker('kneelingStretch', 'winterStudio', 'Kneeling stretch', 1200, 1260, 'kneeling', ['lunge']);
   marker('sunsetSalute', 'rooftopSession', 'Sunset salute', 2000, null, 'yoga');
-  marker('studioWrap', 'zebraFinale', 'Studio wrap', 5, 65, 'studio');
+  marker('studioWrap', 'zebraFinale', 'Studio wrap', 5, 65, 'encore');
 
-  // Later edits: these two become the most recently updated markers, 1014 last.
+  // Later edits: these two become the most recently updated markers, 1014 last, after summer time
+  // ends at 01:00Z: Stash's local clock goes back from 03:00+02:00 to 02:00+01:00.
   clock.advance(60);
   library.updateMarker(markers.quietKneel);
-  clock.advance(60);
+  clock.advance(40 * 60);
+  clock.setOffset('+01:00');
   library.updateMarker(markers.skylineYoga);
 
   return {
@@ -397,6 +417,11 @@ export function buildSearchLibrary(): SearchLibrary {
       library.updatePerformer(performers.marta, { name: 'Marta Nilsen' });
       library.updateScene(scenes.untitled, { details: 'Untitled footage from the vault.' });
       library.updateScene(scenes.rooftopSession, { date: '2022-01-10' });
+    },
+    changeAfterSecondSync() {
+      clock.advance(3600);
+      library.deleteTag(tags.spotlight);
+      library.mergeTags([tags.encore], tags.studio);
     },
   };
 }

@@ -27,7 +27,12 @@ export interface SearchDialect {
 
 // --- Keeping the search current -----------------------------------------------------------------
 
-/** Every (ancestor, descendant) pair of live tags; UNION (not UNION ALL) makes cycles terminate. */
+/**
+ * Every (ancestor, descendant) pair of live tags; UNION (not UNION ALL) makes cycles terminate. The
+ * walk stops at a stale tag, even one the mirror still lists edges for: Stash drops a deleted tag's
+ * edges, so its children are no longer below its parents, and the closure is the same before and
+ * after the sync re-reads the deleted tag's neighbours.
+ */
 export const REBUILD_TAG_CLOSURE = [
   sql`DELETE FROM stash_tag_closure`,
   sql`WITH RECURSIVE closure(ancestor_id, descendant_id) AS (
@@ -207,7 +212,8 @@ async function wordHits(source: SearchStorage, words: string[], d: SearchDialect
 
 /**
  * Runs a search: the page, its total and its facets, all from the in-memory index — one snapshot
- * of the mirror — with the query's words from the database's full-text index.
+ * of the mirror — with the query's words from the database's full-text index, read when the search
+ * runs and so outside that snapshot (see docs/search.md, "The page").
  */
 export async function executeSearch(
   source: SearchStorage,

@@ -9,7 +9,7 @@
  * so a query gives the same answer on either.
  */
 import { DEFAULT_DIRECTION, type FacetCount, type MarkerHit, type MarkerQuery, type MarkerSearchResult, type MarkerTagFilter, type NamedRef, type TagFilter } from './query';
-import { compareCodePoints } from './text';
+import { compareCodePoints, titleSortKey } from './text';
 
 /** Rows as the loader reads them from the mirror (ids are Stash ids). */
 export interface MarkerIndexSource {
@@ -104,7 +104,11 @@ export class MarkerIndex {
   private readonly markerSeconds: Float64Array;
   /** NaN where the marker has no end. */
   private readonly markerEnd: Float64Array;
-  private readonly markerUpdated: string[];
+  /**
+   * When Stash last updated the marker, as an instant (ms): Stash writes its server's local offset,
+   * which changes with daylight saving, so the strings do not sort in time order. NaN if unreadable.
+   */
+  private readonly markerUpdated: Float64Array;
   private readonly markerTags: Relation;
 
   private readonly sceneIds: Int32Array;
@@ -120,8 +124,13 @@ export class MarkerIndex {
   private readonly tagScenes: Relation;
   private readonly performerScenes: Relation;
 
-  /** Tags and performers in name order (byte order, then id): the index is the facet tiebreak. */
-  private readonly tags: { id: number; name: string; live: boolean; known: boolean }[];
+  /**
+   * Tags and performers in name order (byte order, then id): the index is the facet tiebreak. A
+   * stale one (deleted in Stash) or one the mirror lacks is not live: it matches no filter or word
+   * and is in no facet and no hit (but as a primary tag, see hit()), though rows not yet re-synced
+   * may still point at it.
+   */
+  private readonly tags: { id: number; name: string; live: boolean }[];
   private readonly performers: { id: number; name: string; gender: string | null; live: boolean }[];
   private readonly tagIndex: Map<number, number>;
   private readonly performerIndex: Map<number, number>;
@@ -152,7 +161,7 @@ export class MarkerIndex {
 
   constructor(source: MarkerIndexSource) {
     const byName = <T extends { id: number; name: string }>(a: T, b: T) => compareCodePoints(a.name, b.name) || a.id - b.id;
-    this.tags = source.tags.map((t) => ({ id: t.id, name: t.name, live: !t.is_stale, known: true })).sort(byName);
+    this.tags = source.tags.map((t) => ({ id: t.id, name: t.name, live: !t.is_stale })).sort(byName);
     this.performers = source.performers
       .map((p) => ({ id: p.id, name: p.name, gender: p.gender, live: !p.is_stale }))
       .sort(byName);
@@ -174,7 +183,7 @@ export class MarkerIndex {
     this.markerPrimary = Int32Array.from(markers, (m) => this.tagSlot(m.primary_tag_id));
     this.markerSeconds = Float64Array.from(markers, (m) => m.seconds);
     this.markerEnd = Float64Array.from(markers, (m) => m.end_seconds ?? NaN);
-    this.markerUpdated = markers.map((m) => m.stash_updated_at);
+    this.markerUpdated = Float64Array.from(markers, (m) => Date.parse(m.stash_updated_at));
     const markerIndex = new Map(markers.map((m, i) => [m.id, i]));
 
     this.markerTags = relation(this.size, source.markerTags, (r) => markerIndex.get(r.marker_id), (r) => this.tagSlot(r.tag_id));
@@ -232,7 +241,7 @@ export class MarkerIndex {
     let slot = this.tagIndex.get(id);
     if (slot === undefined) {
       slot = this.tags.length;
-      this.tags.push({ id, name: '', live: false, known: false });
+      this.tags.push({ id, name: '', live: false });
       this.tagIndex.set(id, slot);
     }
     return slot;
@@ -254,7 +263,12 @@ export class MarkerIndex {
     };
   }
 
-  /** What a result list shows of a marker; names of deleted tags and performers left out, the rest by name. */
+  /**
+   * What a result list shows of a marker; deleted secondary tags and performers left out, the rest by
+   * name. The primary tag is shown as the mirror has it even when stale: a marker always has one, and
+   * Stash refuses to delete a tag that is a primary tag, so a stale one (from a merge) lasts only
+   * until the markers are synced again.
+   */
   private hit(i: number): MarkerHit {
     const scene = this.markerScene[i]!;
     const end = this.markerEnd[i]!;
@@ -349,9 +363,10 @@ export class MarkerIndex {
         if (fields[i] === 0) touched[count++] = i;
         fields[i]! |= TITLE;
       }
+      // Stale tags and performers keep their words in the index, like their rows in the mirror.
       for (const id of hits.tag) {
         const slot = this.tagIndex.get(id);
-        if (slot !== undefined) count = mark(tagMarkers, slot, TAG, fields, touched, count);
+        if (slot !== undefined && this.tags[slot]!.live) count = mark(tagMarkers, slot, TAG, fields, touched, count);
       }
       for (const id of hits.scene) {
         const slot = this.sceneIndex.get(id);
@@ -359,7 +374,7 @@ export class MarkerIndex {
       }
       for (const id of hits.performer) {
         const slot = performerIndex.get(id);
-        if (slot === undefined) continue;
+        if (slot === undefined || !this.performers[slot]!.live) continue;
         for (let k = performerScenes.start[slot]!, end = performerScenes.start[slot + 1]!; k < end; k++) {
           count = mark(sceneMarkers, performerScenes.members[k]!, PERFORMER, fields, touched, count);
         }
@@ -398,11 +413,12 @@ export class MarkerIndex {
     return { markers: firstWord.subarray(0, n).sort(), scores };
   }
 
-  private mask(size: number, ids: number[], index: Map<number, number>): Uint8Array {
-    const mask = new Uint8Array(size);
+  /** The live performers of a set of ids, as a mask over performer slots. */
+  private performerMask(ids: number[]): Uint8Array {
+    const mask = new Uint8Array(this.performers.length);
     for (const id of ids) {
-      const slot = index.get(id);
-      if (slot !== undefined) mask[slot] = 1;
+      const slot = this.performerIndex.get(id);
+      if (slot !== undefined && this.performers[slot]!.live) mask[slot] = 1;
     }
     return mask;
   }
@@ -425,7 +441,7 @@ export class MarkerIndex {
       tests.push(this.sceneCondition((s) => anyIn(this.sceneTags, s, mask) === 1, set.negate, scenes));
     }
     for (const set of idSets(q.performers)) {
-      const mask = this.mask(this.performers.length, set.ids, this.performerIndex);
+      const mask = this.performerMask(set.ids);
       const scenes = set.negate ? undefined : distinctMembers(this.performerScenes, slotsOf(mask));
       tests.push(this.sceneCondition((s) => anyIn(this.scenePerformers, s, mask) === 1, set.negate, scenes));
     }
@@ -468,15 +484,17 @@ export class MarkerIndex {
     return sets;
   }
 
-  /** The tags a set of references stands for: sub-tags through the closure of live tags. */
+  /**
+   * The live tags a set of references stands for, sub-tags through the closure (which holds live
+   * tags only and stops at a stale one). A stale tag, or one the mirror lacks, matches nothing.
+   */
   private tagMask(refs: NonNullable<TagFilter['any']>): Uint8Array {
     const mask = new Uint8Array(this.tags.length);
     for (const ref of refs) {
       const ids = ref.withSubtags ? (this.closure.get(ref.id) ?? []) : [ref.id];
       for (const id of ids) {
         const slot = this.tagIndex.get(id);
-        // Like a join with stash_tags: a tag the mirror lacks matches nothing.
-        if (slot !== undefined && this.tags[slot]!.known) mask[slot] = 1;
+        if (slot !== undefined && this.tags[slot]!.live) mask[slot] = 1;
       }
     }
     return mask;
@@ -502,13 +520,13 @@ export class MarkerIndex {
 
   private page(matched: Int32Array, q: MarkerQuery, scores: Float64Array | undefined, start: number, count: number): Int32Array {
     if (start >= matched.length) return new Int32Array(0);
+    const direction = q.direction ?? DEFAULT_DIRECTION[q.sort];
     if (q.sort === 'relevance') {
       // Without words every marker is equally relevant: id order.
       if (!scores) return matched.subarray(start, start + count);
-      return topByScore(matched, scores, start + count).subarray(start);
+      return topByScore(matched, scores, start + count, direction).subarray(start);
     }
     if (q.sort === 'random') return this.randomPage(matched, q, start, count);
-    const direction = q.direction ?? DEFAULT_DIRECTION[q.sort];
     const order = this.order(q.sort, direction);
     const wanted = this.work.wanted;
     for (const i of matched) wanted[i] = 1;
@@ -546,14 +564,16 @@ export class MarkerIndex {
     switch (sort) {
       case 'sceneDate':
         return (a, b) => compareCodePoints(this.sceneDates[scene(a)]!, this.sceneDates[scene(b)]!);
-      case 'sceneTitle':
-        return (a, b) => compareCodePoints(this.sceneTitles[scene(a)]!, this.sceneTitles[scene(b)]!);
+      case 'sceneTitle': {
+        const keys = this.sceneTitles.map((title) => (title === null ? '' : titleSortKey(title)));
+        return (a, b) => compareCodePoints(keys[scene(a)]!, keys[scene(b)]!);
+      }
       case 'position':
         return (a, b) => this.sceneIds[scene(a)]! - this.sceneIds[scene(b)]! || this.markerSeconds[a]! - this.markerSeconds[b]!;
       case 'length':
         return (a, b) => this.length(a) - this.length(b);
       case 'updated':
-        return (a, b) => compareCodePoints(this.markerUpdated[a]!, this.markerUpdated[b]!);
+        return (a, b) => this.markerUpdated[a]! - this.markerUpdated[b]!;
     }
   }
 
@@ -565,6 +585,8 @@ export class MarkerIndex {
         return (i) => this.sceneTitles[this.markerScene[i]!] === null;
       case 'length':
         return (i) => Number.isNaN(this.markerEnd[i]!);
+      case 'updated':
+        return (i) => Number.isNaN(this.markerUpdated[i]!);
       default:
         return () => false;
     }
@@ -609,7 +631,7 @@ export class MarkerIndex {
       for (let j = this.sceneTags.start[s]!, end = this.sceneTags.start[s + 1]!; j < end; j++) sceneTags.add(this.sceneTags.members[j]!, n);
     }
     const facets = {
-      primaryTags: primary.top(limit, this.tags, (tag) => tag.known),
+      primaryTags: primary.top(limit, this.tags, (tag) => tag.live),
       performers: performers.top(limit, this.performers, (performer) => performer.live),
       sceneTags: sceneTags.top(limit, this.tags, (tag) => tag.live),
     };
@@ -803,9 +825,10 @@ function inside(bounds: { min?: number; max?: number }): (value: number) => bool
   return (value) => value >= min && value <= max;
 }
 
-/** The best `k` of the matched markers by score, best first, equal scores by id. */
-function topByScore(matched: Int32Array, scores: Float64Array, k: number): Int32Array {
-  const better = (a: number, b: number) => scores[b]! - scores[a]! || a - b;
+/** The first `k` of the matched markers by score: highest first for 'desc', lowest for 'asc'; equal scores by id. */
+function topByScore(matched: Int32Array, scores: Float64Array, k: number, direction: 'asc' | 'desc'): Int32Array {
+  const sign = direction === 'desc' ? 1 : -1;
+  const better = (a: number, b: number) => (scores[b]! - scores[a]!) * sign || a - b;
   if (k >= matched.length / 4) return matched.slice().sort(better).subarray(0, k);
   // A partial selection: keep a sorted window of the k best seen so far.
   const best: number[] = [];

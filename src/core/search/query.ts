@@ -26,16 +26,35 @@ const ids = z.array(id).max(100);
 
 export const PerformerFilter = z.object({ any: ids.optional(), all: ids.optional(), none: ids.optional() });
 
-/** Partial dates as Stash stores them: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'. */
-const partialDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'expected YYYY, YYYY-MM or YYYY-MM-DD');
+/** Partial dates as Stash stores them: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', naming a month and day that exist. */
+const PARTIAL_DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+const partialDate = z
+  .string()
+  .regex(PARTIAL_DATE, 'expected YYYY, YYYY-MM or YYYY-MM-DD')
+  .refine((date) => !PARTIAL_DATE.test(date) || isCalendarDate(date), 'no such date: months run 01-12, days to the end of their month');
+
+function isCalendarDate(date: string): boolean {
+  const [year, month, day] = date.split('-').map(Number) as [number, number?, number?];
+  if (month === undefined) return true;
+  if (month < 1 || month > 12) return false;
+  return day === undefined || (day >= 1 && day <= daysInMonth(year, month));
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
 
 const range = z.object({ min: z.number().optional(), max: z.number().optional() });
 
+/** Stash's performer genders, as its API spells them. */
+export const PERFORMER_GENDERS = ['MALE', 'FEMALE', 'TRANSGENDER_MALE', 'TRANSGENDER_FEMALE', 'INTERSEX', 'NON_BINARY'] as const;
+
 export const SORTS = ['relevance', 'sceneDate', 'sceneTitle', 'position', 'length', 'updated', 'random'] as const;
 
-/** The direction each sort reads best in when the query names none (relevance: best first). */
+/** The direction each sort reads best in when the query names none (relevance: most relevant first). */
 export const DEFAULT_DIRECTION: Record<(typeof SORTS)[number], 'asc' | 'desc'> = {
-  relevance: 'asc',
+  relevance: 'desc',
   sceneDate: 'desc',
   sceneTitle: 'asc',
   position: 'asc',
@@ -50,7 +69,7 @@ export const MarkerQuery = z.object({
   markerTags: MarkerTagFilter.optional(),
   sceneTags: TagFilter.optional(),
   performers: PerformerFilter.optional(),
-  /** The scene has at least one performer of one of these genders. */
+  /** The scene has at least one performer of one of these genders (PERFORMER_GENDERS). */
   performerGenders: z.array(z.string()).max(10).optional(),
   /** Inclusive; a partial bound covers its whole year or month. */
   sceneDate: z.object({ from: partialDate.optional(), to: partialDate.optional() }).optional(),
@@ -60,6 +79,7 @@ export const MarkerQuery = z.object({
   markerLength: range.optional(),
   hasEnd: z.boolean().optional(),
   sort: z.enum(SORTS).default('relevance'),
+  /** Every sort honours it; relevance 'asc' lists the least relevant first. Ties are by marker id ascending either way. */
   direction: z.enum(['asc', 'desc']).optional(),
   /** For sort 'random': the same seed gives the same order. */
   seed: z.number().int().default(0),

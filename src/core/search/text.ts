@@ -78,6 +78,14 @@ export function searchDocument(...parts: (string | null | undefined)[]): string 
 }
 
 /**
+ * What a title sorts by: its words as the search normalizes them, so order ignores case, accents
+ * and punctuation ("apple" before "Zebra", "Éclair" between them) and is the same on either database.
+ */
+export function titleSortKey(title: string): string {
+  return searchWords(title).join(' ');
+}
+
+/**
  * Orders strings by Unicode code point — the byte order of their UTF-8, which is how SQLite and
  * PostgreSQL's "C" collation compare text — where JavaScript's `<` compares UTF-16 units and puts
  * characters above U+FFFF before those from U+E000 to U+FFFF.
