@@ -1,7 +1,8 @@
 /**
  * One measured step of the sync benchmark, in its own process so its peak RSS is its own:
  *   full         a full sync into a new database, recording every request it sends
- *   fetch-only   the recorded requests sent again, responses fetched and JSON-parsed, nothing else
+ *   fetch-only   the recorded requests sent again, responses fetched and JSON-parsed, nothing else,
+ *                with as many requests in flight ahead as the sync keeps (PAGES_AHEAD)
  *   incremental  a sync of an existing database
  * Prints one JSON line of figures.
  */
@@ -9,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openMirrorStore } from '../src/core/db/open';
 import { StashClient } from '../src/core/stash/client';
-import { syncStash } from '../src/core/sync/engine';
+import { PAGES_AHEAD, syncStash } from '../src/core/sync/engine';
 
 interface Recorded {
   document: string;
@@ -35,7 +36,16 @@ let indexSeconds = 0;
 
 if (values.mode === 'fetch-only') {
   const requests = JSON.parse(readFileSync(values.record!, 'utf8')) as Recorded[];
-  for (const r of requests) await client.query(r.document, r.variables);
+  // In order, the next PAGES_AHEAD already sent while one is parsed: the sync's own pipelining.
+  const answers: Promise<unknown>[] = [];
+  const send = (i: number) => {
+    if (i < requests.length && !answers[i]) answers[i] = client.query(requests[i]!.document, requests[i]!.variables);
+  };
+  for (let i = 0; i < requests.length; i++) {
+    for (let ahead = i; ahead <= i + PAGES_AHEAD; ahead++) send(ahead);
+    await answers[i];
+    delete answers[i];
+  }
   finished = performance.now();
 } else {
   const recorded: Recorded[] = [];

@@ -83,7 +83,7 @@ const OPTIMIZE_SEARCH_AFTER_ROWS = 20_000;
 export const MAX_STALE_SHARE = 0.9;
 const LISTING_ATTEMPTS = 3;
 /** Requests kept in flight ahead of the page being processed. */
-const PAGES_AHEAD = 2;
+export const PAGES_AHEAD = 2;
 
 const DOCUMENTS: Record<EntityName, { rows: string; listing: string }> = {
   performers: { rows: PERFORMER_ROWS, listing: PERFORMER_LISTING },
@@ -165,7 +165,7 @@ class EntitySync {
   /**
    * Scenes only. A rescan changes a file without bumping its scene, so neither the change query
    * nor the listing sees it; only the files query does, and only if it saw every scene it should.
-   * So the files watermark moves past what this run saw (filesSeen) only once the run is known to
+   * So the files watermark moves past what this run saw (`seen`) only once the run is known to
    * have seen whole every scene whose files may have changed: at each batch when the mirror held no
    * live scene to begin with (any scene not reached is missing, and the listing fetches it), and
    * otherwise once, at the end, after a verified files query or after fetching every listed scene.
@@ -210,13 +210,14 @@ class EntitySync {
     } else {
       await this.fetchPages(null, 'id', null);
     }
+    // 2. Scenes: files rescanned since the files watermark (a rescan does not bump the scene).
     let filesComplete = this.files?.perBatch ?? false;
     if (this.files && !this.files.perBatch && floor && filesFloor) filesComplete = await this.fetchFileChanges(filesFloor);
 
     // A first sync builds this entity's indexes on the writer's side while the listing is fetched.
     const indexing = this.indexesDeferred ? inFlight(store.restoreIndexes(this.entity)) : null;
 
-    // 2. List every id with its updated_at: catches rows the paged query skipped while Stash
+    // 3. List every id with its updated_at: catches rows the paged query skipped while Stash
     //    changed under it, updates hidden by string order, and deletions.
     const { comparison, stable, listing } = await this.listVersions();
     await indexing;
@@ -225,6 +226,7 @@ class EntitySync {
       for (const id of listing.ids) if (!this.files.fetchedIds.has(id)) refetch.add(id);
       filesComplete = stable;
     }
+    // 4. Deletions, only on the evidence of a listing that held still.
     if (stable) {
       await this.markVanished(comparison);
     } else {
@@ -233,7 +235,7 @@ class EntitySync {
       );
     }
 
-    // 3. Relations Stash drops without a bump: rows pointing at rows that just went stale.
+    // 5. Relations Stash drops without a bump: rows pointing at rows that just went stale.
     for (const id of await store.findDependents(this.entity)) refetch.add(id);
 
     await this.fetchByIds([...refetch], 'refetch');
@@ -290,7 +292,7 @@ class EntitySync {
   private async saveFilesWatermark(complete: boolean): Promise<void> {
     const { stored, seen } = this.files!;
     if (!complete) {
-      this.options.onWarning?.('scenes: Stash changed while its rescanned files were listed; they are checked again on the next sync');
+      this.options.onWarning?.('scenes: Stash changed while the sync read it; rescanned files are checked again on the next sync');
       return;
     }
     const filesWatermark = laterOf(stored, seen);
