@@ -277,6 +277,8 @@ interface Shape {
   input: MarkerQueryInput;
   /** Why the LIKE baseline cannot find the same markers, when it cannot. */
   incomparable?: string;
+  /** Why the p95 target does not apply, when the app never sends this query while the user types. */
+  reference?: string;
 }
 
 function shapes(p: Picks): Shape[] {
@@ -284,8 +286,13 @@ function shapes(p: Picks): Shape[] {
   return [
     { name: `text: common word "${p.commonWord}"`, input: { text: p.commonWord } },
     { name: `text: rare word "${p.rareWord.word}"`, input: { text: p.rareWord.word } },
-    // The first keystroke: FTS5 keeps prefix indexes for two and three letters only.
-    { name: `text: 1-letter prefix "${p.letter}"`, input: { text: p.letter }, incomparable: 'LIKE matches inside words' },
+    // The first keystroke, which the app does not search (waitsForMoreText): the cost of asking anyway.
+    {
+      name: `text: 1-letter prefix "${p.letter}"`,
+      input: { text: p.letter },
+      incomparable: 'LIKE matches inside words',
+      reference: 'the app waits for a second character',
+    },
     { name: `text: 2-letter prefix "${p.prefix}"`, input: { text: p.prefix }, incomparable: 'LIKE matches inside words' },
     { name: `text: 3 words "${p.threeWords}"`, input: { text: p.threeWords } },
     { name: `text: accented "${p.accented}"`, input: { text: p.accented }, incomparable: 'LIKE compares accents byte by byte' },
@@ -548,7 +555,7 @@ function table(db: DbName, rows: Row[]): string {
       String(r.search.runs),
       ms(r.search.p50),
       ms(r.search.p95),
-      r.search.p95 <= target ? 'met' : 'NOT MET',
+      r.shape.reference ? 'reference' : r.search.p95 <= target ? 'met' : 'NOT MET',
       `${ms(r.baseline.p50)} (${r.baseline.runs})`,
       `${speedup >= 100 ? speedup.toFixed(0) : speedup.toFixed(1)}×`,
       isText(r.shape) ? (speedup >= TEXT_SPEEDUP_TARGET ? 'met' : 'NOT MET') : '',
@@ -557,7 +564,8 @@ function table(db: DbName, rows: Row[]): string {
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  const met = rows.filter((r) => r.search.p95 <= target).length;
+  const targeted = rows.filter((r) => !r.shape.reference);
+  const met = targeted.filter((r) => r.search.p95 <= target).length;
   const text = rows.filter((r) => isText(r.shape));
   const fast = text.filter((r) => r.baseline.p50 / r.search.p50 >= TEXT_SPEEDUP_TARGET).length;
   const warnings = rows.filter((r) => r.check?.startsWith('WARNING')).length;
@@ -565,8 +573,9 @@ function table(db: DbName, rows: Row[]): string {
     `${db}:`,
     fmt(header),
     ...lines.map(fmt),
-    `p95 ≤ ${target} ms: ${met} of ${rows.length} shapes; text ≥ ${TEXT_SPEEDUP_TARGET}× faster than LIKE: ${fast} of ${text.length}; ` +
-      `baseline disagreements: ${warnings}`,
+    `p95 ≤ ${target} ms: ${met} of ${targeted.length} shapes (${rows.length - targeted.length} for reference only: ` +
+      `${[...new Set(rows.flatMap((r) => r.shape.reference ?? []))].join('; ') || 'none'}); ` +
+      `text ≥ ${TEXT_SPEEDUP_TARGET}× faster than LIKE: ${fast} of ${text.length}; baseline disagreements: ${warnings}`,
   ].join('\n');
 }
 

@@ -1,4 +1,5 @@
 import { DEFAULT_DIRECTION, MarkerQuery, type MarkerQueryInput, type NamedRef, type SORTS } from '../../../core/search/query';
+import { searchWords } from '../../../core/search/text';
 
 export type Sort = (typeof SORTS)[number];
 export type Direction = 'asc' | 'desc';
@@ -98,6 +99,16 @@ export function countActiveFilters(filters: Filters): number {
 }
 
 /**
+ * Whether the typed text is one Latin letter or digit and nothing else: the first keystroke. A word
+ * in most of a library starts with it, so as a filter it narrows nothing and is the costliest search
+ * there is; the search waits for a second character (any other script's single letter is searched).
+ */
+export function waitsForMoreText(typed: string): boolean {
+  const words = searchWords(typed);
+  return words.length === 1 && /^[a-z0-9]$/.test(words[0]!);
+}
+
+/**
  * The query for the typed filters. A field that is not valid yet is left out and reported, so the
  * rest of the search keeps working while the user types.
  */
@@ -122,7 +133,7 @@ export function buildQuery(filters: Filters): { query: MarkerQueryInput; errors:
 
   const markerTags = groupsOf(filters.markerTags, asTagRef);
   const query: MarkerQueryInput = {
-    text: filters.text.trim() || undefined,
+    text: waitsForMoreText(filters.text) ? undefined : filters.text.trim() || undefined,
     markerTags: markerTags && { ...markerTags, on: filters.primaryTagOnly ? 'primary' : 'primaryOrSecondary' },
     sceneTags: groupsOf(filters.sceneTags, asTagRef),
     performers: groupsOf(filters.performers, asId),

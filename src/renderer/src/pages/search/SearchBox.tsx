@@ -1,13 +1,16 @@
+import { waitsForMoreText } from '../../stores/search-filters';
 import { useSearch } from '../../stores/search-store';
 
 export const SEARCH_BOX_ID = 'search-box';
 export const RESULT_LIST_ID = 'result-list';
+const WAITING_HINT_ID = 'search-box-hint';
 
 /** Words to match; results follow as you type. Escape clears, ArrowDown goes to the results. */
 export function SearchBox() {
   const text = useSearch((s) => s.filters.text);
   const setText = useSearch((s) => s.setText);
   const searching = useSearch((s) => s.searching);
+  const waiting = waitsForMoreText(text);
   return (
     <div className="search-box">
       <label htmlFor={SEARCH_BOX_ID} className="visually-hidden">
@@ -21,6 +24,7 @@ export function SearchBox() {
         autoComplete="off"
         spellCheck={false}
         value={text}
+        aria-describedby={waiting ? WAITING_HINT_ID : undefined}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Escape') {
@@ -33,6 +37,11 @@ export function SearchBox() {
         }}
       />
       {searching && <span className="spinner" role="status" aria-label="Searching" />}
+      {waiting && (
+        <span id={WAITING_HINT_ID} className="search-hint" role="status">
+          One more character to search
+        </span>
+      )}
     </div>
   );
 }
