@@ -43,7 +43,10 @@ const SEARCH_RUNS = { target: 25, max: 30, min: 3, slow: 2, budgetMs: 1500, full
 const BASELINE_RUNS = { target: 5, max: 5, min: 1, slow: 1, budgetMs: 1500, fullBelowMs: 300 };
 const SLOW_MS = 1000;
 const VERY_SLOW_MS = 3000;
-/** Warm-up runs before timing; one only when a run is slower than FAST_MS. */
+/**
+ * Warm-up runs before timing: at least two, so that a one-time cost of the first call (an order
+ * computed once per sync) does not pass for the shape's speed; no more once a run is slower than FAST_MS.
+ */
 const WARMUPS = 3;
 const FAST_MS = 300;
 
@@ -487,7 +490,7 @@ async function measure<T>(work: () => Promise<T>, runs: typeof SEARCH_RUNS): Pro
     count = ms > VERY_SLOW_MS ? 1 : runs.slow;
   } else {
     let fastest = ms;
-    for (let i = 1; i < WARMUPS && ms < FAST_MS; i++) {
+    for (let i = 1; i < WARMUPS && (i === 1 || ms < FAST_MS); i++) {
       ({ ms, value: last } = await timed());
       fastest = Math.min(fastest, ms);
     }
@@ -558,7 +561,7 @@ function table(db: DbName, rows: Row[]): string {
       r.shape.reference ? 'reference' : r.search.p95 <= target ? 'met' : 'NOT MET',
       `${ms(r.baseline.p50)} (${r.baseline.runs})`,
       `${speedup >= 100 ? speedup.toFixed(0) : speedup.toFixed(1)}×`,
-      isText(r.shape) ? (speedup >= TEXT_SPEEDUP_TARGET ? 'met' : 'NOT MET') : '',
+      !isText(r.shape) ? '' : r.shape.reference ? 'reference' : speedup >= TEXT_SPEEDUP_TARGET ? 'met' : 'NOT MET',
       r.check ?? 'same total and facets',
     ];
   });
@@ -566,7 +569,7 @@ function table(db: DbName, rows: Row[]): string {
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   const targeted = rows.filter((r) => !r.shape.reference);
   const met = targeted.filter((r) => r.search.p95 <= target).length;
-  const text = rows.filter((r) => isText(r.shape));
+  const text = targeted.filter((r) => isText(r.shape));
   const fast = text.filter((r) => r.baseline.p50 / r.search.p50 >= TEXT_SPEEDUP_TARGET).length;
   const warnings = rows.filter((r) => r.check?.startsWith('WARNING')).length;
   return [
