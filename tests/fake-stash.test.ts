@@ -836,6 +836,29 @@ describe('fault injection', () => {
   });
 });
 
+describe('latency, as of a Stash on another machine', () => {
+  it('delays every answer by the latency, requests waiting side by side', async () => {
+    const stash = await startFakeStash({ library: smallLibrary(), latencyMs: 250 });
+    try {
+      const ask = async () => {
+        const started = performance.now();
+        const r = await fetch(stash.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: SCENE_LISTING }) });
+        const body = (await r.json()) as { data: { findScenes: { count: number } } };
+        return { elapsed: performance.now() - started, count: body.data.findScenes.count, done: performance.now() };
+      };
+      const [a, b] = await Promise.all([ask(), ask()]);
+      for (const answer of [a, b]) {
+        expect(answer.elapsed).toBeGreaterThanOrEqual(240);
+        expect(answer.count).toBe(30);
+      }
+      // Side by side: the second answer does not wait for the first one's latency as well.
+      expect(Math.abs(a.done - b.done)).toBeLessThan(240);
+    } finally {
+      await stash.close();
+    }
+  });
+});
+
 describe('generated libraries', () => {
   const lib = generateLibrary({ seed: 42, size: SAMPLE_SIZE });
   const scenes = [...lib.scenes.values()];

@@ -1,7 +1,7 @@
 /**
  * Serves a generated library on 127.0.0.1 so the app can be tried without a Stash server:
  *   npx tsx tools/fake-stash/cli.ts [--port 9999] [--seed 1] [--size sample|bench|P,T,S,M]
- *     [--api-key KEY] [--offset +01:00] [--clock real|virtual] [--tie-order shuffle|stable] [--json]
+ *     [--api-key KEY] [--offset +01:00] [--clock real|virtual] [--tie-order shuffle|stable] [--latency-ms N] [--json]
  */
 import { parseArgs } from 'node:util';
 import { createClock } from './clock';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       offset: { type: 'string', default: '+01:00' },
       clock: { type: 'string', default: 'virtual' },
       'tie-order': { type: 'string', default: 'shuffle' },
+      'latency-ms': { type: 'string', default: '0' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   if (values.help) {
     console.log(
       'usage: tsx tools/fake-stash/cli.ts [--port 9999] [--seed 1] [--size sample|bench|P,T,S,M]\n' +
-        '         [--api-key KEY] [--offset +01:00|Z] [--clock real|virtual] [--tie-order shuffle|stable] [--json]',
+        '         [--api-key KEY] [--offset +01:00|Z] [--clock real|virtual] [--tie-order shuffle|stable] [--latency-ms N] [--json]',
     );
     return;
   }
@@ -52,7 +53,9 @@ async function main(): Promise<void> {
   // A real clock starts now, so the generated history ends just before the moment the server starts.
   const clock = createClock({ offset: values.offset, mode: values.clock });
   const library = generateLibrary({ seed, size: parseSize(values.size), clock });
-  const stash = await startFakeStash({ library, port, seed, tieOrder, apiKey: values['api-key'] });
+  const latencyMs = Number(values['latency-ms']);
+  if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new Error(`invalid --latency-ms ${values['latency-ms']}`);
+  const stash = await startFakeStash({ library, port, seed, tieOrder, apiKey: values['api-key'], latencyMs });
 
   if (values.json) console.log(JSON.stringify({ url: stash.url }));
   else {

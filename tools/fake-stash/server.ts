@@ -101,6 +101,11 @@ export interface StartOptions {
   executor?: 'fast' | 'graphql-js';
   /** Sort the tables by id and updated_at before listening, so the first pages are not slower; default true. */
   warm?: boolean;
+  /**
+   * Time every GraphQL answer takes before it is executed, as a real Stash's query and the network
+   * would on another machine; requests wait side by side, none holds up another. Default 0.
+   */
+  latencyMs?: number;
 }
 
 interface ArmedFault {
@@ -355,6 +360,13 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
       }
     }
 
+    if (opts.latencyMs) {
+      await new Promise((r) => setTimeout(r, opts.latencyMs));
+      if (req.socket.destroyed) {
+        record.status = 0;
+        return;
+      }
+    }
     if (!authorized(req, url)) return reply(401, 'text/plain; charset=utf-8', 'Unauthorized\n');
 
     // gqlgen answers undecodable bodies with 400 and protocol-level failures with 422.
