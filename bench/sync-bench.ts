@@ -71,8 +71,14 @@ async function bundleWorker(outdir: string): Promise<string> {
   return join(outdir, 'sync-worker.js');
 }
 
-async function startServer(): Promise<{ url: string; pid: number | undefined; stop: () => void }> {
-  const child = tsx('tools/fake-stash/cli.ts', ['--size', SIZE, '--seed', '1', '--port', '0', '--json']);
+interface Server {
+  url: string;
+  pid: number | undefined;
+  stop: () => void;
+}
+
+async function startServer(latencyMs = 0): Promise<Server> {
+  const child = tsx('tools/fake-stash/cli.ts', ['--size', SIZE, '--seed', '1', '--port', '0', '--latency-ms', String(latencyMs), '--json']);
   const line = await new Promise<string>((resolveLine, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolveLine);
     child.once('exit', (code) => reject(new Error(`fake Stash exited with ${code}`)));
@@ -81,16 +87,16 @@ async function startServer(): Promise<{ url: string; pid: number | undefined; st
 }
 
 /** db: a SQLite file, or a postgres:// URL. */
-async function step(mode: string, url: string, db: string, record: string, fromSource = false): Promise<Figures> {
+async function step(mode: string, url: string, db: string, record: string, fromSource = false, stash: Server = server): Promise<Figures> {
   const where = db.startsWith('postgres') ? ['--database-url', db] : ['--db', db];
   const args = ['--mode', mode, '--url', url, ...where, '--record', record, '--migrations', MIGRATIONS, '--pg-migrations', PG_MIGRATIONS];
   const child = syncProcess(fromSource ? ['--import', 'tsx', resolve(ROOT, 'bench/sync-worker.ts')] : [bundled], args);
-  const serverCpuBefore = cpuSecondsOf(server.pid);
+  const serverCpuBefore = cpuSecondsOf(stash.pid);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   if (code !== 0) throw new Error(`${mode} step failed with exit code ${code}`);
-  const serverCpuAfter = cpuSecondsOf(server.pid);
+  const serverCpuAfter = cpuSecondsOf(stash.pid);
   const figures = JSON.parse(out.trim().split('\n').pop()!) as Omit<Figures, 'serverCpuSeconds'>;
   return { ...figures, serverCpuSeconds: serverCpuBefore === null || serverCpuAfter === null ? null : serverCpuAfter - serverCpuBefore };
 }
@@ -102,6 +108,11 @@ const MIGRATIONS = resolve(ROOT, 'drizzle/sqlite');
 const PG_MIGRATIONS = resolve(ROOT, 'drizzle/pg');
 /** A PostgreSQL server the benchmark may create a database on; without one it reports SQLite only. */
 const PG_SERVER = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || '';
+/**
+ * A Stash on another machine answers a page in tens of milliseconds at least (its own query, the
+ * network): the second measurement gives every answer this much, so that they set the pace.
+ */
+const REMOTE_LATENCY_MS = 20;
 
 async function withPgDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
   const name = `stash_mirror_bench_${process.pid}`;
@@ -144,6 +155,19 @@ try {
       }))
     : null;
 
+  // Against a Stash with REMOTE_LATENCY_MS per answer: a full sync and a fetch-only replay, twice, alternating.
+  server.stop();
+  const remote = await startServer(REMOTE_LATENCY_MS);
+  const remoteRuns: { full: Figures; fetch: Figures }[] = [];
+  try {
+    for (const run of ['r1', 'r2']) {
+      const full = await step('full', remote.url, join(dir, `${run}.db`), join(dir, `${run}.json`), false, remote);
+      remoteRuns.push({ full, fetch: await step('fetch-only', remote.url, '', join(dir, `${run}.json`), false, remote) });
+    }
+  } finally {
+    remote.stop();
+  }
+
   const best = (runs: Figures[]) => Math.min(...runs.map((r) => r.seconds));
   const fullBest = fullRuns.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const full = fullBest.seconds;
@@ -170,6 +194,13 @@ try {
   } else {
     lines.push('PostgreSQL: not measured (set BENCH_DATABASE_URL or TEST_DATABASE_URL to a server that may create databases)');
   }
+  const remoteFull = best(remoteRuns.map((r) => r.full));
+  const remoteFetch = best(remoteRuns.map((r) => r.fetch));
+  lines.push(
+    `with ${REMOTE_LATENCY_MS} ms per answer (a Stash on another machine): full sync ${remoteFull.toFixed(2)} s, fetch + parse only ` +
+      `${remoteFetch.toFixed(2)} s, ratio ${(remoteFull / remoteFetch).toFixed(2)}x (run by run: ` +
+      `${remoteRuns.map((r) => (r.full.seconds / r.fetch.seconds).toFixed(2)).join(', ')}x)`,
+  );
   console.log(lines.join('\n'));
 } finally {
   server.stop();
