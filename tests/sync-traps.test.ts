@@ -12,6 +12,16 @@ afterEach(async () => h?.close());
 const isChangeQuery = (variables: Record<string, unknown>) =>
   JSON.stringify(variables).includes('"sort":"updated_at"');
 
+/** Forty scenes' files rescanned an hour apart: the files watermark ends far above the early ones. */
+function rescanFortyHourly(): number[] {
+  const rescanned = [...h.library.scenes.values()].filter((s) => s.files.length > 0).slice(0, 40).map((s) => s.id);
+  for (const [i, id] of rescanned.entries()) {
+    h.library.clock.advance(3600);
+    h.library.rescanFile(id, { size: 2 ** 33 + i, duration: 100 + i });
+  }
+  return rescanned;
+}
+
 describeEachDialect('Stash API traps', (dialect) => {
   describe('timestamps and ties', () => {
     it('picks up many rows created within one second across page boundaries, in shuffled tie order', async () => {
@@ -240,12 +250,7 @@ describeEachDialect('Stash API traps', (dialect) => {
     it('a rescan is not lost when a rescanned scene is deleted while the rescans are listed', async () => {
       h = await startHarness({ dialect });
       await h.sync();
-      // Forty rescans an hour apart: the files watermark ends far above the early ones.
-      const rescanned = [...h.library.scenes.values()].filter((s) => s.files.length > 0).slice(0, 40).map((s) => s.id);
-      for (const [i, id] of rescanned.entries()) {
-        h.library.clock.advance(3600);
-        h.library.rescanFile(id, { size: 2 ** 33 + i, duration: 100 + i });
-      }
+      const rescanned = rescanFortyHourly();
       let deleted = false;
       h.fake.beforeExecute = ({ variables }) => {
         // Before the second page of the files query, a rescanned scene it already passed is
@@ -267,11 +272,7 @@ describeEachDialect('Stash API traps', (dialect) => {
     it('keeps the files watermark when the rescans keep changing while they are listed, and converges next sync', async () => {
       h = await startHarness({ dialect });
       await h.sync();
-      const rescanned = [...h.library.scenes.values()].filter((s) => s.files.length > 0).slice(0, 40).map((s) => s.id);
-      for (const [i, id] of rescanned.entries()) {
-        h.library.clock.advance(3600);
-        h.library.rescanFile(id, { size: 2 ** 33 + i, duration: 100 + i });
-      }
+      const rescanned = rescanFortyHourly();
       const filesWatermark = () => h.value('SELECT files_watermark FROM stash_sync_state WHERE entity = ?', ['scenes']);
       const before = await filesWatermark();
       let deleted = 0;
