@@ -9,7 +9,7 @@ import { runSyncCommand } from '../src/cli/sync-stash';
 import { userDataDir } from '../src/core/paths';
 import { createClock, generateLibrary, SAMPLE_SIZE, startFakeStash } from './fake-stash';
 
-export const DEMO_DB_FILENAME = 'stash-mirror-demo.db';
+const DEMO_DB_FILENAME = 'stash-mirror-demo.db';
 
 const args = process.argv.slice(2);
 const namesDatabase = args.some((a) => /^--(db|database-url)(=|$)/.test(a));

@@ -548,8 +548,7 @@ export class MarkerIndex {
     if (order) return order;
     const missing = this.missing(sort);
     if (sort === 'sceneDate' || sort === 'sceneTitle') {
-      const keys = sort === 'sceneDate' ? this.sceneDates.map((date) => date ?? '') : this.sceneTitles.map((title) => (title === null ? '' : titleSortKey(title)));
-      order = this.orderByScene(sceneRanks(keys), direction, missing);
+      order = this.orderByScene(sceneRanks(this.sceneSortKeys(sort)), direction, missing);
     } else {
       const sign = direction === 'asc' ? 1 : -1;
       const compare = this.comparator(sort);
@@ -562,6 +561,12 @@ export class MarkerIndex {
     }
     this.orders.set(name, order);
     return order;
+  }
+
+  /** What scenes sort by: the date as stored, the title as the search normalizes it ('' for none). */
+  private sceneSortKeys(sort: 'sceneDate' | 'sceneTitle'): string[] {
+    if (sort === 'sceneDate') return this.sceneDates.map((date) => date ?? '');
+    return this.sceneTitles.map((title) => (title === null ? '' : titleSortKey(title)));
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Listing, ListingComparison, MirrorStore, SyncMode } from '../db/store';
-import { ENTITIES, type AnyRow, type EntityName, type SceneRow } from '../mirror-rows';
+import { ENTITIES, type AnyRow, type EntityName, type RowVersion, type SceneRow } from '../mirror-rows';
 import type { ServerIdentity, StashClient } from '../stash/client';
 import { MARKER_LISTING, MARKER_ROWS, PERFORMER_LISTING, PERFORMER_ROWS, SCENE_LISTING, SCENE_ROWS, TAG_LISTING, TAG_ROWS } from '../stash/documents';
 import { StashQueryError } from '../stash/errors';
@@ -273,16 +273,7 @@ class EntitySync {
   private async listSceneIds(sceneFilter: Record<string, unknown>): Promise<{ ids: number[]; pages: number }> {
     const ids: number[] = [];
     let pageCount = 0;
-    const pages = this.pages(this.listingPageSize, async (page) =>
-      readVersionPage(
-        'scenes',
-        await this.query(SCENE_LISTING, {
-          filter: { page, per_page: this.listingPageSize, sort: 'id', direction: 'ASC' },
-          scene_filter: sceneFilter,
-        }),
-      ),
-    );
-    for await (const { rows } of pages) {
+    for await (const { rows } of this.listingPages({ scene_filter: sceneFilter })) {
       pageCount++;
       for (const row of rows) ids.push(row.id);
     }
@@ -380,15 +371,7 @@ class EntitySync {
       listing = { ids: [], stamps: [] };
       compared = new PagewiseComparison(store, this.entity);
       let consistent = true;
-      const pages = this.pages(this.listingPageSize, async (page) =>
-        readVersionPage(
-          this.entity,
-          await this.query(DOCUMENTS[this.entity].listing, {
-            filter: { page, per_page: this.listingPageSize, sort: 'id', direction: 'ASC' },
-          }),
-        ),
-      );
-      for await (const result of pages) {
+      for await (const result of this.listingPages()) {
         if (result.count !== before.count) consistent = false;
         const page: Listing = { ids: [], stamps: [] };
         for (const row of result.rows) {
@@ -410,6 +393,19 @@ class EntitySync {
     // that shifted under offset paging can repeat rows or lose their order: compare it whole.
     const comparison = compared.ordered ? await compared.result() : await store.compareWithListing(this.entity, sortedUnique(listing));
     return { comparison, stable: false, listing };
+  }
+
+  /** (id, updated_at) pages of this entity's listing, sorted by id; `filters` narrows it (scenes). */
+  private listingPages(filters: Record<string, unknown> = {}): AsyncGenerator<Page<RowVersion>> {
+    return this.pages(this.listingPageSize, async (page) =>
+      readVersionPage(
+        this.entity,
+        await this.query(DOCUMENTS[this.entity].listing, {
+          filter: { page, per_page: this.listingPageSize, sort: 'id', direction: 'ASC' },
+          ...filters,
+        }),
+      ),
+    );
   }
 
   private async signature(): Promise<{ count: number; maxId: number | null }> {
