@@ -26,6 +26,8 @@ interface Figures {
   /** CPU time of the measuring process (all its threads), and of the fake Stash during the step. */
   cpuSeconds: number;
   serverCpuSeconds: number | null;
+  /** Of cpuSeconds: the sync's own thread, the store's (SQLite's worker), and V8's and libuv's helpers. */
+  threads: { main: number; store: number; helpers: number } | null;
   rows: Record<string, number>;
 }
 
@@ -103,6 +105,20 @@ async function step(mode: string, url: string, db: string, record: string, fromS
 
 const cpu = (f: Figures) => `${f.cpuSeconds.toFixed(1)} + ${f.serverCpuSeconds?.toFixed(1) ?? '?'} s`;
 
+function cpuByThread(f: Figures): string {
+  if (!f.threads) return 'not measured (no /proc)';
+  const { main, store, helpers } = f.threads;
+  return `fetching and sync ${main.toFixed(1)}${store ? ` + SQLite writer ${store.toFixed(1)}` : ''} + GC and I/O helpers ${helpers.toFixed(1)} s`;
+}
+
+/**
+ * However well the work overlaps, a step takes at least all its CPU (its own and the fake Stash's)
+ * spread over every core.
+ */
+function cpuBound(f: Figures): number | null {
+  return f.serverCpuSeconds === null ? null : (f.cpuSeconds + f.serverCpuSeconds) / cpus().length;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'stash-mirror-bench-'));
 const MIGRATIONS = resolve(ROOT, 'drizzle/sqlite');
 const PG_MIGRATIONS = resolve(ROOT, 'drizzle/pg');
@@ -172,6 +188,8 @@ try {
   const fullBest = fullRuns.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const full = fullBest.seconds;
   const fetchOnly = best(fetchRuns);
+  const fetchBest = fetchRuns.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const bound = cpuBound(fullBest);
   const library = fullRuns[1]!.rows;
   const lines = [
     `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
@@ -180,7 +198,9 @@ try {
     `fetch + parse only:   ${fetchOnly.toFixed(2)} s  (same requests, as many in flight as the sync keeps; runs: ${fetchRuns.map((r) => r.seconds.toFixed(2)).join(', ')} s)`,
     `  of which the last step (tag closure; each page indexed its own words): ${fullBest.indexSeconds.toFixed(2)} s`,
     `ratio:                ${(full / fetchOnly).toFixed(2)}x  (target ≤ 1.3x; run by run: ${fullRuns.map((r, i) => (r.seconds / fetchRuns[i]!.seconds).toFixed(2)).join(', ')}x)`,
-    `CPU seconds (sync process, all threads + fake Stash; two cores give 2 per second): full sync ${cpu(fullBest)}, fetch only ${cpu(fetchRuns.reduce((a, b) => (b.seconds < a.seconds ? b : a)))}`,
+    `CPU seconds (sync process, all threads + fake Stash; two cores give 2 per second): full sync ${cpu(fullBest)}, fetch only ${cpu(fetchBest)}`,
+    `  by thread: full sync ${cpuByThread(fullBest)}; fetch only ${cpuByThread(fetchBest)}`,
+    `  the full sync's CPU over ${cpus().length} cores: ${bound === null ? 'not measured' : `${bound.toFixed(2)} s, ${(bound / fetchOnly).toFixed(2)}x the fetch-only time: no full sync of this work can be faster here`}`,
     `no-change sync:       ${noChange.seconds.toFixed(2)} s  (${noChange.requests} requests; runs: ${noChangeRuns.map((r) => r.seconds.toFixed(2)).join(', ')} s; target < 2 s)`,
     `peak RSS, full sync:  ${Math.max(...fullRuns.map((r) => r.peakRssMb)).toFixed(0)} MB  (target < 300 MB)`,
     `peak RSS, no-change:  ${Math.max(...noChangeRuns.map((r) => r.peakRssMb)).toFixed(0)} MB`,

@@ -6,7 +6,8 @@
  *   incremental  a sync of an existing database
  * Prints one JSON line of figures.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { openMirrorStore } from '../src/core/db/open';
 import { StashClient } from '../src/core/stash/client';
@@ -28,11 +29,45 @@ const { values } = parseArgs({
     'pg-migrations': { type: 'string' },
   },
 });
+/** CPU seconds of each thread of this process so far, by thread id, from /proc (Linux; empty elsewhere). */
+function threadCpuSeconds(): Map<number, number> {
+  const threads = new Map<number, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // After "tid (name) ": state first, then utime and stime at 12th and 13th place.
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      threads.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    // No /proc: the figures say null.
+  }
+  return threads;
+}
+
+/**
+ * Where the CPU went: this thread (fetching, parsing, and the sync's own logic), the threads the
+ * store started (SQLite's worker), and the rest (V8's garbage collection and libuv's helpers).
+ */
+function cpuByThread(storeThreads: ReadonlySet<number>): { main: number; store: number; helpers: number } | null {
+  const threads = threadCpuSeconds();
+  if (threads.size === 0) return null;
+  const split = { main: 0, store: 0, helpers: 0 };
+  for (const [tid, seconds] of threads) {
+    if (tid === process.pid) split.main += seconds;
+    else if (storeThreads.has(tid)) split.store += seconds;
+    else split.helpers += seconds;
+  }
+  return split;
+}
+
+const ROOT_FILE = import.meta.filename;
 const client = new StashClient({ url: values.url! });
 const started = performance.now();
 let rows: Record<string, number> = {};
 let finished = 0;
 let indexSeconds = 0;
+let threads: ReturnType<typeof cpuByThread> = null;
 
 if (values.mode === 'fetch-only') {
   const requests = JSON.parse(readFileSync(values.record!, 'utf8')) as Recorded[];
@@ -47,6 +82,7 @@ if (values.mode === 'fetch-only') {
     delete answers[i];
   }
   finished = performance.now();
+  threads = cpuByThread(new Set());
 } else {
   const recorded: Recorded[] = [];
   const send = client.query.bind(client);
@@ -54,6 +90,9 @@ if (values.mode === 'fetch-only') {
     recorded.push({ document, variables });
     return send(document, variables, signal);
   };
+  // libuv starts its thread pool at the first task: start it now, so only the store's threads are new.
+  await stat(ROOT_FILE);
+  const threadsBefore = new Set(threadCpuSeconds().keys());
   // The store the CLI and the app use: SQLite with its connection in a worker thread, or PostgreSQL.
   const store = await openMirrorStore({
     file: values.db,
@@ -69,6 +108,8 @@ if (values.mode === 'fetch-only') {
     const [row] = await store.read<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE NOT is_stale`);
     rows[table] = Number(row?.n);
   }
+  // Before the store closes: its worker thread ends with it.
+  threads = cpuByThread(new Set([...threadCpuSeconds().keys()].filter((tid) => !threadsBefore.has(tid))));
   await store.close();
   if (values.record) writeFileSync(values.record, JSON.stringify(recorded));
 }
@@ -85,6 +126,7 @@ console.log(
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     // Every thread of this process, start-up included.
     cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+    threads,
     rows,
   }),
 );
