@@ -1,8 +1,11 @@
 /** `npm run sync:stash`, run as a separate process against the fake Stash and a real database. */
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSyncCommand } from '../src/cli/sync-stash';
 import { describeEachDialect, expectMirrorEqualsLibrary, startHarness, type Harness } from './support/harness';
-import { runCli, startCli, waitFor } from './support/cli';
+import { PROJECT_ROOT, runCli, startCli, waitFor } from './support/cli';
 
 const SCRIPT = 'src/cli/sync-stash.ts';
 let h: Harness;
@@ -28,8 +31,34 @@ describe('sync:stash arguments', () => {
       STASH_MIRROR_DB: '/tmp/m.db',
       DATABASE_URL: 'postgres://x/y',
     });
-    expect(command).toMatchObject({ stashUrl: 'http://stash:9999/graphql', apiKey: 'k', dbFile: '/tmp/m.db', databaseUrl: 'postgres://x/y' });
-    expect(parseSyncCommand([], { STASH_URL: 'http://s', XDG_CONFIG_HOME: '/cfg' }).dbFile).toMatch(/^\/cfg\/Stash Mirror\/stash-mirror\.db$/);
+    expect(command).toMatchObject({ stashUrl: 'http://stash:9999/graphql', apiKey: 'k', mirror: { databaseUrl: 'postgres://x/y' } });
+    expect(parseSyncCommand([], { STASH_URL: 'http://s', STASH_MIRROR_DB: '/tmp/m.db' }).mirror).toEqual({ file: '/tmp/m.db' });
+    expect(parseSyncCommand([], { STASH_URL: 'http://s', XDG_CONFIG_HOME: '/cfg' }).mirror.file).toMatch(/^\/cfg\/Stash Mirror\/stash-mirror\.db$/);
+  });
+
+  it('lets an option beat every environment variable, and refuses --db with --database-url', () => {
+    const env = { STASH_URL: 'http://s', STASH_MIRROR_DB: '/tmp/env.db', DATABASE_URL: 'postgres://env/mirror' };
+    expect(parseSyncCommand(['--db', '/tmp/mine.db'], env).mirror).toEqual({ file: '/tmp/mine.db' });
+    expect(parseSyncCommand(['--database-url', 'postgres://mine/mirror'], env).mirror).toEqual({ databaseUrl: 'postgres://mine/mirror' });
+    expect(() => parseSyncCommand(['--db', '/tmp/mine.db', '--database-url', 'postgres://mine/mirror'], env)).toThrow(/either --db .* or --database-url/);
+  });
+
+  it('prints its usage on stdout and succeeds with --help', async () => {
+    const result = await runCli(SCRIPT, ['--help']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^Usage: npm run sync:stash/);
+  });
+
+  it('runs when started through a symlinked folder whose path has a space', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'stash mirror '));
+    try {
+      symlinkSync(PROJECT_ROOT, join(folder, 'checkout'));
+      const result = await runCli(join(folder, 'checkout', SCRIPT), ['--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: npm run sync:stash/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 
@@ -45,6 +74,16 @@ describeEachDialect('sync:stash', (dialect) => {
     expect(summary.entities.map((e: { entity: string }) => e.entity)).toEqual(['performers', 'tags', 'scenes', 'markers']);
     expect(summary.entities[3]).toMatchObject({ fetched: h.library.markers.size, staleMarked: 0 });
     expect(result.stdout).not.toContain('secret-key-42');
+    await expectMirrorEqualsLibrary(h.store, h.library);
+  });
+
+  it('syncs into the mirror its option names even when DATABASE_URL names another', async () => {
+    h = await startHarness({ dialect });
+    const result = await runCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs], {
+      DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/elsewhere',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
     await expectMirrorEqualsLibrary(h.store, h.library);
   });
 

@@ -6,10 +6,11 @@ import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { openMirrorStore } from '../core/db/open';
 import type { MirrorStore } from '../core/db/store';
-import { defaultDatabaseFile } from '../core/paths';
+import { isEntryPoint } from '../core/entry-point';
 import { PERFORMER_GENDERS, SORTS, type MarkerQueryInput, type MarkerSearchResult } from '../core/search/query';
 import { searchMarkers } from '../core/search/search';
 import { searchWords } from '../core/search/text';
+import { mirrorLocation, UsageError } from './mirror-options';
 
 /** Genders as typed on a command line: lower case, '-' for '_'. */
 const GENDER_NAMES = PERFORMER_GENDERS.map((g) => g.toLowerCase().replaceAll('_', '-'));
@@ -25,7 +26,6 @@ const USAGE = `Usage: npm run search -- [words…] [--tag NAME]… [--any-tag NA
 --gender: the scene has a performer of one of them: ${GENDER_NAMES.join(', ')}.
 Dates: YYYY, YYYY-MM or YYYY-MM-DD. Relevance sorts most relevant first; --asc reverses it.`;
 
-class UsageError extends Error {}
 
 const OPTIONS = {
   tag: { type: 'string', multiple: true },
@@ -195,10 +195,7 @@ export async function runSearchCommand(argv: string[], env: NodeJS.ProcessEnv = 
       return 0;
     }
     const query = queryWithoutNames(positionals, values);
-    store = await openMirrorStore({
-      file: values.db ?? (env.STASH_MIRROR_DB || defaultDatabaseFile(env)),
-      databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
-    });
+    store = await openMirrorStore(mirrorLocation(values, env));
     if ((await store.listRuns(1)).length === 0) {
       process.stderr.write(`The mirror at ${store.location} is empty: run npm run sync:stash first\n`);
       return 1;
@@ -224,6 +221,6 @@ export async function runSearchCommand(argv: string[], env: NodeJS.ProcessEnv = 
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   process.exitCode = await runSearchCommand(process.argv.slice(2));
 }

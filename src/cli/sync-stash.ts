@@ -6,10 +6,11 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { openMirrorStore } from '../core/db/open';
 import { SyncAlreadyRunningError, type MirrorStore } from '../core/db/store';
+import { isEntryPoint } from '../core/entry-point';
 import { ENTITIES, type EntityName } from '../core/mirror-rows';
-import { defaultDatabaseFile } from '../core/paths';
 import { StashClient } from '../core/stash/client';
 import { syncStash, type SyncProgress, type SyncSummary } from '../core/sync/engine';
+import { mirrorLocation, UsageError, type MirrorLocation } from './mirror-options';
 
 const USAGE = `Usage: npm run sync:stash -- --stash-url URL [--api-key KEY] [--db FILE] [--database-url URL]
                           [--entities performers,tags,scenes,markers] [--full] [--json]
@@ -17,13 +18,13 @@ Environment: STASH_URL, STASH_API_KEY, STASH_MIRROR_DB, DATABASE_URL`;
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, alreadyRunning: 3 } as const;
 
-class UsageError extends Error {}
+/** --help: the usage goes to stdout and the command succeeds. */
+class HelpRequested extends Error {}
 
 export interface SyncCommand {
   stashUrl: string;
   apiKey?: string;
-  dbFile: string;
-  databaseUrl?: string;
+  mirror: MirrorLocation;
   entities: EntityName[];
   full: boolean;
   json: boolean;
@@ -44,7 +45,7 @@ export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv): SyncCo
     },
     strict: true,
   });
-  if (values.help) throw new UsageError(USAGE);
+  if (values.help) throw new HelpRequested(USAGE);
   const stashUrl = values['stash-url'] ?? env.STASH_URL;
   if (!stashUrl) throw new UsageError(`No Stash URL: pass --stash-url or set STASH_URL\n${USAGE}`);
   const entities = (values.entities ?? ENTITIES.join(','))
@@ -58,8 +59,7 @@ export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv): SyncCo
   return {
     stashUrl,
     apiKey: values['api-key'] ?? (env.STASH_API_KEY || undefined),
-    dbFile: values.db ?? (env.STASH_MIRROR_DB || defaultDatabaseFile(env)),
-    databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
+    mirror: mirrorLocation(values, env),
     entities: entities as EntityName[],
     full: values.full,
     json: values.json,
@@ -111,8 +111,11 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
   try {
     command = parseSyncCommand(argv, env);
   } catch (error) {
-    const message = error instanceof UsageError ? error.message : (error as Error).message;
-    process.stderr.write(`${message}\n`);
+    if (error instanceof HelpRequested) {
+      process.stdout.write(`${error.message}\n`);
+      return EXIT.ok;
+    }
+    process.stderr.write(`${(error as Error).message}\n`);
     return EXIT.usage;
   }
   const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -123,7 +126,7 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
   const progress = progressReporter(!command.json && process.stderr.isTTY === true);
   let store: MirrorStore | null = null;
   try {
-    store = await openMirrorStore({ file: command.dbFile, databaseUrl: command.databaseUrl });
+    store = await openMirrorStore(command.mirror);
     const client = new StashClient({ url: command.stashUrl, apiKey: command.apiKey });
     const summary = await syncStash({
       client,
@@ -154,6 +157,6 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   process.exitCode = await runSyncCommand(process.argv.slice(2));
 }

@@ -3,6 +3,7 @@
  * Listens on loopback unless told otherwise; any other address needs a token.
  */
 import { parseArgs } from 'node:util';
+import { isEntryPoint } from '../core/entry-point';
 import { userDataDir } from '../core/paths';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RENDERER_DIR, HostStartError, startHttpHost, type HttpHostOptions } from './http-host';
 
@@ -71,6 +72,6 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   process.exitCode = await runServe(process.argv.slice(2));
 }
