@@ -1,7 +1,9 @@
 /** The Stash client's pure parts: URL handling and the validation of Stash's answers. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { displayUrl, normalizeStashUrl } from '../src/core/stash/client';
-import { MalformedResponseError } from '../src/core/stash/errors';
+import { displayUrl, normalizeStashUrl, StashClient } from '../src/core/stash/client';
+import { MalformedResponseError, NotStashError, StashAuthError, StashServerError } from '../src/core/stash/errors';
 import { readRowPage, readVersionPage } from '../src/core/stash/wire';
 import { changeQueryFloor, laterOf } from '../src/core/sync/watermark';
 
@@ -28,6 +30,51 @@ describe('Stash URLs', () => {
       })();
       expect(error.message).toMatch(/is not (a|an http\(s\)) URL/);
       expect(error.message).not.toContain('SECRET');
+    }
+  });
+});
+
+describe('secrets in errors', () => {
+  it('refuses an address with a user or password, without repeating them', () => {
+    const attempt = () => new StashClient({ url: 'http://me:PASSWORD@127.0.0.1:9999/graphql' });
+    expect(attempt).toThrow(NotStashError);
+    expect(attempt).toThrow(/user or password: give Stash's API key instead/);
+    expect(attempt).not.toThrow(/PASSWORD/);
+  });
+
+  it('refuses an API key no HTTP header can carry, without repeating it, and trims a pasted one', () => {
+    for (const apiKey of ['my\nSECRETKEY', 'SECRET KEY', 'clé-SECRET', 'SECRET\u0000']) {
+      const attempt = () => new StashClient({ url: 'http://127.0.0.1:9999/graphql', apiKey });
+      expect(attempt).toThrow(StashAuthError);
+      expect(attempt).not.toThrow(/SECRET/);
+    }
+    expect(() => new StashClient({ url: 'http://127.0.0.1:9999/graphql', apiKey: '  eyJhbGci.SECRET-key_1\n' })).not.toThrow();
+  });
+
+  it('never repeats the key when a server quotes it back', async () => {
+    // A proxy or a broken server may echo what it was sent: in a GraphQL error, or a 5xx page.
+    const server = createServer((req, res) => {
+      const echoed = `${req.headers.apikey ?? ''} ${new URL(req.url!, 'http://x').searchParams.get('apikey') ?? ''}`;
+      if (req.url!.startsWith('/failing')) {
+        res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`no backend for ${echoed}`);
+      } else {
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ errors: [{ message: `unknown key ${echoed}` }], data: null }));
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const refused = new StashClient({ url: `${origin}/graphql?apikey=URLSECRET`, apiKey: 'HEADERSECRET', retries: 0 });
+      const identified = await refused.identify().catch((error: Error) => error);
+      expect(identified).toBeInstanceOf(NotStashError);
+      expect((identified as Error).message).toMatch(/not Stash \(unknown key \*\*\* \*\*\*\)/);
+
+      const failing = new StashClient({ url: `${origin}/failing/graphql?apikey=URLSECRET`, apiKey: 'HEADERSECRET', retries: 0 });
+      const failed = await failing.query('query Q { version { version } }', {}).catch((error: Error) => error);
+      expect(failed).toBeInstanceOf(StashServerError);
+      expect((failed as Error).message).toMatch(/no backend for \*\*\* \*\*\*/);
+    } finally {
+      server.close();
     }
   });
 });

@@ -40,6 +40,8 @@ export interface StashClientStats {
 }
 
 const DEFAULTS = { timeoutMs: 60_000, retries: 3, backoffMs: 250 };
+/** Visible ASCII: what an HTTP header carries as is, and all a Stash API key (a JWT) is made of. */
+const HEADER_SAFE_KEY = /^[\x21-\x7e]+$/;
 
 /** Adds /graphql to a bare origin, so users may paste the address they open in a browser. */
 export function normalizeStashUrl(raw: string): URL {
@@ -51,6 +53,10 @@ export function normalizeStashUrl(raw: string): URL {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new NotStashError(`${withoutSecrets(raw)} is not an http(s) URL`);
+  }
+  // fetch refuses such a URL, and Stash authenticates by API key, not by the URL.
+  if (url.username || url.password) {
+    throw new NotStashError(`${withoutSecrets(raw)} names a user or password: give Stash's API key instead (--api-key or STASH_API_KEY)`);
   }
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/graphql';
   return url;
@@ -76,13 +82,21 @@ export class StashClient {
   readonly stats: StashClientStats = { requests: 0, retries: 0, bytes: 0 };
   private readonly options: Required<Omit<StashClientOptions, 'apiKey'>> & { apiKey?: string };
   private readonly graphql: GraphQLClient;
+  /** What no error message may repeat, whatever a library or the server put in it. */
+  private readonly secrets: string[];
 
   constructor(options: StashClientOptions) {
     this.url = normalizeStashUrl(options.url);
     this.shownUrl = displayUrl(this.url);
-    this.options = { ...DEFAULTS, ...options };
+    // A pasted key often brings a line break or spaces along; inside, no key has them.
+    const apiKey = options.apiKey?.trim() || undefined;
+    if (apiKey && !HEADER_SAFE_KEY.test(apiKey)) {
+      throw new StashAuthError('The API key has spaces, line breaks or other characters no key has: copy it again from Stash\'s Settings > Security');
+    }
+    this.options = { ...DEFAULTS, ...options, apiKey };
+    this.secrets = [apiKey, this.url.searchParams.get('apikey')].filter((secret): secret is string => !!secret);
     const headers: Record<string, string> = {};
-    if (options.apiKey) headers.ApiKey = options.apiKey;
+    if (apiKey) headers.ApiKey = apiKey;
     this.graphql = new GraphQLClient(this.url.toString(), {
       headers,
       fetch: (input, init) => this.fetchWithPolicy(input, init),
@@ -94,8 +108,18 @@ export class StashClient {
     try {
       return await this.graphql.request<T>({ document, variables, signal });
     } catch (error) {
-      throw this.translate(error, document);
+      throw this.redacted(this.translate(error, document));
     }
+  }
+
+  private redacted(error: Error): Error {
+    error.message = this.scrub(error.message);
+    return error;
+  }
+
+  private scrub(text: string): string {
+    for (const secret of this.secrets) text = text.replaceAll(secret, '***');
+    return text;
   }
 
   /** Proves the URL is a Stash and the key works, before anything is written. */
@@ -128,7 +152,7 @@ export class StashClient {
   private translate(error: unknown, document: string): Error {
     if (error instanceof StashError || isAbort(error)) return error as Error;
     if (error instanceof ClientError) {
-      const messages = (error.response.errors ?? []).map((e) => e.message);
+      const messages = (error.response.errors ?? []).map((e) => this.scrub(e.message));
       if (messages.length > 0) {
         const operation = /query\s+(\w+)/.exec(document)?.[1] ?? 'query';
         return new StashQueryError(`Stash rejected ${operation}: ${messages.join('; ')}`, messages);
