@@ -1,5 +1,5 @@
 /** The Stash client's pure parts: URL handling and the validation of Stash's answers. */
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { displayUrl, normalizeStashUrl, StashClient } from '../src/core/stash/client';
@@ -53,31 +53,53 @@ describe('secrets in errors', () => {
 
   it('never repeats the key when a server quotes it back', async () => {
     // A proxy or a broken server may echo what it was sent: in a GraphQL error, or a 5xx page.
-    const server = createServer((req, res) => {
-      const echoed = `${req.headers.apikey ?? ''} ${new URL(req.url!, 'http://x').searchParams.get('apikey') ?? ''}`;
-      if (req.url!.startsWith('/failing')) {
-        res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`no backend for ${echoed}`);
-      } else {
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ errors: [{ message: `unknown key ${echoed}` }], data: null }));
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    try {
-      const refused = new StashClient({ url: `${origin}/graphql?apikey=URLSECRET`, apiKey: 'HEADERSECRET', retries: 0 });
-      const identified = await refused.identify().catch((error: Error) => error);
-      expect(identified).toBeInstanceOf(NotStashError);
-      expect((identified as Error).message).toMatch(/not Stash \(unknown key \*\*\* \*\*\*\)/);
+    await withServer(
+      (req, res) => {
+        const echoed = `${req.headers.apikey ?? ''} ${new URL(req.url!, 'http://x').searchParams.get('apikey') ?? ''}`;
+        if (req.url!.startsWith('/failing')) {
+          res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`no backend for ${echoed}`);
+        } else {
+          res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ errors: [{ message: `unknown key ${echoed}` }], data: null }));
+        }
+      },
+      async (origin) => {
+        const refused = new StashClient({ url: `${origin}/graphql?apikey=URLSECRET`, apiKey: 'HEADERSECRET', retries: 0 });
+        const identified = await refused.identify().catch((error: Error) => error);
+        expect(identified).toBeInstanceOf(NotStashError);
+        expect((identified as Error).message).toMatch(/not Stash \(unknown key \*\*\* \*\*\*\)/);
 
-      const failing = new StashClient({ url: `${origin}/failing/graphql?apikey=URLSECRET`, apiKey: 'HEADERSECRET', retries: 0 });
-      const failed = await failing.query('query Q { version { version } }', {}).catch((error: Error) => error);
-      expect(failed).toBeInstanceOf(StashServerError);
-      expect((failed as Error).message).toMatch(/no backend for \*\*\* \*\*\*/);
-    } finally {
-      server.close();
-    }
+        const failing = new StashClient({ url: `${origin}/failing/graphql?apikey=URLSECRET`, apiKey: 'HEADERSECRET', retries: 0 });
+        const failed = await failing.query('query Q { version { version } }', {}).catch((error: Error) => error);
+        expect(failed).toBeInstanceOf(StashServerError);
+        expect((failed as Error).message).toMatch(/no backend for \*\*\* \*\*\*/);
+      },
+    );
+  });
+
+  it('names the API key when a server forbids the request (HTTP 403), as for 401', async () => {
+    await withServer(
+      (_req, res) => res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Forbidden'),
+      async (origin) => {
+        const withKey = await new StashClient({ url: origin, apiKey: 'k', retries: 0 }).identify().catch((error: Error) => error);
+        expect(withKey).toBeInstanceOf(StashAuthError);
+        expect((withKey as Error).message).toMatch(/refused the API key \(HTTP 403\)/);
+        const withoutKey = await new StashClient({ url: origin, retries: 0 }).identify().catch((error: Error) => error);
+        expect((withoutKey as Error).message).toMatch(/requires an API key \(HTTP 403\)/);
+      },
+    );
   });
 });
+
+/** A throwaway HTTP server on loopback, for answers the fake Stash never gives. */
+async function withServer(handler: RequestListener, work: (origin: string) => Promise<void>): Promise<void> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await work(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.close();
+  }
+}
 
 describe('reading pages', () => {
   it('turns a scene into a mirror row from its primary file', () => {

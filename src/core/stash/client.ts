@@ -83,7 +83,7 @@ export class StashClient {
   private readonly options: Required<Omit<StashClientOptions, 'apiKey'>> & { apiKey?: string };
   private readonly graphql: GraphQLClient;
   /** What no error message may repeat, whatever a library or the server put in it. */
-  private readonly secrets: string[];
+  private readonly secrets: RegExp[];
 
   constructor(options: StashClientOptions) {
     this.url = normalizeStashUrl(options.url);
@@ -94,7 +94,7 @@ export class StashClient {
       throw new StashAuthError('The API key has spaces, line breaks or other characters no key has: copy it again from Stash\'s Settings > Security');
     }
     this.options = { ...DEFAULTS, ...options, apiKey };
-    this.secrets = [apiKey, this.url.searchParams.get('apikey')].filter((secret): secret is string => !!secret);
+    this.secrets = [apiKey, this.url.searchParams.get('apikey')].filter((secret) => !!secret).map((secret) => secretPattern(secret!));
     const headers: Record<string, string> = {};
     if (apiKey) headers.ApiKey = apiKey;
     this.graphql = new GraphQLClient(this.url.toString(), {
@@ -118,7 +118,7 @@ export class StashClient {
   }
 
   private scrub(text: string): string {
-    for (const secret of this.secrets) text = text.replaceAll(secret, '***');
+    for (const secret of this.secrets) text = text.replace(secret, '***');
     return text;
   }
 
@@ -243,6 +243,15 @@ export class StashClient {
       );
     });
   }
+}
+
+/**
+ * A secret where it stands alone, not inside a longer word: a short test key such as "k" must not
+ * turn "key" into "***ey".
+ */
+function secretPattern(secret: string): RegExp {
+  const escaped = secret.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return new RegExp(`(?<![\\w.~-])${escaped}(?![\\w.~-])`, 'g');
 }
 
 function isAbort(error: unknown): boolean {
