@@ -1,4 +1,5 @@
 /** `npm run sync:stash`, run as a separate process against the fake Stash and a real database. */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,5 +145,39 @@ describeEachDialect('sync:stash', (dialect) => {
     const statuses = (await h.store.listRuns()).map((r) => `${r.entity}:${r.status}`);
     expect(statuses).toContain('markers:interrupted');
     expect(statuses).toContain('markers:succeeded');
+  });
+
+  it('Ctrl-C or SIGTERM cancels between pages: one line, exit 1, the run recorded as cancelled', async () => {
+    h = await startHarness({ dialect, size: { performers: 60, tags: 40, scenes: 200, markers: 12_000 } });
+    h.fake.faults.inject('slow', { times: 1000, delayMs: 300, operationName: 'MarkerRows' });
+    const first = startCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs]);
+    await waitForCount("SELECT count(*) FROM stash_sync_runs WHERE entity = 'markers'", 'the sync to reach markers', 60_000);
+    first.child.kill('SIGTERM');
+    const result = await first.done;
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n').at(-1)).toBe('sync:stash failed: Sync cancelled');
+    const statuses = (await h.store.listRuns()).map((r) => `${r.entity}:${r.status}`);
+    expect(statuses).toContain('markers:cancelled');
+    expect(statuses).toContain('scenes:succeeded');
+  });
+});
+
+describe('sync:stash without --db', () => {
+  it('creates and migrates the mirror in the user-data folder on first use', async () => {
+    h = await startHarness({ dialect: 'sqlite' });
+    const config = mkdtempSync(join(tmpdir(), 'stash-mirror-config-'));
+    try {
+      const result = await runCli(SCRIPT, ['--stash-url', h.fake.url, '--json'], { XDG_CONFIG_HOME: config });
+      expect(result.code).toBe(0);
+      const mirror = new Database(join(config, 'Stash Mirror', 'stash-mirror.db'), { readonly: true });
+      try {
+        const markers = mirror.prepare('SELECT count(*) AS n FROM stash_scene_markers WHERE NOT is_stale').get() as { n: number };
+        expect(markers.n).toBe(h.library.markers.size);
+      } finally {
+        mirror.close();
+      }
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
   });
 });

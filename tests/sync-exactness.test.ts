@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SyncProgress } from '../src/core/sync/engine';
 import { createClock, FakeLibrary, generateLibrary } from '../tools/fake-stash';
 import { describeEachDialect, expectMirrorEqualsLibrary, staleIds, startHarness, type Harness } from './support/harness';
 
@@ -9,16 +10,20 @@ describeEachDialect('exactness', (dialect) => {
   describe('a sync makes the mirror equal to Stash', () => {
     it('mirrors a whole library on the first sync, with every field and relation', async () => {
       h = await startHarness({ dialect });
-      const progress: string[] = [];
-      const summary = await h.sync({ onProgress: (p) => progress.push(`${p.entity}:${p.phase}`) });
+      const progress: SyncProgress[] = [];
+      const summary = await h.sync({ onProgress: (p) => progress.push(p) });
       await expectMirrorEqualsLibrary(h.store, h.library);
       expect(summary.entities.map((e) => e.entity)).toEqual(['performers', 'tags', 'scenes', 'markers']);
       const markers = summary.entities.find((e) => e.entity === 'markers')!;
       expect(markers.fetched).toBe(h.library.markers.size);
       expect(markers.upserted).toBe(h.library.markers.size);
       expect(markers.deletionsChecked).toBe(true);
-      // Progress arrives per page: 600 markers in pages of 37 is at least 17 events.
-      expect(progress.filter((p) => p === 'markers:changes').length).toBeGreaterThanOrEqual(17);
+      // Progress arrives per page: 600 markers in pages of 37 is at least 17 events, counting up to
+      // the whole library, never past the total announced.
+      const markerPages = progress.filter((p) => p.entity === 'markers' && p.phase === 'changes');
+      expect(markerPages.length).toBeGreaterThanOrEqual(17);
+      expect(markerPages.every((p, i) => p.done <= p.total && (i === 0 || p.done > markerPages[i - 1]!.done))).toBe(true);
+      expect(markerPages.at(-1)).toMatchObject({ done: h.library.markers.size, total: h.library.markers.size });
       const runs = await h.store.listRuns();
       expect(runs.map((r) => `${r.entity}:${r.status}`).sort()).toEqual(
         ['markers:succeeded', 'performers:succeeded', 'scenes:succeeded', 'tags:succeeded'],
