@@ -180,6 +180,35 @@ describeEachDialect('Stash API traps', (dialect) => {
     });
   });
 
+  describe('re-fetching rows by id', () => {
+    it('skips a row deleted just before its re-fetch by id, keeps the rest of the batch, and marks it stale next sync', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      // Deleting a performer does not bump its scenes: the sync re-fetches them by id.
+      const scenesOf = (performer: number) => [...h.library.scenes.values()].filter((s) => s.performerIds.includes(performer)).map((s) => s.id);
+      const performer = [...h.library.performers.keys()].reduce((a, b) => (scenesOf(b).length > scenesOf(a).length ? b : a));
+      const dependents = scenesOf(performer);
+      // Its batch holds other scenes: the failing query must be split around it.
+      expect(dependents.length).toBeGreaterThanOrEqual(3);
+      const doomed = dependents[1]!;
+      h.library.deletePerformer(performer);
+      let byId = 0;
+      h.fake.beforeExecute = ({ operationName, variables }) => {
+        // The listing has just seen it; one missing id now fails Stash's whole `ids` query.
+        if (operationName === 'SceneRows' && Array.isArray(variables.ids) && ++byId === 1) h.library.deleteScene(doomed);
+      };
+      await h.sync();
+      h.fake.beforeExecute = null;
+      expect(byId).toBeGreaterThan(2);
+      // Every other scene of the batch was re-fetched without the deleted performer.
+      const stillWithPerformer = await h.read<{ scene_id: number }>('SELECT scene_id FROM stash_scene_performers WHERE performer_id = ?', [performer]);
+      expect(stillWithPerformer.map((r) => r.scene_id)).toEqual([doomed]);
+      await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      expect(await staleIds(h.store, 'stash_scenes')).toEqual([doomed]);
+    });
+  });
+
   describe('changes that do not bump updated_at', () => {
     it('a tag merge re-points scene tags, marker tags and primary tags without a bump, and the next sync follows it', async () => {
       h = await startHarness({ dialect });
