@@ -1,4 +1,4 @@
-/** The SQLite mirror itself: migrations, read-only protection, and the sync lock. */
+/** The SQLite mirror itself: migrations, read-only protection, and the sync lock; and the indexes both engines need. */
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { SYNC_WRITTEN_TABLES } from '../src/core/db/mirror-tables';
 import { MIRROR_COLUMNS } from '../src/core/db/mirror-types';
 import { SqliteMirrorStore } from '../src/core/db/sqlite-store';
 import { MirrorSchemaError, SyncAlreadyRunningError, type MirrorStore } from '../src/core/db/store';
-import { createMirrorDatabase, describeEachDialect } from './support/harness';
+import { createMirrorDatabase, describeEachDialect, startHarness, type Dialect } from './support/harness';
 
 let dir: string;
 let file: string;
@@ -322,5 +322,101 @@ describe('secondary indexes during a first sync', () => {
     expect(await store.deferIndexes()).toBe(false);
     expect(indexes(file)).toEqual(before);
     await store.close();
+  });
+});
+
+/**
+ * Lookups the app makes, each served by an index whose keys begin with these: `lower(name)` is the
+ * tag name case-insensitively (COLLATE NOCASE on SQLite, lower(name) on PostgreSQL). A primary key
+ * serves its leading column.
+ */
+const REQUIRED_LOOKUPS: [table: string, keys: string[]][] = [
+  ['stash_performers', ['name']],
+  ['stash_tags', ['lower(name)']],
+  ['stash_tag_parents', ['child_id']],
+  ['stash_tag_parents', ['parent_id']],
+  ['stash_scenes', ['date']],
+  ['stash_scenes', ['filesize']],
+  ['stash_scenes', ['duration']],
+  ['stash_scene_performers', ['scene_id']],
+  ['stash_scene_performers', ['performer_id']],
+  ['stash_scene_tags', ['scene_id']],
+  ['stash_scene_tags', ['tag_id']],
+  ['stash_scene_markers', ['scene_id']],
+  ['stash_scene_markers', ['primary_tag_id']],
+  ['stash_scene_marker_tags', ['marker_id']],
+  ['stash_scene_marker_tags', ['tag_id']],
+];
+
+/**
+ * The keys of every index on the mirror tables, as the database reports them, in dialect-neutral
+ * form (`lower(column)` for a case-insensitive key). Partial indexes are left out: they serve only
+ * the few rows they cover.
+ */
+async function indexKeys(store: MirrorStore, dialect: Dialect): Promise<Record<string, string[][]>> {
+  const byIndex = new Map<string, { table: string; keys: string[] }>();
+  if (dialect === 'sqlite') {
+    const rows = await store.read<{ tbl: string; idx: string; col: string | null; coll: string }>(
+      `SELECT m.name AS tbl, l.name AS idx, x.name AS col, x.coll AS coll
+       FROM sqlite_master m JOIN pragma_index_list(m.name) l JOIN pragma_index_xinfo(l.name) x
+       WHERE m.type = 'table' AND m.name LIKE 'stash_%' AND NOT l.partial AND x.key
+       ORDER BY m.name, l.name, x.seqno`,
+    );
+    for (const r of rows) {
+      const key = r.col === null ? 'expression' : r.coll.toUpperCase() === 'NOCASE' ? `lower(${r.col})` : r.col;
+      const index = byIndex.get(r.idx) ?? { table: r.tbl, keys: [] };
+      index.keys.push(key);
+      byIndex.set(r.idx, index);
+    }
+  } else {
+    const rows = await store.read<{ tablename: string; indexname: string; indexdef: string }>(
+      `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename LIKE 'stash_%'`,
+    );
+    for (const r of rows) {
+      // CREATE [UNIQUE] INDEX name ON schema.table USING method (key, ...) [WHERE predicate]
+      const [, keys, predicate] = /USING \w+ \((.*?)\)( WHERE .*)?$/.exec(r.indexdef) ?? [];
+      if (keys === undefined || predicate) continue;
+      byIndex.set(r.indexname, { table: r.tablename, keys: keys.split(', ').map((k) => k.replaceAll('"', '')) });
+    }
+  }
+  const tables: Record<string, string[][]> = {};
+  for (const { table, keys } of byIndex.values()) (tables[table] ??= []).push(keys);
+  return tables;
+}
+
+async function expectRequiredIndexes(store: MirrorStore, dialect: Dialect): Promise<void> {
+  const indexes = await indexKeys(store, dialect);
+  for (const [table, keys] of REQUIRED_LOOKUPS) {
+    const serving = (indexes[table] ?? []).filter((index) => keys.every((key, i) => index[i] === key));
+    expect(serving, `${table}: an index on (${keys.join(', ')}) among ${JSON.stringify(indexes[table] ?? [])}`).not.toEqual([]);
+  }
+}
+
+describeEachDialect('the indexes lookups need', (dialect) => {
+  it('are made by the migrations', async () => {
+    const database = await createMirrorDatabase(dialect);
+    const store = await database.open();
+    try {
+      await expectRequiredIndexes(store, dialect);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  });
+
+  it('are all there after a first sync, which builds them after the rows, and file sizes beyond 2^31 are integers', async () => {
+    const h = await startHarness({ dialect });
+    try {
+      await h.sync();
+      await expectRequiredIndexes(h.store, dialect);
+      const largest = Math.max(...[...h.library.scenes.values()].map((s) => s.files[0]?.size ?? 0));
+      expect(largest).toBeGreaterThan(2 ** 31);
+      const type = dialect === 'sqlite' ? 'typeof(filesize)' : 'pg_typeof(filesize)::text';
+      expect(await h.read(`SELECT filesize, ${type} AS type FROM stash_scenes WHERE filesize = ?`, [largest])).toEqual([
+        { filesize: largest, type: dialect === 'sqlite' ? 'integer' : 'bigint' },
+      ]);
+    } finally {
+      await h.close();
+    }
   });
 });
