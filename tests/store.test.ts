@@ -71,6 +71,20 @@ describe('mirror tables are read-only outside the sync', () => {
     other.close();
   });
 
+  it('takes over a writer mark another connection committed, and clears it with its first write', async () => {
+    const store = SqliteMirrorStore.open({ file });
+    await store.applyPage('scenes', [scene]);
+    // Someone impersonates the sync: the guard lets them through while their mark stands.
+    const other = new Database(file);
+    other.prepare(`INSERT INTO stash_sync_writer (token) VALUES ('sync')`).run();
+    await store.applyPage('scenes', [{ ...scene, title: 'B' }]);
+    expect(other.prepare('SELECT count(*) FROM stash_sync_writer').pluck().get()).toBe(0);
+    expect(() => other.prepare('DELETE FROM stash_scenes').run()).toThrow(/stash_scenes is read-only/);
+    expect(other.prepare('SELECT title FROM stash_scenes').pluck().get()).toBe('B');
+    other.close();
+    await store.close();
+  });
+
   it('has three guarding triggers per mirror table', () => {
     const store = SqliteMirrorStore.open({ file });
     const triggers = store.db.prepare(`SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'`).all() as { tbl_name: string }[];

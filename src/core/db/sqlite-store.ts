@@ -452,12 +452,13 @@ export class SqliteMirrorStore implements MirrorStore {
   }
 
   /**
-   * The sync's write path: registered in stash_sync_writer for exactly this transaction. Guards
-   * lifted by the work are put back before it commits.
+   * The sync's write path: registered in stash_sync_writer for exactly this transaction (taking
+   * over a row another connection may have committed there, which the closing delete then clears).
+   * Guards lifted by the work are put back before it commits.
    */
   private writeTransaction(work: () => void): void {
     this.db.transaction(() => {
-      this.db.prepare(`INSERT INTO stash_sync_writer (token) VALUES ('sync')`).run();
+      this.db.prepare(`INSERT OR REPLACE INTO stash_sync_writer (token) VALUES ('sync')`).run();
       // A failing work rolls back, the drops with it.
       this.liftedGuards = [];
       work();
