@@ -22,6 +22,7 @@ import {
   type FakeStash,
   type FaultKind,
   generateLibrary,
+  MAX_MARKERS_PER_QUERY,
   SAMPLE_SIZE,
   startFakeStash,
 } from '../tools/fake-stash';
@@ -585,6 +586,25 @@ describe('ids lookups', () => {
     const r = await post(stash.url, SCENE_ROWS, { ids: ['4', '5', '4'] });
     expect(r.data).toBeNull();
     expect(r.errors?.[0]?.message).toBe('scene with id 4 not found');
+  });
+});
+
+describe('large pages', () => {
+  it('fails a page of more markers than Stash can bind in one statement, as Stash does', async () => {
+    const library = generateLibrary({ seed: 3, size: { performers: 5, tags: 5, scenes: 20, markers: MAX_MARKERS_PER_QUERY + 1 } });
+    const stash = await startFakeStash({ library });
+    try {
+      const whole = await post(stash.url, MARKER_ROWS, { filter: { per_page: -1 } });
+      expect(whole.data).toBeNull();
+      expect(whole.errors?.map((e) => e.message)).toEqual(['too many SQL variables']);
+      const byIds = await post(stash.url, MARKER_ROWS, { ids: [...library.markers.keys()].map(String) });
+      expect(byIds.errors?.map((e) => e.message)).toEqual(['too many SQL variables']);
+      const largest = await find(stash, 'findSceneMarkers', MARKER_ROWS, { filter: { per_page: MAX_MARKERS_PER_QUERY } });
+      expect(largest.rows).toHaveLength(MAX_MARKERS_PER_QUERY);
+      expect(largest.count).toBe(MAX_MARKERS_PER_QUERY + 1);
+    } finally {
+      await stash.close();
+    }
   });
 });
 

@@ -14,7 +14,7 @@ export {
   GENDERS,
 } from './library';
 export { BENCH_SIZE, generateLibrary, type GenerateOptions, type LibrarySize, SAMPLE_SIZE } from './generate';
-export { naturalKey } from './query';
+export { MAX_MARKERS_PER_QUERY, naturalKey } from './query';
 export { performerImagePath, STASH_APP_SCHEMA, STASH_VERSION, SUBSET_SCHEMA_PATH } from './schema';
 export {
   type BeforeExecuteInfo,

@@ -740,8 +740,19 @@ export interface FindResult<R> {
   rows: R[];
 }
 
+/**
+ * Stash loads a page of markers' tags with one statement binding every marker id, and its SQLite
+ * binds at most this many: a larger page of markers fails as a whole.
+ */
+export const MAX_MARKERS_PER_QUERY = 32_766;
+
+function checkMarkerPage(kind: EntityKind, rows: number): void {
+  if (kind === 'marker' && rows > MAX_MARKERS_PER_QUERY) throw new StashQueryError('too many SQL variables');
+}
+
 /** `ids` ignores every filter and paging; one missing (or repeated) id fails the whole query. */
 export function findByIds<K extends EntityKind>(lib: FakeLibrary, kind: K, ids: readonly string[]): FindResult<RowOf<K>> {
+  checkMarkerPage(kind, ids.length);
   const nums = ids.map(parseStashId);
   const map = mapFor(lib, kind);
   const seen = new Set<number>();
@@ -791,6 +802,7 @@ export function findRows<K extends EntityKind>(
       start = Math.min(count, (page - 1) * perPage);
       end = Math.min(count, start + perPage);
     }
+    checkMarkerPage(kind, end - start);
     if (attempt === 0 && view.snap.length > 0) {
       const getters = sortFields(kind, sort) as ((r: RowOf<K>) => unknown)[];
       let fresh = true;
