@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SyncProgress } from '../src/core/sync/engine';
-import { createClock, FakeLibrary, generateLibrary } from '../tools/fake-stash';
+import { syncStash, type SyncProgress } from '../src/core/sync/engine';
+import { createClock, FakeLibrary, generateLibrary, MAX_MARKERS_PER_QUERY } from '../tools/fake-stash';
 import { describeEachDialect, expectMirrorEqualsLibrary, staleIds, startHarness, type Harness } from './support/harness';
 
 let h: Harness;
@@ -28,6 +28,15 @@ describeEachDialect('exactness', (dialect) => {
       expect(runs.map((r) => `${r.entity}:${r.status}`).sort()).toEqual(
         ['markers:succeeded', 'performers:succeeded', 'scenes:succeeded', 'tags:succeeded'],
       );
+    });
+
+    it('pages a library with more markers than one Stash query can bind, at its own page sizes', async () => {
+      // Stash fails a page of more than MAX_MARKERS_PER_QUERY markers whole, and so does the fake.
+      const size = { performers: 5, tags: 8, scenes: 40, markers: MAX_MARKERS_PER_QUERY + 500 };
+      h = await startHarness({ dialect, size });
+      const first = await syncStash({ client: h.client, store: h.store });
+      expect(first.entities.find((e) => e.entity === 'markers')?.fetched).toBe(size.markers);
+      await expectMirrorEqualsLibrary(h.store, h.library);
     });
 
     it('optimizes the search index and planner statistics after a large sync, not after a small one', async () => {
