@@ -118,10 +118,15 @@ describeEachDialect('sync:stash', (dialect) => {
     await first.done;
   });
 
-  it('a sync killed mid-sync leaves whole pages only, re-runs safely and converges', async () => {
+  /** A sync in another process over a library whose marker pages each take 300 ms to answer. */
+  async function startSlowMarkerSync() {
     h = await startHarness({ dialect, size: { performers: 60, tags: 40, scenes: 200, markers: 12_000 } });
     h.fake.faults.inject('slow', { times: 1000, delayMs: 300, operationName: 'MarkerRows' });
-    const first = startCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs]);
+    return startCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs]);
+  }
+
+  it('a sync killed mid-sync leaves whole pages only, re-runs safely and converges', async () => {
+    const first = await startSlowMarkerSync();
     await waitForCount('SELECT count(*) FROM stash_scene_markers', 'markers to arrive', 60_000);
     first.child.kill('SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
@@ -148,9 +153,7 @@ describeEachDialect('sync:stash', (dialect) => {
   });
 
   it('Ctrl-C or SIGTERM cancels between pages: one line, exit 1, the run recorded as cancelled', async () => {
-    h = await startHarness({ dialect, size: { performers: 60, tags: 40, scenes: 200, markers: 12_000 } });
-    h.fake.faults.inject('slow', { times: 1000, delayMs: 300, operationName: 'MarkerRows' });
-    const first = startCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs]);
+    const first = await startSlowMarkerSync();
     await waitForCount("SELECT count(*) FROM stash_sync_runs WHERE entity = 'markers'", 'the sync to reach markers', 60_000);
     first.child.kill('SIGTERM');
     const result = await first.done;
