@@ -1,6 +1,7 @@
 /** The PostgreSQL mirror's own failure modes: each gets a one-line reason, and nothing runs on a schema we do not know. */
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openMirrorStore } from '../src/core/db/open';
 import { PgMirrorStore } from '../src/core/db/pg-store';
 import { MirrorConnectionError, MirrorSchemaError, SyncAlreadyRunningError, type MirrorStore } from '../src/core/db/store';
 import { createMirrorDatabase, TEST_DATABASE_URL, type MirrorDatabase } from './support/harness';
@@ -12,6 +13,19 @@ const withUrl = (change: (url: URL) => void) => {
 };
 
 let database: MirrorDatabase | null = null;
+
+/** A statement run as the administrator, in the test's database when there is one. */
+async function inDatabase<T = unknown>(statement: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: database ? database.cliArgs[1]! : TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query(statement, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+const performer = { id: 2, name: 'P', gender: null, imagePath: null, stashUpdatedAt: '2025-01-10T14:03:22+01:00' };
 afterEach(async () => {
   await database?.drop();
   database = null;
@@ -74,6 +88,101 @@ describe.skipIf(!TEST_DATABASE_URL)(
       await store.close();
     });
 
+    it('stops a sync whose lock connection died, in one line, and lets the next one take the lock', async () => {
+      database = await createMirrorDatabase('postgres');
+      const a = await database.open();
+      const b = await database.open();
+      const lock = await a.acquireSyncLock();
+      await inDatabase(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = ${0x5354_4d53}`);
+      // Whether or not the connection's error has arrived yet, the next write sees the lock gone.
+      await expect(a.applyPage('performers', [performer])).rejects.toThrow(
+        /^The connection holding the sync lock on .* was lost.*; the sync stopped so that no other runs beside it: run it again$/,
+      );
+      expect(await a.countLive('performers')).toBe(0);
+      const next = await b.acquireSyncLock();
+      await lock.release();
+      await b.applyPage('performers', [performer]);
+      await next.release();
+      expect(await b.countLive('performers')).toBe(1);
+      await a.close();
+      await b.close();
+    });
+
+    it('asks the server to notice a vanished lock holder within about a minute', async () => {
+      database = await createMirrorDatabase('postgres');
+      const store = await database.open();
+      // Every session of the store, the lock's among them, as the server applies it over TCP.
+      const [keepalives] = await store.read<Record<string, string>>(
+        `SELECT current_setting('tcp_keepalives_idle') AS idle, current_setting('tcp_keepalives_interval') AS interval,
+           current_setting('tcp_keepalives_count') AS count`,
+      );
+      expect(keepalives).toEqual({ idle: '30', interval: '10', count: '3' });
+      await store.close();
+    });
+
+    it('refuses to sync once a newer version migrated the database under a running app', async () => {
+      database = await createMirrorDatabase('postgres');
+      const store = await database.open();
+      await inDatabase('INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ($1, $2)', ['future', Date.now() + 10 ** 10]);
+      await expect(store.acquireSyncLock()).rejects.toThrow(/migrated by a newer version of Stash Mirror/);
+      // Refused without keeping the lock.
+      await inDatabase('DELETE FROM drizzle.__drizzle_migrations WHERE hash = $1', ['future']);
+      await (await store.acquireSyncLock()).release();
+      await store.close();
+    });
+
+    it('lets machines open a new database at once: one migrates, the others find it done', async () => {
+      database = await createMirrorDatabase('postgres');
+      const stores = await Promise.all([database.open(), database.open(), database.open()]);
+      for (const store of stores) expect(await store.countLive('scenes')).toBe(0);
+      await Promise.all(stores.map((store) => store.close()));
+    });
+
+    it('opens a migrated database with a role that may only read, and says in one line why it cannot migrate one', async () => {
+      database = await createMirrorDatabase('postgres');
+      const url = new URL(database.cliArgs[1]!);
+      const reader = `stash_mirror_reader_${process.pid}`;
+      const readerUrl = new URL(url);
+      readerUrl.username = reader;
+      readerUrl.password = 'reader-password';
+      await inDatabase(`CREATE ROLE ${reader} LOGIN PASSWORD 'reader-password'`);
+      try {
+        await inDatabase(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
+        const refused = await PgMirrorStore.open({ url: readerUrl.toString() }).catch((error: Error) => error);
+        expect(refused).toBeInstanceOf(MirrorSchemaError);
+        expect((refused as Error).message).toMatch(/^Cannot create or update the mirror's tables in .*: permission denied for (schema|database) \S+$/);
+        (await database.open()).close();
+        // What docs/shared-deployment.md grants a role that only searches.
+        await inDatabase(`GRANT USAGE ON SCHEMA public, drizzle TO ${reader}`);
+        await inDatabase(`GRANT SELECT ON ALL TABLES IN SCHEMA public, drizzle TO ${reader}`);
+        const store = await PgMirrorStore.open({ url: readerUrl.toString() });
+        expect(await store.countLive('scenes')).toBe(0);
+        await store.close();
+      } finally {
+        await inDatabase(`DROP OWNED BY ${reader}`);
+        await inDatabase(`DROP ROLE ${reader}`);
+      }
+    });
+
+    it('takes the URL scheme in any case, as the app\'s settings do', async () => {
+      database = await createMirrorDatabase('postgres');
+      const store = await openMirrorStore({ databaseUrl: database.cliArgs[1]!.replace(/^postgres/, 'POSTGRES') });
+      expect(await store.countLive('scenes')).toBe(0);
+      await store.close();
+    });
+
+    it('names a role that may not connect, with the server\'s reason', async () => {
+      const role = `stash_mirror_nologin_${process.pid}`;
+      await inDatabase(`CREATE ROLE ${role} NOLOGIN PASSWORD 'pw'`);
+      try {
+        const error = await PgMirrorStore.open({ url: withUrl((u) => ((u.username = role), (u.password = 'pw'))) }).catch((e: Error) => e);
+        expect(error).toBeInstanceOf(MirrorConnectionError);
+        expect((error as Error).message).toMatch(new RegExp(`does not let user "${role}" connect: role "${role}" is not permitted to log in`));
+      } finally {
+        await inDatabase(`DROP ROLE ${role}`);
+      }
+    });
+
     describe('secondary indexes during a first sync', () => {
       const scene = { id: 1, title: 'A', date: '2021', details: null, filesize: 3, duration: 61.5, performerIds: [2], tagIds: [3], stashUpdatedAt: 'x', filesUpdatedAt: null };
       const indexes = async (store: MirrorStore) =>
@@ -102,6 +211,21 @@ describe.skipIf(!TEST_DATABASE_URL)(
         await store.restoreIndexes();
         expect(await indexes(store)).toEqual(migrated);
         expect(await marked(store)).toBe(0);
+        await store.close();
+      });
+
+      it('are built again when a killed drop left one invalid', async () => {
+        database = await createMirrorDatabase('postgres');
+        const store = await database.open();
+        const migrated = await indexes(store);
+        await store.deferIndexes();
+        // As a DROP INDEX CONCURRENTLY killed half-way leaves it: present, never used.
+        const date = migrated.find((index) => index.name === 'stash_scenes_date_idx')!;
+        await inDatabase(date.sql);
+        await inDatabase(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'stash_scenes_date_idx'::regclass`);
+        await store.restoreIndexes();
+        expect(await indexes(store)).toEqual(migrated);
+        expect(await inDatabase(`SELECT 1 FROM pg_index WHERE NOT indisvalid AND indrelid = 'stash_scenes'::regclass`)).toEqual([]);
         await store.close();
       });
 

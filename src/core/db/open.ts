@@ -21,7 +21,7 @@ export interface MirrorLocation {
 
 export async function openMirrorStore(location: MirrorLocation): Promise<MirrorStore> {
   if (location.databaseUrl) {
-    if (!/^postgres(ql)?:\/\//.test(location.databaseUrl)) {
+    if (!/^postgres(ql)?:\/\//i.test(location.databaseUrl)) {
       throw new MirrorSchemaError('The database URL must start with postgres:// (a shared PostgreSQL mirror)');
     }
     return PgMirrorStore.open({ url: location.databaseUrl, migrationsFolder: location.pgMigrationsFolder });

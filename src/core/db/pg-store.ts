@@ -49,6 +49,30 @@ export interface PgStoreOptions {
 
 /** Every Stash Mirror sync on one database takes this advisory lock ('stash-mirror sync'). */
 const SYNC_LOCK_KEY = 0x5354_4d53;
+/** Opening a database that needs migrating takes this one ('stash-mirror migrate'). */
+const MIGRATION_LOCK_KEY = 0x5354_4d4d;
+
+interface LockSession {
+  /** The server process of the lock's connection. */
+  pid: number;
+  /** Set when that connection fails. */
+  lost: Error | null;
+}
+
+const LOCK_LOST = 'stash mirror: the sync lock was lost';
+
+/**
+ * A statement that fails unless the server session `pid` still holds the sync lock. A bigint
+ * advisory key shows in pg_locks as its high half (classid), its low half (objid) and objsubid 1.
+ */
+function lockStillHeld(pid: number): string {
+  return `DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = ${Math.trunc(pid)}
+                   AND classid = 0 AND objid = ${SYNC_LOCK_KEY} AND objsubid = 1) THEN
+      RAISE EXCEPTION '${LOCK_LOST}';
+    END IF;
+  END $$`;
+}
 
 const pgDialect = new PgDialect();
 
@@ -95,6 +119,10 @@ function numbered(sql: string): string {
 export class PgMirrorStore implements MirrorStore {
   readonly location: string;
   private readonly searchCache = new MarkerIndexCache();
+  /** The server session holding the sync lock, while this store holds it: every write checks it still does. */
+  private lockSession: LockSession | null = null;
+  /** The newest migration this version knows: a database migrated past it is refused. */
+  private newestKnownMigration = 0;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -105,14 +133,23 @@ export class PgMirrorStore implements MirrorStore {
 
   static async open(options: PgStoreOptions): Promise<PgMirrorStore> {
     const where = withoutPassword(options.url);
-    const pool = new pg.Pool({ connectionString: options.url, max: 4, connectionTimeoutMillis: 10_000 });
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: 4,
+      connectionTimeoutMillis: 10_000,
+      // A server gone mid-sync is noticed instead of waited on; and the server, asked to probe a
+      // silent connection after 30 s instead of the system's two hours, drops the lock of a
+      // machine that vanished mid-sync within about a minute.
+      keepAlive: true,
+      options: '-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3',
+    });
     pool.on('error', () => {}); // an idle client's error surfaces on its next query instead
     const store = new PgMirrorStore(pool, options.url);
     try {
       await pool.query('SELECT 1').catch((error: unknown) => {
         throw connectionError(error, options.url);
       });
-      await migratePg(pool, where, options.migrationsFolder ?? defaultPgMigrationsFolder());
+      store.newestKnownMigration = await migratePg(pool, where, options.migrationsFolder ?? defaultPgMigrationsFolder());
       await store.restoreAfterCrash();
     } catch (error) {
       await pool.end();
@@ -123,20 +160,35 @@ export class PgMirrorStore implements MirrorStore {
 
   async acquireSyncLock(): Promise<SyncLock> {
     const client = await this.pool.connect();
+    let session: LockSession;
     try {
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [SYNC_LOCK_KEY]);
+      const { rows } = await client.query<{ locked: boolean; pid: number }>(
+        'SELECT pg_try_advisory_lock($1) AS locked, pg_backend_pid() AS pid',
+        [SYNC_LOCK_KEY],
+      );
       if (!rows[0]?.locked) throw new SyncAlreadyRunningError(this.location);
+      session = { pid: rows[0].pid, lost: null };
+      // An app left running while a newer version migrated the database must not write to it.
+      if ((await newestAppliedMigration(client)) > this.newestKnownMigration) throw newerSchemaError(this.location);
     } catch (error) {
       client.release();
       throw error;
     }
+    // The lock's connection sits idle while the sync works on others: if it dies, say so at the
+    // next write instead of crashing on an unhandled error.
+    const onError = (error: Error) => (session.lost = error);
+    client.on('error', onError);
+    this.lockSession = session;
     return {
       release: async () => {
-        try {
-          await client.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]);
-        } finally {
-          client.release();
+        if (this.lockSession === session) this.lockSession = null;
+        let broken = session.lost ?? undefined;
+        if (!broken) {
+          // A dead connection took the lock with it: nothing is left to release.
+          await client.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]).catch((error: Error) => (broken = error));
         }
+        client.off('error', onError);
+        client.release(broken);
       },
     };
   }
@@ -296,14 +348,20 @@ export class PgMirrorStore implements MirrorStore {
     const [mark] = await this.read<{ watermark: string }>(SHARED_SQL.readState, [DEFERRED_INDEXES]);
     if (!mark) return;
     const tables = entity ? tablesOf(entity) : null;
+    // A DROP INDEX CONCURRENTLY killed half-way leaves the index invalid: unused, yet present.
     const present = new Set(
-      (await this.read<{ name: string }>(`SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()`)).map((r) => r.name),
+      (
+        await this.read<{ name: string }>(
+          `SELECT c.relname AS name FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+           WHERE c.relnamespace = current_schema()::regnamespace AND x.indisvalid`,
+        )
+      ).map((r) => r.name),
     );
     const missing = (JSON.parse(mark.watermark) as DroppedIndex[]).filter(
       (index) => !present.has(index.name) && (!tables || tables.includes(index.table)),
     );
     await this.writeTransaction(async (client) => {
-      for (const { sql } of missing) await client.query(sql);
+      for (const { name, sql } of missing) await client.query(`DROP INDEX IF EXISTS ${pg.escapeIdentifier(name)}; ${sql}`);
       if (!tables) await client.query('DELETE FROM stash_sync_state WHERE entity = $1', [DEFERRED_INDEXES]);
     });
   }
@@ -381,9 +439,27 @@ export class PgMirrorStore implements MirrorStore {
     await this.pool.end();
   }
 
-  /** The sync's write path: marked as the sync's for exactly this transaction. */
-  private writeTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.transaction(['BEGIN', `SELECT set_config('stash_mirror.sync_writer', 'on', true)`], work);
+  /**
+   * The sync's write path: marked as the sync's for exactly this transaction. While this store
+   * holds the sync lock, the transaction first checks that the lock's session still holds it: a
+   * lock lost with its connection may already be another machine's, and two syncs must not write
+   * at once.
+   */
+  private async writeTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const session = this.lockSession;
+    const opening = ['BEGIN', `SELECT set_config('stash_mirror.sync_writer', 'on', true)`];
+    if (session) opening.push(lockStillHeld(session.pid));
+    try {
+      return await this.transaction(opening, work);
+    } catch (error) {
+      if (session && (session.lost || (error as Error).message === LOCK_LOST)) {
+        throw new MirrorConnectionError(
+          `The connection holding the sync lock on ${this.location} was lost${session.lost ? ` (${session.lost.message})` : ''}; ` +
+            'the sync stopped so that no other runs beside it: run it again',
+        );
+      }
+      throw error;
+    }
   }
 
   /** Runs work on one connection between the opening statements and COMMIT, or ROLLBACK. */
@@ -440,8 +516,10 @@ function connectionError(error: unknown, url: string): Error {
   const database = decodeURIComponent(parsed.pathname.slice(1) || user);
   switch (e.code) {
     case '28P01':
-    case '28000':
       return new MirrorConnectionError(`PostgreSQL at ${server} refused the password for user "${user}"`);
+    case '28000':
+      // No pg_hba.conf entry for this host, a role that may not log in, ...: the server says which.
+      return new MirrorConnectionError(`PostgreSQL at ${server} does not let user "${user}" connect: ${e.message}`);
     case '3D000':
       return new MirrorConnectionError(`PostgreSQL at ${server} has no database "${database}"; create it first`);
     case 'ECONNREFUSED':
@@ -455,22 +533,50 @@ function connectionError(error: unknown, url: string): Error {
 }
 
 /** Applies drizzle/pg in order, refusing a database that a newer version of the app migrated. */
-async function migratePg(pool: pg.Pool, where: string, migrationsFolder: string): Promise<void> {
+/**
+ * Brings the database to this version's schema and returns the newest migration it knows. A
+ * database already current is only read, so a role that may only read can open it. Machines
+ * opening a new database at once take turns: one migrates, the others find it done.
+ */
+async function migratePg(pool: pg.Pool, where: string, migrationsFolder: string): Promise<number> {
   const journalPath = join(migrationsFolder, 'meta', '_journal.json');
   if (!existsSync(journalPath)) throw new MirrorSchemaError(`Mirror migrations not found at ${migrationsFolder}`);
   const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { when: number }[] };
   const newestKnown = Math.max(...journal.entries.map((e) => e.when));
-  const { rows } = await pool.query<{ ledger: string | null }>(`SELECT to_regclass('drizzle.__drizzle_migrations')::text AS ledger`);
-  if (rows[0]?.ledger) {
-    const applied = await pool.query<{ newest: string | null }>('SELECT max(created_at)::text AS newest FROM drizzle.__drizzle_migrations');
-    const newest = applied.rows[0]?.newest;
-    if (newest && Number(newest) > newestKnown) {
-      throw new MirrorSchemaError(
-        `The mirror database ${where} was migrated by a newer version of Stash Mirror; update the app or use another database`,
-      );
+  const client = await pool.connect();
+  try {
+    const current = async () => {
+      const newest = await newestAppliedMigration(client);
+      if (newest > newestKnown) throw newerSchemaError(where);
+      return newest === newestKnown;
+    };
+    if (await current()) return newestKnown;
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      if (!(await current())) await migrate(drizzle(client), { migrationsFolder });
+    } catch (error) {
+      if (error instanceof MirrorSchemaError) throw error;
+      const cause = ((error as { cause?: Error }).cause ?? (error as Error)).message;
+      throw new MirrorSchemaError(`Cannot create or update the mirror's tables in ${where}: ${cause}`);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
     }
+  } finally {
+    client.release();
   }
-  await migrate(drizzle(pool), { migrationsFolder });
+  return newestKnown;
+}
+
+/** The newest migration applied to the database (drizzle's ledger), 0 for a new database. */
+async function newestAppliedMigration(client: pg.PoolClient): Promise<number> {
+  const ledger = await client.query<{ ledger: string | null }>(`SELECT to_regclass('drizzle.__drizzle_migrations')::text AS ledger`);
+  if (!ledger.rows[0]?.ledger) return 0;
+  const { rows } = await client.query<{ newest: string | null }>('SELECT max(created_at)::text AS newest FROM drizzle.__drizzle_migrations');
+  return Number(rows[0]?.newest ?? 0);
+}
+
+function newerSchemaError(where: string): MirrorSchemaError {
+  return new MirrorSchemaError(`The mirror database ${where} was migrated by a newer version of Stash Mirror; update the app or use another database`);
 }
 
 /** Sets the words of these rows in the full-text index (inside a write transaction). */
