@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { displayUrl, normalizeStashUrl, StashClient } from '../src/core/stash/client';
 import { MalformedResponseError, NotStashError, StashAuthError, StashServerError } from '../src/core/stash/errors';
+import { ENTITIES, type EntityName, type RowOf } from '../src/core/mirror-rows';
 import { readRowPage, readVersionPage } from '../src/core/stash/wire';
 import { changeQueryFloor, laterOf } from '../src/core/sync/watermark';
 
@@ -142,6 +143,91 @@ describe('reading pages', () => {
       findPerformers: { count: 1, performers: [{ id: '1', name: 'Ä', gender: null, image_path: '', updated_at: 't' }] },
     });
     expect(page.rows[0]!.imagePath).toBeNull();
+  });
+
+  describe('NUL characters, which PostgreSQL text cannot hold', () => {
+    const stamp = '2025-01-10T14:03:22+01:00';
+    const wirePages: Record<EntityName, unknown> = {
+      performers: {
+        findPerformers: {
+          count: 2,
+          performers: [
+            { id: '1', name: 'Ana Ä', gender: 'FEMALE', image_path: 'http://stash/performer/1/image?t=1', updated_at: stamp },
+            { id: '2', name: 'Bo', gender: null, image_path: '', updated_at: stamp },
+          ],
+        },
+      },
+      tags: { findTags: { count: 1, tags: [{ id: '4', name: 'Outdoor', updated_at: stamp, parents: [{ id: '2' }], children: [] }] } },
+      scenes: {
+        findScenes: {
+          count: 1,
+          scenes: [
+            {
+              id: '12',
+              title: 'Beach day',
+              details: 'Line one\nline two',
+              date: '2021-06',
+              updated_at: stamp,
+              performers: [{ id: '1' }],
+              tags: [{ id: '4' }],
+              files: [{ size: 10, duration: 1.5, updated_at: '2025-01-09T00:00:00+01:00' }],
+            },
+          ],
+        },
+      },
+      markers: {
+        findSceneMarkers: {
+          count: 1,
+          scene_markers: [
+            { id: '30', title: 'Intro', seconds: 3, end_seconds: null, updated_at: stamp, scene: { id: '12' }, primary_tag: { id: '4' }, tags: [] },
+          ],
+        },
+      },
+    };
+    const rows: { [E in EntityName]: RowOf[E][] } = {
+      performers: [
+        { id: 1, name: 'Ana Ä', gender: 'FEMALE', imagePath: 'http://stash/performer/1/image?t=1', stashUpdatedAt: stamp },
+        { id: 2, name: 'Bo', gender: null, imagePath: null, stashUpdatedAt: stamp },
+      ],
+      tags: [{ id: 4, name: 'Outdoor', stashUpdatedAt: stamp, parentIds: [2], childIds: [] }],
+      scenes: [
+        {
+          id: 12,
+          title: 'Beach day',
+          details: 'Line one\nline two',
+          date: '2021-06',
+          filesize: 10,
+          duration: 1.5,
+          performerIds: [1],
+          tagIds: [4],
+          stashUpdatedAt: stamp,
+          filesUpdatedAt: '2025-01-09T00:00:00+01:00',
+        },
+      ],
+      markers: [{ id: 30, sceneId: 12, title: 'Intro', seconds: 3, endSeconds: null, primaryTagId: 4, tagIds: [], stashUpdatedAt: stamp }],
+    };
+
+    /** The page with NULs around and inside every string but ids (an empty one becomes NULs only). */
+    function withNuls(value: unknown, key = ''): unknown {
+      if (typeof value === 'string') return key === 'id' ? value : `\u0000${value.slice(0, 1)}\u0000${value.slice(1)}\u0000`;
+      if (Array.isArray(value)) return value.map((item) => withNuls(item));
+      if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withNuls(v, k)]));
+      return value;
+    }
+
+    it('maps a page without NUL characters unchanged', () => {
+      for (const entity of ENTITIES) expect(readRowPage(entity, wirePages[entity]).rows, entity).toEqual(rows[entity]);
+    });
+
+    it('drops them from every text field of a row and from listed updated_at stamps', () => {
+      for (const entity of ENTITIES) {
+        const page = withNuls(wirePages[entity]);
+        expect(JSON.stringify(page), entity).toContain('\\u0000');
+        expect(readRowPage(entity, page).rows, entity).toEqual(rows[entity]);
+      }
+      const listing = withNuls({ findScenes: { count: 1, scenes: [{ id: '12', updated_at: stamp }] } });
+      expect(readVersionPage('scenes', listing).rows).toEqual([{ id: 12, stashUpdatedAt: stamp }]);
+    });
   });
 
   it('rejects a malformed page with the path of the first problem', () => {

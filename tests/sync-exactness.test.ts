@@ -69,6 +69,20 @@ describeEachDialect('exactness', (dialect) => {
       await expectMirrorEqualsLibrary(h.store, h.library);
     });
 
+    it('drops NUL characters from text, which PostgreSQL cannot store, the same way on both databases', async () => {
+      h = await startHarness({ dialect });
+      const scene = [...h.library.scenes.values()][0]!;
+      const marker = [...h.library.markers.values()][0]!;
+      const performer = [...h.library.performers.values()][0]!;
+      h.library.updateScene(scene.id, { details: 'Shot at dusk\u0000, in one take\u0000' });
+      h.library.updateMarker(marker.id, { title: '\u0000Opening' });
+      h.library.updatePerformer(performer.id, { name: 'Mi\u0000\u0000ra' });
+      await h.sync();
+      expect(await h.value('SELECT details FROM stash_scenes WHERE id = ?', [scene.id])).toBe('Shot at dusk, in one take');
+      expect(await h.value('SELECT title FROM stash_scene_markers WHERE id = ?', [marker.id])).toBe('Opening');
+      expect(await h.value('SELECT name FROM stash_performers WHERE id = ?', [performer.id])).toBe('Mira');
+    });
+
     it('a no-change incremental sync writes little and lists every entity once', async () => {
       h = await startHarness({ dialect });
       await h.sync();

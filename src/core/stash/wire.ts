@@ -3,6 +3,10 @@
  * rows. A page that does not validate fails the sync with MalformedResponseError before anything
  * from it is written. Schemas only check shapes; rows are mapped by plain functions afterwards,
  * which keeps validating 200k markers in the tens of milliseconds.
+ *
+ * Every string a row stores (or that is compared with a stored one, like a listing's updated_at)
+ * passes through `text`, which drops NUL characters: PostgreSQL's text cannot hold them, and both
+ * databases must hold the same values.
  */
 import { z } from 'zod';
 import type {
@@ -73,9 +77,27 @@ export interface Page<T> {
 function toId(entity: EntityName, value: string): number {
   const id = Number(value);
   if (value === '' || !Number.isSafeInteger(id) || id < 0) {
-    throw new MalformedResponseError(`Stash returned a malformed ${WIRE_FIELDS[entity].root} page: id "${value}" is not an integer`);
+    // Quoted as JSON so that control characters (a NUL) never reach the run's stored error.
+    throw new MalformedResponseError(`Stash returned a malformed ${WIRE_FIELDS[entity].root} page: id ${JSON.stringify(value)} is not an integer`);
   }
   return id;
+}
+
+const NUL = '\u0000';
+
+/** The string without NUL characters; the same string, unallocated, in the usual case of none. */
+function text(value: string): string {
+  return value.includes(NUL) ? value.replaceAll(NUL, '') : value;
+}
+
+function nullableText(value: string | null): string | null {
+  return value === null ? null : text(value);
+}
+
+/** For fields Stash leaves empty rather than null (a date, an image path). */
+function textOrNull(value: string | null): string | null {
+  const stored = nullableText(value);
+  return stored === '' ? null : stored;
 }
 
 type Wire<S extends z.ZodType> = z.infer<S>;
@@ -83,15 +105,15 @@ type Wire<S extends z.ZodType> = z.infer<S>;
 const MAPPERS = {
   performers: (p: Wire<typeof performer>): PerformerRow => ({
     id: toId('performers', p.id),
-    name: p.name,
-    gender: p.gender,
-    imagePath: p.image_path === '' ? null : p.image_path,
-    stashUpdatedAt: p.updated_at,
+    name: text(p.name),
+    gender: nullableText(p.gender),
+    imagePath: textOrNull(p.image_path),
+    stashUpdatedAt: text(p.updated_at),
   }),
   tags: (t: Wire<typeof tag>): TagRow => ({
     id: toId('tags', t.id),
-    name: t.name,
-    stashUpdatedAt: t.updated_at,
+    name: text(t.name),
+    stashUpdatedAt: text(t.updated_at),
     parentIds: t.parents.map((r) => toId('tags', r.id)),
     childIds: t.children.map((r) => toId('tags', r.id)),
   }),
@@ -101,26 +123,26 @@ const MAPPERS = {
     for (const f of s.files) if (filesUpdatedAt === null || f.updated_at > filesUpdatedAt) filesUpdatedAt = f.updated_at;
     return {
       id: toId('scenes', s.id),
-      title: s.title,
-      date: s.date === '' ? null : s.date,
-      details: s.details,
+      title: nullableText(s.title),
+      date: textOrNull(s.date),
+      details: nullableText(s.details),
       filesize: primary ? primary.size : null,
       duration: primary ? primary.duration : null,
       performerIds: s.performers.map((r) => toId('scenes', r.id)),
       tagIds: s.tags.map((r) => toId('scenes', r.id)),
-      stashUpdatedAt: s.updated_at,
-      filesUpdatedAt,
+      stashUpdatedAt: text(s.updated_at),
+      filesUpdatedAt: nullableText(filesUpdatedAt),
     };
   },
   markers: (m: Wire<typeof marker>): MarkerRow => ({
     id: toId('markers', m.id),
     sceneId: toId('markers', m.scene.id),
-    title: m.title,
+    title: text(m.title),
     seconds: m.seconds,
     endSeconds: m.end_seconds,
     primaryTagId: toId('markers', m.primary_tag.id),
     tagIds: m.tags.map((r) => toId('markers', r.id)),
-    stashUpdatedAt: m.updated_at,
+    stashUpdatedAt: text(m.updated_at),
   }),
 };
 
@@ -163,6 +185,6 @@ export function readRowPage<E extends EntityName>(entity: E, data: unknown): Pag
 export function readVersionPage(entity: EntityName, data: unknown): Page<RowVersion> {
   return readPage(entity, versionPages[entity], data, (v: Wire<typeof version>) => ({
     id: toId(entity, v.id),
-    stashUpdatedAt: v.updated_at,
+    stashUpdatedAt: text(v.updated_at),
   }));
 }
