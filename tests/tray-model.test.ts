@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../src/shared/contract';
-import { ScheduledSyncWatcher, statusLine, timeAgo, trayMenu } from '../src/main/tray-model';
+import { statusLine, timeAgo, trayMenu, UnwatchedSyncWatcher } from '../src/main/tray-model';
 
 const now = new Date('2025-06-01T12:00:00Z');
 
@@ -32,6 +32,13 @@ describe('tray status line', () => {
     expect(statusLine({ status: status({ lastSuccessAt: minutesAgo(0.2) }), now })).toBe('Last sync: just now');
     expect(statusLine({ status: status({ lastSuccessAt: minutesAgo(125) }), now })).toBe('Last sync: 2 hours ago');
     expect(statusLine({ status: status({ lastSuccessAt: minutesAgo(3 * 24 * 60) }), now })).toBe('Last sync: 3 days ago');
+  });
+
+  it('says the last sync failed, and why in one short line', () => {
+    const reason = 'Stash at http://stash:9999/graphql refused the API key (HTTP 401): check the key in\nStash\'s Settings > Security';
+    const line = statusLine({ status: status({ lastSuccessAt: minutesAgo(5), lastError: reason }), now });
+    expect(line).toBe('Last sync failed: Stash at http://stash:9999/graphql refused the API key (HTT…');
+    expect(statusLine({ status: status({ lastError: 'Cannot reach Stash' }), now })).toBe('Last sync failed: Cannot reach Stash');
   });
 
   it('shows the overall progress of a running sync', () => {
@@ -75,23 +82,31 @@ describe('tray menu', () => {
   });
 });
 
-describe('notifying failed scheduled syncs', () => {
+describe('notifying failed syncs nobody watched', () => {
   const failed = { ok: false, kind: 'failed', reason: 'Stash did not answer' } as const;
+  const hidden = { windowVisible: false };
+  const shown = { windowVisible: true };
 
-  it('notifies when a scheduled sync fails', () => {
-    const watcher = new ScheduledSyncWatcher();
+  it('notifies when a scheduled sync fails, window shown or not', () => {
+    const watcher = new UnwatchedSyncWatcher();
     watcher.onStatus(status({ state: 'running', trigger: 'schedule' }));
     watcher.onStatus(status({ state: 'idle', lastError: 'Stash did not answer' }));
-    expect(watcher.onFinished(failed)).toEqual({ title: 'Stash Mirror: scheduled sync failed', body: 'Stash did not answer' });
+    expect(watcher.onFinished(failed, shown)).toEqual({ title: 'Stash Mirror: scheduled sync failed', body: 'Stash did not answer' });
   });
 
-  it('stays quiet for manual syncs, successes and cancellations', () => {
-    const watcher = new ScheduledSyncWatcher();
+  it('notifies when a sync started with the window hidden (from the tray) fails', () => {
+    const watcher = new UnwatchedSyncWatcher();
     watcher.onStatus(status({ state: 'running', trigger: 'manual' }));
-    expect(watcher.onFinished(failed)).toBeNull();
+    expect(watcher.onFinished(failed, hidden)).toEqual({ title: 'Stash Mirror: sync failed', body: 'Stash did not answer' });
+  });
+
+  it('stays quiet for syncs failing in sight, successes and cancellations', () => {
+    const watcher = new UnwatchedSyncWatcher();
+    watcher.onStatus(status({ state: 'running', trigger: 'manual' }));
+    expect(watcher.onFinished(failed, shown)).toBeNull();
     watcher.onStatus(status({ state: 'running', trigger: 'schedule' }));
-    expect(watcher.onFinished({ ok: false, kind: 'cancelled', reason: 'Cancelled' })).toBeNull();
-    // The trigger is forgotten once its sync has ended.
-    expect(watcher.onFinished(failed)).toBeNull();
+    expect(watcher.onFinished({ ok: false, kind: 'cancelled', reason: 'Cancelled' }, hidden)).toBeNull();
+    watcher.onStatus(status({ state: 'running', trigger: 'schedule' }));
+    expect(watcher.onFinished({ ok: true, summary: {} as never }, hidden)).toBeNull();
   });
 });

@@ -13,7 +13,7 @@ import { createElectronSettings } from './electron-settings';
 import { registerIpcHandlers, sendToAllWindows } from './ipc';
 import { MirrorSupervisor, type MirrorProcessHandle } from './mirror-supervisor';
 import { AppTray } from './tray';
-import { ScheduledSyncWatcher, type TrayAction } from './tray-model';
+import { UnwatchedSyncWatcher, type TrayAction } from './tray-model';
 import { blockNavigation, installWebSecurity } from './web-security';
 import { createMainWindow, isAppPage } from './window';
 
@@ -58,7 +58,7 @@ async function start(): Promise<void> {
     if (webPolicy.stashOrigin() !== before) setTimeout(reloadAllWindows, 500);
   });
 
-  const watcher = new ScheduledSyncWatcher();
+  const watcher = new UnwatchedSyncWatcher();
   let tray: AppTray | null = null;
   const onStatus = (status: SyncStatus): void => {
     watcher.onStatus(status);
@@ -79,7 +79,8 @@ async function start(): Promise<void> {
     onEvent(event, payload) {
       if (event === 'syncStatus') onStatus(payload as SyncStatus);
       if (event === 'syncFinished') {
-        const failure = watcher.onFinished(payload as Parameters<ScheduledSyncWatcher['onFinished']>[0]);
+        const windowVisible = BrowserWindow.getAllWindows().some((window) => window.isVisible());
+        const failure = watcher.onFinished(payload as Parameters<UnwatchedSyncWatcher['onFinished']>[0], { windowVisible });
         if (failure) notify(failure);
       }
       sendToAllWindows(event, payload);

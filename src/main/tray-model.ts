@@ -1,6 +1,6 @@
 /**
  * What the tray shows, as data: the Electron adapter (tray.ts) only maps it to a native menu.
- * Also the decision to notify about a failed scheduled sync, made from the same events.
+ * Also the decision to notify about a failed sync nobody watched, made from the same events.
  */
 import type { SyncOutcome, SyncStatus, SyncTrigger } from '../shared/contract';
 
@@ -50,8 +50,17 @@ export function statusLine({ status, now }: TrayState): string {
     const percent = syncPercent(status);
     return percent === null ? 'Syncing…' : `Syncing… ${percent}%`;
   }
+  if (status?.lastError) return `Last sync failed: ${shortened(status.lastError)}`;
   if (!status?.lastSuccessAt) return status ? 'Never synced' : 'Starting…';
   return `Last sync: ${timeAgo(new Date(status.lastSuccessAt), now)}`;
+}
+
+/** A menu label stays one readable line; the window shows the whole reason. */
+const LABEL_REASON_CHARS = 60;
+
+function shortened(reason: string): string {
+  const line = reason.replace(/\s+/g, ' ').trim();
+  return line.length > LABEL_REASON_CHARS ? `${line.slice(0, LABEL_REASON_CHARS - 1)}…` : line;
 }
 
 export function trayMenu(state: TrayState): TrayMenuItem[] {
@@ -67,9 +76,10 @@ export function trayMenu(state: TrayState): TrayMenuItem[] {
 
 /**
  * Remembers what started the running sync (only running statuses carry it) so that, when the sync
- * ends, a failed scheduled one can be reported: nobody is watching the window then.
+ * ends, a failure nobody saw can be reported: a scheduled sync's, or any sync's while the window
+ * is hidden (one started from the tray).
  */
-export class ScheduledSyncWatcher {
+export class UnwatchedSyncWatcher {
   private trigger: SyncTrigger | null = null;
 
   onStatus(status: SyncStatus): void {
@@ -77,10 +87,11 @@ export class ScheduledSyncWatcher {
   }
 
   /** The notification to show for this outcome, or null. */
-  onFinished(outcome: SyncOutcome): { title: string; body: string } | null {
+  onFinished(outcome: SyncOutcome, { windowVisible }: { windowVisible: boolean }): { title: string; body: string } | null {
     const trigger = this.trigger;
     this.trigger = null;
-    if (trigger !== 'schedule' || outcome.ok || outcome.kind !== 'failed') return null;
-    return { title: 'Stash Mirror: scheduled sync failed', body: outcome.reason };
+    if (outcome.ok || outcome.kind !== 'failed') return null;
+    if (trigger === 'schedule') return { title: 'Stash Mirror: scheduled sync failed', body: outcome.reason };
+    return windowVisible ? null : { title: 'Stash Mirror: sync failed', body: outcome.reason };
   }
 }
