@@ -117,8 +117,8 @@ describeEachDialect('mirror service', (dialect) => {
     const summary = summaryOf(await first.service.syncNow({ entities: ['tags', 'performers'] }));
     expect(summary.entities.map((e) => e.entity)).toEqual(['performers', 'tags']);
     let status = await first.service.getSyncStatus();
-    // Only part of the chosen entities synced: the mirror is usable, but not completely synced.
-    expect(status.mirrorReady).toBe(true);
+    // Only part of the chosen entities synced: search has no markers yet, and says so.
+    expect(status.mirrorReady).toBe(false);
     expect(status.lastSuccessAt).toBeNull();
     expect(status.entities.map((e) => [e.entity, e.lastStatus])).toEqual([
       ['performers', 'succeeded'],
@@ -172,6 +172,32 @@ describeEachDialect('mirror service', (dialect) => {
     expect(runs[0]).toMatchObject({ entity: 'scenes', status: 'cancelled' });
     // A cancel is not a failure.
     expect((await service.getSyncStatus()).lastError).toBeNull();
+  });
+
+  it('is ready to search once every chosen entity has synced, in any runs, and stays so after a failed sync', async () => {
+    const s = await setUp(dialect);
+    // Scenes' first page is held back: the first sync is cancelled there, after performers and tags.
+    s.fake.faults.inject('slow', { times: 1, delayMs: 8000, operationName: 'SceneRows' });
+    const { service } = await s.start();
+    const first = service.syncNow();
+    const tagsSynced = async () => (await service.listSyncRuns()).some((run) => run.entity === 'tags' && run.status === 'succeeded');
+    await waitFor(tagsSynced, 20_000, 'tags to sync');
+    await service.cancelSync();
+    expect(await first).toMatchObject({ ok: false, kind: 'cancelled' });
+    let status = await service.getSyncStatus();
+    expect(status.entities.map((e) => e.lastStatus)).toEqual(['succeeded', 'succeeded', 'cancelled', null]);
+    expect(status).toMatchObject({ mirrorReady: false, lastSuccessAt: null });
+
+    // The rest synced in another run: no one run synced everything, yet every entity is there.
+    summaryOf(await service.syncNow({ entities: ['scenes', 'markers'] }));
+    status = await service.getSyncStatus();
+    expect(status).toMatchObject({ mirrorReady: true, lastSuccessAt: null });
+
+    s.fake.faults.inject('graphqlError', { operationName: 'MarkerRows' });
+    expect(await service.syncNow()).toMatchObject({ ok: false, kind: 'failed' });
+    status = await service.getSyncStatus();
+    expect(status.lastError).toMatch(/MarkerRows/);
+    expect(status.mirrorReady).toBe(true);
   });
 
   it('says what is missing when no Stash server is set', async () => {

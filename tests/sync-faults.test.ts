@@ -4,8 +4,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SyncAlreadyRunningError } from '../src/core/db/store';
+import { searchMarkers } from '../src/core/search/search';
 import { StashClient } from '../src/core/stash/client';
 import {
   MalformedResponseError,
@@ -15,7 +16,7 @@ import {
   StashServerError,
   StashUnreachableError,
 } from '../src/core/stash/errors';
-import { syncStash } from '../src/core/sync/engine';
+import { syncStash, type SyncProgress } from '../src/core/sync/engine';
 import { describeEachDialect, expectMirrorEqualsLibrary, startHarness, type Harness } from './support/harness';
 
 let h: Harness;
@@ -30,6 +31,16 @@ async function mirrorIsEmpty(harness: Harness): Promise<void> {
   for (const table of ['stash_performers', 'stash_tags', 'stash_scenes', 'stash_scene_markers', 'stash_sync_runs']) {
     expect(Number(await harness.value(`SELECT count(*) FROM ${table}`)), table).toBe(0);
   }
+}
+
+/** A sync cancelled as soon as a progress report satisfies `when`; what it rejects with. */
+async function syncCancelledWhen(when: (progress: SyncProgress) => boolean): Promise<Error> {
+  const controller = new AbortController();
+  const onProgress = (progress: SyncProgress) => when(progress) && controller.abort(new Error('cancelled by the test'));
+  return h.sync({ signal: controller.signal, onProgress }).then(
+    () => expect.fail('the sync completed without being cancelled'),
+    (error: Error) => error,
+  );
 }
 
 async function syncWith(client: StashClient) {
@@ -168,6 +179,21 @@ describeEachDialect('bad input and faults', (dialect) => {
       expect(Number(await h.value('SELECT count(*) FROM stash_scenes'))).toBe(0);
     });
 
+    it('a failed sync refreshes the search only after writing, and a failing refresh keeps the sync\'s error', async () => {
+      h = await startHarness({ dialect });
+      const refresh = vi.spyOn(h.store, 'refreshSearchIndex').mockRejectedValue(new Error('refresh failed too'));
+      h.fake.faults.inject('malformed', { operationName: 'PerformerRows' });
+      expect(await h.sync().catch((e: Error) => e)).toBeInstanceOf(MalformedResponseError);
+      expect(refresh).not.toHaveBeenCalled();
+
+      h.fake.faults.clear();
+      h.fake.faults.inject('graphqlError', { operationName: 'MarkerRows' });
+      const error = await h.sync().catch((e: Error) => e);
+      expect(error).toBeInstanceOf(StashQueryError);
+      expect((error as Error).message).toMatch(/^Stash rejected MarkerRows: /);
+      expect(refresh).toHaveBeenCalledOnce();
+    });
+
     it('a body that is not JSON is reported as such', async () => {
       h = await startHarness({ dialect });
       h.fake.faults.inject('notJson', { operationName: 'TagRows' });
@@ -206,6 +232,62 @@ describeEachDialect('bad input and faults', (dialect) => {
       expect(runs.find((r) => r.entity === 'scenes')).toMatchObject({ status: 'cancelled', error: 'cancelled' });
       await h.sync();
       await expectMirrorEqualsLibrary(h.store, h.library);
+    });
+
+    it('a first sync cancelled during markers leaves what it wrote searchable by tag and sub-tags', async () => {
+      h = await startHarness({ dialect });
+      const error = await syncCancelledWhen((p) => p.entity === 'markers' && p.done > 100);
+      // The search's refresh after the cancel does not replace the sync's own error.
+      expect(error.message).toMatch(/cancelled by the test$/);
+      const mirrored = Number(await h.value('SELECT count(*) FROM stash_scene_markers'));
+      expect(mirrored).toBeGreaterThan(0);
+      expect(mirrored).toBeLessThan(h.library.markers.size);
+
+      // Each tag's markers in the mirror, by their own tags (primary or secondary).
+      const tagged = new Map<number, Set<number>>();
+      const ownTags = await h.read<{ marker_id: number; tag_id: number }>(
+        'SELECT id AS marker_id, primary_tag_id AS tag_id FROM stash_scene_markers UNION SELECT marker_id, tag_id FROM stash_scene_marker_tags',
+      );
+      for (const { marker_id, tag_id } of ownTags) tagged.set(tag_id, (tagged.get(tag_id) ?? new Set()).add(marker_id));
+      const below = (id: number): number[] => {
+        const children = [...h.library.tags.values()].filter((t) => t.parentIds.includes(id)).map((t) => t.id);
+        return [id, ...children.flatMap(below)];
+      };
+      const markersOf = (tagIds: number[]) => new Set(tagIds.flatMap((id) => [...(tagged.get(id) ?? [])]));
+      // The parent tag with the most markers of its own.
+      const parent = [...h.library.tags.values()]
+        .filter((t) => below(t.id).length > 1)
+        .sort((a, b) => (tagged.get(b.id)?.size ?? 0) - (tagged.get(a.id)?.size ?? 0))[0]!;
+      const own = markersOf([parent.id]);
+      expect(own.size).toBeGreaterThan(0);
+
+      const found = async (withSubtags: boolean) =>
+        (await searchMarkers(h.store, { markerTags: { any: [{ id: parent.id, withSubtags }] }, perPage: 500 })).hits.map((hit) => hit.id);
+      expect(new Set(await found(false))).toEqual(own);
+      const withSubtags = new Set(await found(true));
+      expect([...own].filter((id) => !withSubtags.has(id)), 'own markers missing with sub-tags').toEqual([]);
+      expect(withSubtags).toEqual(markersOf([...new Set(below(parent.id))]));
+    });
+
+    it('a first sync cancelled while listing reports the cancellation and leaves its indexes built', async () => {
+      h = await startHarness({ dialect });
+      // Cancelled once the markers' pages are fetched: the listing that follows stops at once, while
+      // the markers' indexes, begun just before it, are still being built.
+      const error = await syncCancelledWhen((p) => p.entity === 'markers' && p.phase === 'changes' && p.done === p.total);
+      expect(error.message).toMatch(/cancelled by the test$/);
+      expect(await h.read(`SELECT entity FROM stash_sync_state WHERE entity = 'deferred-indexes'`)).toEqual([]);
+    });
+
+    it('a sync cancelled while a batch is written ends after that write, and records it', async () => {
+      h = await startHarness({ dialect });
+      // Two pages of 37 fill a batch of 74: the cancel comes as the second batch starts being written.
+      const error = await syncCancelledWhen((p) => p.entity === 'markers' && p.done === 148);
+      expect(error.message).toMatch(/cancelled by the test$/);
+      // Pages already fetched ahead may still be written, but nothing after the sync has ended.
+      const run = (await h.store.listRuns()).find((r) => r.entity === 'markers')!;
+      expect(run.status).toBe('cancelled');
+      expect(run.upserted).toBeGreaterThanOrEqual(148);
+      expect(Number(await h.value('SELECT count(*) FROM stash_scene_markers'))).toBe(run.upserted);
     });
 
     it('readers never see a half-written batch while a sync writes', async () => {

@@ -122,7 +122,7 @@ export interface SyncStatus {
   entities: EntitySyncState[];
   /** Periodic sync: when the next one starts, or null when periodic sync is off. */
   nextScheduledAt: string | null;
-  /** False until a sync has completed: search has nothing to search yet. */
+  /** False until every chosen entity has synced successfully once: search would miss whole entities. */
   mirrorReady: boolean;
 }
 

@@ -15,6 +15,11 @@ export interface SyncHistory {
   lastSuccessAt: Date | null;
   /** The error of the newest finished run, when it failed. */
   lastError: string | null;
+  /**
+   * Every chosen entity has synced successfully at least once, in whatever runs: until then the
+   * mirror lacks whole entities (a first sync stopped part-way), and an empty search result would
+   * say nothing matches when the rows are simply not there yet. Later failures keep it ready.
+   */
   mirrorReady: boolean;
 }
 
@@ -22,14 +27,16 @@ export const EMPTY_HISTORY: SyncHistory = { entities: [], lastSuccessAt: null, l
 
 export async function readSyncHistory(store: MirrorStore, chosen: readonly EntityName[]): Promise<SyncHistory> {
   const runs = await store.listRuns(RUNS_READ);
-  // The log may be longer than what was read: any success at all makes the mirror searchable.
-  const ready = await store.read(`SELECT 1 AS ready FROM stash_sync_runs WHERE status = 'succeeded' LIMIT 1`);
+  // The log may be longer than what was read: an entity's first success may lie beyond it.
+  const everSucceeded = await store.read<{ entity: EntityName }>(
+    `SELECT DISTINCT entity FROM stash_sync_runs WHERE status = 'succeeded'`,
+  );
   const lastFinished = runs.find((run) => run.status !== 'running');
   return {
     entities: chosen.map((entity) => entityState(runs, entity)),
     lastSuccessAt: lastCompleteSuccess(runs, chosen),
     lastError: lastFinished?.status === 'failed' ? lastFinished.error : null,
-    mirrorReady: ready.length > 0,
+    mirrorReady: chosen.every((entity) => everSucceeded.some((row) => row.entity === entity)),
   };
 }
 

@@ -95,7 +95,6 @@ const DOCUMENTS: Record<EntityName, { rows: string; listing: string }> = {
 export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
   const { client, store, signal } = options;
   const mode: SyncMode = options.full ? 'full' : 'incremental';
-  const wanted = new Set(options.entities ?? ENTITIES);
   const startedAt = new Date().toISOString();
   const requestsBefore = client.stats.requests;
 
@@ -105,28 +104,13 @@ export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
     // Before anything is written: a wrong URL or key fails here and leaves the mirror untouched.
     const server = await client.identify(signal);
     const runId = randomUUID();
+    // Each entity's counts, as they grow: a failed entity's too, for what it wrote before failing.
     const entities: EntitySummary[] = [];
-    // Into an empty mirror, secondary indexes are built once after the rows instead of row by row:
-    // each entity's after its pages (EntitySync), whatever is left here.
-    const deferred = await store.deferIndexes();
     try {
-      for (const entity of ENTITIES.filter((e) => wanted.has(e))) {
-        const runRow = await store.startRun({ runId, entity, mode });
-        const sync = new EntitySync(entity, options, mode, deferred);
-        try {
-          const summary = await sync.run();
-          entities.push(summary);
-          await store.finishRun(runRow, { status: 'succeeded', ...counts(summary), error: null });
-        } catch (error) {
-          const status = signal?.aborted ? 'cancelled' : 'failed';
-          const message = signal?.aborted ? 'cancelled' : (error as Error).message;
-          await store.finishRun(runRow, { status, ...counts(sync.summary), error: message });
-          throw error;
-        }
-      }
-    } finally {
-      // Also after a failure: the mirror keeps its indexes whatever happens to the sync.
-      if (deferred) await store.restoreIndexes();
+      await syncEntities(options, runId, mode, entities);
+    } catch (error) {
+      await refreshSearchAfterFailure(store, entities);
+      throw error;
     }
     // Marker search reads the tag closure and the search index: bring both up to date with what
     // this run wrote, still under the lock.
@@ -151,6 +135,46 @@ export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
   } finally {
     await lock.release();
   }
+}
+
+/** Syncs the wanted entities in dependency order, each recorded as a run; stops at the first that fails. */
+async function syncEntities(options: SyncOptions, runId: string, mode: SyncMode, summaries: EntitySummary[]): Promise<void> {
+  const { store, signal } = options;
+  const wanted = new Set(options.entities ?? ENTITIES);
+  // Into an empty mirror, secondary indexes are built once after the rows instead of row by row:
+  // each entity's after its pages (EntitySync), whatever is left here.
+  const deferred = await store.deferIndexes();
+  try {
+    for (const entity of ENTITIES.filter((e) => wanted.has(e))) {
+      const runRow = await store.startRun({ runId, entity, mode });
+      const sync = new EntitySync(entity, options, mode, deferred);
+      summaries.push(sync.summary);
+      try {
+        await sync.run();
+        await store.finishRun(runRow, { status: 'succeeded', ...counts(sync.summary), error: null });
+      } catch (error) {
+        const status = signal?.aborted ? 'cancelled' : 'failed';
+        const message = signal?.aborted ? 'cancelled' : (error as Error).message;
+        await store.finishRun(runRow, { status, ...counts(sync.summary), error: message });
+        throw error;
+      }
+    }
+  } finally {
+    // Also after a failure: the mirror keeps its indexes whatever happens to the sync.
+    if (deferred) await store.restoreIndexes();
+  }
+}
+
+/**
+ * What a failed or cancelled sync committed stays in the mirror, so the search must see it whole
+ * (markers found by a tag must be found with its sub-tags too). The refresh takes no signal, so a
+ * cancelled sync still runs it, unoptimized so that a cancel ends promptly. Its own failure (on
+ * PostgreSQL, most likely the same lost connection) must not hide the sync's error; the next
+ * sync refreshes the search anyway.
+ */
+async function refreshSearchAfterFailure(store: MirrorStore, summaries: readonly EntitySummary[]): Promise<void> {
+  if (!summaries.some((s) => s.upserted > 0 || s.staleMarked > 0)) return;
+  await store.refreshSearchIndex({ optimize: false }).catch(() => {});
 }
 
 function counts(s: EntitySummary) {
@@ -219,7 +243,7 @@ class EntitySync {
 
     // 3. List every id with its updated_at: catches rows the paged query skipped while Stash
     //    changed under it, updates hidden by string order, and deletions.
-    const { comparison, stable, listing } = await this.listVersions();
+    const { comparison, stable, listing } = await settledOnFailure(() => this.listVersions(), () => indexing);
     await indexing;
     const refetch = new Set<number>(comparison.changed);
     if (this.files?.fetchEveryListed) {
@@ -315,16 +339,19 @@ class EntitySync {
       writing = inFlight(this.apply(batch, { watermark }));
       batch = [];
     };
-    for await (const { count, rows } of pages) {
-      for (const row of rows) {
-        watermark = laterOf(watermark, row.stashUpdatedAt);
-        batch.push(row);
+    const fetchAndWrite = async () => {
+      for await (const { count, rows } of pages) {
+        for (const row of rows) {
+          watermark = laterOf(watermark, row.stashUpdatedAt);
+          batch.push(row);
+        }
+        if (batch.length >= this.writeBatchRows) await flush();
+        done += rows.length;
+        this.progress('changes', done, Math.max(count, done));
       }
-      if (batch.length >= this.writeBatchRows) await flush();
-      done += rows.length;
-      this.progress('changes', done, Math.max(count, done));
-    }
-    await flush();
+      await flush();
+    };
+    await settledOnFailure(fetchAndWrite, () => writing);
     await writing;
   }
 
@@ -504,6 +531,20 @@ class EntitySync {
 
 function isNotFound(error: unknown): boolean {
   return error instanceof StashQueryError && /not found/i.test(error.message);
+}
+
+/**
+ * Runs `work`; if it fails, first waits for what it left running alongside (`pending`: a write, an
+ * index build) to end, so that nothing of a stopped sync goes on after it — after its runs are
+ * recorded, its search refreshed, its lock released. The error passed on is `work`'s.
+ */
+async function settledOnFailure<T>(work: () => Promise<T>, pending: () => Promise<unknown> | null): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    await pending()?.catch(() => {});
+    throw error;
+  }
 }
 
 /** A request running ahead of its consumer: its failure surfaces where it is awaited, not as unhandled. */
