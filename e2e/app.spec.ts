@@ -1,9 +1,10 @@
 /**
  * The app in a browser against the headless host, as a user goes through it: first run, settings,
- * a sync, searching, the keyboard, and what goes wrong. One serial flow on one page, starting from
- * the empty data directory the host was started with.
+ * a sync, searching, the keyboard, what goes wrong, and a library with no markers. One serial flow
+ * on one page, starting from the empty data directory the host was started with.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { startFakeStash } from '../tools/fake-stash/server';
 import { HOST_TOKEN, HOST_URL, VIEWPORT } from './support/env';
 import { slowDown, startSampleStash, STASH_API_KEY, type FakeStash } from './support/fake-stash';
 import { hostCall, markerCount } from './support/host-api';
@@ -13,10 +14,17 @@ test.describe.configure({ mode: 'serial' });
 
 let page: Page;
 let stash: FakeStash;
+/** Errors thrown in the page: a render loop or a crash blanks the whole app. */
+const pageErrors: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
   stash = await startSampleStash();
   page = await browser.newPage({ baseURL: HOST_URL, viewport: VIEWPORT });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+test.afterEach(() => {
+  expect(pageErrors, 'errors thrown in the page').toEqual([]);
 });
 
 test.afterAll(async () => {
@@ -42,6 +50,57 @@ async function pick(picker: string, name: string): Promise<void> {
   await page.getByLabel(picker, { exact: true }).fill(name);
   await page.getByRole('listbox', { name: picker }).getByRole('option', { name, exact: true }).click();
 }
+
+/** What the Sync page shows whatever state the sync is in. */
+async function expectSyncPage(): Promise<void> {
+  await expect(nav('Sync')).toHaveAttribute('aria-current', 'page');
+  for (const heading of ['Sync', 'Entities', 'History']) {
+    await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
+  }
+  await expect(page.getByLabel('Full sync (re-read everything)')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Entities' }).getByRole('row')).toHaveCount(5);
+}
+
+test('the Sync page opened directly on a fresh app renders', async () => {
+  await page.goto(`/?token=${HOST_TOKEN}#/sync`);
+  await expectSyncPage();
+  await expect(page.getByRole('button', { name: 'Sync now' })).toBeEnabled();
+  await expect(page.getByText('No syncs have run yet.')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Entities' }).getByText('Never')).toHaveCount(4);
+  await screenshot(page, 'sync-opened-directly');
+});
+
+test('an unreadable sync status leaves the Sync page up with the reason, and Sync now still starts', async () => {
+  await page.route('**/api/rpc/getSyncStatus', (route) =>
+    route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'The mirror database is busy' }) }),
+  );
+  // The event stream starts with the status too: it stays shut, as from a host that is restarting.
+  const eventStream = (url: URL) => url.pathname === '/api/events';
+  await page.route(eventStream, (route) => route.fulfill({ status: 503 }));
+  // Held, so the page shows a sync starting while it still has no status at all.
+  let answerSyncNow!: () => void;
+  const syncNowAnswered = new Promise<void>((resolve) => (answerSyncNow = resolve));
+  await page.route('**/api/rpc/syncNow', async (route) => {
+    await syncNowAnswered;
+    await route.continue();
+  });
+
+  await page.reload();
+  const statusAlert = page.getByRole('alert').filter({ hasText: 'Cannot read the sync status.' });
+  await expect(statusAlert).toContainText('The mirror database is busy');
+  await expect(page.getByRole('heading', { name: 'Entities', exact: true })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Entities' }).getByRole('row')).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await expect(page.getByRole('list', { name: 'Sync progress' }).getByText('Waiting')).toHaveCount(4);
+  await screenshot(page, 'sync-status-unreadable');
+  answerSyncNow();
+  await expect(page.getByRole('alert').filter({ hasText: 'No Stash server is set' })).toBeVisible();
+  await expect(statusAlert).toBeVisible();
+  await page.unroute('**/api/rpc/syncNow');
+  await page.unroute('**/api/rpc/getSyncStatus');
+  await page.unroute(eventStream);
+});
 
 test('first run: no sync yet, with the way to Settings and to a sync', async () => {
   await page.goto(`/?token=${HOST_TOKEN}`);
@@ -119,6 +178,14 @@ test('the run history and the entities list the sync', async () => {
   const entities = page.getByRole('table', { name: 'Entities' });
   await expect(entities.getByText('just now')).toHaveCount(4);
   await screenshot(page, 'sync-done');
+});
+
+test('reloading the Sync page after a sync shows the same page again', async () => {
+  await page.reload();
+  await expectSyncPage();
+  await expect(syncPill('Up to date')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Entities' }).getByText('Succeeded')).toHaveCount(4);
+  await expect(page.getByRole('table', { name: 'Sync history' }).getByRole('row')).toHaveCount(5);
 });
 
 test('search as you type follows the last words typed', async () => {
@@ -339,4 +406,34 @@ test('Stash going away mid-sync ends the sync with a readable reason, and search
   // Screenshots come from Stash, which is gone: rows show a placeholder instead.
   await expect(page.locator('#result-0 .thumb-placeholder')).toBeVisible();
   await screenshot(page, 'search-offline');
+});
+
+test('a library with no markers: the search says the mirror holds none, not that the filters found none', async () => {
+  // A Stash whose library is empty, in place of the one that went away.
+  const emptyStash = await startFakeStash({ apiKey: STASH_API_KEY });
+  try {
+    await nav('Settings').click();
+    await page.getByLabel('Stash URL').fill(emptyStash.origin);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('Settings saved.')).toBeVisible();
+
+    await nav('Sync').click();
+    // A full sync accepts that every marker in the mirror is gone from Stash.
+    await page.getByLabel('Full sync (re-read everything)').check();
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await expect(syncPill('Up to date')).toBeVisible({ timeout: 30_000 });
+
+    await nav('Search').click();
+    await expect(resultCount()).toHaveText('No markers');
+    await expect(page.getByText('The mirror holds no markers: the Stash library had none at the last sync.')).toBeVisible();
+    await expect(page.getByText(/with these filters/)).toHaveCount(0);
+    await screenshot(page, 'search-empty-mirror');
+
+    // With words typed, an empty mirror cannot be told from a search too narrow: nothing matched.
+    await searchBox().fill('anything');
+    await expect(resultCount()).toHaveText('No markers match');
+    await expect(page.getByText('No markers match “anything” with these filters.')).toBeVisible();
+  } finally {
+    await emptyStash.close();
+  }
 });

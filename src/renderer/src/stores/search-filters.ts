@@ -109,6 +109,15 @@ export function waitsForMoreText(typed: string): boolean {
 }
 
 /**
+ * Whether the form narrows the search at all: words to match, or a filter set. A search that does
+ * not lists the whole mirror, so when it finds nothing the mirror itself holds no markers.
+ */
+export function narrowsSearch(filters: Filters): boolean {
+  const searchesWords = searchWords(filters.text).length > 0 && !waitsForMoreText(filters.text);
+  return searchesWords || countActiveFilters(filters) > 0;
+}
+
+/**
  * The query for the typed filters. A field that is not valid yet is left out and reported, so the
  * rest of the search keeps working while the user types.
  */

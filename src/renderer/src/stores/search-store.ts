@@ -10,6 +10,7 @@ import {
   type Group,
   initialFilters,
   NATURAL_DIRECTION,
+  narrowsSearch,
   type RefCategory,
   type Sort,
 } from './search-filters';
@@ -24,6 +25,8 @@ interface SearchState {
   /** Bumped by every new search; answers for an older one are dropped. */
   generation: number;
   total: number | null;
+  /** The results are for a search with no words and no filters: every marker in the mirror. */
+  listsWholeMirror: boolean;
   /** Loaded pages of the current search, by page number (1-based). */
   pages: Record<number, MarkerHit[]>;
   facets: MarkerSearchResult['facets'] | null;
@@ -81,6 +84,7 @@ export const useSearch = create<SearchState>((set, get) => {
     fieldErrors: {},
     generation: 0,
     total: null,
+    listsWholeMirror: false,
     pages: {},
     facets: null,
     searching: false,
@@ -109,13 +113,16 @@ export const useSearch = create<SearchState>((set, get) => {
 
     search: () => {
       const generation = get().generation + 1;
-      currentQuery = buildQuery(get().filters).query;
+      const { filters } = get();
+      currentQuery = buildQuery(filters).query;
       set({ generation, searching: true });
       fetchPage(1).then(
         (result) => {
           if (get().generation !== generation) return;
           set({
             total: result.total,
+            // Judged by the filters searched, not the form, which may have moved on while it ran.
+            listsWholeMirror: !narrowsSearch(filters),
             pages: { 1: result.hits },
             facets: result.facets,
             searching: false,

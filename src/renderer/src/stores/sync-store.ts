@@ -1,5 +1,13 @@
 import { create } from 'zustand';
-import type { EntityName, SyncOutcome, SyncRequest, SyncRunView, SyncStatus } from '../../../shared/contract';
+import type {
+  EntityName,
+  EntityProgress,
+  EntitySyncState,
+  SyncOutcome,
+  SyncRequest,
+  SyncRunView,
+  SyncStatus,
+} from '../../../shared/contract';
 import { api, messageOf } from '../api';
 
 export interface Notice {
@@ -93,6 +101,20 @@ export function followSync(): () => void {
     offStatus();
     offFinished();
   };
+}
+
+// Until the status has loaded, or when it cannot be read, these selectors answer with the same empty
+// list every time: a fresh [] per call would be a new snapshot on every render, and React would
+// re-render forever.
+const NO_ENTITY_STATES: readonly EntitySyncState[] = [];
+const NO_PROGRESS: readonly EntityProgress[] = [];
+
+export function entityStates(state: Pick<SyncState, 'status'>): readonly EntitySyncState[] {
+  return state.status?.entities ?? NO_ENTITY_STATES;
+}
+
+export function syncProgress(state: Pick<SyncState, 'status'>): readonly EntityProgress[] {
+  return state.status?.progress ?? NO_PROGRESS;
 }
 
 export function isSyncRunning(state: Pick<SyncState, 'status' | 'starting'>): boolean {

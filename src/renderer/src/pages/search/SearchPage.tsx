@@ -21,6 +21,8 @@ function SearchWorkspace() {
   const search = useSearch((s) => s.search);
   const total = useSearch((s) => s.total);
   const error = useSearch((s) => s.error);
+  // Nothing found without words or filters: the library itself has no markers, no filter is to blame.
+  const mirrorEmpty = useSearch((s) => s.total === 0 && s.listsWholeMirror);
   const [openError, setOpenError] = useState<string | null>(null);
   const onOpenError = useCallback((message: string) => setOpenError(message), []);
 
@@ -37,18 +39,24 @@ function SearchWorkspace() {
         <SearchBox />
         <div className="results-bar">
           <span className="result-count" aria-live="polite">
-            {total === null ? (error ? 'Search failed' : 'Searching…') : total === 0 ? 'No markers match' : plural(total, 'marker')}
+            {resultCountLabel(total, error, mirrorEmpty)}
           </span>
           <SortControls />
         </div>
         <ErrorLine message={error} />
         <ErrorLine message={openError} />
-        {total === 0 && <EmptyResults />}
+        {total === 0 && (mirrorEmpty ? <EmptyMirror /> : <EmptyResults />)}
         {total !== 0 && !error && <ResultList onOpenError={onOpenError} />}
       </section>
       <FacetPanel />
     </div>
   );
+}
+
+function resultCountLabel(total: number | null, error: string | null, mirrorEmpty: boolean): string {
+  if (total === null) return error ? 'Search failed' : 'Searching…';
+  if (total === 0) return mirrorEmpty ? 'No markers' : 'No markers match';
+  return plural(total, 'marker');
 }
 
 function EmptyResults() {
@@ -61,3 +69,11 @@ function EmptyResults() {
   );
 }
 
+function EmptyMirror() {
+  return (
+    <div className="empty-results">
+      <p>The mirror holds no markers: the Stash library had none at the last sync.</p>
+      <p className="muted">Markers added in Stash show up here after the next sync.</p>
+    </div>
+  );
+}

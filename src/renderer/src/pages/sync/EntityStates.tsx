@@ -1,11 +1,11 @@
 import { RelativeTime } from '../../components/RelativeTime';
-import { useSync } from '../../stores/sync-store';
+import { entityStates, useSync } from '../../stores/sync-store';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ENTITY_LABELS } from '../../lib/labels';
 
 /** When each entity last synced, and how its last run ended. */
 export function EntityStates() {
-  const entities = useSync((s) => s.status?.entities ?? []);
+  const entities = useSync(entityStates);
   return (
     <table className="data-table" aria-label="Entities">
       <thead>

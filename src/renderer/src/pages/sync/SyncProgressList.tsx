@@ -1,12 +1,12 @@
 import { ENTITIES, type EntityProgress } from '../../../../shared/contract';
 import { formatCount } from '../../lib/format';
 import { useApp } from '../../stores/app-store';
-import { useSync } from '../../stores/sync-store';
+import { syncProgress, useSync } from '../../stores/sync-store';
 import { ENTITY_LABELS, PHASE_LABELS } from '../../lib/labels';
 
 /** One progress bar per entity of the running sync; entities not reached yet wait in line. */
 export function SyncProgressList({ compact = false }: { compact?: boolean }) {
-  const progress = useSync((s) => s.status?.progress ?? []);
+  const progress = useSync(syncProgress);
   const chosen = useApp((s) => s.settings?.entities ?? ENTITIES);
   const started = new Map(progress.map((p) => [p.entity, p]));
   const shown = ENTITIES.filter((e) => chosen.includes(e) || started.has(e));
