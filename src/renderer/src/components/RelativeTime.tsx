@@ -3,10 +3,12 @@ import { useNow } from '../lib/use-now';
 
 /** "5 minutes ago", with the exact time on hover. */
 export function RelativeTime({ iso }: { iso: string }) {
-  const now = useNow();
+  // useNow re-renders every half minute; the time is read afresh at each render, so a sync that
+  // ended a moment after the last tick reads "just now", never "in 20 seconds".
+  useNow();
   return (
     <time dateTime={iso} title={formatExact(iso)}>
-      {formatRelative(iso, now)}
+      {formatRelative(iso, Date.now())}
     </time>
   );
 }
