@@ -26,6 +26,7 @@ import {
   SAMPLE_SIZE,
   startFakeStash,
 } from '../tools/fake-stash';
+import { SCREENSHOT_SIZE } from '../tools/fake-stash/server';
 
 interface GqlResponse<T = Record<string, unknown>> {
   status: number;
@@ -118,6 +119,26 @@ describe('server identity, rows and routes', () => {
     const img = await fetch(adam.image_path as string);
     expect(img.status).toBe(200);
     expect(img.headers.get('content-type')).toContain('image/');
+  });
+
+  it('serves scene and marker screenshots as small deterministic PNGs, 404 for unknown ones', async () => {
+    const png = async (path: string) => {
+      const res = await fetch(`${stash.origin}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/png');
+      return Buffer.from(await res.arrayBuffer());
+    };
+    const scene = await png('/scene/1/screenshot');
+    expect(scene.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    // IHDR comes first: its width and height follow the chunk's length and type.
+    expect([scene.readUInt32BE(16), scene.readUInt32BE(20)]).toEqual([SCREENSHOT_SIZE.width, SCREENSHOT_SIZE.height]);
+    expect(await png('/scene/1/screenshot')).toEqual(scene);
+    expect(await png('/scene/2/screenshot')).not.toEqual(scene);
+    expect(await png('/scene/1/scene_marker/1/screenshot')).not.toEqual(scene);
+    // Marker 1 belongs to scene 1.
+    for (const path of ['/scene/999/screenshot', '/scene/1/scene_marker/999/screenshot', '/scene/2/scene_marker/1/screenshot']) {
+      expect((await fetch(`${stash.origin}${path}`)).status, path).toBe(404);
+    }
   });
 
   it('derives tag children from parents (direct edges only, several parents allowed)', async () => {
@@ -746,6 +767,9 @@ describe('authentication', () => {
       const image = await fetch(`${stash.origin}/performer/1/image?apikey=secret`);
       expect(image.status).toBe(200);
       expect((await fetch(`${stash.origin}/performer/1/image`)).status).toBe(401);
+      const screenshot = `${stash.origin}/scene/1/scene_marker/1/screenshot`;
+      expect((await fetch(screenshot)).status).toBe(401);
+      expect((await fetch(screenshot, { headers: { ApiKey: 'secret' } })).status).toBe(200);
     } finally {
       await stash.close();
     }

@@ -3,7 +3,8 @@
  * over HTTP and the real service and SQLite mirror behind it.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -108,6 +109,20 @@ async function readEvents(
     controller.abort();
   }
   return events;
+}
+
+/** A GET of one of the host's pictures, with its error when it has none. */
+async function picture(
+  s: Started,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string | null; bytes: Buffer; error?: string; headers: Headers }> {
+  const response = await fetch(`${s.host.url}${path}`, { headers });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const type = response.headers.get('content-type');
+  s.bodies.push(bytes.toString('latin1'));
+  const error = type?.startsWith('application/json') ? (JSON.parse(bytes.toString('utf8')) as { error: string }).error : undefined;
+  return { status: response.status, type, bytes, error, headers: response.headers };
 }
 
 /** A raw request, for headers fetch will not let a caller set (Host). */
@@ -234,14 +249,16 @@ describe('headless host', () => {
     expect(stored).not.toMatch(/apiKey/i);
   });
 
-  it('sends a strict Content-Security-Policy naming the Stash origin, and serves the interface', async () => {
+  it('sends a strict Content-Security-Policy that needs no Stash origin, and serves the interface', async () => {
     const s = await start();
     const page = await fetch(`${s.host.url}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Stash Mirror</title>');
     const csp = page.headers.get('content-security-policy')!;
     expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain(`img-src 'self' data: ${s.fake.origin}`);
+    // Stash's pictures come through the host, so a page loaded before the Stash URL changes keeps working.
+    expect(csp).toContain("img-src 'self' data:;");
+    expect(csp).not.toContain(s.fake.origin);
     expect(csp).toContain("connect-src 'self'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
@@ -252,6 +269,8 @@ describe('headless host', () => {
     expect(await (await fetch(`${s.host.url}/assets/app.js`)).text()).toBe('console.log("app")');
     const apiResponse = await fetch(`${s.host.url}/api/rpc/getSettings`, { method: 'POST' });
     expect(apiResponse.headers.get('content-security-policy')).toBe(csp);
+    await s.rpc('updateSettings', { stashUrl: 'http://stash.example:9999' });
+    expect((await fetch(`${s.host.url}/`)).headers.get('content-security-policy')).toBe(csp);
   });
 
   it('keeps the API working without a built interface, and says how to build it', async () => {
@@ -272,6 +291,110 @@ describe('headless host', () => {
     expect((await s.rpc('getSettings')).body.stashUrl).toBe(s.fake.url);
     const local = await rawRequest(`${s.host.url}/api/rpc/getSettings`, { Host: new URL(s.host.url).host.replace('127.0.0.1', 'localhost') });
     expect(local.status).toBe(200);
+  });
+});
+
+describe("headless host: Stash's pictures", () => {
+  it('serves screenshots fetched with the API key it holds, and search results point at them', async () => {
+    const s = await start();
+    expect((await s.api(HTTP_ROUTES.syncStash)).status).toBe(200);
+    const { hits } = (await s.rpc('searchMarkers', { perPage: 2 })).body;
+    const hit = hits[0];
+    const screenshotPath = `/api/stash-image/scene/${hit.scene.id}/scene_marker/${hit.id}/screenshot`;
+    expect(hit.urls.screenshot).toMatch(new RegExp(`^${screenshotPath}\\?connection=[\\w-]+$`));
+    expect(hit.urls.scene).toMatch(new RegExp(`^${s.fake.origin}/scenes/${hit.scene.id}\\?t=\\d+$`));
+
+    const served = await picture(s, hit.urls.screenshot);
+    expect(served).toMatchObject({ status: 200, type: 'image/png' });
+    // The fake Stash answers 401 without the key: these bytes came with it.
+    const direct = await fetch(`${s.fake.origin}/scene/${hit.scene.id}/scene_marker/${hit.id}/screenshot`, { headers: { ApiKey: API_KEY } });
+    expect(served.bytes).toEqual(Buffer.from(await direct.arrayBuffer()));
+    expect(served.headers.get('content-security-policy')).toMatch(/sandbox/);
+    expect(served.headers.get('cache-control')).toBeNull();
+    expect((await picture(s, `/api/stash-image/scene/${hit.scene.id}/screenshot`)).status).toBe(200);
+    expect(s.bodies.join('\n')).not.toContain(API_KEY);
+
+    // Saved settings may name another server or key: the browser must not reuse what it holds.
+    await s.rpc('updateSettings', { apiKey: API_KEY });
+    const after = (await s.rpc('searchMarkers', { perPage: 2 })).body.hits[0];
+    expect(after.urls.screenshot).toMatch(new RegExp(`^${screenshotPath}\\?connection=[\\w-]+$`));
+    expect(after.urls.screenshot).not.toBe(hit.urls.screenshot);
+  });
+
+  it("refuses everything but Stash's image routes on the configured server", async () => {
+    const s = await start();
+    for (const path of [
+      '/api/stash-image/graphql',
+      '/api/stash-image/',
+      '/api/stash-image/scene/1/stream',
+      '/api/stash-image/scene/1/scene_marker/1/preview',
+      '/api/stash-image/scene/1/screenshot/..%2F..%2F..%2Fgraphql',
+      '/api/stash-image/scene/x/screenshot',
+      '/api/stash-image//evil.example/scene/1/screenshot',
+      '/api/stash-image/http://evil.example/scene/1/screenshot',
+      '/api/stash-image/@evil.example/scene/1/screenshot',
+    ]) {
+      const refused = await picture(s, path);
+      expect(refused.status, path).toBe(404);
+      expect(refused.error, path).toMatch(/not one of Stash's image routes/);
+    }
+    const post = await s.api('/api/stash-image/scene/1/screenshot');
+    expect(post.status).toBe(405);
+    const foreign = await picture(s, '/api/stash-image/scene/1/screenshot', { Origin: 'http://attacker.example' });
+    expect(foreign.status).toBe(403);
+  });
+
+  it('sends Stash only the picture path, its cache buster and the key, and relays what Stash says about caching', async () => {
+    const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
+    const stash = createServer((req, res) => {
+      seen.push({ url: req.url!, headers: req.headers });
+      if (req.url!.startsWith('/scene/2/')) return void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<script>alert(1)</script>');
+      if (req.url!.startsWith('/scene/3/')) return void res.writeHead(302, { Location: 'http://elsewhere.example/x.png' }).end();
+      if (req.headers['if-none-match'] === '"v1"') return void res.writeHead(304, { ETag: '"v1"' }).end();
+      res.writeHead(200, { 'Content-Type': 'image/jpeg', ETag: '"v1"', 'Cache-Control': 'max-age=60' }).end('jpeg bytes');
+    });
+    await new Promise<void>((resolve) => stash.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => stash.close(() => resolve())));
+    const s = await start({ stashUrl: `http://127.0.0.1:${(stash.address() as AddressInfo).port}/graphql` });
+
+    const served = await picture(s, '/api/stash-image/performer/7/image?t=1700000000&default=true&apikey=typed&url=http://evil.example&token=x');
+    expect(served).toMatchObject({ status: 200, type: 'image/jpeg' });
+    expect(served.bytes.toString()).toBe('jpeg bytes');
+    expect(served.headers.get('etag')).toBe('"v1"');
+    expect(served.headers.get('cache-control')).toBe('max-age=60');
+    expect(seen[0]!.url).toBe('/performer/7/image?t=1700000000&default=true');
+    expect(seen[0]!.headers.apikey).toBe(API_KEY);
+    expect(seen[0]!.headers.authorization).toBeUndefined();
+    expect((await picture(s, '/api/stash-image/performer/7/image', { 'If-None-Match': '"v1"' })).status).toBe(304);
+
+    expect(await picture(s, '/api/stash-image/scene/2/screenshot')).toMatchObject({
+      status: 502,
+      error: 'Stash answered /scene/2/screenshot with text/html, not a picture',
+    });
+    expect(await picture(s, '/api/stash-image/scene/3/screenshot')).toMatchObject({
+      status: 502,
+      error: 'Stash answered HTTP 302 for /scene/3/screenshot',
+    });
+  });
+
+  it("reports Stash's failures in one line, without the key", async () => {
+    const s = await start();
+    expect(await picture(s, '/api/stash-image/scene/999999/screenshot')).toMatchObject({
+      status: 404,
+      error: 'Stash has no picture at /scene/999999/screenshot',
+    });
+    await s.rpc('updateSettings', { apiKey: 'replaced-secret-key-99' });
+    expect(await picture(s, '/api/stash-image/scene/1/screenshot')).toMatchObject({
+      status: 502,
+      error: 'Stash refused the API key for /scene/1/screenshot',
+    });
+    await s.fake.close();
+    expect(await picture(s, '/api/stash-image/scene/1/screenshot')).toMatchObject({
+      status: 502,
+      error: `Stash cannot be reached at ${s.fake.origin}`,
+    });
+    await s.rpc('updateSettings', { stashUrl: 'http://stash.example:9999', apiKey: '' });
+    expect(s.bodies.join('\n')).not.toMatch(/replaced-secret-key-99|stash-api-key/);
   });
 });
 
@@ -300,6 +423,12 @@ describe('headless host tokens', () => {
     expect(events[0]!.event).toBe('syncStatus');
     // The page itself loads without it; the token is then passed with each call.
     expect((await fetch(`${s.host.url}/`)).status).toBe(200);
+    // Stash's pictures too: an <img> sends it in the query, as the event stream does.
+    const screenshot = '/api/stash-image/scene/1/screenshot';
+    expect((await picture(s, screenshot)).status).toBe(401);
+    expect((await picture(s, `${screenshot}?token=nope`)).status).toBe(401);
+    expect(await picture(s, `${screenshot}?token=${token}`)).toMatchObject({ status: 200, type: 'image/png' });
+    expect((await picture(s, screenshot, { Authorization: `Bearer ${token}` })).status).toBe(200);
     expect(s.bodies.join('\n')).not.toContain(token);
   });
 

@@ -1,7 +1,7 @@
 /**
  * The headless host: the mirror service over HTTP for a browser, with the built interface served
- * beside it. Routes are the contract's HTTP_ROUTES; every method's argument is validated with the
- * contract's schema before the service sees it.
+ * beside it. Routes are the contract's HTTP_ROUTES, plus Stash's pictures (stash-images.ts); every
+ * method's argument is validated with the contract's schema before the service sees it.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -10,18 +10,23 @@ import { join } from 'node:path';
 import sirv from 'sirv';
 import type { ZodError } from 'zod';
 import { HTTP_ROUTES, isMethodName, METHOD_INPUTS, SyncRequest, type MethodName, type SyncOutcome } from '../shared/contract';
+import type { MarkerSearchResult } from '../core/search/query';
 import { createMirrorService } from '../core/service/mirror-service';
 import { DEFAULT_DB_FILENAME } from '../core/paths';
 import { ConfSettingsRepository } from './conf-settings';
 import { eventStreams, HEARTBEAT_MS } from './event-stream';
 import { contentSecurityPolicy } from '../shared/content-policy';
+import { HttpError } from './http-error';
 import { hostHeaderAllowed, isLoopback, originAllowed, SECURITY_HEADERS, tokenPresented } from './security';
+import { STASH_IMAGE_ROUTE, StashPictures } from './stash-images';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 4174;
 export const DEFAULT_RENDERER_DIR = join(import.meta.dirname, '../../out/renderer');
 /** Arguments are small objects; anything bigger is not a request of ours. */
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Stash's pictures come through this host (stash-images.ts), so the page needs no Stash origin. */
+const PAGE_POLICY = contentSecurityPolicy(null);
 
 export interface HttpHostOptions {
   /** Holds stash-mirror.db and settings.json. */
@@ -52,15 +57,6 @@ export class HostStartError extends Error {
   override name = 'HostStartError';
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
   const host = options.host ?? DEFAULT_HOST;
   const token = options.token || undefined;
@@ -69,12 +65,14 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     throw new HostStartError(`Refusing to listen on ${host} without a token: pass --token or set STASH_MIRROR_TOKEN`);
   }
   mkdirSync(options.dataDir, { recursive: true });
+  const settings = new ConfSettingsRepository({ dataDir: options.dataDir, apiKey: options.apiKey, stashUrl: options.stashUrl });
   const service = await createMirrorService({
-    settings: new ConfSettingsRepository({ dataDir: options.dataDir, apiKey: options.apiKey, stashUrl: options.stashUrl }),
+    settings,
     databaseFile: join(options.dataDir, DEFAULT_DB_FILENAME),
     host: 'web',
     version: options.version ?? packageVersion(),
   });
+  const pictures = new StashPictures(settings);
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
   const serveStatic = existsSync(join(rendererDir, 'index.html')) ? sirv(rendererDir, { single: true, etag: true }) : null;
   if (!serveStatic) log(`The interface is not built (no ${join(rendererDir, 'index.html')}): run npm run build; the API works meanwhile`);
@@ -90,7 +88,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    res.setHeader('Content-Security-Policy', contentSecurityPolicy(await service.stashOrigin()));
+    res.setHeader('Content-Security-Policy', PAGE_POLICY);
     const url = new URL(req.url ?? '/', 'http://host.invalid');
     if (!token && !hostHeaderAllowed(req, host)) throw new HttpError(403, 'Unknown Host header: open this app by its own address');
     if (!url.pathname.startsWith('/api/')) return serveInterface(req, res);
@@ -100,6 +98,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       res.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'A token is required: send Authorization: Bearer <token> or add ?token=<token>');
     }
+    if (url.pathname.startsWith(`${STASH_IMAGE_ROUTE}/`)) return pictures.serve(req, res, url);
     if (url.pathname === HTTP_ROUTES.events) {
       if (req.method !== 'GET') throw new HttpError(405, `${HTTP_ROUTES.events} takes GET`);
       return streams.open(req, res);
@@ -119,7 +118,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const input = METHOD_INPUTS[method].safeParse(await readJson(req));
     if (!input.success) throw new HttpError(400, describeInvalid(method, input.error));
     const invoke = service[method as Exclude<MethodName, 'openExternal'>] as (arg: unknown) => Promise<unknown>;
-    sendJson(res, 200, (await invoke.call(service, input.data)) ?? null);
+    const result = await invoke.call(service, input.data);
+    if (method === 'updateSettings') pictures.settingsSaved();
+    sendJson(res, 200, (method === 'searchMarkers' ? pictures.hostedScreenshots(result as MarkerSearchResult) : result) ?? null);
   }
 
   async function syncStash(req: IncomingMessage, res: ServerResponse): Promise<void> {

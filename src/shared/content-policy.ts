@@ -1,8 +1,9 @@
 /**
- * The renderer's Content-Security-Policy, the same whichever host serves it (Electron sends it as a
- * response header, the headless host too): the page loads its own scripts and styles and talks to
- * its host only; images and videos may also come from the configured Stash server (marker
- * screenshots and previews are Stash's), and from nowhere else.
+ * The renderer's Content-Security-Policy, sent as a response header by whichever host serves it:
+ * the page loads its own scripts and styles and talks to its host only. Images and videos come from
+ * the page's own origin, and from `stashOrigin` where the page loads Stash's media directly: the
+ * desktop app, whose main process adds the API key to those requests. The headless host passes
+ * null, because it serves Stash's pictures from its own origin (src/server/stash-images.ts).
  */
 export function contentSecurityPolicy(stashOrigin: string | null): string {
   const stash = stashOrigin ? ` ${stashOrigin}` : '';
