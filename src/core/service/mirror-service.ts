@@ -113,10 +113,6 @@ class StashMirrorService implements MirrorService {
     return this.getSettings();
   }
 
-  async stashOrigin(): Promise<string | null> {
-    return this.settings.stashUrl ? normalizeStashUrl(this.settings.stashUrl).origin : null;
-  }
-
   async testConnection(candidate?: ConnectionCandidate) {
     const parsed = METHOD_INPUTS.testConnection.parse(candidate) ?? {};
     const url = parsed.stashUrl ?? this.settings.stashUrl;

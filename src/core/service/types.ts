@@ -17,8 +17,6 @@ export interface MirrorService extends Omit<StashMirrorMethods, 'openExternal' |
   /** As the contract's syncNow; hosts pass the trigger when the request did not come from a window. */
   syncNow(request?: SyncRequest, options?: SyncCallOptions): Promise<SyncOutcome>;
   on<E extends keyof StashMirrorEvents>(event: E, listener: (payload: StashMirrorEvents[E]) => void): () => void;
-  /** The configured Stash origin (for a host's checks and image policy), or null. */
-  stashOrigin(): Promise<string | null>;
   /** Cancels a running sync, stops the scheduler, closes the database. */
   close(): Promise<void>;
 }
