@@ -20,7 +20,7 @@ interface Candidate extends NamedRef {
   uses: number;
 }
 
-/** Count queries in plain SQL both dialects run alike; counts arrive as strings from PostgreSQL. */
+/** Count queries in plain SQL both dialects run alike (the PostgreSQL store reads bigint counts as numbers). */
 const CANDIDATES_SQL: Record<SuggestKind, string> = {
   tags: `
     SELECT t.id, t.name, coalesce(u.n, 0) AS uses
