@@ -1,10 +1,14 @@
 /**
  * The app in a browser against the headless host, as a user goes through it: first run, settings,
- * a sync, searching, the keyboard, what goes wrong, and a library with no markers. One serial flow
+ * a sync and a cancelled one, searching and its filters, the keyboard, what goes wrong, and a
+ * library with no markers. One serial flow
  * on one page, starting from the empty data directory the host was started with.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type Request } from '@playwright/test';
+import { formatEnumWord } from '../src/renderer/src/lib/format';
+import { HTTP_ROUTES, type MarkerQueryInput, type NamedRef, type SuggestRequest } from '../src/shared/contract';
 import { startFakeStash } from '../tools/fake-stash/server';
+import { syncNow } from './support/app-steps';
 import { HOST_TOKEN, HOST_URL, VIEWPORT } from './support/env';
 import { slowDown, startSampleStash, STASH_API_KEY, type FakeStash } from './support/fake-stash';
 import { hostCall, markerCount } from './support/host-api';
@@ -38,6 +42,8 @@ const resultCount = () => page.locator('.result-count');
 const searchBox = () => page.getByLabel('Search markers');
 const results = () => page.getByRole('listbox', { name: 'Results' });
 const syncPill = (state: string) => page.getByRole('link', { name: `Sync status: ${state}` });
+const genderCheckbox = (gender: string) =>
+  page.getByRole('group', { name: 'Performer gender' }).getByRole('checkbox', { name: formatEnumWord(gender), exact: true });
 
 /** A tag name that is one plain word, to type into the search box. */
 async function plainTagWord(): Promise<string> {
@@ -49,6 +55,96 @@ async function plainTagWord(): Promise<string> {
 async function pick(picker: string, name: string): Promise<void> {
   await page.getByLabel(picker, { exact: true }).fill(name);
   await page.getByRole('listbox', { name: picker }).getByRole('option', { name, exact: true }).click();
+}
+
+/**
+ * Expects the page to count what the host's search finds for `query`, and that to be some of the
+ * library but not all of it: a filter the page left out would count every marker.
+ */
+async function expectCountOf(query: MarkerQueryInput): Promise<number> {
+  const { total } = await hostCall(page.request, 'searchMarkers', { ...query, perPage: 1, facetLimit: 0 });
+  expect(total, `markers found for ${JSON.stringify(query)}`).toBeGreaterThan(0);
+  expect(total).toBeLessThan(8000);
+  await expect(resultCount()).toHaveText(markerCount(total));
+  return total;
+}
+
+async function clearFilters(): Promise<void> {
+  await page.getByRole('button', { name: /^Clear/ }).click();
+  await expect(resultCount()).toHaveText(markerCount(8000));
+}
+
+/** The value `share` of the way through `values` in order. */
+function quantile<T extends number | string>(values: readonly T[], share: number): T {
+  const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return sorted[Math.floor(share * (sorted.length - 1))]!;
+}
+
+/** Filter bounds from the fake library's quartiles, so each bound keeps some markers and drops others. */
+function sampleBounds() {
+  const scenes = [...stash.library.scenes.values()];
+  const dates = scenes.flatMap((scene) => scene.date ?? []);
+  const minutes = scenes.flatMap((scene) => scene.files.slice(0, 1).map((file) => file.duration / 60));
+  const lengths = [...stash.library.markers.values()].flatMap((marker) =>
+    marker.end_seconds === null ? [] : [marker.end_seconds - marker.seconds],
+  );
+  const quartiles = (values: number[]) => ({ min: Math.round(quantile(values, 0.25)), max: Math.round(quantile(values, 0.75)) });
+  return {
+    // A year: a partial bound covers all of it.
+    dateFrom: quantile(dates, 0.25).slice(0, 4),
+    dateTo: quantile(dates, 0.75),
+    sceneMinutes: quartiles(minutes),
+    markerSeconds: quartiles(lengths),
+  };
+}
+
+/**
+ * Types a minimum, then a maximum, into a pair of range fields, expecting after each what the host
+ * finds for the same range; `toQuery` puts the typed numbers into the query, in its units.
+ */
+async function expectRangeFilter(
+  [minLabel, maxLabel]: [string, string],
+  bounds: { min: number; max: number },
+  toQuery: (range: { min: number; max?: number }) => MarkerQueryInput,
+): Promise<void> {
+  await page.getByLabel(minLabel, { exact: true }).fill(String(bounds.min));
+  const atLeastMin = await expectCountOf(toQuery({ min: bounds.min }));
+  await page.getByLabel(maxLabel, { exact: true }).fill(String(bounds.max));
+  expect(await expectCountOf(toQuery(bounds))).toBeLessThan(atLeastMin);
+  await clearFilters();
+}
+
+/**
+ * Chooses a tag or performer with the keyboard alone: types `prefix` into the picker, steps down
+ * from the first suggestion to the second and presses Enter. Returns the one the host ranks second,
+ * leaving out those already chosen as the picker does.
+ */
+async function pickSecondSuggestion(
+  picker: string,
+  kind: SuggestRequest['kind'],
+  prefix: string,
+  chosenIds: readonly number[] = [],
+): Promise<NamedRef> {
+  const suggested = await hostCall(page.request, 'suggest', { kind, prefix, limit: chosenIds.length + 2 });
+  const [first, second] = suggested.filter((ref) => !chosenIds.includes(ref.id));
+  expect(second, `two ${kind} suggested for "${prefix}"`).toBeDefined();
+  const input = page.getByRole('combobox', { name: picker, exact: true });
+  const answered = page.waitForResponse(
+    (response) => response.url().endsWith(HTTP_ROUTES.rpc('suggest')) && response.request().postDataJSON()?.prefix === prefix,
+  );
+  await input.focus();
+  await page.keyboard.type(prefix);
+  await answered;
+  const options = page.getByRole('listbox', { name: picker }).getByRole('option');
+  await expect(options.first()).toHaveText(first!.name);
+  await expect(options.first()).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowDown');
+  await expect(options.nth(1)).toHaveText(second!.name);
+  await expect(options.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Enter');
+  await expect(input).toHaveValue('');
+  await expect(input).toBeFocused();
+  return second!;
 }
 
 /** What the Sync page shows whatever state the sync is in. */
@@ -188,6 +284,35 @@ test('reloading the Sync page after a sync shows the same page again', async () 
   await expect(page.getByRole('table', { name: 'Sync history' }).getByRole('row')).toHaveCount(5);
 });
 
+test('Cancel stops a running sync: the page and the history say so, and the next Sync now completes', async () => {
+  slowDown(stash, 300);
+  const fullSync = page.getByLabel('Full sync (re-read everything)');
+  await fullSync.check();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  // Cancelled once it has answered some pages.
+  await expect(page.getByText(/^[1-9][\d,]* \/ [\d,]+$/).first()).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  await expect(page.getByRole('status').filter({ hasText: 'Sync cancelled' })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('button', { name: 'Sync now' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
+  await expect(page.getByRole('list', { name: 'Sync progress' })).toHaveCount(0);
+  const history = page.getByRole('table', { name: 'Sync history' });
+  const cancelledRun = history.getByRole('row').filter({ hasText: 'Cancelled' });
+  await expect(cancelledRun).toHaveCount(1);
+  await expect(cancelledRun).toContainText('Full');
+  await screenshot(page, 'sync-cancelled');
+  stash.faults.clear();
+
+  const succeededBefore = await history.getByText('Succeeded').count();
+  await fullSync.uncheck();
+  await syncNow(page);
+  await expect(history.getByText('Succeeded')).toHaveCount(succeededBefore + 4);
+  await expect(cancelledRun).toHaveCount(1);
+  await expect(page.getByRole('status').filter({ hasText: 'Sync cancelled' })).toHaveCount(0);
+  await expect(syncPill('Up to date')).toBeVisible();
+});
+
 test('search as you type follows the last words typed', async () => {
   await nav('Search').click();
   await expect(resultCount()).toHaveText(markerCount(8000));
@@ -263,6 +388,141 @@ test('a performer filter', async () => {
   await expect(resultCount()).toHaveText(markerCount(8000));
 });
 
+test('performer genders: a checked gender narrows the results, a second one widens them', async () => {
+  const genders = await hostCall(page.request, 'listGenders');
+  const counted = await Promise.all(
+    genders.map(async (gender) => {
+      const { total } = await hostCall(page.request, 'searchMarkers', { performerGenders: [gender], perPage: 1, facetLimit: 0 });
+      return { gender, total };
+    }),
+  );
+  // The rarest gender, then one counting more: checked as well, it can only make the count grow.
+  const [rarest, ...others] = counted.filter(({ total }) => total > 0).sort((a, b) => a.total - b.total);
+  const commoner = others.find(({ total }) => total > rarest!.total);
+  expect(commoner, 'two genders with different counts').toBeDefined();
+  await expect(page.getByRole('group', { name: 'Performer gender' }).getByRole('checkbox')).toHaveCount(genders.length);
+
+  await genderCheckbox(rarest!.gender).check();
+  await expectCountOf({ performerGenders: [rarest!.gender] });
+  await genderCheckbox(commoner!.gender).check();
+  await expectCountOf({ performerGenders: [rarest!.gender, commoner!.gender] });
+  await genderCheckbox(rarest!.gender).uncheck();
+  await expectCountOf({ performerGenders: [commoner!.gender] });
+  await genderCheckbox(commoner!.gender).uncheck();
+  await expect(resultCount()).toHaveText(markerCount(8000));
+});
+
+test('a scene date range, and a date that does not exist is flagged and left out of the search', async () => {
+  const { dateFrom, dateTo } = sampleBounds();
+  const from = page.getByLabel('Date from', { exact: true });
+  const to = page.getByLabel('Date to', { exact: true });
+  await from.fill(dateFrom);
+  const sinceFrom = await expectCountOf({ sceneDate: { from: dateFrom } });
+  await to.fill(dateTo);
+  expect(await expectCountOf({ sceneDate: { from: dateFrom, to: dateTo } })).toBeLessThan(sinceFrom);
+
+  const noSuchDate = `${dateTo.slice(0, 4)}-02-30`;
+  const searchedBodies: string[] = [];
+  const recordSearch = (request: Request) => {
+    if (request.url().endsWith(HTTP_ROUTES.rpc('searchMarkers'))) searchedBodies.push(request.postData() ?? '');
+  };
+  page.on('request', recordSearch);
+  await to.fill(noSuchDate);
+  await expect(to).toHaveAttribute('aria-invalid', 'true');
+  await expect(to).toHaveAccessibleDescription('Use YYYY, YYYY-MM or YYYY-MM-DD');
+  // The rest of the form still searches: the valid bound alone.
+  await expect(resultCount()).toHaveText(markerCount(sinceFrom));
+  page.off('request', recordSearch);
+  expect(searchedBodies.filter((body) => body.includes(noSuchDate)), 'searches sent with the impossible date').toEqual([]);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await screenshot(page, 'search-date-invalid');
+
+  await clearFilters();
+  await expect(to).toHaveValue('');
+  await expect(to).not.toHaveAttribute('aria-invalid');
+});
+
+test('a scene duration range, in minutes', async () => {
+  await expectRangeFilter(['Min duration (min)', 'Max duration (min)'], sampleBounds().sceneMinutes, ({ min, max }) => ({
+    sceneDuration: { min: min * 60, max: max === undefined ? undefined : max * 60 },
+  }));
+});
+
+test('a marker length range, in seconds', async () => {
+  await expectRangeFilter(['Min length (s)', 'Max length (s)'], sampleBounds().markerSeconds, (markerLength) => ({ markerLength }));
+});
+
+test('the end time filter: with or without, only with, only without', async () => {
+  const endTime = page.getByLabel('End time', { exact: true });
+  await endTime.selectOption({ label: 'Has an end time' });
+  const withEnd = await expectCountOf({ hasEnd: true });
+  await endTime.selectOption({ label: 'No end time' });
+  const withoutEnd = await expectCountOf({ hasEnd: false });
+  expect(withEnd + withoutEnd).toBe(8000);
+  await endTime.selectOption({ label: 'With or without' });
+  await expect(resultCount()).toHaveText(markerCount(8000));
+});
+
+test('the filters combine, and Clear counts them', async () => {
+  const { dateFrom, sceneMinutes, markerSeconds } = sampleBounds();
+  const [gender] = await hostCall(page.request, 'listGenders');
+  await page.getByLabel('Date from', { exact: true }).fill(dateFrom);
+  await page.getByLabel('Min duration (min)', { exact: true }).fill(String(sceneMinutes.min));
+  await page.getByLabel('Max length (s)', { exact: true }).fill(String(markerSeconds.max));
+  await page.getByLabel('End time', { exact: true }).selectOption({ label: 'Has an end time' });
+  await genderCheckbox(gender!).check();
+  await expectCountOf({
+    sceneDate: { from: dateFrom },
+    sceneDuration: { min: sceneMinutes.min * 60 },
+    markerLength: { max: markerSeconds.max },
+    hasEnd: true,
+    performerGenders: [gender!],
+  });
+  await expect(page.getByRole('button', { name: /^Clear/ })).toHaveText('Clear (5)');
+  await screenshot(page, 'search-filters-combined');
+  await clearFilters();
+});
+
+test('tags and performers chosen and removed with the keyboard alone, focus staying in their filter', async () => {
+  const tagFilter = page.getByRole('group', { name: 'Marker tags', exact: true });
+  const chosenTags = tagFilter.getByRole('group', { name: 'Marker tags: all of' });
+  const tagPrefix = (await plainTagWord()).slice(0, 1);
+  const firstTag = await pickSecondSuggestion('Add marker tag', 'tags', tagPrefix);
+  await expect(chosenTags).toContainText(firstTag.name);
+  await expectCountOf({ markerTags: { all: [{ id: firstTag.id }] } });
+  const secondTag = await pickSecondSuggestion('Add marker tag', 'tags', tagPrefix, [firstTag.id]);
+  await expect(chosenTags).toContainText(secondTag.name);
+  await expectCountOf({ markerTags: { all: [{ id: firstTag.id }, { id: secondTag.id }] } });
+
+  // From the name box, past the match select and the first chip's sub-tags box, to its remove button.
+  for (let step = 0; step < 3; step++) await page.keyboard.press('Tab');
+  const removeButton = (ref: NamedRef) => page.getByRole('button', { name: `Remove ${ref.name}`, exact: true });
+  await expect(removeButton(firstTag)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(removeButton(firstTag)).toHaveCount(0);
+  // Focus moves to the chip that is left, ready to remove it too.
+  await expect(removeButton(secondTag)).toBeFocused();
+  await expectCountOf({ markerTags: { all: [{ id: secondTag.id }] } });
+  await page.keyboard.press('Enter');
+  await expect(chosenTags).toHaveCount(0);
+  await expect(tagFilter.getByRole('combobox', { name: 'Add marker tag' })).toBeFocused();
+  await expect(resultCount()).toHaveText(markerCount(8000));
+
+  const performers = await hostCall(page.request, 'suggest', { kind: 'performers', prefix: '', limit: 50 });
+  const performerPrefix = performers.map((performer) => performer.name).find((name) => /^[a-z]/i.test(name))!.slice(0, 1);
+  const performer = await pickSecondSuggestion('Add performer', 'performers', performerPrefix);
+  await expectCountOf({ performers: { all: [performer.id] } });
+  // Past the match select to the chip's remove button; Space presses it as well as Enter does.
+  for (let step = 0; step < 2; step++) await page.keyboard.press('Tab');
+  await expect(removeButton(performer)).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(removeButton(performer)).toHaveCount(0);
+  await expect(page.getByRole('combobox', { name: 'Add performer', exact: true })).toBeFocused();
+  await expect(resultCount()).toHaveText(markerCount(8000));
+  // Closes the suggestions that focusing the name box opened.
+  await page.keyboard.press('Escape');
+});
+
 test('clicking a facet narrows the results to it', async () => {
   const facets = page.getByRole('complementary', { name: 'Facets' });
   const facet = facets.getByRole('button', { name: /^Primary tags: / }).first();
@@ -271,8 +531,7 @@ test('clicking a facet narrows the results to it', async () => {
   await expect(resultCount()).toHaveText(`${count} ${count === '1' ? 'marker' : 'markers'}`);
   await expect(page.getByRole('group', { name: 'Marker tags: all of' })).toContainText(name!);
   await screenshot(page, 'search-facet');
-  await page.getByRole('button', { name: /^Clear/ }).click();
-  await expect(resultCount()).toHaveText(markerCount(8000));
+  await clearFilters();
 });
 
 test('changing the sort reorders the results', async () => {

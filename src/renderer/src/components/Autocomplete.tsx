@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type Ref } from 'react';
 import type { NamedRef } from '../../../shared/contract';
 import { api, messageOf } from '../api';
 
@@ -9,12 +9,14 @@ interface AutocompleteProps {
   excludeIds: ReadonlySet<number>;
   onPick(ref: NamedRef): void;
   placeholder?: string;
+  /** The text box, for a parent that moves focus into it. */
+  inputRef?: Ref<HTMLInputElement>;
 }
 
 const SUGGESTION_LIMIT = 12;
 
 /** A combobox suggesting tags or performers by name start; arrows move, Enter picks, Escape closes. */
-export function Autocomplete({ label, kind, excludeIds, onPick, placeholder }: AutocompleteProps) {
+export function Autocomplete({ label, kind, excludeIds, onPick, placeholder, inputRef }: AutocompleteProps) {
   const id = useId();
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
@@ -72,6 +74,7 @@ export function Autocomplete({ label, kind, excludeIds, onPick, placeholder }: A
         {label}
       </label>
       <input
+        ref={inputRef}
         id={id}
         type="text"
         role="combobox"

@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { Autocomplete } from '../../components/Autocomplete';
 import { useSearch } from '../../stores/search-store';
 import { GROUPS, type ChosenRef, type Group, type RefCategory } from '../../stores/search-filters';
@@ -17,12 +17,28 @@ interface RefPickerProps {
 export function RefPicker({ category, noun, title, children }: RefPickerProps) {
   const chosen = useSearch((s) => s.filters[category]);
   const addRef = useSearch((s) => s.addRef);
+  const removeRef = useSearch((s) => s.removeRef);
   const [group, setGroup] = useState<Group>('all');
+  const fieldset = useRef<HTMLFieldSetElement>(null);
+  const nameInput = useRef<HTMLInputElement>(null);
   const excludeIds = useMemo(() => new Set(GROUPS.flatMap((g) => chosen[g].map((ref) => ref.id))), [chosen]);
   const isTag = category !== 'performers';
 
+  // The remove button leaves with its chip. Pressed from the keyboard (a click with no click count),
+  // its focus goes to the next chip's button, the one before, or the name box, so the user stays in
+  // this filter instead of landing on the page. A mouse user is left alone: focusing the name box
+  // would open its suggestions over the filters below.
+  const removeChip = (chipGroup: Group, id: number, click: MouseEvent<HTMLButtonElement>) => {
+    if (click.detail === 0) {
+      const buttons = [...fieldset.current!.querySelectorAll<HTMLButtonElement>('.chip-remove')];
+      const at = buttons.indexOf(click.currentTarget);
+      (buttons[at + 1] ?? buttons[at - 1] ?? nameInput.current)?.focus();
+    }
+    removeRef(category, chipGroup, id);
+  };
+
   return (
-    <fieldset className="filter-section">
+    <fieldset className="filter-section" ref={fieldset}>
       <legend>{title}</legend>
       <div className="picker-row">
         <Autocomplete
@@ -30,6 +46,7 @@ export function RefPicker({ category, noun, title, children }: RefPickerProps) {
           kind={isTag ? 'tags' : 'performers'}
           excludeIds={excludeIds}
           onPick={(ref) => addRef(category, group, ref)}
+          inputRef={nameInput}
         />
         <select aria-label={`${noun} match`} value={group} onChange={(e) => setGroup(e.target.value as Group)}>
           {GROUPS.map((g) => (
@@ -43,7 +60,14 @@ export function RefPicker({ category, noun, title, children }: RefPickerProps) {
         <div key={g} className="chip-group" role="group" aria-label={`${noun}s: ${GROUP_LABELS[g].toLowerCase()}`}>
           <span className="chip-group-label">{GROUP_LABELS[g]}</span>
           {chosen[g].map((ref) => (
-            <RefChip key={ref.id} category={category} group={g} chosenRef={ref} isTag={isTag} />
+            <RefChip
+              key={ref.id}
+              category={category}
+              group={g}
+              chosenRef={ref}
+              isTag={isTag}
+              onRemove={(click) => removeChip(g, ref.id, click)}
+            />
           ))}
         </div>
       ))}
@@ -52,8 +76,15 @@ export function RefPicker({ category, noun, title, children }: RefPickerProps) {
   );
 }
 
-function RefChip({ category, group, chosenRef, isTag }: { category: RefCategory; group: Group; chosenRef: ChosenRef; isTag: boolean }) {
-  const removeRef = useSearch((s) => s.removeRef);
+interface RefChipProps {
+  category: RefCategory;
+  group: Group;
+  chosenRef: ChosenRef;
+  isTag: boolean;
+  onRemove(click: MouseEvent<HTMLButtonElement>): void;
+}
+
+function RefChip({ category, group, chosenRef, isTag, onRemove }: RefChipProps) {
   const setWithSubtags = useSearch((s) => s.setWithSubtags);
   return (
     <span className={`chip chip-${group}`}>
@@ -71,7 +102,7 @@ function RefChip({ category, group, chosenRef, isTag }: { category: RefCategory;
           sub-tags
         </label>
       )}
-      <button type="button" className="chip-remove" aria-label={`Remove ${chosenRef.name}`} onClick={() => removeRef(category, group, chosenRef.id)}>
+      <button type="button" className="chip-remove" aria-label={`Remove ${chosenRef.name}`} onClick={onRemove}>
         ×
       </button>
     </span>
