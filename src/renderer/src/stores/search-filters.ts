@@ -135,8 +135,12 @@ export function buildQuery(filters: Filters): { query: MarkerQueryInput; errors:
   };
   const range = (minField: RangeField, maxField: RangeField, unit: number) => {
     const min = seconds(minField, unit);
-    const max = seconds(maxField, unit);
-    if (min !== undefined && max !== undefined && min > max) errors[maxField] = 'Below the minimum';
+    let max = seconds(maxField, unit);
+    if (min !== undefined && max !== undefined && min > max) {
+      // Not valid yet, like any other: searched with, it would only ever find nothing.
+      errors[maxField] = 'Below the minimum';
+      max = undefined;
+    }
     return min === undefined && max === undefined ? undefined : { min, max };
   };
 
