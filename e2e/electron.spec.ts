@@ -25,9 +25,11 @@ function electronBinary(): string | null {
 }
 
 const executablePath = electronBinary();
+const NO_ELECTRON = 'Electron binary not installed: run node node_modules/electron/install.js';
 
-test.describe('desktop app', () => {
-  test.skip(executablePath === null, 'Electron binary not installed: run node node_modules/electron/install.js');
+// The reason is in the title too: the list reporter prints titles of skipped tests, not reasons.
+test.describe(`desktop app${executablePath === null ? ` (skipped: ${NO_ELECTRON})` : ''}`, () => {
+  test.skip(executablePath === null, NO_ELECTRON);
 
   let app: ElectronApplication;
   let home: string;
