@@ -125,7 +125,8 @@ describe.skipIf(!TEST_DATABASE_URL)(
       const store = await database.open();
       await inDatabase('INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ($1, $2)', ['future', Date.now() + 10 ** 10]);
       await expect(store.acquireSyncLock()).rejects.toThrow(/migrated by a newer version of Stash Mirror/);
-      // Refused without keeping the lock.
+      // Refused without keeping the lock, which other machines would otherwise wait on.
+      expect(await inDatabase(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = ${0x5354_4d53}`)).toEqual([]);
       await inDatabase('DELETE FROM drizzle.__drizzle_migrations WHERE hash = $1', ['future']);
       await (await store.acquireSyncLock()).release();
       await store.close();

@@ -162,14 +162,15 @@ export class PgMirrorStore implements MirrorStore {
     const client = await this.pool.connect();
     let session: LockSession;
     try {
+      // An app left running while a newer version migrated the database must not write to it.
+      // Checked before locking: a refusal then leaves no lock behind on the pooled connection.
+      if ((await newestAppliedMigration(client)) > this.newestKnownMigration) throw newerSchemaError(this.location);
       const { rows } = await client.query<{ locked: boolean; pid: number }>(
         'SELECT pg_try_advisory_lock($1) AS locked, pg_backend_pid() AS pid',
         [SYNC_LOCK_KEY],
       );
       if (!rows[0]?.locked) throw new SyncAlreadyRunningError(this.location);
       session = { pid: rows[0].pid, lost: null };
-      // An app left running while a newer version migrated the database must not write to it.
-      if ((await newestAppliedMigration(client)) > this.newestKnownMigration) throw newerSchemaError(this.location);
     } catch (error) {
       client.release();
       throw error;
