@@ -6,6 +6,7 @@ import {
   type StashMirrorMethods,
 } from '../../../shared/contract';
 import { EventStream, parseJson } from './event-stream';
+import { withToken } from './token';
 
 /**
  * The contract over the headless host's HTTP routes, for a browser with no Electron preload:
@@ -35,8 +36,7 @@ export function createHttpApi(token: string | null): StashMirrorApi {
     METHOD_NAMES.map((method) => [method, (argument?: unknown) => call(method, argument)]),
   ) as unknown as StashMirrorMethods;
 
-  const eventsUrl = token ? `${HTTP_ROUTES.events}?token=${encodeURIComponent(token)}` : HTTP_ROUTES.events;
-  const events = new EventStream(eventsUrl);
+  const events = new EventStream(withToken(HTTP_ROUTES.events, token));
 
   return {
     ...methods,

@@ -14,3 +14,8 @@ export function takeHostToken(): string | null {
   }
   return sessionStorage.getItem(TOKEN_KEY);
 }
+
+/** A host address with the token as `?token=…`, for requests that cannot send a header (the event stream, images). */
+export function withToken(path: string, token: string | null): string {
+  return token ? `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : path;
+}

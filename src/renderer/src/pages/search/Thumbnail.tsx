@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { takeHostToken } from '../../api/token';
+import { takeHostToken, withToken } from '../../api/token';
 
 /**
  * A failed screenshot is not asked for again for a minute, so rows scrolled back into view do not
@@ -20,9 +20,7 @@ function retryDelay(src: string): number {
  * the event stream. Stash's own URLs (the desktop app's) are used as they are.
  */
 function withHostToken(src: string): string {
-  if (!src.startsWith('/')) return src;
-  const token = takeHostToken();
-  return token ? `${src}${src.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : src;
+  return src.startsWith('/') ? withToken(src, takeHostToken()) : src;
 }
 
 /** The marker's screenshot from Stash, or a placeholder when there is none or Stash is unreachable. */
