@@ -1,5 +1,6 @@
 /** Where the end-to-end tests find the headless host that playwright.config.ts starts. */
-export const HOST_PORT = 4173;
+/** E2E_HOST_PORT lets two checkouts run their browser tests side by side. */
+export const HOST_PORT = Number(process.env.E2E_HOST_PORT ?? 4173);
 export const HOST_URL = `http://127.0.0.1:${HOST_PORT}`;
 /** The host requires it, so the tests also cover the browser client's token handling. */
 export const HOST_TOKEN = 'e2e-host-token';

@@ -1,0 +1,60 @@
+/**
+ * The one place that keeps secrets (the Stash API key, a PostgreSQL password) out of every text a
+ * person or a log can see. A server may echo a secret anywhere — inside JSON, a URL, a quoted
+ * value, next to a dot or a dash — so redaction replaces exact substrings, whatever surrounds them,
+ * and also the forms a secret takes once JSON-escaped or percent-encoded.
+ */
+
+/** What stands where a secret was. */
+export const REDACTED = '***';
+
+/**
+ * Shorter secrets are not real keys or passwords, and replacing every "k" or "pw" would mangle the
+ * message around them; they are still refused by nothing here, only left as they are.
+ */
+const MIN_SECRET_LENGTH = 4;
+
+export class Secrets {
+  private readonly forms: string[];
+
+  constructor(secrets: Iterable<string | null | undefined>) {
+    const forms = new Set<string>();
+    for (const secret of secrets) {
+      if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
+      for (const form of spellings(secret)) forms.add(form);
+    }
+    // Longest first: a secret that contains another is replaced whole.
+    this.forms = [...forms].sort((a, b) => b.length - a.length);
+  }
+
+  /** The text with every occurrence of every secret replaced by REDACTED. */
+  redact(text: string): string {
+    for (const form of this.forms) if (text.includes(form)) text = text.split(form).join(REDACTED);
+    return text;
+  }
+
+  /** The same error, its message (and the first line of its stack) redacted in place. */
+  redactError<E>(error: E): E {
+    if (error instanceof Error) {
+      error.message = this.redact(error.message);
+      if (error.stack) error.stack = this.redact(error.stack);
+    }
+    return error;
+  }
+
+  /** A new set holding these secrets and more. */
+  with(...more: (string | null | undefined)[]): Secrets {
+    const combined = new Secrets([]);
+    combined.forms.push(...this.forms, ...new Secrets(more).forms);
+    combined.forms.sort((a, b) => b.length - a.length);
+    return combined;
+  }
+}
+
+/** No secrets at all: redact() returns its input. */
+export const NO_SECRETS = new Secrets([]);
+
+/** The secret as it reads raw, inside a JSON string, and percent-encoded in a URL. */
+function spellings(secret: string): string[] {
+  return [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
+}
