@@ -1,6 +1,6 @@
 /** `npm run sync:stash`, run as a separate process against the fake Stash and a real database. */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -99,7 +99,9 @@ describeEachDialect('sync:stash', (dialect) => {
 
   it('fails with one line naming the API key when it is refused, never printing it', async () => {
     h = await startHarness({ dialect, apiKey: 'right' });
-    const result = await runCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs, '--api-key', 'wrong-secret-xyz']);
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'key-')), 'key');
+    writeFileSync(keyFile, 'wrong-secret-xyz\n');
+    const result = await runCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs, '--api-key-file', keyFile]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/API key/);

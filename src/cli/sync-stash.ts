@@ -11,10 +11,13 @@ import { ENTITIES, type EntityName } from '../core/mirror-rows';
 import { StashClient } from '../core/stash/client';
 import { syncStash, type SyncProgress, type SyncSummary } from '../core/sync/engine';
 import { mirrorLocation, UsageError, type MirrorLocation } from './mirror-options';
+import { readSecret, warnOnStderr, type Warn } from './secret-option';
 
-const USAGE = `Usage: npm run sync:stash -- --stash-url URL [--api-key KEY] [--db FILE] [--database-url URL]
+const USAGE = `Usage: npm run sync:stash -- --stash-url URL [--api-key-file FILE] [--db FILE] [--database-url URL]
                           [--entities performers,tags,scenes,markers] [--full] [--json]
-Environment: STASH_URL, STASH_API_KEY, STASH_MIRROR_DB, DATABASE_URL`;
+Environment: STASH_URL, STASH_API_KEY, STASH_MIRROR_DB, DATABASE_URL
+The API key file holds the key alone (a final line break is ignored); --api-key KEY works too, but
+every local account can read a command line.`;
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, alreadyRunning: 3 } as const;
 
@@ -30,12 +33,13 @@ export interface SyncCommand {
   json: boolean;
 }
 
-export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv): SyncCommand {
+export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv, warn: Warn = warnOnStderr): SyncCommand {
   const { values } = parseArgs({
     args: argv,
     options: {
       'stash-url': { type: 'string' },
       'api-key': { type: 'string' },
+      'api-key-file': { type: 'string' },
       db: { type: 'string' },
       'database-url': { type: 'string' },
       entities: { type: 'string' },
@@ -58,7 +62,7 @@ export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv): SyncCo
   }
   return {
     stashUrl,
-    apiKey: values['api-key'] ?? (env.STASH_API_KEY || undefined),
+    apiKey: readSecret({ flag: 'api-key', envName: 'STASH_API_KEY', value: values['api-key'], file: values['api-key-file'] }, env, warn),
     mirror: mirrorLocation(values, env),
     entities: entities as EntityName[],
     full: values.full,
