@@ -3,7 +3,8 @@
  * beside it. Routes are the contract's HTTP_ROUTES, plus Stash's pictures (stash-images.ts); every
  * method's argument is validated with the contract's schema before the service sees it.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { makePrivateDir } from '../core/paths';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   if (!isLoopback(host) && !token) {
     throw new HostStartError(`Refusing to listen on ${host} without a token: pass --token or set STASH_MIRROR_TOKEN`);
   }
-  mkdirSync(options.dataDir, { recursive: true });
+  makePrivateDir(options.dataDir);
   const settings = new ConfSettingsRepository({ dataDir: options.dataDir, apiKey: options.apiKey, stashUrl: options.stashUrl });
   const service = await createMirrorService({
     settings,
