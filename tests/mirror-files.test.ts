@@ -32,7 +32,11 @@ afterEach(async () => {
 
 /** A command run by an account that may read the project but write nowhere in the test's folder. */
 function runAsNobody(script: string, args: string[]): Promise<CliResult> {
-  const child = spawn('runuser', ['-u', 'nobody', '--', process.execPath, '--import', 'tsx', join(PROJECT_ROOT, script), ...args], {
+  return runNodeAsNobody(['--import', 'tsx', join(PROJECT_ROOT, script), ...args]);
+}
+
+function runNodeAsNobody(nodeArgs: string[]): Promise<CliResult> {
+  const child = spawn('runuser', ['-u', 'nobody', '--', process.execPath, ...nodeArgs], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH, HOME: tmpdir() },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,6 +46,20 @@ function runAsNobody(script: string, args: string[]): Promise<CliResult> {
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+/** A script that searches the mirror through the mirror service and prints the total. */
+function serviceSearch(file: string): string {
+  const module = (path: string) => JSON.stringify(join(PROJECT_ROOT, path));
+  return `
+    import { createMirrorService } from ${module('src/core/service/mirror-service.ts')};
+    import { DEFAULT_SETTINGS, MemorySettingsRepository } from ${module('src/core/service/settings.ts')};
+    const service = await createMirrorService({
+      settings: new MemorySettingsRepository(DEFAULT_SETTINGS), databaseFile: ${JSON.stringify(file)}, host: 'web', version: 'test',
+    });
+    const result = await service.searchMarkers({ perPage: 1 });
+    process.stdout.write(String(result.total));
+    await service.close();`;
 }
 
 const mode = (path: string) => statSync(path).mode & 0o777;
@@ -237,6 +255,10 @@ describe('a mirror that can only be read', () => {
       expect(search.stderr).toBe('');
       expect(search.code).toBe(0);
       expect(JSON.parse(search.stdout).total).toBe(h!.library.markers.size);
+      // The app's mirror service opens its SQLite mirror the same way.
+      const service = await runNodeAsNobody(['--import', 'tsx', '--input-type=module', '-e', serviceSearch(file)]);
+      expect(service.stderr).toBe('');
+      expect(Number(service.stdout)).toBe(h!.library.markers.size);
       expect(readdirSync(dir)).toEqual(listing);
       expect(hash(file)).toBe(before);
     } finally {
