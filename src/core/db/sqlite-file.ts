@@ -35,6 +35,7 @@ export function inspectSqliteFile(file: string, nativeBinding?: string): SqliteF
   const applicationId = header.readUInt32BE(68);
   if (applicationId === MIRROR_APPLICATION_ID) return 'mirror';
   const tables = applicationId === 0 ? tablesOf(file, header, nativeBinding) : null;
+  // A database without a single table holds nothing anyone could lose.
   if (tables && (tables.length === 0 || MIRROR_TABLES.every((t) => tables.includes(t)))) return 'mirror';
   throw new MirrorSchemaError(`${file} is a SQLite database of another program, not a Stash Mirror; it was left untouched`);
 }

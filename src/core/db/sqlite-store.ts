@@ -143,6 +143,7 @@ export class SqliteMirrorStore implements MirrorStore {
     const readOnly = file !== ':memory:' && prepareMirrorFile(file, options);
     const db = readOnly ? openReadOnlyMirror(file, options.nativeBinding) : new Database(file, { nativeBinding: options.nativeBinding });
     try {
+      db.pragma('busy_timeout = 5000');
       if (readOnly) {
         requireCurrentSchema(db, file, migrationsFolder);
       } else {
@@ -154,7 +155,6 @@ export class SqliteMirrorStore implements MirrorStore {
         migrateSqlite(db, file, migrationsFolder);
         if (db.pragma('application_id', { simple: true }) !== MIRROR_APPLICATION_ID) db.pragma(`application_id = ${MIRROR_APPLICATION_ID}`);
       }
-      db.pragma('busy_timeout = 5000');
       if (!readOnly && file !== ':memory:') for (const side of ['-wal', '-shm']) restrictExisting(`${file}${side}`);
     } catch (error) {
       db.close();
