@@ -17,7 +17,8 @@ import { ConfSettingsRepository } from './conf-settings';
 import { eventStreams, HEARTBEAT_MS } from './event-stream';
 import { contentSecurityPolicy } from '../shared/content-policy';
 import { HttpError } from './http-error';
-import { badRequestTarget, fetchSiteAllowed, hostHeaderAllowed, isLoopback, originAllowed, SECURITY_HEADERS, tokenPresented } from './security';
+import { badRequestTarget } from '../shared/request-target';
+import { fetchSiteAllowed, hostHeaderAllowed, isLoopback, originAllowed, SECURITY_HEADERS, tokenPresented } from './security';
 import { STASH_IMAGE_ROUTE, StashPictures } from './stash-images';
 
 export const DEFAULT_HOST = '127.0.0.1';
