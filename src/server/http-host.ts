@@ -18,7 +18,8 @@ import { ConfSettingsRepository } from './conf-settings';
 import { eventStreams, HEARTBEAT_MS } from './event-stream';
 import { contentSecurityPolicy } from '../shared/content-policy';
 import { HttpError } from './http-error';
-import { hostHeaderAllowed, isLoopback, originAllowed, SECURITY_HEADERS, tokenPresented } from './security';
+import { badRequestTarget } from '../shared/request-target';
+import { fetchSiteAllowed, hostHeaderAllowed, isLoopback, originAllowed, SECURITY_HEADERS, tokenPresented } from './security';
 import { STASH_IMAGE_ROUTE, StashPictures } from './stash-images';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -90,11 +91,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     res.setHeader('Content-Security-Policy', PAGE_POLICY);
+    const malformed = badRequestTarget(req.url ?? '/');
+    if (malformed) throw new HttpError(400, malformed);
     const url = new URL(req.url ?? '/', 'http://host.invalid');
     if (!token && !hostHeaderAllowed(req, host)) throw new HttpError(403, 'Unknown Host header: open this app by its own address');
     if (!url.pathname.startsWith('/api/')) return serveInterface(req, res);
     res.setHeader('Cache-Control', 'no-store');
-    if (!originAllowed(req)) throw new HttpError(403, 'Requests from other sites are refused');
+    if (!originAllowed(req) || !fetchSiteAllowed(req)) throw new HttpError(403, 'Requests from other sites are refused');
     if (token && !tokenPresented(req, url, token)) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'A token is required: send Authorization: Bearer <token> or add ?token=<token>');
