@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { outsideArchive } from '../src/core/db/worker-store';
 
 // The YAML parser electron-builder itself reads the file with.
 const yaml = createRequire(join(import.meta.dirname, '../node_modules/app-builder-lib/package.json'))('js-yaml') as {
@@ -32,5 +33,12 @@ describe('packaging', () => {
     expect(config['asar']).toBe(true);
     // Only what must be outside the archive: unpacked files escape the integrity check.
     for (const pattern of config['asarUnpack'] as string[]) expect(pattern).toMatch(/^(out\/main\/sqlite-worker\.js|node_modules\/[\w.-]+\/\*\*)$/);
+  });
+
+  it('starts the SQLite worker from the unpacked copy beside the archive', () => {
+    expect(outsideArchive(new URL('file:///opt/Stash%20Mirror/resources/app.asar/out/main/sqlite-worker.js')).href).toBe(
+      'file:///opt/Stash%20Mirror/resources/app.asar.unpacked/out/main/sqlite-worker.js',
+    );
+    expect(outsideArchive(new URL('file:///work/out/main/sqlite-worker.js')).href).toBe('file:///work/out/main/sqlite-worker.js');
   });
 });
