@@ -493,3 +493,40 @@ describeEachDialect('mirror service: secrets and the truth of the status', (dial
     expect((await failing.searchMarkers({})).total).toBe(0);
   });
 });
+
+describe.runIf(TEST_DATABASE_URL)('mirror service choosing a PostgreSQL database', () => {
+  it('tries it when saved: a wrong password is refused at once in one line and nothing changes', async () => {
+    const s = await setUp('sqlite');
+    const postgres = await createMirrorDatabase('postgres');
+    cleanups.unshift(() => postgres.drop());
+    const { service } = await s.start();
+    const before = await service.getSettings();
+    const wrong = new URL(postgres.cliArgs[1]!);
+    wrong.password = 'not-the-password-9';
+    const started = Date.now();
+    const refused = service.updateSettings({ backend: { kind: 'postgres', url: wrong.toString() } });
+    await expect(refused).rejects.toThrow(/refused the password/);
+    const message = await refused.catch((error: Error) => error.message);
+    expect(message).not.toContain('\n');
+    expect(message).not.toContain('not-the-password-9');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await service.getSettings()).toEqual(before);
+    expect((await service.getAppInfo()).databaseLocation).toBe(s.databaseFile);
+  });
+
+  it('masks a password given as ?password= wherever the URL is shown', async () => {
+    const s = await setUp('sqlite');
+    const postgres = await createMirrorDatabase('postgres');
+    cleanups.unshift(() => postgres.drop());
+    const { service } = await s.start();
+    const url = new URL(postgres.cliArgs[1]!);
+    const password = decodeURIComponent(url.password);
+    url.password = '';
+    url.searchParams.set('password', password);
+    const view = await service.updateSettings({ backend: { kind: 'postgres', url: url.toString() } });
+    summaryOf(await service.syncNow({ entities: ['tags'] }));
+    const shown = JSON.stringify({ view, info: await service.getAppInfo(), status: await service.getSyncStatus() });
+    expect(shown).toContain('password=***');
+    expect(shown).not.toContain(`password=${password}`);
+  });
+});

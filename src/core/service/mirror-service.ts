@@ -104,14 +104,23 @@ class StashMirrorService implements MirrorService {
   }
 
   async updateSettings(update: SettingsUpdate) {
+    const parsed = SettingsUpdate.parse(update);
     const previous = this.settings;
+    const chosen = parsed.backend ? { ...previous, backend: parsed.backend } : previous;
+    // A new PostgreSQL database is opened before it is saved: a wrong password or an unreachable
+    // server is told now, on the Settings page, not at the next sync.
+    const opened = chosen.backend.kind === 'postgres' && mirrorKey(chosen) !== mirrorKey(previous) ? await this.tryDatabase(chosen) : null;
     try {
-      this.settings = await this.options.settings.save(SettingsUpdate.parse(update));
+      this.settings = await this.options.settings.save(parsed);
     } catch (error) {
+      if (opened) await opened.close().catch(() => {});
       // Nothing changed: the reason reaches the Settings page as one line, without secrets.
       throw new Error(this.secrets().redact(oneLine((error as Error)?.message ?? String(error))));
     }
-    if (mirrorKey(this.settings) !== mirrorKey(previous)) this.switchMirror();
+    if (mirrorKey(this.settings) !== mirrorKey(previous)) {
+      this.switchMirror();
+      if (opened) this.mirror = { key: mirrorKey(this.settings), store: Promise.resolve(opened) };
+    }
     // The old server's error says nothing about the new one.
     else if (!sameOrigin(this.settings.stashUrl, previous.stashUrl)) this.sessionError = null;
     // The chosen entities decide which runs count as a complete success.
@@ -330,13 +339,7 @@ class StashMirrorService implements MirrorService {
     if (this.closed) return Promise.reject(new Error('The mirror service is closed'));
     const key = mirrorKey(this.settings);
     if (this.mirror?.key !== key) {
-      const { backend } = this.settings;
-      const store = openMirrorStore({
-        ...(backend.kind === 'postgres' ? { databaseUrl: backend.url } : { file: this.options.databaseFile }),
-        migrationsFolder: this.options.migrationsFolder,
-        pgMigrationsFolder: this.options.pgMigrationsFolder,
-        nativeBinding: this.options.nativeBinding,
-      });
+      const store = this.openStore(this.settings);
       this.mirror = { key, store };
       // A database that could not be opened is tried again on the next call.
       store.catch(() => {
@@ -344,6 +347,25 @@ class StashMirrorService implements MirrorService {
       });
     }
     return this.mirror.store;
+  }
+
+  /** Opens the database the settings would choose, or throws why not in one line without its password. */
+  private async tryDatabase(settings: StoredSettings): Promise<MirrorStore> {
+    try {
+      return await this.openStore(settings);
+    } catch (error) {
+      const passwords = settings.backend.kind === 'postgres' ? passwordsOf(settings.backend.url) : [];
+      throw new Error(this.secrets().with(...passwords).redact(oneLine((error as Error)?.message ?? String(error))));
+    }
+  }
+
+  private openStore({ backend }: StoredSettings): Promise<MirrorStore> {
+    return openMirrorStore({
+      ...(backend.kind === 'postgres' ? { databaseUrl: backend.url } : { file: this.options.databaseFile }),
+      migrationsFolder: this.options.migrationsFolder,
+      pgMigrationsFolder: this.options.pgMigrationsFolder,
+      nativeBinding: this.options.nativeBinding,
+    });
   }
 
   /** The settings chose another database: later calls open it; the old one closes once its sync ends. */
