@@ -270,7 +270,7 @@ class StashMirrorService implements MirrorService {
       .then((store) => readSyncHistory(store, this.settings.entities, this.secrets()))
       .catch((error: unknown) => {
         this.history = null;
-        return { ...EMPTY_HISTORY, lastError: oneLine((error as Error).message) };
+        return { ...EMPTY_HISTORY, lastError: this.secrets().redact(oneLine((error as Error).message)) };
       });
     return this.history;
   }
