@@ -430,6 +430,25 @@ describe("headless host: Stash's pictures", () => {
     expect(foreign.status).toBe(403);
   });
 
+  it('sends the old API key nowhere once the Stash address moves to another server', async () => {
+    const keys: string[] = [];
+    const other = createServer((req, res) => {
+      keys.push(String(req.headers.apikey ?? ''));
+      req.resume();
+      res.writeHead(200, { 'Content-Type': 'image/png' }).end('png bytes');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => other.close(() => resolve())));
+    const s = await start();
+    const moved = await s.rpc('updateSettings', { stashUrl: `http://127.0.0.1:${(other.address() as AddressInfo).port}/graphql` });
+    expect(moved).toMatchObject({ status: 200, body: { hasApiKey: false } });
+    await picture(s, '/api/stash-image/scene/1/screenshot');
+    await s.rpc('testConnection');
+    await s.rpc('syncNow');
+    expect(keys.length).toBeGreaterThanOrEqual(3);
+    expect(keys.every((key) => key === '')).toBe(true);
+  });
+
   it('sends Stash only the picture path, its cache buster and the key, and relays what Stash says about caching', async () => {
     const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
     const stash = createServer((req, res) => {
