@@ -165,6 +165,41 @@ describe.skipIf(!TEST_DATABASE_URL)(
       }
     });
 
+    it('refuses a schema holding tables that are not the mirror\'s, in one line, and changes nothing', async () => {
+      database = await createMirrorDatabase('postgres');
+      await inDatabase(`CREATE TABLE scenes (id int PRIMARY KEY, title text)`);
+      await inDatabase(`INSERT INTO scenes VALUES (1, 'theirs')`);
+      const catalog = () =>
+        inDatabase<{ name: string }>(
+          `SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') ORDER BY 1`,
+        );
+      const before = await catalog();
+      const error = await database.open().catch((e: Error) => e);
+      expect(error).toBeInstanceOf(MirrorSchemaError);
+      expect((error as Error).message).toMatch(
+        /^The schema "public" of postgres:\/\/postgres:\*\*\*@\S+ holds tables that are not Stash Mirror's \(scenes\); nothing was changed: use an empty database or schema for the mirror$/,
+      );
+      expect(await catalog()).toEqual(before);
+      expect(await inDatabase(`SELECT to_regnamespace('drizzle') AS ledger`)).toEqual([{ ledger: null }]);
+      expect(await inDatabase(`SELECT * FROM scenes`)).toEqual([{ id: 1, title: 'theirs' }]);
+      // Once the schema is empty, the mirror is created there; a migrated mirror opens again.
+      await inDatabase(`DROP TABLE scenes`);
+      await (await database.open()).close();
+      await (await database.open()).close();
+    });
+
+    it('migrates an older mirror, whose tables (one an older version made) are all its own', async () => {
+      database = await createMirrorDatabase('postgres');
+      await (await database.open()).close();
+      // As a database left at the version before the newest migration, which drops stash_marker_search.
+      await inDatabase(`DELETE FROM drizzle.__drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM drizzle.__drizzle_migrations)`);
+      await inDatabase(`DROP TABLE stash_text_search; CREATE TABLE stash_marker_search (marker_id int)`);
+      const store = await database.open();
+      expect(await store.countLive('scenes')).toBe(0);
+      await store.close();
+    });
+
     it('takes the URL scheme in any case, as the app\'s settings do', async () => {
       database = await createMirrorDatabase('postgres');
       const store = await openMirrorStore({ databaseUrl: database.cliArgs[1]!.replace(/^postgres/, 'POSTGRES') });

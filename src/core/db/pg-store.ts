@@ -4,7 +4,7 @@
  * setting the read-only triggers check), and one sync at a time holds a session advisory lock, which
  * the server drops by itself when the holder's connection dies.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
@@ -554,7 +554,10 @@ async function migratePg(pool: pg.Pool, where: string, migrationsFolder: string)
     if (await current()) return newestKnown;
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      if (!(await current())) await migrate(drizzle(client), { migrationsFolder });
+      if (!(await current())) {
+        await refuseForeignTables(client, where, migrationsFolder);
+        await migrate(drizzle(client), { migrationsFolder });
+      }
     } catch (error) {
       if (error instanceof MirrorSchemaError) throw error;
       const cause = ((error as { cause?: Error }).cause ?? (error as Error)).message;
@@ -566,6 +569,38 @@ async function migratePg(pool: pg.Pool, where: string, migrationsFolder: string)
     client.release();
   }
   return newestKnown;
+}
+
+/** The tables this version's migrations create, as named in their CREATE TABLE statements. */
+function mirrorTableNames(migrationsFolder: string): Set<string> {
+  const names = new Set<string>();
+  for (const file of readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql'))) {
+    for (const match of readFileSync(join(migrationsFolder, file), 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?"?(\w+)"?/gi)) {
+      names.add(match[1]!);
+    }
+  }
+  return names;
+}
+
+/**
+ * Before migrating: the schema the mirror would use must be empty or hold an older mirror. Other
+ * tables there (a `scenes` of another app, or tables named like ours that no migration of ours
+ * made) would be altered beside or confused with the mirror's, so nothing is created or changed.
+ * One catalog read.
+ */
+async function refuseForeignTables(client: pg.PoolClient, where: string, migrationsFolder: string): Promise<void> {
+  const ours = (await newestAppliedMigration(client)) > 0 ? mirrorTableNames(migrationsFolder) : new Set<string>();
+  const { rows } = await client.query<{ schema: string; name: string }>(
+    `SELECT current_schema() AS schema, c.relname AS name FROM pg_class c
+     WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname`,
+  );
+  const foreign = rows.filter((r) => !ours.has(r.name)).map((r) => r.name);
+  if (foreign.length === 0) return;
+  const shown = foreign.length > 5 ? [...foreign.slice(0, 5), `${foreign.length - 5} more`] : foreign;
+  throw new MirrorSchemaError(
+    `The schema "${rows[0]!.schema}" of ${where} holds tables that are not Stash Mirror's (${shown.join(', ')}); ` +
+      'nothing was changed: use an empty database or schema for the mirror',
+  );
 }
 
 /** The newest migration applied to the database (drizzle's ledger), 0 for a new database. */
