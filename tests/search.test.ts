@@ -1195,7 +1195,7 @@ describeEachDialect('marker search', (dialect) => {
       await expectInvalid({ markerTags: { any: [{ id: -1 }] } }, /markerTags/);
       await expectInvalid({ markerTags: { any: [tag('standing')], on: 'secondary' } }, /markerTags/);
       await expectInvalid({ performers: { any: [1.5] } }, /performers/);
-      await expectInvalid({ facetLimit: 101 }, /facetLimit/);
+      await expectInvalid({ facetLimit: 1001 }, /facetLimit/);
       await expectInvalid({ seed: 0.5 }, /seed/);
     });
   });
