@@ -263,3 +263,28 @@ describe('orders that need no database', () => {
     expect(order(index, { sort: 'updated' })).toEqual([105, 101, 104, 102, 103]);
   });
 });
+
+describe('facet limit', () => {
+  it('lists up to 500 tags per facet, for panels that show every tag', () => {
+    // 600 live tags, each the primary tag of one marker of one scene that carries it as a scene tag.
+    const TAG_COUNT = 600;
+    const ids = Array.from({ length: TAG_COUNT }, (_, k) => k + 1);
+    const index = new MarkerIndex({
+      tags: ids.map((id) => ({ id, name: `tag ${String(id).padStart(3, '0')}`, is_stale: false })),
+      performers: [],
+      scenes: ids.map((id) => ({ id, title: null, date: null, duration: null })),
+      markers: ids.map((id) => ({ id, title: '', scene_id: id, primary_tag_id: id, seconds: 0, end_seconds: null, stash_updated_at: '' })),
+      markerTags: [],
+      sceneTags: ids.map((id) => ({ scene_id: id, tag_id: id })),
+      scenePerformers: [],
+      closure: ids.map((id) => ({ ancestor_id: id, descendant_id: id })),
+    });
+    const { facets } = index.search(parseMarkerQuery({ facetLimit: 500 }));
+    expect(facets.primaryTags).toHaveLength(500);
+    expect(facets.sceneTags).toHaveLength(500);
+    // Equal counts go by name: the first 500 names.
+    expect(facets.primaryTags.map((f) => f.id)).toEqual(ids.slice(0, 500));
+    expect(index.search(parseMarkerQuery({ facetLimit: 1000 })).facets.primaryTags).toHaveLength(TAG_COUNT);
+    expect(() => parseMarkerQuery({ facetLimit: 1001 })).toThrow();
+  });
+});

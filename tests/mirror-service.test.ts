@@ -167,7 +167,7 @@ describeEachDialect('mirror service', (dialect) => {
   it('runs one sync at a time, in this process and across services, and cancels', async () => {
     const s = await setUp(dialect);
     s.fake.faults.inject('slow', { times: 1, delayMs: 8000, operationName: 'SceneRows' });
-    const { service, finished } = await s.start();
+    const { service, finished, statuses } = await s.start();
     const other = await s.start();
     const first = service.syncNow();
     await waitFor(async () => (await service.getSyncStatus()).progress.some((p) => p.entity === 'tags'), 20_000, 'the sync to reach tags');
@@ -181,7 +181,12 @@ describeEachDialect('mirror service', (dialect) => {
 
     const cancelStarted = Date.now();
     expect(await service.cancelSync()).toEqual({ cancelled: true });
+    const answered = Date.now();
+    // The sync still winds down (records its run, releases its lock): it is no longer running.
+    expect((await service.getSyncStatus()).state).toBe('cancelling');
     const outcome = await first;
+    expect(statuses.filter((s) => s.at >= answered).map((s) => s.status.state)).not.toContain('running');
+    expect(statuses.at(-1)!.status.state).toBe('idle');
     expect(outcome).toEqual({ ok: false, kind: 'cancelled', reason: 'Sync cancelled' });
     expect(Date.now() - cancelStarted).toBeLessThan(5000);
     expect(finished).toEqual([outcome]);

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openMirrorStore } from '../src/core/db/open';
 import { PgMirrorStore } from '../src/core/db/pg-store';
 import { MirrorConnectionError, MirrorSchemaError, SyncAlreadyRunningError, type MirrorStore } from '../src/core/db/store';
-import { createMirrorDatabase, TEST_DATABASE_URL, type MirrorDatabase } from './support/harness';
+import { syncStash } from '../src/core/sync/engine';
+import { createMirrorDatabase, startHarness, TEST_DATABASE_URL, type Harness, type MirrorDatabase } from './support/harness';
 
 const withUrl = (change: (url: URL) => void) => {
   const url = new URL(TEST_DATABASE_URL);
@@ -13,6 +14,16 @@ const withUrl = (change: (url: URL) => void) => {
 };
 
 let database: MirrorDatabase | null = null;
+
+async function inDatabaseAt<T = unknown>(url: string, statement: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(statement)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
 
 /** A statement run as the administrator, in the test's database when there is one. */
 async function inDatabase<T = unknown>(statement: string, params: unknown[] = []): Promise<T[]> {
@@ -165,6 +176,41 @@ describe.skipIf(!TEST_DATABASE_URL)(
       }
     });
 
+    it('refuses a schema holding tables that are not the mirror\'s, in one line, and changes nothing', async () => {
+      database = await createMirrorDatabase('postgres');
+      await inDatabase(`CREATE TABLE scenes (id int PRIMARY KEY, title text)`);
+      await inDatabase(`INSERT INTO scenes VALUES (1, 'theirs')`);
+      const catalog = () =>
+        inDatabase<{ name: string }>(
+          `SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') ORDER BY 1`,
+        );
+      const before = await catalog();
+      const error = await database.open().catch((e: Error) => e);
+      expect(error).toBeInstanceOf(MirrorSchemaError);
+      expect((error as Error).message).toMatch(
+        /^The schema "public" of postgres:\/\/postgres:\*\*\*@\S+ holds tables that are not Stash Mirror's \(scenes\); nothing was changed: use an empty database or schema for the mirror$/,
+      );
+      expect(await catalog()).toEqual(before);
+      expect(await inDatabase(`SELECT to_regnamespace('drizzle') AS ledger`)).toEqual([{ ledger: null }]);
+      expect(await inDatabase(`SELECT * FROM scenes`)).toEqual([{ id: 1, title: 'theirs' }]);
+      // Once the schema is empty, the mirror is created there; a migrated mirror opens again.
+      await inDatabase(`DROP TABLE scenes`);
+      await (await database.open()).close();
+      await (await database.open()).close();
+    });
+
+    it('migrates an older mirror, whose tables (one an older version made) are all its own', async () => {
+      database = await createMirrorDatabase('postgres');
+      await (await database.open()).close();
+      // As a database left at the version before the newest migration, which drops stash_marker_search.
+      await inDatabase(`DELETE FROM drizzle.__drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM drizzle.__drizzle_migrations)`);
+      await inDatabase(`DROP TABLE stash_text_search; CREATE TABLE stash_marker_search (marker_id int)`);
+      const store = await database.open();
+      expect(await store.countLive('scenes')).toBe(0);
+      await store.close();
+    });
+
     it('takes the URL scheme in any case, as the app\'s settings do', async () => {
       database = await createMirrorDatabase('postgres');
       const store = await openMirrorStore({ databaseUrl: database.cliArgs[1]!.replace(/^postgres/, 'POSTGRES') });
@@ -182,6 +228,82 @@ describe.skipIf(!TEST_DATABASE_URL)(
       } finally {
         await inDatabase(`DROP ROLE ${role}`);
       }
+    });
+
+    describe('a sync meeting a lock another session holds', () => {
+      let h: Harness | null = null;
+      let holder: pg.Client | null = null;
+      afterEach(async () => {
+        await holder?.end().catch(() => {});
+        holder = null;
+        await h?.close();
+        h = null;
+      });
+
+      /** A synced mirror, one of its scenes changed in Stash, and that scene's row locked by another session. */
+      async function sceneRowLocked(): Promise<{ url: string; holderPid: number }> {
+        h = await startHarness({ dialect: 'postgres' });
+        await h.sync();
+        const sceneId = [...h.library.scenes.keys()][0]!;
+        h.library.updateScene(sceneId, { title: 'Edited while locked' });
+        const url = h.database.cliArgs[1]!;
+        holder = new pg.Client({ connectionString: url, application_name: 'lock-holder-test' });
+        await holder.connect();
+        await holder.query('BEGIN');
+        await holder.query('SELECT id FROM stash_scenes WHERE id = $1 FOR UPDATE', [sceneId]);
+        const [{ pid }] = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows as [{ pid: number }];
+        return { url, holderPid: pid };
+      }
+
+      it('fails after the lock timeout, in one line naming the session holding the lock', async () => {
+        const { url, holderPid } = await sceneRowLocked();
+        const store = await PgMirrorStore.open({ url, lockTimeoutMs: 300 });
+        try {
+          const started = Date.now();
+          const error = await syncStash({ client: h!.client, store, entities: ['scenes'] }).catch((e: Error) => e);
+          expect(Date.now() - started).toBeLessThan(5000);
+          expect(error).toBeInstanceOf(MirrorConnectionError);
+          expect((error as Error).message).toMatch(
+            new RegExp(
+              `^Waited more than 0\\.3 s for a lock on postgres://postgres:\\*\\*\\*@\\S+ that another session holds: ` +
+                `pid ${holderPid} \\(user "postgres", application "lock-holder-test", idle in transaction, RowShareLock on stash_scenes\\); ` +
+                `end that session's transaction, then sync again$`,
+            ),
+          );
+          expect((await store.listRuns(1))[0]).toMatchObject({ entity: 'scenes', status: 'failed' });
+        } finally {
+          await store.close();
+        }
+      });
+
+      it('is stopped by a cancel while it waits, and records the run as cancelled', async () => {
+        const { url } = await sceneRowLocked();
+        // Far longer than the test: only the cancel can end the wait.
+        const store = await PgMirrorStore.open({ url, lockTimeoutMs: 120_000 });
+        try {
+          const controller = new AbortController();
+          const sync = syncStash({ client: h!.client, store, entities: ['scenes'], signal: controller.signal }).catch((e: Error) => e);
+          const waiting = async () =>
+            (await inDatabaseAt<{ n: string }>(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`))[0]!.n.toString();
+          for (let tries = 0; (await waiting()) === '0'; tries++) {
+            if (tries > 200) throw new Error('the sync never waited on the lock');
+            await new Promise((resolve) => setTimeout(resolve, 25));
+          }
+          const cancelled = Date.now();
+          controller.abort();
+          const error = await sync;
+          expect(Date.now() - cancelled).toBeLessThan(3000);
+          expect(error).toBeInstanceOf(Error);
+          expect(await waiting()).toBe('0');
+          expect((await store.listRuns(1))[0]).toMatchObject({ entity: 'scenes', status: 'cancelled' });
+          // The lock is free for the next sync once the holder is done.
+          await holder!.query('ROLLBACK');
+          await syncStash({ client: h!.client, store, entities: ['scenes'] });
+          expect(await store.read(`SELECT count(*)::int AS n FROM stash_scenes WHERE title = 'Edited while locked'`)).toEqual([{ n: 1 }]);
+        } finally {
+          await store.close();
+        }
+      });
     });
 
     describe('secondary indexes during a first sync', () => {

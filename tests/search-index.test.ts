@@ -11,7 +11,7 @@ import { searchMarkers } from '../src/core/search/search';
 import { compareCodePoints, searchDocument, searchWords } from '../src/core/search/text';
 import { syncStash } from '../src/core/sync/engine';
 import { createClock, FakeLibrary } from '../tools/fake-stash';
-import { describeEachDialect, startHarness, type MirrorDatabase } from './support/harness';
+import { describeEachDialect, startHarness, type Harness, type MirrorDatabase } from './support/harness';
 
 /**
  * Writes the mirror as only the sync may, to leave it as a sync stopped halfway would: through a
@@ -166,6 +166,85 @@ describe('search index rebuild', () => {
 
       // Pages keep the index current from then on: the next sync rebuilds nothing.
       expect((await h.sync()).searchIndexed).toBe(0);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('search index repair (SQLite: a virtual table carries no read-only trigger)', () => {
+  /** Works on the mirror file through a connection of its own, as any other program could. */
+  function byHand(database: MirrorDatabase, work: (raw: Database.Database) => void): void {
+    const raw = new Database(database.cliArgs[1]!);
+    try {
+      work(raw);
+    } finally {
+      raw.close();
+    }
+  }
+
+  /** A word of the first marker's title, and how many markers a search for it finds in the intact mirror. */
+  async function probe(h: Harness): Promise<{ word: string; found: () => Promise<number>; before: number }> {
+    const word = [...h.library.markers.values()][0]!.title.split(/\s+/)[0]!;
+    const found = async () => (await searchMarkers(h.store, { text: word, perPage: 500 })).total;
+    const before = await found();
+    expect(before).toBeGreaterThan(0);
+    return { word, found, before };
+  }
+
+  const damages: [string, (raw: Database.Database) => void][] = [
+    ['emptied', (raw) => raw.prepare(`DELETE FROM stash_text_search`).run()],
+    // The markers' rows only (kind 0): the index then holds fewer rows than the mirror.
+    ['missing some rows', (raw) => raw.prepare(`DELETE FROM stash_text_search WHERE rowid IN (SELECT id * 4 FROM stash_scene_markers)`).run()],
+    [
+      'failing its integrity check, with every row counted',
+      (raw) => {
+        raw.unsafeMode(true);
+        raw.prepare(`DELETE FROM stash_text_search_data WHERE id = (SELECT max(id) FROM stash_text_search_data)`).run();
+        raw.unsafeMode(false);
+      },
+    ],
+  ];
+
+  for (const [what, damage] of damages) {
+    it(`an index ${what} is built again by the next incremental sync`, async () => {
+      const h = await startHarness({ dialect: 'sqlite' });
+      try {
+        await h.sync();
+        const { found, before } = await probe(h);
+        byHand(h.database, damage);
+        const summary = await h.sync();
+        expect(await found()).toBe(before);
+        const mirrored = ['stash_scene_markers', 'stash_scenes', 'stash_tags', 'stash_performers'].map((t) => `(SELECT count(*) FROM ${t})`);
+        expect(summary.searchIndexed).toBe(Number(await h.value(`SELECT ${mirrored.join(' + ')}`)));
+        expect(Number(await h.value(`SELECT count(*) FROM stash_text_search`))).toBe(summary.searchIndexed);
+        byHand(h.database, (raw) => raw.prepare(`INSERT INTO stash_text_search (stash_text_search) VALUES ('integrity-check')`).run());
+        // Intact again: the next sync builds nothing.
+        expect((await h.sync()).searchIndexed).toBe(0);
+      } finally {
+        await h.close();
+      }
+    });
+  }
+
+  it('a read-only trigger dropped or emptied by hand is put back by the next incremental sync', async () => {
+    const h = await startHarness({ dialect: 'sqlite' });
+    try {
+      await h.sync();
+      const triggers = () => h.read(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name`);
+      const migrated = await triggers();
+      byHand(h.database, (raw) => {
+        raw.exec(`DROP TRIGGER stash_scenes_readonly_delete`);
+        // Same name, guarding nothing.
+        raw.exec(`DROP TRIGGER stash_tags_readonly_update; CREATE TRIGGER stash_tags_readonly_update BEFORE UPDATE ON stash_tags BEGIN SELECT 1; END`);
+      });
+      expect(await triggers()).not.toEqual(migrated);
+      await h.sync();
+      expect(await triggers()).toEqual(migrated);
+      byHand(h.database, (raw) => {
+        expect(() => raw.prepare('DELETE FROM stash_scenes').run()).toThrow(/stash_scenes is read-only/);
+        expect(() => raw.prepare('UPDATE stash_tags SET name = name').run()).toThrow(/stash_tags is read-only/);
+      });
     } finally {
       await h.close();
     }

@@ -670,6 +670,20 @@ describeEachDialect('marker search', (dialect) => {
       expect(await matching({ sceneDate: { from: '2021-05-17', to: '2021-05-17' } })).toEqual(inScenes('beachMorning'));
     });
 
+    it('a partial date stands for its first day against a from bound of a day or month', async () => {
+      // '2021-05' is 2021-05-01 and '2021' is 2021-01-01.
+      expect(await matching({ sceneDate: { from: '2021-05-01' } })).toEqual(
+        inScenes('beachMorning', 'cafeConversations', 'rooftopSession', 'gardenParty', 'zebraFinale'),
+      );
+      expect(await matching({ sceneDate: { from: '2021-05-02' } })).toEqual(inScenes('beachMorning', 'rooftopSession', 'gardenParty'));
+      expect(await matching({ sceneDate: { from: '2021-01' } })).toEqual(
+        inScenes('beachMorning', 'cafeConversations', 'untitled', 'rooftopSession', 'gardenParty', 'zebraFinale'),
+      );
+      expect(await matching({ sceneDate: { from: '2021-01-01', to: '2021-01-01' } })).toEqual(inScenes('untitled'));
+      expect(await matching({ sceneDate: { from: '2021-05-01', to: '2021-05-01' } })).toEqual(inScenes('cafeConversations', 'zebraFinale'));
+      expect(await matching({ sceneDate: { from: '2021-01-02', to: '2021-04-30' } })).toEqual([]);
+    });
+
     it('bounds on the last day of a month, February 29 of a leap year included', async () => {
       expect(await matching({ sceneDate: { to: '2020-02-29' } })).toEqual(inScenes('archiveReel'));
       expect(await matching({ sceneDate: { from: '2000-02-29', to: '2019-12-31' } })).toEqual(inScenes('archiveReel'));
@@ -1181,7 +1195,7 @@ describeEachDialect('marker search', (dialect) => {
       await expectInvalid({ markerTags: { any: [{ id: -1 }] } }, /markerTags/);
       await expectInvalid({ markerTags: { any: [tag('standing')], on: 'secondary' } }, /markerTags/);
       await expectInvalid({ performers: { any: [1.5] } }, /performers/);
-      await expectInvalid({ facetLimit: 101 }, /facetLimit/);
+      await expectInvalid({ facetLimit: 1001 }, /facetLimit/);
       await expectInvalid({ seed: 0.5 }, /seed/);
     });
   });

@@ -110,7 +110,8 @@ export interface EntitySyncState {
 }
 
 export interface SyncStatus {
-  state: 'idle' | 'running';
+  /** 'cancelling' from the moment a cancel is answered until the sync has wound down (then 'idle'). */
+  state: 'idle' | 'running' | 'cancelling';
   /** Set while running. */
   trigger: SyncTrigger | null;
   startedAt: string | null;

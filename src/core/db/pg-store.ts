@@ -4,7 +4,7 @@
  * setting the read-only triggers check), and one sync at a time holds a session advisory lock, which
  * the server drops by itself when the holder's connection dies.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
@@ -45,7 +45,15 @@ export interface PgStoreOptions {
   /** postgres://user:password@host:port/database */
   url: string;
   migrationsFolder?: string;
+  /** How long a statement waits for a lock another session holds before it fails; DEFAULT_LOCK_TIMEOUT_MS. */
+  lockTimeoutMs?: number;
 }
+
+/**
+ * A sync that meets a lock another session holds (an open transaction that wrote a mirror row, a
+ * LOCK TABLE) fails after this long, naming the holder, instead of waiting without end.
+ */
+export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
 
 /** Every Stash Mirror sync on one database takes this advisory lock ('stash-mirror sync'). */
 const SYNC_LOCK_KEY = 0x5354_4d53;
@@ -123,16 +131,20 @@ export class PgMirrorStore implements MirrorStore {
   private lockSession: LockSession | null = null;
   /** The newest migration this version knows: a database migrated past it is refused. */
   private newestKnownMigration = 0;
+  /** Server processes of the connections running the sync's statements now: a cancel cancels them. */
+  private readonly syncBackends = new Set<number>();
 
   private constructor(
     private readonly pool: pg.Pool,
-    url: string,
+    private readonly url: string,
+    private readonly lockTimeoutMs: number,
   ) {
     this.location = withoutPassword(url);
   }
 
   static async open(options: PgStoreOptions): Promise<PgMirrorStore> {
     const where = withoutPassword(options.url);
+    const lockTimeoutMs = Math.max(1, Math.trunc(options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS));
     const pool = new pg.Pool({
       connectionString: options.url,
       max: 4,
@@ -141,10 +153,11 @@ export class PgMirrorStore implements MirrorStore {
       // silent connection after 30 s instead of the system's two hours, drops the lock of a
       // machine that vanished mid-sync within about a minute.
       keepAlive: true,
-      options: '-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3',
+      // Every session's lock waits are bounded: a sync (or a search) never hangs on another session's lock.
+      options: `-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3 -c lock_timeout=${lockTimeoutMs}`,
     });
     pool.on('error', () => {}); // an idle client's error surfaces on its next query instead
-    const store = new PgMirrorStore(pool, options.url);
+    const store = new PgMirrorStore(pool, options.url, lockTimeoutMs);
     try {
       await pool.query('SELECT 1').catch((error: unknown) => {
         throw connectionError(error, options.url);
@@ -158,7 +171,7 @@ export class PgMirrorStore implements MirrorStore {
     return store;
   }
 
-  async acquireSyncLock(): Promise<SyncLock> {
+  async acquireSyncLock(signal?: AbortSignal): Promise<SyncLock> {
     const client = await this.pool.connect();
     let session: LockSession;
     try {
@@ -180,8 +193,12 @@ export class PgMirrorStore implements MirrorStore {
     const onError = (error: Error) => (session.lost = error);
     client.on('error', onError);
     this.lockSession = session;
+    // A cancel must stop a statement that waits on a lock or runs long, not only the next one.
+    const onAbort = () => void this.cancelSyncStatements();
+    signal?.addEventListener('abort', onAbort);
     return {
       release: async () => {
+        signal?.removeEventListener('abort', onAbort);
         if (this.lockSession === session) this.lockSession = null;
         let broken = session.lost ?? undefined;
         if (!broken) {
@@ -194,8 +211,74 @@ export class PgMirrorStore implements MirrorStore {
     };
   }
 
+  /**
+   * Asks the server to cancel the statements the sync's connections run now, from a connection of
+   * its own: the pool's may all be taken by them. The sync then fails with the server's
+   * "canceling statement" error, which it reports as cancelled.
+   */
+  private async cancelSyncStatements(): Promise<void> {
+    const pids = [...this.syncBackends];
+    if (pids.length === 0) return;
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 10_000 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int4[]) AS pid', [pids]);
+    } catch {
+      // The server is gone: the sync's own statements fail with it.
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+
+  /** Runs one of the sync's statements on a connection a cancel can reach, its lock waits named. */
+  private async syncQuery<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    // The server process, from the connection's start-up (pg keeps it, its types do not say so).
+    const pid = (client as unknown as { processID: number | null }).processID;
+    if (pid !== null) this.syncBackends.add(pid);
+    try {
+      return await run(client);
+    } catch (error) {
+      throw await this.withLockHolder(error);
+    } finally {
+      if (pid !== null) this.syncBackends.delete(pid);
+      client.release();
+    }
+  }
+
+  private async syncRead<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.syncQuery(async (client) => (await client.query(numbered(sql), params)).rows as T[]);
+  }
+
+  /**
+   * A lock wait that timed out, in one line naming the sessions holding locks on the mirror's
+   * tables (other than plain reads, which block no sync); any other error as it is.
+   */
+  private async withLockHolder(error: unknown): Promise<unknown> {
+    if ((error as { code?: string }).code !== '55P03') return error;
+    const holders = await this.pool
+      .query<{ pid: number; usename: string | null; application_name: string | null; state: string | null; locks: string }>(
+        `SELECT l.pid, a.usename, a.application_name, a.state, string_agg(l.mode || ' on ' || c.relname, ', ' ORDER BY c.relname) AS locks
+         FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.granted AND l.pid <> pg_backend_pid() AND NOT (l.pid = ANY($1::int4[])) AND c.relkind IN ('r', 'p')
+           AND l.mode <> 'AccessShareLock' AND c.relnamespace = current_schema()::regnamespace
+         GROUP BY l.pid, a.usename, a.application_name, a.state ORDER BY l.pid LIMIT 3`,
+        [[...this.syncBackends]],
+      )
+      .then((result) => result.rows)
+      .catch(() => []);
+    const named = holders.map(
+      (h) => `pid ${h.pid} (user "${h.usename ?? '?'}", application "${h.application_name ?? ''}", ${h.state ?? 'unknown state'}, ${h.locks})`,
+    );
+    return new MirrorConnectionError(
+      `Waited more than ${this.lockTimeoutMs / 1000} s for a lock on ${this.location} that another session holds` +
+        `${named.length > 0 ? `: ${named.join('; ')}` : ''}; end that session's transaction, then sync again`,
+    );
+  }
+
   async readSyncState(entity: EntityName): Promise<SyncState> {
-    const [row] = await this.read<{ watermark: string | null; files_watermark: string | null }>(SHARED_SQL.readState, [entity]);
+    const [row] = await this.syncRead<{ watermark: string | null; files_watermark: string | null }>(SHARED_SQL.readState, [entity]);
     return { watermark: row?.watermark ?? null, filesWatermark: row?.files_watermark ?? null };
   }
 
@@ -203,7 +286,7 @@ export class PgMirrorStore implements MirrorStore {
     const table = ENTITY_TABLES[entity].table;
     // The merge runs in the server: the listing arrives as two arrays and is joined with the
     // table's rows in the range; the live count of that range comes back with the same snapshot.
-    const { rows } = await this.pool.query<{ id: number | null; kind: 'changed' | 'vanished' | 'live' }>(
+    const { rows } = await this.syncQuery((client) => client.query<{ id: number | null; kind: 'changed' | 'vanished' | 'live' }>(
       `WITH listed AS (SELECT * FROM unnest($1::int8[], $2::text[]) AS l(id, stamp)),
        mirrored AS (SELECT id, stash_updated_at, is_stale FROM ${table} WHERE id > $3::int8 AND id <= $4::int8)
        SELECT coalesce(l.id, m.id) AS id, CASE WHEN l.id IS NULL THEN 'vanished' ELSE 'changed' END AS kind
@@ -214,7 +297,7 @@ export class PgMirrorStore implements MirrorStore {
        SELECT count(*), 'live' FROM mirrored WHERE NOT is_stale
        ORDER BY 2, 1`,
       [listing.ids, listing.stamps, range.after ?? -1, range.through ?? Number.MAX_SAFE_INTEGER],
-    );
+    ));
     return {
       changed: rows.filter((r) => r.kind === 'changed').map((r) => Number(r.id)),
       vanished: rows.filter((r) => r.kind === 'vanished').map((r) => Number(r.id)),
@@ -223,14 +306,14 @@ export class PgMirrorStore implements MirrorStore {
   }
 
   async countLive(entity: EntityName): Promise<number> {
-    const [row] = await this.read<{ n: number }>(SHARED_SQL.countLive(ENTITY_TABLES[entity].table));
+    const [row] = await this.syncRead<{ n: number }>(SHARED_SQL.countLive(ENTITY_TABLES[entity].table));
     return row?.n ?? 0;
   }
 
   async findDependents(entity: EntityName): Promise<number[]> {
     const sql = ENTITY_TABLES[entity].dependentsSql;
     if (!sql) return [];
-    return (await this.read<{ id: number }>(sql)).map((r) => r.id);
+    return (await this.syncRead<{ id: number }>(sql)).map((r) => r.id);
   }
 
   async applyPage(entity: EntityName, rows: readonly AnyRow[], state?: Partial<SyncState>): Promise<number> {
@@ -451,7 +534,7 @@ export class PgMirrorStore implements MirrorStore {
     const opening = ['BEGIN', `SELECT set_config('stash_mirror.sync_writer', 'on', true)`];
     if (session) opening.push(lockStillHeld(session.pid));
     try {
-      return await this.transaction(opening, work);
+      return await this.transaction(opening, work, (client) => this.syncQuery(client));
     } catch (error) {
       if (session && (session.lost || (error as Error).message === LOCK_LOST)) {
         throw new MirrorConnectionError(
@@ -463,18 +546,33 @@ export class PgMirrorStore implements MirrorStore {
     }
   }
 
-  /** Runs work on one connection between the opening statements and COMMIT, or ROLLBACK. */
-  private async transaction<T>(opening: string[], work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs work on one connection between the opening statements and COMMIT, or ROLLBACK; on a
+   * connection of the pool's, or one `connection` lends (the sync's, which a cancel can reach).
+   */
+  private async transaction<T>(
+    opening: string[],
+    work: (client: pg.PoolClient) => Promise<T>,
+    connection: <R>(run: (client: pg.PoolClient) => Promise<R>) => Promise<R> = (run) => this.pooled(run),
+  ): Promise<T> {
+    return connection(async (client) => {
+      try {
+        // One round trip: the simple query protocol runs several statements given together.
+        await client.query(opening.join('; '));
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+    });
+  }
+
+  private async pooled<R>(run: (client: pg.PoolClient) => Promise<R>): Promise<R> {
     const client = await this.pool.connect();
     try {
-      // One round trip: the simple query protocol runs several statements given together.
-      await client.query(opening.join('; '));
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
+      return await run(client);
     } finally {
       client.release();
     }
@@ -552,20 +650,57 @@ async function migratePg(pool: pg.Pool, where: string, migrationsFolder: string)
       return newest === newestKnown;
     };
     if (await current()) return newestKnown;
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    // Another machine's migration is waited for however long it takes, not the usual lock timeout.
+    await client.query(`SET lock_timeout = 0; SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
     try {
-      if (!(await current())) await migrate(drizzle(client), { migrationsFolder });
+      if (!(await current())) {
+        await refuseForeignTables(client, where, migrationsFolder);
+        await migrate(drizzle(client), { migrationsFolder });
+      }
     } catch (error) {
       if (error instanceof MirrorSchemaError) throw error;
       const cause = ((error as { cause?: Error }).cause ?? (error as Error)).message;
       throw new MirrorSchemaError(`Cannot create or update the mirror's tables in ${where}: ${cause}`);
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+      await client.query('RESET lock_timeout').catch(() => {});
     }
   } finally {
     client.release();
   }
   return newestKnown;
+}
+
+/** The tables this version's migrations create, as named in their CREATE TABLE statements. */
+function mirrorTableNames(migrationsFolder: string): Set<string> {
+  const names = new Set<string>();
+  for (const file of readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql'))) {
+    for (const match of readFileSync(join(migrationsFolder, file), 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?"?(\w+)"?/gi)) {
+      names.add(match[1]!);
+    }
+  }
+  return names;
+}
+
+/**
+ * Before migrating: the schema the mirror would use must be empty or hold an older mirror. Other
+ * tables there (a `scenes` of another app, or tables named like ours that no migration of ours
+ * made) would be altered beside or confused with the mirror's, so nothing is created or changed.
+ * One catalog read.
+ */
+async function refuseForeignTables(client: pg.PoolClient, where: string, migrationsFolder: string): Promise<void> {
+  const ours = (await newestAppliedMigration(client)) > 0 ? mirrorTableNames(migrationsFolder) : new Set<string>();
+  const { rows } = await client.query<{ schema: string; name: string }>(
+    `SELECT current_schema() AS schema, c.relname AS name FROM pg_class c
+     WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname`,
+  );
+  const foreign = rows.filter((r) => !ours.has(r.name)).map((r) => r.name);
+  if (foreign.length === 0) return;
+  const shown = foreign.length > 5 ? [...foreign.slice(0, 5), `${foreign.length - 5} more`] : foreign;
+  throw new MirrorSchemaError(
+    `The schema "${rows[0]!.schema}" of ${where} holds tables that are not Stash Mirror's (${shown.join(', ')}); ` +
+      'nothing was changed: use an empty database or schema for the mirror',
+  );
 }
 
 /** The newest migration applied to the database (drizzle's ledger), 0 for a new database. */

@@ -121,6 +121,11 @@ export interface SearchStorage {
   now(): unknown;
   /** After a large re-index: merge the full-text index's segments, refresh planner statistics. */
   optimize(): Promise<void>;
+  /**
+   * For an index no read-only trigger guards (SQLite's virtual table): whether its own consistency
+   * check passes (repairUnguardedTextIndex).
+   */
+  unguardedIndexIntact?(): Promise<boolean>;
 }
 
 const INDEX_BATCH = 5000;
@@ -144,14 +149,28 @@ export async function refreshSearchIndex(storage: SearchStorage, options: { opti
   const startedAt = storage.now();
   await storage.writeStatements(REBUILD_TAG_CLOSURE);
   let indexed = 0;
-  if ((await storage.indexedSince()) === null) {
-    const [counts] = await storage.all<{ indexed: number | string; mirrored: number | string }>(TEXT_INDEX_COUNTS);
-    if (Number(counts?.indexed) !== Number(counts?.mirrored)) indexed = await rebuildTextIndex(storage);
-  }
+  if ((await storage.indexedSince()) === null && !(await textIndexComplete(storage))) indexed = await rebuildTextIndex(storage);
   const optimized = options.optimize || indexed > OPTIMIZE_AFTER;
   if (optimized) await storage.optimize();
   await storage.markIndexed(startedAt);
   return { indexed, optimized };
+}
+
+/**
+ * For an index no read-only trigger guards (SQLite's virtual table), at the start of every sync,
+ * before pages write to it: one emptied, short of rows or damaged by hand is built again whole.
+ * PostgreSQL's table is guarded like the mirror's, so only a mirror older than it lacks words.
+ * Returns how many rows were indexed (0 for an intact index).
+ */
+export async function repairUnguardedTextIndex(storage: SearchStorage): Promise<number> {
+  if ((await textIndexComplete(storage)) && ((await storage.unguardedIndexIntact?.()) ?? true)) return 0;
+  return rebuildTextIndex(storage);
+}
+
+/** Whether the index holds one row per mirror row of the four indexed tables, stale ones included. */
+async function textIndexComplete(storage: SearchStorage): Promise<boolean> {
+  const [counts] = await storage.all<{ indexed: number | string; mirrored: number | string }>(TEXT_INDEX_COUNTS);
+  return Number(counts?.indexed) === Number(counts?.mirrored);
 }
 
 async function rebuildTextIndex(storage: SearchStorage): Promise<number> {

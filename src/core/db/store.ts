@@ -89,8 +89,12 @@ export interface MirrorStore {
   /** Where the mirror lives, safe to print (no password). */
   readonly location: string;
 
-  /** Fails fast with SyncAlreadyRunningError when another sync holds it, in any process. */
-  acquireSyncLock(): Promise<SyncLock>;
+  /**
+   * Fails fast with SyncAlreadyRunningError when another sync holds it, in any process. While it is
+   * held, `signal` aborting cancels the sync's statements running then (PostgreSQL: a lock wait or
+   * a long statement); SQLite's statements are short and end on their own.
+   */
+  acquireSyncLock(signal?: AbortSignal): Promise<SyncLock>;
 
   readSyncState(entity: EntityName): Promise<SyncState>;
   /**

@@ -453,9 +453,10 @@ export class MarkerIndex {
     const { from, to } = q.sceneDate ?? {};
     if (from !== undefined || to !== undefined) {
       // A partial bound covers its whole period: to '2021-05' takes '2021-05-31' (and '2021' itself).
+      // A partial date stands for its first day: from '2021-06-01' takes '2021-06'.
       const inRange = (date: string | null) =>
         date !== null &&
-        (from === undefined || compareCodePoints(date, from) >= 0) &&
+        (from === undefined || compareCodePoints(firstDayOf(date), from) >= 0) &&
         (to === undefined || compareCodePoints(date, to) <= 0 || date.startsWith(`${to}-`));
       tests.push(this.sceneCondition((s) => inRange(this.sceneDates[s]!), false));
     }
@@ -850,6 +851,11 @@ function idSets(filter: { any?: number[]; all?: number[]; none?: number[] } | un
   for (const id of filter?.all ?? []) sets.push({ ids: [id], negate: false });
   if (filter?.none?.length) sets.push({ ids: filter.none, negate: true });
   return sets;
+}
+
+/** The first day a partial date ('2021', '2021-05') stands for, as 'YYYY-MM-DD'; a whole date as it is. */
+function firstDayOf(date: string): string {
+  return date.length === 4 ? `${date}-01-01` : date.length === 7 ? `${date}-01` : date;
 }
 
 function inside(bounds: { min?: number; max?: number }): (value: number) => boolean {

@@ -86,7 +86,7 @@ export const MarkerQuery = z.object({
   page: z.number().int().min(1).default(1),
   perPage: z.number().int().min(1).max(500).default(50),
   /** How many entries each facet lists. 0 skips facets. */
-  facetLimit: z.number().int().min(0).max(100).default(10),
+  facetLimit: z.number().int().min(0).max(1000).default(10),
 });
 
 export type MarkerQueryInput = z.input<typeof MarkerQuery>;

@@ -186,6 +186,8 @@ class StashMirrorService implements MirrorService {
   async cancelSync() {
     if (!this.running || this.running.controller.signal.aborted) return { cancelled: false };
     this.running.controller.abort(new SyncCancelledError());
+    // Windows hear at once that the sync stops, though it may take a moment to wind down.
+    await this.publishStatus();
     return { cancelled: true };
   }
 
@@ -252,7 +254,7 @@ class StashMirrorService implements MirrorService {
     const running = this.running;
     const nextAt = this.scheduler.nextScheduledAt();
     return {
-      state: running ? 'running' : 'idle',
+      state: running ? (running.controller.signal.aborted ? 'cancelling' : 'running') : 'idle',
       trigger: running?.trigger ?? null,
       startedAt: running?.startedAt ?? null,
       progress: running ? ENTITIES.flatMap((entity) => running.progress.get(entity) ?? []) : [],

@@ -98,7 +98,7 @@ export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
   const startedAt = new Date().toISOString();
   const requestsBefore = client.stats.requests;
 
-  const lock = await store.acquireSyncLock();
+  const lock = await store.acquireSyncLock(signal);
   try {
     await store.closeAbandonedRuns();
     // Before anything is written: a wrong URL or key fails here and leaves the mirror untouched.
