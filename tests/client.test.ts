@@ -304,7 +304,7 @@ describe('reading pages', () => {
           },
         ],
       },
-    });
+    }, 25);
     expect(page.rows[0]).toEqual({
       id: 12,
       title: null,
@@ -322,7 +322,7 @@ describe('reading pages', () => {
   it('stores an empty image path as null', () => {
     const page = readRowPage('performers', {
       findPerformers: { count: 1, performers: [{ id: '1', name: 'Ä', gender: null, image_path: '', updated_at: 't' }] },
-    });
+    }, 25);
     expect(page.rows[0]!.imagePath).toBeNull();
   });
 
@@ -397,26 +397,43 @@ describe('reading pages', () => {
     }
 
     it('maps a page without NUL characters unchanged', () => {
-      for (const entity of ENTITIES) expect(readRowPage(entity, wirePages[entity]).rows, entity).toEqual(rows[entity]);
+      for (const entity of ENTITIES) expect(readRowPage(entity, wirePages[entity], 25).rows, entity).toEqual(rows[entity]);
     });
 
     it('drops them from every text field of a row and from listed updated_at stamps', () => {
       for (const entity of ENTITIES) {
         const page = withNuls(wirePages[entity]);
         expect(JSON.stringify(page), entity).toContain('\\u0000');
-        expect(readRowPage(entity, page).rows, entity).toEqual(rows[entity]);
+        expect(readRowPage(entity, page, 25).rows, entity).toEqual(rows[entity]);
       }
       const listing = withNuls({ findScenes: { count: 1, scenes: [{ id: '12', updated_at: stamp }] } });
-      expect(readVersionPage('scenes', listing).rows).toEqual([{ id: 12, stashUpdatedAt: stamp }]);
+      expect(readVersionPage('scenes', listing, 25).rows).toEqual([{ id: 12, stashUpdatedAt: stamp }]);
     });
   });
 
+  it('accepts only plain decimal ids, saying which value failed', () => {
+    const listing = (id: string) => ({ findTags: { count: 1, tags: [{ id, updated_at: 't' }] } });
+    expect(readVersionPage('tags', listing('0'), 25).rows[0]!.id).toBe(0);
+    expect(readVersionPage('tags', listing('9007199254740991'), 25).rows[0]!.id).toBe(Number.MAX_SAFE_INTEGER);
+    for (const id of ['1e2', '0x10', ' 7 ', '-1', '', '007', '1.0', '+3', '9007199254740993', '７']) {
+      expect(() => readVersionPage('tags', listing(id), 25), JSON.stringify(id)).toThrow(
+        `Stash returned a malformed findTags page: id ${JSON.stringify(id)} is not a plain decimal integer`,
+      );
+    }
+  });
+
+  it('refuses a page with more rows than were asked for', () => {
+    const page = { findTags: { count: 3, tags: ['1', '2', '3'].map((id) => ({ id, updated_at: 't' })) } };
+    expect(readVersionPage('tags', page, 3).rows).toHaveLength(3);
+    expect(() => readVersionPage('tags', page, 2)).toThrow('Stash returned a malformed findTags page: 3 rows where at most 2 were asked for');
+  });
+
   it('rejects a malformed page with the path of the first problem', () => {
-    expect(() => readVersionPage('markers', { findSceneMarkers: { count: 1, scene_markers: [{ id: null }] } })).toThrow(
+    expect(() => readVersionPage('markers', { findSceneMarkers: { count: 1, scene_markers: [{ id: null }] } }, 25)).toThrow(
       MalformedResponseError,
     );
-    expect(() => readRowPage('tags', { findTags: { count: 'x', tags: [] } })).toThrow(/malformed findTags page: findTags\.count/);
-    expect(() => readRowPage('tags', null)).toThrow(MalformedResponseError);
+    expect(() => readRowPage('tags', { findTags: { count: 'x', tags: [] } }, 25)).toThrow(/malformed findTags page: findTags\.count/);
+    expect(() => readRowPage('tags', null, 25)).toThrow(MalformedResponseError);
   });
 });
 
