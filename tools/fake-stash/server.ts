@@ -491,7 +491,9 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
       const errors = (result.errors ?? []).map((e) => ({ ...e.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
       return reply(422, 'application/json', JSON.stringify({ errors, data: null }));
     }
-    if (fault && result.data) alterPage(fault, result.data, rootFieldOf(prepared.document, operationName), variables);
+    if ((fault?.kind === 'extraRows' || fault?.kind === 'badId') && result.data) {
+      alterPage(fault, result.data, rootFieldOf(prepared.document, operationName), variables);
+    }
     const body = result.errors
       ? { errors: result.errors.map((e) => e.toJSON()), data: result.data ?? null }
       : { data: result.data };
