@@ -3,7 +3,14 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { displayUrl, normalizeStashUrl, StashClient } from '../src/core/stash/client';
-import { MalformedResponseError, NotStashError, StashAuthError, StashServerError } from '../src/core/stash/errors';
+import {
+  MalformedResponseError,
+  NotStashError,
+  ResponseTooLargeError,
+  StashAuthError,
+  StashQueryError,
+  StashServerError,
+} from '../src/core/stash/errors';
 import { ENTITIES, type EntityName, type RowOf } from '../src/core/mirror-rows';
 import { readRowPage, readVersionPage } from '../src/core/stash/wire';
 import { changeQueryFloor, laterOf } from '../src/core/sync/watermark';
@@ -19,21 +26,44 @@ describe('Stash URLs', () => {
     expect(displayUrl(new URL('http://user:pw@h:1/graphql'))).not.toContain('pw');
   });
 
+  it('reads host:port without a scheme as http://', () => {
+    expect(normalizeStashUrl('127.0.0.1:9999').toString()).toBe('http://127.0.0.1:9999/graphql');
+    expect(normalizeStashUrl('localhost:9999/graphql').toString()).toBe('http://localhost:9999/graphql');
+    expect(normalizeStashUrl(' stash.lan:9999 ').toString()).toBe('http://stash.lan:9999/graphql');
+  });
+
+  it('refuses control characters anywhere, which the URL parser would silently drop', () => {
+    for (const raw of ['http://127.0.0.1:9999/graphql\u0000', 'http://127.0.0.1:99\t99/graphql', '\nhttp://h:1/graphql', 'http://h:1/gra\u007fphql', 'http://h:1/graph%00ql']) {
+      expect(() => normalizeStashUrl(raw), JSON.stringify(raw)).toThrow(/contains a control character/);
+      expect(refusal(raw).split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('refuses an API key in the address, in any case, pointing to the key field, without repeating it', () => {
+    for (const raw of ['http://h:1/graphql?apikey=SECRET', 'h:1/graphql?x=1&ApiKey=SECRET', 'https://h/graphql?APIKEY=SECRET#top']) {
+      expect(refusal(raw)).toMatch(/carries an API key \(\?apikey=\): .*API key field \(or --api-key-file\)/);
+      expect(refusal(raw)).not.toContain('SECRET');
+    }
+  });
+
   it('never repeats a key or password from an address it cannot use', () => {
-    for (const raw of ['localhost:9999/graphql?apikey=SECRET', 'ftp://h/graphql?x=1&ApiKey=SECRET#top', 'not a url ?apikey=SECRET', 'ftp://me:SECRET@h/graphql']) {
-      const error = (() => {
-        try {
-          normalizeStashUrl(raw);
-        } catch (e) {
-          return e as Error;
-        }
-        throw new Error(`${raw} was accepted`);
-      })();
-      expect(error.message).toMatch(/is not (a|an http\(s\)) URL/);
-      expect(error.message).not.toContain('SECRET');
+    for (const raw of ['ftp://h/graphql?x=1&ApiKey=SECRET#top', 'not a url ?apikey=SECRET', 'ftp://me:SECRET@h/graphql', 'h:1/x?apikey=SECRET\u0000']) {
+      expect(refusal(raw)).toMatch(/is not (a|an http\(s\)) URL|control character/);
+      expect(refusal(raw)).not.toContain('SECRET');
     }
   });
 });
+
+/** The message normalizeStashUrl refuses `raw` with. */
+function refusal(raw: string): string {
+  try {
+    normalizeStashUrl(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(NotStashError);
+    return (error as Error).message;
+  }
+  throw new Error(`${raw} was accepted`);
+}
 
 describe('secrets in errors', () => {
   it('refuses an address with a user or password, without repeating them', () => {
@@ -52,11 +82,13 @@ describe('secrets in errors', () => {
     expect(() => new StashClient({ url: 'http://127.0.0.1:9999/graphql', apiKey: '  eyJhbGci.SECRET-key_1\n' })).not.toThrow();
   });
 
-  it('never repeats the key when a server quotes it back', async () => {
+  it('never repeats the key when a server quotes it back, whatever surrounds it', async () => {
     // A proxy or a broken server may echo what it was sent: in a GraphQL error, or a 5xx page.
+    const key = 'eyJhbGciOiJIUzI1NiJ9.k3y_SECRET';
+    const echoes = (sent: string) => [`${sent}.`, `${sent}-x`, `"${sent}"`, `'${sent}'`, JSON.stringify({ apikey: sent }), `key=${sent}&`];
     await withServer(
       (req, res) => {
-        const echoed = `${req.headers.apikey ?? ''} ${new URL(req.url!, 'http://x').searchParams.get('apikey') ?? ''}`;
+        const echoed = echoes(String(req.headers.apikey)).join(' ');
         if (req.url!.startsWith('/failing')) {
           res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`no backend for ${echoed}`);
         } else {
@@ -64,15 +96,23 @@ describe('secrets in errors', () => {
         }
       },
       async (origin) => {
-        const refused = new StashClient({ url: `${origin}/graphql?apikey=URLSECRET`, apiKey: 'HEADERSECRET', retries: 0 });
-        const identified = await refused.identify().catch((error: Error) => error);
-        expect(identified).toBeInstanceOf(NotStashError);
-        expect((identified as Error).message).toMatch(/not Stash \(unknown key \*\*\* \*\*\*\)/);
+        const rejected = await new StashClient({ url: `${origin}/graphql`, apiKey: key, retries: 0 })
+          .query('query Q { version { version } }', {})
+          .catch((error: Error) => error);
+        expect(rejected).toBeInstanceOf(StashQueryError);
+        expect((rejected as Error).message).toMatch(/unknown key \*\*\*\. \*\*\*-x "\*\*\*" '\*\*\*' \{"apikey":"\*\*\*"\} key=\*\*\*&/);
+        expect((rejected as StashQueryError).graphqlMessages.join()).not.toContain('SECRET');
+        const refused = await new StashClient({ url: `${origin}/graphql`, apiKey: key, retries: 0 }).identify().catch((error: Error) => error);
+        expect(refused).toBeInstanceOf(NotStashError);
+        expect((refused as Error).message).not.toContain('SECRET');
 
-        const failing = new StashClient({ url: `${origin}/failing/graphql?apikey=URLSECRET`, apiKey: 'HEADERSECRET', retries: 0 });
-        const failed = await failing.query('query Q { version { version } }', {}).catch((error: Error) => error);
+        const failed = await new StashClient({ url: `${origin}/failing/graphql`, apiKey: key, retries: 0 })
+          .query('query Q { version { version } }', {})
+          .catch((error: Error) => error);
         expect(failed).toBeInstanceOf(StashServerError);
-        expect((failed as Error).message).toMatch(/no backend for \*\*\* \*\*\*/);
+        expect((failed as Error).message).toMatch(/HTTP 500 after 1 try: no backend for \*\*\*\. \*\*\*-x/);
+        expect((failed as Error).message).not.toContain('SECRET');
+        expect((failed as Error).stack).not.toContain('SECRET');
       },
     );
   });
@@ -86,6 +126,147 @@ describe('secrets in errors', () => {
         expect((withKey as Error).message).toMatch(/refused the API key \(HTTP 403\)/);
         const withoutKey = await new StashClient({ url: origin, retries: 0 }).identify().catch((error: Error) => error);
         expect((withoutKey as Error).message).toMatch(/requires an API key \(HTTP 403\)/);
+      },
+    );
+  });
+});
+
+describe('redirects', () => {
+  const KEY = 'redirect-SECRET-key';
+  const graphqlAnswer = JSON.stringify({ data: { version: { version: 'v0.30.1' }, systemStatus: { status: 'OK', appSchema: 75 } } });
+
+  for (const status of [301, 302, 303, 307, 308]) {
+    it(`never follows a ${status} to another origin with the key, and names where it pointed`, async () => {
+      const reached: (string | undefined)[] = [];
+      await withServer(
+        (req, res) => {
+          reached.push(req.headers.apikey as string | undefined);
+          res.writeHead(200, { 'Content-Type': 'application/json' }).end(graphqlAnswer);
+        },
+        async (elsewhere) =>
+          withServer(
+            (_req, res) => res.writeHead(status, { Location: `${elsewhere}/graphql?apikey=${KEY}` }).end(),
+            async (origin) => {
+              const error = await new StashClient({ url: origin, apiKey: KEY, retries: 2, backoffMs: 1 }).identify().catch((e: Error) => e);
+              expect(error).toBeInstanceOf(NotStashError);
+              expect((error as Error).message).toContain(`redirects (HTTP ${status}) to ${elsewhere}/graphql?apikey=***, another server`);
+              expect((error as Error).message).not.toContain('SECRET');
+            },
+          ),
+      );
+      expect(reached).toEqual([]);
+    });
+  }
+
+  it('follows a redirect within the same origin, re-sending the query, a bounded number of times', async () => {
+    const seen: string[] = [];
+    await withServer(
+      (req, res) => {
+        seen.push(`${req.method} ${req.url} ${req.headers.apikey}`);
+        if (req.url === '/graphql') res.writeHead(302, { Location: '/stash/graphql' }).end();
+        else if (req.url === '/loop') res.writeHead(307, { Location: '/loop' }).end();
+        else res.writeHead(200, { 'Content-Type': 'application/json' }).end(graphqlAnswer);
+      },
+      async (origin) => {
+        expect(await new StashClient({ url: origin, apiKey: KEY }).identify()).toMatchObject({ version: 'v0.30.1', appSchema: 75 });
+        expect(seen).toEqual([`POST /graphql ${KEY}`, `POST /stash/graphql ${KEY}`]);
+        const looping = await new StashClient({ url: `${origin}/loop`, apiKey: KEY, retries: 0 }).identify().catch((e: Error) => e);
+        expect(looping).toBeInstanceOf(NotStashError);
+        expect((looping as Error).message).toMatch(/redirected more than 5 times/);
+      },
+    );
+  });
+});
+
+describe('response size cap', () => {
+  it('stops reading a body past the cap instead of buffering it whole', async () => {
+    let sent = 0;
+    let closed: () => void;
+    const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+    await withServer(
+      (_req, res) => {
+        // An endless JSON body, written as fast as the client reads it.
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk)) sent += chunk.length;
+        };
+        res.on('drain', pump);
+        res.on('close', () => closed());
+        res.write('{"data":');
+        pump();
+      },
+      async (origin) => {
+        const client = new StashClient({ url: origin, maxResponseBytes: 1024 * 1024, retries: 2, backoffMs: 1 });
+        const error = await client.identify().catch((e: Error) => e);
+        expect(error).toBeInstanceOf(ResponseTooLargeError);
+        expect((error as Error).message).toMatch(/sent a response larger than 1 MiB: the request was stopped$/);
+        expect(client.stats.requests).toBe(1);
+        await connectionClosed;
+      },
+    );
+    // Socket buffers aside, nothing much beyond the cap was sent.
+    expect(sent).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it('refuses a declared length over the cap before reading, and accepts what fits', async () => {
+    const answer = JSON.stringify({ data: { version: { version: 'v1' }, systemStatus: { status: 'OK', appSchema: 75 } } });
+    await withServer(
+      (req, res) => {
+        if (req.url === '/big/graphql') res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 10 * 1024 * 1024 }).flushHeaders();
+        else res.writeHead(200, { 'Content-Type': 'application/json' }).end(answer);
+      },
+      async (origin) => {
+        const big = await new StashClient({ url: `${origin}/big/graphql`, maxResponseBytes: 4096 }).identify().catch((e: Error) => e);
+        expect(big).toBeInstanceOf(ResponseTooLargeError);
+        expect((big as Error).message).toMatch(/larger than 4 KiB/);
+        expect(await new StashClient({ url: origin, maxResponseBytes: answer.length }).identify()).toMatchObject({ version: 'v1' });
+      },
+    );
+  });
+});
+
+describe('servers that are not Stash', () => {
+  const page = '<!doctype html><html><body><h1>Not Implemented</h1><script>evil()</script></body></html>';
+  for (const [status, type] of [
+    [501, 'text/html'],
+    [400, 'text/html'],
+    [405, 'text/plain'],
+    [200, 'text/html'],
+    [418, 'application/json'],
+  ] as const) {
+    it(`HTTP ${status} (${type}) is "not a Stash server" in one line, not retried, no page quoted`, async () => {
+      let requests = 0;
+      await withServer(
+        (_req, res) => {
+          requests++;
+          res.writeHead(status, { 'Content-Type': type }).end(type === 'application/json' ? '{"message":"<b>teapot</b>"}' : page);
+        },
+        async (origin) => {
+          const error = await new StashClient({ url: `${origin}/graphql`, retries: 3, backoffMs: 1 }).identify().catch((e: Error) => e);
+          expect(error).toBeInstanceOf(NotStashError);
+          expect((error as Error).message).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/graphql is not a Stash server\\b.*HTTP ${status}`));
+          expect((error as Error).message).not.toMatch(/<|Not Implemented|teapot|\n/);
+          expect(requests).toBe(1);
+        },
+      );
+    });
+  }
+
+  it('a failing proxy\'s HTML page is retried but not quoted, and the tries are counted right', async () => {
+    let requests = 0;
+    await withServer(
+      (_req, res) => {
+        requests++;
+        res.writeHead(502, { 'Content-Type': 'text/html' }).end(page);
+      },
+      async (origin) => {
+        const error = await new StashClient({ url: origin, retries: 1, backoffMs: 1 }).identify().catch((e: Error) => e);
+        expect(error).toBeInstanceOf(StashServerError);
+        expect((error as Error).message).toMatch(/failed with HTTP 502 after 2 tries$/);
+        expect(requests).toBe(2);
+        const once = await new StashClient({ url: origin, retries: 0 }).identify().catch((e: Error) => e);
+        expect((once as Error).message).toMatch(/HTTP 502 after 1 try$/);
       },
     );
   });
@@ -123,7 +304,7 @@ describe('reading pages', () => {
           },
         ],
       },
-    });
+    }, 25);
     expect(page.rows[0]).toEqual({
       id: 12,
       title: null,
@@ -141,7 +322,7 @@ describe('reading pages', () => {
   it('stores an empty image path as null', () => {
     const page = readRowPage('performers', {
       findPerformers: { count: 1, performers: [{ id: '1', name: 'Ä', gender: null, image_path: '', updated_at: 't' }] },
-    });
+    }, 25);
     expect(page.rows[0]!.imagePath).toBeNull();
   });
 
@@ -216,26 +397,43 @@ describe('reading pages', () => {
     }
 
     it('maps a page without NUL characters unchanged', () => {
-      for (const entity of ENTITIES) expect(readRowPage(entity, wirePages[entity]).rows, entity).toEqual(rows[entity]);
+      for (const entity of ENTITIES) expect(readRowPage(entity, wirePages[entity], 25).rows, entity).toEqual(rows[entity]);
     });
 
     it('drops them from every text field of a row and from listed updated_at stamps', () => {
       for (const entity of ENTITIES) {
         const page = withNuls(wirePages[entity]);
         expect(JSON.stringify(page), entity).toContain('\\u0000');
-        expect(readRowPage(entity, page).rows, entity).toEqual(rows[entity]);
+        expect(readRowPage(entity, page, 25).rows, entity).toEqual(rows[entity]);
       }
       const listing = withNuls({ findScenes: { count: 1, scenes: [{ id: '12', updated_at: stamp }] } });
-      expect(readVersionPage('scenes', listing).rows).toEqual([{ id: 12, stashUpdatedAt: stamp }]);
+      expect(readVersionPage('scenes', listing, 25).rows).toEqual([{ id: 12, stashUpdatedAt: stamp }]);
     });
   });
 
+  it('accepts only plain decimal ids, saying which value failed', () => {
+    const listing = (id: string) => ({ findTags: { count: 1, tags: [{ id, updated_at: 't' }] } });
+    expect(readVersionPage('tags', listing('0'), 25).rows[0]!.id).toBe(0);
+    expect(readVersionPage('tags', listing('9007199254740991'), 25).rows[0]!.id).toBe(Number.MAX_SAFE_INTEGER);
+    for (const id of ['1e2', '0x10', ' 7 ', '-1', '', '007', '1.0', '+3', '9007199254740993', '７']) {
+      expect(() => readVersionPage('tags', listing(id), 25), JSON.stringify(id)).toThrow(
+        `Stash returned a malformed findTags page: id ${JSON.stringify(id)} is not a plain decimal integer`,
+      );
+    }
+  });
+
+  it('refuses a page with more rows than were asked for', () => {
+    const page = { findTags: { count: 3, tags: ['1', '2', '3'].map((id) => ({ id, updated_at: 't' })) } };
+    expect(readVersionPage('tags', page, 3).rows).toHaveLength(3);
+    expect(() => readVersionPage('tags', page, 2)).toThrow('Stash returned a malformed findTags page: 3 rows where at most 2 were asked for');
+  });
+
   it('rejects a malformed page with the path of the first problem', () => {
-    expect(() => readVersionPage('markers', { findSceneMarkers: { count: 1, scene_markers: [{ id: null }] } })).toThrow(
+    expect(() => readVersionPage('markers', { findSceneMarkers: { count: 1, scene_markers: [{ id: null }] } }, 25)).toThrow(
       MalformedResponseError,
     );
-    expect(() => readRowPage('tags', { findTags: { count: 'x', tags: [] } })).toThrow(/malformed findTags page: findTags\.count/);
-    expect(() => readRowPage('tags', null)).toThrow(MalformedResponseError);
+    expect(() => readRowPage('tags', { findTags: { count: 'x', tags: [] } }, 25)).toThrow(/malformed findTags page: findTags\.count/);
+    expect(() => readRowPage('tags', null, 25)).toThrow(MalformedResponseError);
   });
 });
 

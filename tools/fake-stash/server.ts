@@ -32,7 +32,11 @@ export type FaultKind =
   | 'notJson'
   | 'malformed'
   | 'graphqlError'
-  | 'slow';
+  | 'slow'
+  /** A list page one row longer than its per_page asked for (or than the ids asked for). */
+  | 'extraRows'
+  /** The first row of a list page with `id` as its id. */
+  | 'badId';
 
 export interface FaultOptions {
   /** How many matching requests fail this way; default 1. */
@@ -43,6 +47,10 @@ export interface FaultOptions {
   operationName?: string;
   /** Let this many matching requests pass before the fault starts. */
   afterRequests?: number;
+  /** For 'badId': the id sent; default "1e2". */
+  id?: string;
+  /** For 'graphqlError' and 'http500': the text sent, as a server echoing what it was sent would. */
+  message?: string;
 }
 
 export interface FaultInjector {
@@ -114,6 +122,8 @@ interface ArmedFault {
   skip: number;
   delayMs: number;
   operationName: string | null;
+  id: string;
+  message: string | null;
 }
 
 const gzip = promisify(zlib.gzip);
@@ -240,6 +250,21 @@ function encodePng(width: number, height: number, pixel: (x: number, y: number) 
   ]);
 }
 
+/** The page-breaking faults, applied to an executed answer: more rows than asked for, or an odd id. */
+function alterPage(fault: ArmedFault, data: Record<string, unknown>, root: { key: string; name: string }, variables: Record<string, unknown>): void {
+  const list = LIST_FIELDS[root.name];
+  const page = data[root.key] as Record<string, unknown> | null | undefined;
+  const rows = list && page ? (page[list] as Record<string, unknown>[] | undefined) : undefined;
+  if (!rows || rows.length === 0) return;
+  if (fault.kind === 'badId') {
+    rows[0] = { ...rows[0], id: fault.id };
+    return;
+  }
+  const filter = variables.filter as { per_page?: number } | undefined;
+  const asked = Array.isArray(variables.ids) ? variables.ids.length : (filter?.per_page ?? 25);
+  while (rows.length <= asked) rows.push({ ...rows[rows.length - 1], id: String(1_000_000 + rows.length) });
+}
+
 export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
   const library = opts.library ?? new FakeLibrary(createClock());
   const schema = fakeSchema();
@@ -261,6 +286,8 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
         skip: o.afterRequests ?? 0,
         delayMs: o.delayMs ?? 2000,
         operationName: o.operationName ?? null,
+        id: o.id ?? '1e2',
+        message: o.message ?? null,
       });
     },
     clear() {
@@ -381,7 +408,7 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
       record.fault = fault.kind;
       switch (fault.kind) {
         case 'http500':
-          return reply(500, 'text/plain; charset=utf-8', 'Internal Server Error\n');
+          return reply(500, 'text/plain; charset=utf-8', `${fault.message ?? 'Internal Server Error'}\n`);
         case 'http502':
           return reply(502, 'text/plain; charset=utf-8', 'Bad Gateway\n');
         case 'http503':
@@ -404,8 +431,12 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
           return reply(
             200,
             'application/json',
-            JSON.stringify({ errors: [{ message: 'injected fault: internal system error', path: [] }], data: null }),
+            JSON.stringify({ errors: [{ message: fault.message ?? 'injected fault: internal system error', path: [] }], data: null }),
           );
+        case 'extraRows':
+        case 'badId':
+          // Answered normally, then altered below.
+          break;
         case 'slow':
           await new Promise((r) => setTimeout(r, fault.delayMs));
           if (req.socket.destroyed) {
@@ -459,6 +490,9 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
       // Variable coercion or operation selection failed before execution: a protocol error.
       const errors = (result.errors ?? []).map((e) => ({ ...e.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
       return reply(422, 'application/json', JSON.stringify({ errors, data: null }));
+    }
+    if ((fault?.kind === 'extraRows' || fault?.kind === 'badId') && result.data) {
+      alterPage(fault, result.data, rootFieldOf(prepared.document, operationName), variables);
     }
     const body = result.errors
       ? { errors: result.errors.map((e) => e.toJSON()), data: result.data ?? null }

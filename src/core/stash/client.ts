@@ -4,8 +4,10 @@
  * every way a URL can fail to be a working Stash.
  */
 import { ClientError, GraphQLClient } from 'graphql-request';
+import { Secrets } from '../secrets';
 import {
   NotStashError,
+  ResponseTooLargeError,
   StashAuthError,
   StashError,
   StashQueryError,
@@ -25,6 +27,8 @@ export interface StashClientOptions {
   retries?: number;
   /** Delay before retry n is backoffMs * 4^(n-1). */
   backoffMs?: number;
+  /** A response body larger than this (decompressed) aborts the request. */
+  maxResponseBytes?: number;
 }
 
 export interface ServerIdentity {
@@ -39,15 +43,28 @@ export interface StashClientStats {
   bytes: number;
 }
 
-const DEFAULTS = { timeoutMs: 60_000, retries: 3, backoffMs: 250 };
+/** 256 MiB: far above any page a sync asks for, far below what would exhaust memory. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+const DEFAULTS = { timeoutMs: 60_000, retries: 3, backoffMs: 250, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES };
+/** Same-origin redirects followed per request (a proxy adding a slash, a moved path). */
+const MAX_REDIRECTS = 5;
 /** Visible ASCII: what an HTTP header carries as is, and all a Stash API key (a JWT) is made of. */
 const HEADER_SAFE_KEY = /^[\x21-\x7e]+$/;
 
-/** Adds /graphql to a bare origin, so users may paste the address they open in a browser. */
+/**
+ * The address a user typed, as the client's endpoint: `host:port` without a scheme means http://,
+ * a bare origin gets /graphql. Refused with a one-line reason: control characters (which the URL
+ * parser would silently drop), credentials and an API key in the address.
+ */
 export function normalizeStashUrl(raw: string): URL {
+  if (CONTROL_CHARACTER.test(raw) || ENCODED_CONTROL_CHARACTER.test(raw)) {
+    throw new NotStashError(`${JSON.stringify(withoutSecrets(raw))} contains a control character: type the address again`);
+  }
+  const typed = raw.trim();
+  const withScheme = HAS_SCHEME.test(typed) ? typed : `http://${typed}`;
   let url: URL;
   try {
-    url = new URL(raw);
+    url = new URL(withScheme);
   } catch {
     throw new NotStashError(`"${withoutSecrets(raw)}" is not a URL; expected something like http://localhost:9999/graphql`);
   }
@@ -56,11 +73,24 @@ export function normalizeStashUrl(raw: string): URL {
   }
   // fetch refuses such a URL, and Stash authenticates by API key, not by the URL.
   if (url.username || url.password) {
-    throw new NotStashError(`${withoutSecrets(raw)} names a user or password: give Stash's API key instead (--api-key or STASH_API_KEY)`);
+    throw new NotStashError(`${withoutSecrets(raw)} names a user or password: give Stash's API key instead (--api-key-file or STASH_API_KEY)`);
+  }
+  // A key in the address ends up in logs, history and every picture link: it belongs in its own field.
+  if ([...url.searchParams.keys()].some((name) => name.toLowerCase() === 'apikey')) {
+    throw new NotStashError(
+      `${displayUrl(url)} carries an API key (?apikey=): remove it from the address and enter the key in the API key field (or --api-key-file)`,
+    );
   }
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/graphql';
   return url;
 }
+
+/** C0 controls, DEL and C1 controls. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+/** The same, percent-encoded: %00 in a path is a NUL all the same to the server. */
+const ENCODED_CONTROL_CHARACTER = /%(?:[01][0-9a-f]|7f)/i;
+/** `scheme://`; anything else (`localhost:9999`, `127.0.0.1:9999/graphql`) is a host without one. */
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** Text that failed to parse as a URL, safe to print: an apikey parameter or user:password@ masked. */
 function withoutSecrets(raw: string): string {
@@ -72,7 +102,7 @@ export function displayUrl(url: URL): string {
   const shown = new URL(url);
   shown.username = '';
   shown.password = '';
-  if (shown.searchParams.has('apikey')) shown.searchParams.set('apikey', '***');
+  for (const name of [...shown.searchParams.keys()]) if (name.toLowerCase() === 'apikey') shown.searchParams.set(name, '***');
   return shown.toString();
 }
 
@@ -80,10 +110,13 @@ export class StashClient {
   readonly url: URL;
   readonly shownUrl: string;
   readonly stats: StashClientStats = { requests: 0, retries: 0, bytes: 0 };
+  /**
+   * What no error may repeat, whatever a library or the server put in it. Public so that the sync
+   * engine and the service redact what they raise and store with the same set.
+   */
+  readonly secrets: Secrets;
   private readonly options: Required<Omit<StashClientOptions, 'apiKey'>> & { apiKey?: string };
   private readonly graphql: GraphQLClient;
-  /** What no error message may repeat, whatever a library or the server put in it. */
-  private readonly secrets: RegExp[];
 
   constructor(options: StashClientOptions) {
     this.url = normalizeStashUrl(options.url);
@@ -94,7 +127,7 @@ export class StashClient {
       throw new StashAuthError('The API key has spaces, line breaks or other characters no key has: copy it again from Stash\'s Settings > Security');
     }
     this.options = { ...DEFAULTS, ...options, apiKey };
-    this.secrets = [apiKey, this.url.searchParams.get('apikey')].filter((secret) => !!secret).map((secret) => secretPattern(secret!));
+    this.secrets = new Secrets([apiKey]);
     const headers: Record<string, string> = {};
     if (apiKey) headers.ApiKey = apiKey;
     this.graphql = new GraphQLClient(this.url.toString(), {
@@ -108,18 +141,8 @@ export class StashClient {
     try {
       return await this.graphql.request<T>({ document, variables, signal });
     } catch (error) {
-      throw this.redacted(this.translate(error, document));
+      throw this.secrets.redactError(this.translate(error, document));
     }
-  }
-
-  private redacted(error: Error): Error {
-    error.message = this.scrub(error.message);
-    return error;
-  }
-
-  private scrub(text: string): string {
-    for (const secret of this.secrets) text = text.replace(secret, '***');
-    return text;
   }
 
   /** Proves the URL is a Stash and the key works, before anything is written. */
@@ -134,13 +157,13 @@ export class StashClient {
     } catch (error) {
       if (error instanceof StashQueryError) {
         throw new NotStashError(
-          `${this.shownUrl} is a GraphQL server but not Stash (${error.graphqlMessages[0] ?? 'unknown query'})`,
+          `${this.shownUrl} is a GraphQL server but not Stash (${oneLine(error.graphqlMessages[0] ?? 'unknown query')})`,
         );
       }
       throw error;
     }
     if (!answer?.systemStatus || typeof answer.systemStatus.appSchema !== 'number') {
-      throw new NotStashError(`${this.shownUrl} answered, but not like Stash: no systemStatus`);
+      throw new NotStashError(`${this.shownUrl} is not a Stash server: its GraphQL answer has no systemStatus`);
     }
     return {
       version: answer.version?.version ?? null,
@@ -152,15 +175,15 @@ export class StashClient {
   private translate(error: unknown, document: string): Error {
     if (error instanceof StashError || isAbort(error)) return error as Error;
     if (error instanceof ClientError) {
-      const messages = (error.response.errors ?? []).map((e) => this.scrub(e.message));
+      const messages = (error.response.errors ?? []).map((e) => this.secrets.redact(e.message));
       if (messages.length > 0) {
         const operation = /query\s+(\w+)/.exec(document)?.[1] ?? 'query';
-        return new StashQueryError(`Stash rejected ${operation}: ${messages.join('; ')}`, messages);
+        return new StashQueryError(`Stash rejected ${operation}: ${oneLine(messages.join('; '))}`, messages);
       }
-      return new NotStashError(`${this.shownUrl} did not answer with GraphQL data (HTTP ${error.response.status})`);
+      return new NotStashError(`${this.shownUrl} is not a Stash server: no GraphQL data in its answer (HTTP ${error.response.status})`);
     }
     if (error instanceof SyntaxError) {
-      return new NotStashError(`${this.shownUrl} answered with invalid JSON: not a Stash GraphQL endpoint`);
+      return new NotStashError(`${this.shownUrl} is not a Stash server: its answer is not valid JSON`);
     }
     return new StashError(`Talking to Stash at ${this.shownUrl} failed: ${describe(error)}`);
   }
@@ -172,35 +195,105 @@ export class StashClient {
     for (let attempt = 0; ; attempt++) {
       callerSignal?.throwIfAborted();
       const signals = [AbortSignal.timeout(timeoutMs), ...(callerSignal ? [callerSignal] : [])];
-      let response: Response;
-      let body: Uint8Array<ArrayBuffer>;
+      let answer: { response: Response; body: Uint8Array<ArrayBuffer> };
       try {
-        this.stats.requests++;
-        response = await fetch(input, { ...init, signal: AbortSignal.any(signals) });
-        // Read as bytes: a connection dropped mid-body is retried here, and the text is decoded
-        // only once, by graphql-request.
-        body = new Uint8Array(await response.arrayBuffer());
-        this.stats.bytes += body.byteLength;
+        answer = await this.fetchFollowingSameOrigin(String(input instanceof Request ? input.url : input), {
+          ...init,
+          signal: AbortSignal.any(signals),
+        });
       } catch (error) {
         if (callerSignal?.aborted) throw callerSignal.reason;
+        // What the client decided (a redirect elsewhere, a body over the cap) is not retried.
+        if (error instanceof StashError) throw error;
         if (attempt < retries) {
           await this.backoff(attempt, callerSignal);
           continue;
         }
         throw new StashUnreachableError(`Cannot reach Stash at ${this.shownUrl}: ${describe(error)}`);
       }
-      if (response.status >= 500) {
+      const { response, body } = answer;
+      // 501: the server does not implement POST at all, a web server rather than a failing Stash.
+      if (response.status >= 500 && response.status !== 501) {
         if (attempt < retries) {
           await this.backoff(attempt, callerSignal);
           continue;
         }
+        const said = quotable(response, body);
         throw new StashServerError(
-          `Stash at ${this.shownUrl} failed with HTTP ${response.status} after ${retries + 1} attempts: ${firstLine(body)}`,
+          `Stash at ${this.shownUrl} failed with HTTP ${response.status} after ${tries(attempt + 1)}${said ? `: ${said}` : ''}`,
         );
       }
       this.checkAnswer(response, body);
       return new Response(body, { status: response.status, headers: response.headers });
     }
+  }
+
+  /**
+   * One request, redirects handled by hand: fetch would follow one to any origin and send the
+   * ApiKey header along. Within the origin the same request is sent again (method and body: a
+   * GraphQL query turned into a bodiless GET would only fail), up to MAX_REDIRECTS times.
+   */
+  private async fetchFollowingSameOrigin(first: string, init: RequestInit): Promise<{ response: Response; body: Uint8Array<ArrayBuffer> }> {
+    let target = new URL(first);
+    for (let redirects = 0; ; redirects++) {
+      this.stats.requests++;
+      const response = await fetch(target, { ...init, redirect: 'manual' });
+      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+      if (location === null) {
+        const body = await this.readCapped(response, init.signal ?? undefined);
+        this.stats.bytes += body.byteLength;
+        return { response, body };
+      }
+      await response.body?.cancel();
+      const next = parseLocation(location, target);
+      const shownNext = next ? this.secrets.redact(displayUrl(next)) : JSON.stringify(this.secrets.redact(withoutSecrets(location)).slice(0, 200));
+      if (!next || next.origin !== target.origin) {
+        throw new NotStashError(
+          `${this.shownUrl} redirects (HTTP ${response.status}) to ${shownNext}, another server: the API key is not sent there; if that is your Stash, enter its address instead`,
+        );
+      }
+      if (redirects >= MAX_REDIRECTS) {
+        throw new NotStashError(`${this.shownUrl} is not a Stash server: it redirected more than ${MAX_REDIRECTS} times (last to ${shownNext})`);
+      }
+      target = next;
+    }
+  }
+
+  /**
+   * The body as bytes, read as a stream and abandoned past maxResponseBytes, so that a hostile or
+   * broken server cannot make the client buffer gigabytes. Decoded bytes count: a gzip bomb too.
+   */
+  private async readCapped(response: Response, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
+    const cap = this.options.maxResponseBytes;
+    const tooLarge = () =>
+      new ResponseTooLargeError(`${this.shownUrl} sent a response larger than ${formatBytes(cap)}: the request was stopped`);
+    const declared = Number(response.headers.get('content-length'));
+    if (response.headers.get('content-encoding') === null && declared > cap) {
+      await response.body?.cancel();
+      throw tooLarge();
+    }
+    if (!response.body) return new Uint8Array(0);
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      signal?.throwIfAborted();
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > cap) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    const body = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      body.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return body;
   }
 
   private checkAnswer(response: Response, body: Uint8Array): void {
@@ -209,22 +302,23 @@ export class StashClient {
       throw new StashAuthError(
         this.options.apiKey
           ? `Stash at ${where} refused the API key (HTTP ${response.status}): check the key in Stash's Settings > Security`
-          : `Stash at ${where} requires an API key (HTTP ${response.status}): pass --api-key or set STASH_API_KEY`,
+          : `Stash at ${where} requires an API key (HTTP ${response.status}): give it with --api-key-file or STASH_API_KEY`,
       );
     }
     if (response.status === 404) {
-      throw new NotStashError(`${where} is not a Stash GraphQL endpoint (HTTP 404); expected e.g. http://localhost:9999/graphql`);
+      throw new NotStashError(`${where} is not a Stash server (HTTP 404 at that address); expected e.g. http://localhost:9999/graphql`);
     }
     const type = response.headers.get('content-type') ?? '';
     const start = firstVisibleByte(body);
     if (/html/i.test(type) || start === '<') {
-      throw new NotStashError(`${where} answered with an HTML page, not GraphQL JSON: not a Stash GraphQL endpoint`);
+      throw new NotStashError(`${where} is not a Stash server: it answered with a web page (HTTP ${response.status}), not GraphQL JSON`);
     }
     if (start !== '{') {
-      throw new NotStashError(`${where} did not answer with JSON (HTTP ${response.status}): not a Stash GraphQL endpoint`);
+      throw new NotStashError(`${where} is not a Stash server: it did not answer with JSON (HTTP ${response.status})`);
     }
+    // Stash answers a request it cannot run with 4xx and GraphQL errors; anything else is not Stash.
     if (response.status >= 400 && !new TextDecoder().decode(body.subarray(0, 4096)).includes('"errors"')) {
-      throw new NotStashError(`${where} answered HTTP ${response.status}: ${firstLine(body)}`);
+      throw new NotStashError(`${where} is not a Stash server (HTTP ${response.status})`);
     }
   }
 
@@ -243,15 +337,6 @@ export class StashClient {
       );
     });
   }
-}
-
-/**
- * A secret where it stands alone, not inside a longer word: a short test key such as "k" must not
- * turn "key" into "***ey".
- */
-function secretPattern(secret: string): RegExp {
-  const escaped = secret.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return new RegExp(`(?<![\\w.~-])${escaped}(?![\\w.~-])`, 'g');
 }
 
 function isAbort(error: unknown): boolean {
@@ -276,8 +361,36 @@ function firstVisibleByte(body: Uint8Array): string | undefined {
   return undefined;
 }
 
-function firstLine(body: Uint8Array): string {
-  const text = new TextDecoder().decode(body.subarray(0, 1024));
-  const line = text.trim().split('\n')[0] ?? '';
+/** A failing server's own words, when they are plain text: the first line; never a web page. */
+function quotable(response: Response, body: Uint8Array): string {
+  if (/html/i.test(response.headers.get('content-type') ?? '') || firstVisibleByte(body) === '<') return '';
+  return oneLine(new TextDecoder().decode(body.subarray(0, 1024)).trim().split('\n')[0] ?? '');
+}
+
+/** Text from a server, fit for a one-line reason: no control characters, at most 120 characters. */
+function oneLine(text: string): string {
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
   return line.length > 120 ? `${line.slice(0, 120)}…` : line;
+}
+
+/** "1 try", "3 tries". */
+function tries(count: number): string {
+  return count === 1 ? '1 try' : `${count} tries`;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** Where a Location header points, resolved against the request; null when it is not a URL. */
+function parseLocation(location: string, base: URL): URL | null {
+  try {
+    return new URL(location, base);
+  } catch {
+    return null;
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }

@@ -41,3 +41,8 @@ export class StashQueryError extends StashError {
 export class MalformedResponseError extends StashError {
   override name = 'MalformedResponseError';
 }
+
+/** The response grew past the client's size cap; the request was aborted. */
+export class ResponseTooLargeError extends StashError {
+  override name = 'ResponseTooLargeError';
+}

@@ -73,14 +73,26 @@ export interface Page<T> {
   rows: T[];
 }
 
+/**
+ * Plain decimal, as Stash writes ids: Number() would also take "1e2", "0x10", " 7 " or "007", and
+ * two spellings of one id would be two rows to Stash and one to the mirror.
+ */
+const DECIMAL_ID = /^(?:0|[1-9][0-9]*)$/;
+
 /** Stash ids are decimal strings of integers; the mirror stores integers. */
 function toId(entity: EntityName, value: string): number {
   const id = Number(value);
-  if (value === '' || !Number.isSafeInteger(id) || id < 0) {
+  if (!DECIMAL_ID.test(value) || !Number.isSafeInteger(id)) {
     // Quoted as JSON so that control characters (a NUL) never reach the run's stored error.
-    throw new MalformedResponseError(`Stash returned a malformed ${WIRE_FIELDS[entity].root} page: id ${JSON.stringify(value)} is not an integer`);
+    // A long value is not quoted at all: cut, it could end inside a key no redaction then recognises.
+    const shown = value.length <= 40 ? JSON.stringify(value) : `of ${value.length} characters`;
+    throw new MalformedResponseError(`${malformed(entity)}: id ${shown} is not a plain decimal integer`);
   }
   return id;
+}
+
+function malformed(entity: EntityName): string {
+  return `Stash returned a malformed ${WIRE_FIELDS[entity].root} page`;
 }
 
 const NUL = '\u0000';
@@ -164,26 +176,30 @@ const versionPages: Record<EntityName, z.ZodType> = {
   markers: pageSchema('markers', version),
 };
 
-function readPage<W, T>(entity: EntityName, schema: z.ZodType, data: unknown, map: (row: W) => T): Page<T> {
+/**
+ * `asked`: the most rows the request may return (its per_page, or the number of ids asked for).
+ * More is a server that does not page as asked: trusting it could mark rows stale or skip pages.
+ */
+function readPage<W, T>(entity: EntityName, schema: z.ZodType, data: unknown, asked: number, map: (row: W) => T): Page<T> {
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? issue.path.join('.') : '?';
-    throw new MalformedResponseError(
-      `Stash returned a malformed ${WIRE_FIELDS[entity].root} page: ${where}: ${issue?.message ?? 'invalid'}`,
-    );
+    throw new MalformedResponseError(`${malformed(entity)}: ${where}: ${issue?.message ?? 'invalid'}`);
   }
   const { root, list } = WIRE_FIELDS[entity];
   const result = (parsed.data as Record<string, Record<string, unknown>>)[root]!;
-  return { count: result.count as number, rows: (result[list] as W[]).map(map) };
+  const rows = result[list] as W[];
+  if (rows.length > asked) throw new MalformedResponseError(`${malformed(entity)}: ${rows.length} rows where at most ${asked} were asked for`);
+  return { count: result.count as number, rows: rows.map(map) };
 }
 
-export function readRowPage<E extends EntityName>(entity: E, data: unknown): Page<RowOf[E]> {
-  return readPage(entity, rowPages[entity], data, MAPPERS[entity] as unknown as (row: unknown) => RowOf[E]);
+export function readRowPage<E extends EntityName>(entity: E, data: unknown, asked: number): Page<RowOf[E]> {
+  return readPage(entity, rowPages[entity], data, asked, MAPPERS[entity] as unknown as (row: unknown) => RowOf[E]);
 }
 
-export function readVersionPage(entity: EntityName, data: unknown): Page<RowVersion> {
-  return readPage(entity, versionPages[entity], data, (v: Wire<typeof version>) => ({
+export function readVersionPage(entity: EntityName, data: unknown, asked: number): Page<RowVersion> {
+  return readPage(entity, versionPages[entity], data, asked, (v: Wire<typeof version>) => ({
     id: toId(entity, v.id),
     stashUpdatedAt: text(v.updated_at),
   }));

@@ -92,7 +92,20 @@ const DOCUMENTS: Record<EntityName, { rows: string; listing: string }> = {
   markers: { rows: MARKER_ROWS, listing: MARKER_LISTING },
 };
 
+/**
+ * Makes the mirror equal to Stash. Whatever fails, the error raised (and each run's stored error)
+ * is redacted with the client's secrets: a server may echo the key into any message, even into a
+ * value that fails validation.
+ */
 export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
+  try {
+    return await syncUnderLock(options);
+  } catch (error) {
+    throw options.client.secrets.redactError(error);
+  }
+}
+
+async function syncUnderLock(options: SyncOptions): Promise<SyncSummary> {
   const { client, store, signal } = options;
   const mode: SyncMode = options.full ? 'full' : 'incremental';
   const startedAt = new Date().toISOString();
@@ -154,7 +167,7 @@ async function syncEntities(options: SyncOptions, runId: string, mode: SyncMode,
         await store.finishRun(runRow, { status: 'succeeded', ...counts(sync.summary), error: null });
       } catch (error) {
         const status = signal?.aborted ? 'cancelled' : 'failed';
-        const message = signal?.aborted ? 'cancelled' : (error as Error).message;
+        const message = signal?.aborted ? 'cancelled' : options.client.secrets.redact(error instanceof Error ? error.message : String(error));
         await store.finishRun(runRow, { status, ...counts(sync.summary), error: message });
         throw error;
       }
@@ -279,6 +292,7 @@ class EntitySync {
     const first = readRowPage(
       'scenes',
       await this.query(SCENE_ROWS, { filter: { page: 1, per_page: this.pageSize, sort: 'id', direction: 'ASC' }, scene_filter: sceneFilter }),
+      this.pageSize,
     );
     await this.apply(first.rows, {});
     if (first.rows.length < this.pageSize) return true;
@@ -326,6 +340,7 @@ class EntitySync {
           filter: { page, per_page: this.pageSize, sort, direction: 'ASC' },
           ...(filter ? { [filterArg]: filter } : {}),
         }),
+        this.pageSize,
       ),
     );
     // Whole pages are committed together, up to writeBatchRows: fewer, larger transactions rewrite
@@ -431,6 +446,7 @@ class EntitySync {
           filter: { page, per_page: this.listingPageSize, sort: 'id', direction: 'ASC' },
           ...filters,
         }),
+        this.listingPageSize,
       ),
     );
   }
@@ -439,7 +455,7 @@ class EntitySync {
     const data = await this.query(DOCUMENTS[this.entity].listing, {
       filter: { page: 1, per_page: 1, sort: 'id', direction: 'DESC' },
     });
-    const { count, rows } = readVersionPage(this.entity, data);
+    const { count, rows } = readVersionPage(this.entity, data, 1);
     return { count, maxId: rows[0]?.id ?? null };
   }
 
@@ -463,7 +479,7 @@ class EntitySync {
   private async fetchByIds(ids: number[], phase: SyncPhase): Promise<void> {
     let done = 0;
     const request = async (batch: number[]) =>
-      readRowPage(this.entity, await this.query(DOCUMENTS[this.entity].rows, { ids: batch.map(String) }));
+      readRowPage(this.entity, await this.query(DOCUMENTS[this.entity].rows, { ids: batch.map(String) }), batch.length);
     const write = async (batch: number[], page: Page<AnyRow>) => {
       await this.apply(page.rows, {});
       done += batch.length;
