@@ -22,6 +22,10 @@ function status(overrides: Partial<SyncStatus> = {}): SyncStatus {
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000).toISOString();
 
 describe('tray status line', () => {
+  it('says a cancelled sync is winding down, not that it still syncs', () => {
+    expect(statusLine({ status: status({ state: 'cancelling', trigger: 'manual', lastError: 'old' }), now })).toBe('Cancelling sync…');
+  });
+
   it('says when nothing has been synced yet', () => {
     expect(statusLine({ status: status(), now })).toBe('Never synced');
   });
@@ -76,6 +80,8 @@ describe('tray menu', () => {
   it('disables "Sync now" while a sync runs and before the service has answered', () => {
     const running = trayMenu({ status: status({ state: 'running', trigger: 'schedule' }), now });
     expect(actions(running).find((a) => a.action === 'syncNow')?.enabled).toBe(false);
+    const cancelling = trayMenu({ status: status({ state: 'cancelling', trigger: 'manual' }), now });
+    expect(actions(cancelling).find((a) => a.action === 'syncNow')?.enabled).toBe(false);
     const starting = trayMenu({ status: null, now });
     expect(actions(starting).find((a) => a.action === 'syncNow')?.enabled).toBe(false);
     expect(actions(starting).find((a) => a.action === 'quit')?.enabled).toBe(true);

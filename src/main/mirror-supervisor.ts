@@ -115,7 +115,7 @@ export class MirrorSupervisor {
     if (this.stopping || peer !== this.peer) return;
     const reason = this.crashReason(detail);
     this.options.log?.(reason);
-    if (this.lastStatus?.state === 'running') {
+    if (this.lastStatus && this.lastStatus.state !== 'idle') {
       // The windows and the tray would otherwise show a sync running forever.
       this.forward('syncStatus', { ...this.lastStatus, state: 'idle', trigger: null, progress: [], lastError: reason });
       this.forward('syncFinished', { ok: false, kind: 'failed', reason });

@@ -46,6 +46,7 @@ export function syncPercent(status: SyncStatus): number | null {
 }
 
 export function statusLine({ status, now }: TrayState): string {
+  if (status?.state === 'cancelling') return 'Cancelling sync…';
   if (status?.state === 'running') {
     const percent = syncPercent(status);
     return percent === null ? 'Syncing…' : `Syncing… ${percent}%`;
@@ -67,7 +68,7 @@ export function trayMenu(state: TrayState): TrayMenuItem[] {
   return [
     { kind: 'label', label: statusLine(state) },
     { kind: 'separator' },
-    { kind: 'action', action: 'syncNow', label: 'Sync now', enabled: state.status !== null && state.status.state !== 'running' },
+    { kind: 'action', action: 'syncNow', label: 'Sync now', enabled: state.status?.state === 'idle' },
     { kind: 'action', action: 'open', label: 'Open Stash Mirror', enabled: true },
     { kind: 'separator' },
     { kind: 'action', action: 'quit', label: 'Quit', enabled: true },
