@@ -101,6 +101,9 @@ export async function syncStash(options: SyncOptions): Promise<SyncSummary> {
   try {
     return await syncUnderLock(options);
   } catch (error) {
+    // A cancel may surface as whatever it interrupted (PostgreSQL's "canceling statement due to
+    // user request"): the caller hears its own reason.
+    if (options.signal?.aborted) throw options.signal.reason;
     throw options.client.secrets.redactError(error);
   }
 }
