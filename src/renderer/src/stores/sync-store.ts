@@ -29,6 +29,11 @@ interface SyncState {
   refreshRuns(): Promise<void>;
   syncNow(request?: SyncRequest): Promise<void>;
   cancel(): Promise<void>;
+  /**
+   * The Stash address changed: what the page knows of the old server's failures is not about the
+   * new one. Drops them here and asks the service for the status anew.
+   */
+  forgetOldServer(): void;
 }
 
 const RUN_HISTORY_LIMIT = 100;
@@ -72,11 +77,25 @@ export const useSync = create<SyncState>((set, get) => ({
   },
 
   cancel: async () => {
+    // An error shown from before is not what this sync comes to: the cancel's own outcome follows.
+    if (get().notice?.tone === 'error') set({ notice: null });
     try {
       await api.cancelSync();
     } catch (error) {
       set({ notice: { tone: 'error', text: messageOf(error) } });
     }
+  },
+
+  forgetOldServer: () => {
+    const { status } = get();
+    set({
+      notice: null,
+      statusError: null,
+      // Each entity's last run stays: that is history, not the current state.
+      status: status && { ...status, lastError: null },
+    });
+    void get().refreshStatus();
+    void get().refreshRuns();
   },
 }));
 
