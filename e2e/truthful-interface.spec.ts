@@ -53,6 +53,17 @@ async function useWrongKeyAndSync(): Promise<void> {
   await expect(lastSyncFailed()).toContainText('refused the API key', { timeout: 20_000 });
 }
 
+test('a Sync now refused for want of a server is not shown once a server is set', async () => {
+  await mainNav(page, 'Sync').click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  const refused = page.getByRole('alert').filter({ hasText: 'No Stash server is set' });
+  await expect(refused).toBeVisible();
+  await connectStash(page, stash.origin, STASH_API_KEY);
+  await mainNav(page, 'Sync').click();
+  await expect(page.getByRole('button', { name: 'Sync now' })).toBeEnabled();
+  await expect(refused).toHaveCount(0);
+});
+
 test('a Test connection result disappears once the address or the key is edited', async () => {
   await mainNav(page, 'Settings').click();
   const result = page.locator('.connection-test [role="status"]');
@@ -89,7 +100,8 @@ test('search form: Clear puts the all/any/none pickers back, "none" fits, an imp
     probe.style.font = getComputedStyle(select).font;
     probe.style.position = 'absolute';
     document.body.append(probe);
-    const needed = probe.getBoundingClientRect().width + 16 + 16;
+    // 8px padding each side, about 20px for the arrow.
+    const needed = probe.getBoundingClientRect().width + 16 + 20;
     probe.remove();
     return { needed, has: select.getBoundingClientRect().width };
   });
@@ -156,6 +168,25 @@ test('a sync refused for a wrong key is in History with its reason, and Entities
   await expect(entities.getByText('Succeeded')).toHaveCount(0);
   await expect(entities.getByText('Failed')).toHaveCount(4);
   await screenshot(page, 'truth-wrong-key-history');
+});
+
+test('a backend the service refuses to save shows the reason by its field, not "Saved"', async () => {
+  // The service's answer as it refuses a database it cannot open, so the page is tested alone.
+  const reason = 'Cannot open the PostgreSQL database: password authentication failed for user "postgres"';
+  await page.route('**/api/rpc/updateSettings', (route) =>
+    route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: reason }) }),
+  );
+  await mainNav(page, 'Settings').click();
+  await page.getByLabel('PostgreSQL').check();
+  const url = page.getByLabel('PostgreSQL URL');
+  await url.fill('postgres://postgres:wrong@127.0.0.1:5432/postgres');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('.form-field', { has: url }).locator('.field-error')).toHaveText(reason);
+  await expect(url).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('alert').filter({ hasText: 'Not saved: see the field marked in red.' })).toBeVisible();
+  await expect(page.getByText('Settings saved.')).toHaveCount(0);
+  await page.unroute('**/api/rpc/updateSettings');
+  await page.getByLabel('Embedded SQLite').check();
 });
 
 test('a PostgreSQL URL with a wrong password is refused on save, with the reason by the field', async () => {
