@@ -98,6 +98,18 @@ describe('desktop settings', () => {
     expect((await new EncryptedSettingsRepository(store, cipher).load()).backend).toEqual({ kind: 'postgres', url: 'postgres://db.local/stash' });
   });
 
+  it('treats ?password= in any case as a password: refused without a keychain, masked when shown', async () => {
+    const { store, cipher, repository } = setup();
+    cipher.isAvailable = false;
+    const url = 'postgres://mirror@db.local:5432/stash?sslmode=disable&PASSWORD=query-password';
+    await expect(repository.save({ backend: { kind: 'postgres', url } })).rejects.toBeInstanceOf(SecretStorageUnavailableError);
+    expect(store.raw()).not.toContain('query-password');
+    cipher.isAvailable = true;
+    const saved = await repository.save({ backend: { kind: 'postgres', url } });
+    expect(store.raw()).not.toContain('query-password');
+    expect(JSON.stringify(viewSettings(saved, '/data/mirror.db'))).not.toContain('query-password');
+  });
+
   it('keeps an unchanged key when other settings change, and removes it on request', async () => {
     const { store, cipher, repository } = setup();
     await repository.save({ apiKey: API_KEY });

@@ -125,6 +125,26 @@ async function picture(
   return { status: response.status, type, bytes, error, headers: response.headers };
 }
 
+/** A request target sent byte for byte (fetch and URL would normalize `..` and escapes away). */
+function rawTarget(
+  base: string,
+  target: string,
+  init: { method?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, path: target, method: init.method ?? 'GET', headers: init.headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('close', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
+      // An event stream that opened never ends by itself.
+      if (res.headers['content-type']?.startsWith('text/event-stream')) res.destroy();
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** A raw request, for headers fetch will not let a caller set (Host). */
 function rawRequest(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -294,6 +314,73 @@ describe('headless host', () => {
   });
 });
 
+describe('headless host: hostile addresses and other sites', () => {
+  it('answers a malformed percent-escape in the path or the query with 400, never 500', async () => {
+    const s = await start();
+    for (const [method, target] of [
+      ['POST', '/api/rpc/%E0%A4%A'],
+      ['POST', '/api/rpc/getSettings?x=%E0%A4%A'],
+      ['GET', '/assets/%'],
+      ['GET', '/%'],
+      ['GET', '/assets/app.js?v=%zz'],
+      ['GET', '/api/stash-image/scene/1/screenshot?t=%'],
+      ['GET', '/api/events?token=%'],
+    ] as const) {
+      const answer = await rawTarget(s.host.url, target, { method });
+      expect(answer.status, target).toBe(400);
+      expect(JSON.parse(answer.body).error, target).toBe('The address has a malformed percent-escape');
+    }
+    expect((await s.rpc('getSettings')).status).toBe(200);
+  });
+
+  it('refuses paths that climb out of their folder, however they are written', async () => {
+    const s = await start();
+    // A file beside the interface folder, which a traversal would reach.
+    writeFileSync(join(s.dataDir, '..', 'beside.txt'), 'beside the renderer folder');
+    for (const target of [
+      '/../beside.txt',
+      '/assets/../../beside.txt',
+      '/..%2fbeside.txt',
+      '/assets/..%2F..%2Fbeside.txt',
+      '/%2e%2e/beside.txt',
+      '/..%5cbeside.txt',
+      '/assets%5c..%5c..%5cbeside.txt',
+      '/assets/app.js%00.png',
+      '/api/stash-image/scene/1/screenshot/..%2F..%2F..%2Fgraphql',
+      '/api/stash-image/scene/1/../../graphql',
+      '/api/stash-image/scene/1/screenshot%5c..%5cgraphql',
+    ]) {
+      const answer = await rawTarget(s.host.url, target);
+      expect(answer.status, target).toBe(400);
+      expect(answer.body, target).not.toMatch(/beside the renderer folder|Stash Mirror/);
+    }
+    expect((await rawTarget(s.host.url, '/assets/app.js')).body).toBe('console.log("app")');
+  });
+
+  it('marks every answer same-origin only, and refuses other sites on pictures, events and the API', async () => {
+    const s = await start();
+    for (const [method, target] of [
+      ['GET', '/'],
+      ['POST', '/api/rpc/getSettings'],
+      ['GET', '/api/events'],
+      ['GET', '/api/stash-image/scene/1/screenshot'],
+    ] as const) {
+      const own = await rawTarget(s.host.url, target, { method, headers: { 'Sec-Fetch-Site': 'same-origin' } });
+      expect(own.headers['cross-origin-resource-policy'], target).toBe('same-origin');
+      expect(own.status, target).not.toBe(403);
+      if (target === '/') continue;
+      for (const site of ['cross-site', 'same-site']) {
+        const foreign = await rawTarget(s.host.url, target, { method, headers: { 'Sec-Fetch-Site': site } });
+        expect(foreign.status, `${target} ${site}`).toBe(403);
+        expect(foreign.headers['cross-origin-resource-policy']).toBe('same-origin');
+      }
+    }
+    // A link from another site to the interface itself still opens it.
+    expect((await rawTarget(s.host.url, '/', { headers: { 'Sec-Fetch-Site': 'cross-site' } })).status).toBe(200);
+    expect((await rawTarget(s.host.url, '/api/events', { headers: { 'Sec-Fetch-Site': 'none' } })).status).toBe(200);
+  });
+});
+
 describe("headless host: Stash's pictures", () => {
   it('serves screenshots fetched with the API key it holds, and search results point at them', async () => {
     const s = await start();
@@ -328,7 +415,6 @@ describe("headless host: Stash's pictures", () => {
       '/api/stash-image/',
       '/api/stash-image/scene/1/stream',
       '/api/stash-image/scene/1/scene_marker/1/preview',
-      '/api/stash-image/scene/1/screenshot/..%2F..%2F..%2Fgraphql',
       '/api/stash-image/scene/x/screenshot',
       '/api/stash-image//evil.example/scene/1/screenshot',
       '/api/stash-image/http://evil.example/scene/1/screenshot',
@@ -342,6 +428,25 @@ describe("headless host: Stash's pictures", () => {
     expect(post.status).toBe(405);
     const foreign = await picture(s, '/api/stash-image/scene/1/screenshot', { Origin: 'http://attacker.example' });
     expect(foreign.status).toBe(403);
+  });
+
+  it('sends the old API key nowhere once the Stash address moves to another server', async () => {
+    const keys: string[] = [];
+    const other = createServer((req, res) => {
+      keys.push(String(req.headers.apikey ?? ''));
+      req.resume();
+      res.writeHead(200, { 'Content-Type': 'image/png' }).end('png bytes');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => other.close(() => resolve())));
+    const s = await start();
+    const moved = await s.rpc('updateSettings', { stashUrl: `http://127.0.0.1:${(other.address() as AddressInfo).port}/graphql` });
+    expect(moved).toMatchObject({ status: 200, body: { hasApiKey: false } });
+    await picture(s, '/api/stash-image/scene/1/screenshot');
+    await s.rpc('testConnection');
+    await s.rpc('syncNow');
+    expect(keys.length).toBeGreaterThanOrEqual(3);
+    expect(keys.every((key) => key === '')).toBe(true);
   });
 
   it('sends Stash only the picture path, its cache buster and the key, and relays what Stash says about caching', async () => {
@@ -375,6 +480,31 @@ describe("headless host: Stash's pictures", () => {
       status: 502,
       error: 'Stash answered HTTP 302 for /scene/3/screenshot',
     });
+  });
+
+  it('sends the key to the saved Stash origin only: a redirect elsewhere is not followed', async () => {
+    const elsewhere: IncomingHttpHeaders[] = [];
+    const other = createServer((req, res) => {
+      elsewhere.push(req.headers);
+      res.writeHead(200, { 'Content-Type': 'image/png' }).end('from another origin');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => other.close(() => resolve())));
+    const otherOrigin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const stash = createServer((req, res) => {
+      const status = req.url!.startsWith('/scene/1/') ? 307 : 301;
+      res.writeHead(status, { Location: `${otherOrigin}${req.url}` }).end();
+    });
+    await new Promise<void>((resolve) => stash.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => stash.close(() => resolve())));
+    const s = await start({ stashUrl: `http://127.0.0.1:${(stash.address() as AddressInfo).port}/graphql` });
+
+    for (const path of ['/api/stash-image/scene/1/screenshot', '/api/stash-image/tag/4/image']) {
+      const answer = await picture(s, path);
+      expect(answer.status, path).toBe(502);
+      expect(answer.error, path).toMatch(/^Stash answered HTTP 30[17] for /);
+    }
+    expect(elsewhere).toEqual([]);
   });
 
   it("reports Stash's failures in one line, without the key", async () => {

@@ -3,6 +3,7 @@
  * each dialect, events as a window receives them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SyncOutcome, SyncStatus } from '../src/shared/contract';
@@ -71,6 +72,23 @@ async function setUp(dialect: Dialect, options: { library?: FakeLibrary; apiKey?
     },
   };
 }
+
+/** Some other server: records the ApiKey header of every request and answers with `body(key)`. */
+async function startRecorder(body: (apiKey: string) => unknown = () => ({ errors: [{ message: `${ECHO_MARKER} from the server` }] })) {
+  const apiKeys: string[] = [];
+  const server = createServer((req, res) => {
+    const apiKey = String(req.headers['apikey'] ?? '');
+    apiKeys.push(apiKey);
+    req.resume();
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body(apiKey)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/graphql`, apiKeys };
+}
+
+const ECHO_MARKER = 'ECHO-MARKER-5d1f';
 
 function summaryOf(outcome: SyncOutcome) {
   if (!outcome.ok) throw new Error(`sync failed: ${outcome.kind}: ${outcome.reason}`);
@@ -350,5 +368,165 @@ describe.runIf(TEST_DATABASE_URL)('mirror service switching databases', () => {
     expect(status.mirrorReady).toBe(true);
     expect(status.entities.find((e) => e.entity === 'markers')!.lastStatus).toBe('succeeded');
     expect((await service.searchMarkers({})).total).toBe(600);
+  });
+});
+
+describeEachDialect('mirror service: secrets and the truth of the status', (dialect) => {
+  const OLD_KEY = 'key-of-the-old-server-31';
+
+  it('never sends the old key to a new Stash address, forgets the old server’s error, and quotes no stranger', async () => {
+    const s = await setUp(dialect, { apiKey: OLD_KEY });
+    const other = await startRecorder();
+    const { service } = await s.start();
+    // A typed address that is not the saved server: a generic reason, nothing the server said.
+    const typed = await service.testConnection({ stashUrl: other.url });
+    expect(typed).toEqual({ ok: false, reason: expect.any(String) });
+    expect(JSON.stringify(typed)).not.toContain(ECHO_MARKER);
+
+    s.fake.faults.inject('graphqlError', { operationName: 'PerformerRows' });
+    expect(await service.syncNow()).toMatchObject({ ok: false, kind: 'failed' });
+    expect((await service.getSyncStatus()).lastError).toMatch(/injected fault/);
+
+    const view = await service.updateSettings({ stashUrl: other.url });
+    expect(view.hasApiKey).toBe(false);
+    expect((await service.getSyncStatus()).lastError).toBeNull();
+    await service.testConnection();
+    await service.syncNow();
+    expect(other.apiKeys.length).toBeGreaterThan(0);
+    expect(other.apiKeys).not.toContain(OLD_KEY);
+  });
+
+  it('keeps the key for the same server at another path', async () => {
+    const s = await setUp(dialect, { apiKey: OLD_KEY });
+    const { service } = await s.start();
+    expect((await service.updateSettings({ stashUrl: `${s.fake.origin}/` })).hasApiKey).toBe(true);
+    expect(await service.testConnection()).toMatchObject({ ok: true });
+  });
+
+  it('shows a sync refused before it started in History, and no entity as succeeded after it', async () => {
+    const s = await setUp(dialect);
+    const { service } = await s.start();
+    summaryOf(await service.syncNow());
+    await service.updateSettings({ stashUrl: 'http://127.0.0.1:1/graphql' });
+    const outcome = await service.syncNow();
+    expect(outcome).toMatchObject({ ok: false, kind: 'failed' });
+    const reason = (outcome as { reason: string }).reason;
+    const refused = (await service.listSyncRuns()).filter((run) => run.status === 'failed');
+    expect(refused.map((run) => run.entity).sort()).toEqual(['markers', 'performers', 'scenes', 'tags']);
+    expect(refused.every((run) => run.error === reason)).toBe(true);
+    const status = await service.getSyncStatus();
+    expect(status.entities.map((e) => e.lastStatus)).toEqual(['failed', 'failed', 'failed', 'failed']);
+    expect(status.lastError).toBe(reason);
+  });
+
+  it('redacts the key and the database password wherever a server’s words appear', async () => {
+    const key = 'sec-Key_77';
+    const echo = (k: string) => ({ errors: [{ message: `bad key ${k}. or ${k}- or "${k}" in ${JSON.stringify({ apiKey: k })}` }] });
+    const server = await startRecorder(echo);
+    const s = await setUp(dialect);
+    const recorded = await s.start({ stashUrl: server.url, apiKey: key });
+    const { service } = recorded;
+    const outcome = await service.syncNow();
+    expect(outcome).toMatchObject({ ok: false, kind: 'failed' });
+    expect(server.apiKeys).toContain(key);
+    // A run the engine wrote with the server's raw words: History still shows no secret.
+    const password = s.settings.backend.kind === 'postgres' ? new URL(s.settings.backend.url).password : null;
+    const store = await s.database.open();
+    try {
+      const row = await store.startRun({ runId: 'raw', entity: 'tags', mode: 'full' });
+      const words = JSON.stringify(echo(key)) + (password ? ` password=${password}` : '');
+      await store.finishRun(row, { status: 'failed', fetched: 0, upserted: 0, staleMarked: 0, error: words });
+    } finally {
+      await store.close();
+    }
+    const shown = JSON.stringify({
+      outcome,
+      recorded: { statuses: recorded.statuses, finished: recorded.finished },
+      status: await service.getSyncStatus(),
+      runs: await service.listSyncRuns(),
+      tested: await service.testConnection(),
+    });
+    expect(shown).toContain('bad key');
+    expect(shown).not.toContain(key);
+    if (password) expect(shown).not.toContain(password);
+  });
+
+  it('after a cancel shows no failure it did not have', async () => {
+    const s = await setUp(dialect);
+    const { service } = await s.start();
+    s.fake.faults.inject('graphqlError', { operationName: 'TagRows' });
+    expect(await service.syncNow()).toMatchObject({ ok: false, kind: 'failed' });
+    expect((await service.getSyncStatus()).lastError).toMatch(/injected fault/);
+    s.fake.faults.inject('slow', { times: 1, delayMs: 8000, operationName: 'SceneRows' });
+    const sync = service.syncNow();
+    const tagsSynced = async () => (await service.listSyncRuns()).some((run) => run.entity === 'tags' && run.status === 'succeeded');
+    await waitFor(tagsSynced, 20_000, 'tags to sync');
+    await service.cancelSync();
+    expect(await sync).toMatchObject({ kind: 'cancelled' });
+    // Tags synced after their failure: the old error is no longer what is true now.
+    expect((await service.getSyncStatus()).lastError).toBeNull();
+  });
+
+  it('leaves everything as it was when saving the settings fails, with a one-line reason', async () => {
+    const s = await setUp(dialect, { apiKey: OLD_KEY });
+    const { service } = await s.start();
+    summaryOf(await service.syncNow({ entities: ['tags'] }));
+    const repository = new MemorySettingsRepository({ ...s.settings, apiKey: OLD_KEY });
+    const failing = await createMirrorService({
+      settings: {
+        load: () => repository.load(),
+        save: async () => {
+          throw new Error('ENOSPC: no space left on device\n    at write (fs.js:1)');
+        },
+      },
+      databaseFile: s.databaseFile,
+      host: 'web',
+      version: '9.9.9-test',
+    });
+    cleanups.push(() => failing.close());
+    const before = await failing.getSettings();
+    await expect(failing.updateSettings({ stashUrl: 'http://127.0.0.1:1/graphql', entities: ['tags'] })).rejects.toThrow(
+      /^ENOSPC: no space left on device at write \(fs.js:1\)$/,
+    );
+    expect(await failing.getSettings()).toEqual(before);
+    expect(await failing.testConnection()).toMatchObject({ ok: true });
+    expect((await failing.searchMarkers({})).total).toBe(0);
+  });
+});
+
+describe.runIf(TEST_DATABASE_URL)('mirror service choosing a PostgreSQL database', () => {
+  it('tries it when saved: a wrong password is refused at once in one line and nothing changes', async () => {
+    const s = await setUp('sqlite');
+    const postgres = await createMirrorDatabase('postgres');
+    cleanups.unshift(() => postgres.drop());
+    const { service } = await s.start();
+    const before = await service.getSettings();
+    const wrong = new URL(postgres.cliArgs[1]!);
+    wrong.password = 'not-the-password-9';
+    const started = Date.now();
+    const refused = service.updateSettings({ backend: { kind: 'postgres', url: wrong.toString() } });
+    await expect(refused).rejects.toThrow(/refused the password/);
+    const message = await refused.catch((error: Error) => error.message);
+    expect(message).not.toContain('\n');
+    expect(message).not.toContain('not-the-password-9');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await service.getSettings()).toEqual(before);
+    expect((await service.getAppInfo()).databaseLocation).toBe(s.databaseFile);
+  });
+
+  it('masks a password given as ?password= wherever the URL is shown', async () => {
+    const s = await setUp('sqlite');
+    const postgres = await createMirrorDatabase('postgres');
+    cleanups.unshift(() => postgres.drop());
+    const { service } = await s.start();
+    const url = new URL(postgres.cliArgs[1]!);
+    const password = decodeURIComponent(url.password);
+    url.password = '';
+    url.searchParams.set('password', password);
+    const view = await service.updateSettings({ backend: { kind: 'postgres', url: url.toString() } });
+    summaryOf(await service.syncNow({ entities: ['tags'] }));
+    const shown = JSON.stringify({ view, info: await service.getAppInfo(), status: await service.getSyncStatus() });
+    expect(shown).toContain('password=***');
+    expect(shown).not.toContain(`password=${password}`);
   });
 });

@@ -1,6 +1,7 @@
 /** `npm run sync:stash`, run as a separate process against the fake Stash and a real database. */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -99,7 +100,9 @@ describeEachDialect('sync:stash', (dialect) => {
 
   it('fails with one line naming the API key when it is refused, never printing it', async () => {
     h = await startHarness({ dialect, apiKey: 'right' });
-    const result = await runCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs, '--api-key', 'wrong-secret-xyz']);
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'key-')), 'key');
+    writeFileSync(keyFile, 'wrong-secret-xyz\n');
+    const result = await runCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs, '--api-key-file', keyFile]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/API key/);
@@ -158,7 +161,7 @@ describeEachDialect('sync:stash', (dialect) => {
     first.child.kill('SIGTERM');
     const result = await first.done;
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n').at(-1)).toBe('sync:stash failed: Sync cancelled');
+    expect(result.stderr.trim().split('\n').at(-1)).toBe('Sync cancelled');
     const statuses = (await h.store.listRuns()).map((r) => `${r.entity}:${r.status}`);
     expect(statuses).toContain('markers:cancelled');
     expect(statuses).toContain('scenes:succeeded');
@@ -182,5 +185,54 @@ describe('sync:stash without --db', () => {
     } finally {
       rmSync(config, { recursive: true, force: true });
     }
+  });
+});
+
+describe('sync:stash on a terminal', () => {
+  /** The command under a pseudo-terminal (util-linux script), so it draws its bars; both streams come back together. */
+  function runOnTerminal(args: string[]): Promise<{ code: number | null; output: string }> {
+    const command = [process.execPath, '--import', 'tsx', SCRIPT, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+    const child = spawn('script', ['-qefc', command, '/dev/null'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, STASH_URL: '', STASH_API_KEY: '', STASH_MIRROR_DB: '', DATABASE_URL: '', COLUMNS: '160' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
+  }
+
+  /** Each entity's bar as last drawn: "<done>/<total> <phase>", escape sequences removed. */
+  function finalBars(output: string): Record<string, string> {
+    // eslint-disable-next-line no-control-regex
+    const text = output.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    const bars: Record<string, string> = {};
+    for (const match of text.matchAll(/(performers|tags|scenes|markers)\s*\|[^|]*\|\s*(\d+\/\d+ \w+)/g)) bars[match[1]!] = match[2]!;
+    return bars;
+  }
+
+  /** "entity fetched N" from the summary, as the bars should end: "N/N done". */
+  function summaryTotals(output: string): Record<string, string> {
+    const totals: Record<string, string> = {};
+    for (const match of output.matchAll(/^\s+(performers|tags|scenes|markers)\s+fetched (\d+),/gm)) totals[match[1]!] = `${match[2]}/${match[2]} done`;
+    return totals;
+  }
+
+  it('ends every bar at the total the summary prints, and names a first sync so', async () => {
+    h = await startHarness({ dialect: 'sqlite' });
+    const first = await runOnTerminal(['--stash-url', h.fake.url, ...h.database.cliArgs]);
+    expect(first.code).toBe(0);
+    expect(first.output).toMatch(/^First sync from Stash/m);
+    expect(Object.keys(summaryTotals(first.output))).toEqual(['performers', 'tags', 'scenes', 'markers']);
+    expect(finalBars(first.output)).toEqual(summaryTotals(first.output));
+
+    // Stash lost rows since: the listing counts what is left, the summary what was fetched.
+    for (const id of [...h.library.markers.keys()].slice(0, 25)) h.library.deleteMarker(id);
+    const again = await runOnTerminal(['--stash-url', h.fake.url, ...h.database.cliArgs]);
+    expect(again.code).toBe(0);
+    expect(again.output).toMatch(/^Incremental sync from Stash/m);
+    expect(again.output).toMatch(/markers\s+fetched \d+, upserted \d+, marked stale 25/);
+    expect(finalBars(again.output)).toEqual(summaryTotals(again.output));
   });
 });

@@ -2,12 +2,13 @@
  * `npm run search`: marker search from a terminal, on the same mirror `sync:stash` fills.
  * Names of tags and performers are matched ignoring case and accents.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { openMirrorStore } from '../core/db/open';
 import type { MirrorStore } from '../core/db/store';
 import { isEntryPoint } from '../core/entry-point';
-import { PERFORMER_GENDERS, SORTS, type MarkerQueryInput, type MarkerSearchResult } from '../core/search/query';
+import { parseMarkerQuery, PERFORMER_GENDERS, SORTS, type MarkerQueryInput, type MarkerSearchResult } from '../core/search/query';
 import { searchMarkers } from '../core/search/search';
 import { searchWords } from '../core/search/text';
 import { mirrorLocation, UsageError } from './mirror-options';
@@ -195,7 +196,15 @@ export async function runSearchCommand(argv: string[], env: NodeJS.ProcessEnv = 
       return 0;
     }
     const query = queryWithoutNames(positionals, values);
-    store = await openMirrorStore(mirrorLocation(values, env));
+    // Bad values (a page 0, a date of no form) are refused before any file is looked at.
+    parseMarkerQuery(query);
+    const location = mirrorLocation(values, env);
+    if (location.file !== undefined && !existsSync(location.file)) {
+      // Opening would create an empty mirror there: searching never makes a file.
+      process.stderr.write(`No mirror at ${location.file}: sync one first with npm run sync:stash -- --db "${location.file}"\n`);
+      return 1;
+    }
+    store = await openMirrorStore(location);
     if ((await store.listRuns(1)).length === 0) {
       process.stderr.write(`The mirror at ${store.location} is empty: run npm run sync:stash first\n`);
       return 1;

@@ -3,18 +3,21 @@
  * Exit codes: 0 done, 2 bad arguments, 3 another sync is running, 1 anything else.
  */
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
 import { openMirrorStore } from '../core/db/open';
 import { SyncAlreadyRunningError, type MirrorStore } from '../core/db/store';
 import { isEntryPoint } from '../core/entry-point';
 import { ENTITIES, type EntityName } from '../core/mirror-rows';
 import { StashClient } from '../core/stash/client';
-import { syncStash, type SyncProgress, type SyncSummary } from '../core/sync/engine';
+import { syncStash, type SyncSummary } from '../core/sync/engine';
 import { mirrorLocation, UsageError, type MirrorLocation } from './mirror-options';
+import { readSecret, warnOnStderr, type Warn } from './secret-option';
+import { progressBars } from './sync-progress';
 
-const USAGE = `Usage: npm run sync:stash -- --stash-url URL [--api-key KEY] [--db FILE] [--database-url URL]
+const USAGE = `Usage: npm run sync:stash -- --stash-url URL [--api-key-file FILE] [--db FILE] [--database-url URL]
                           [--entities performers,tags,scenes,markers] [--full] [--json]
-Environment: STASH_URL, STASH_API_KEY, STASH_MIRROR_DB, DATABASE_URL`;
+Environment: STASH_URL, STASH_API_KEY, STASH_MIRROR_DB, DATABASE_URL
+The API key file holds the key alone (a final line break is ignored); --api-key KEY works too, but
+every local account can read a command line.`;
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, alreadyRunning: 3 } as const;
 
@@ -30,12 +33,13 @@ export interface SyncCommand {
   json: boolean;
 }
 
-export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv): SyncCommand {
+export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv, warn: Warn = warnOnStderr): SyncCommand {
   const { values } = parseArgs({
     args: argv,
     options: {
       'stash-url': { type: 'string' },
       'api-key': { type: 'string' },
+      'api-key-file': { type: 'string' },
       db: { type: 'string' },
       'database-url': { type: 'string' },
       entities: { type: 'string' },
@@ -58,7 +62,7 @@ export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv): SyncCo
   }
   return {
     stashUrl,
-    apiKey: values['api-key'] ?? (env.STASH_API_KEY || undefined),
+    apiKey: readSecret({ flag: 'api-key', envName: 'STASH_API_KEY', value: values['api-key'], file: values['api-key-file'] }, env, warn),
     mirror: mirrorLocation(values, env),
     entities: entities as EntityName[],
     full: values.full,
@@ -66,44 +70,28 @@ export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv): SyncCo
   };
 }
 
-/** One bar per entity on a terminal; nothing when stderr is not one. */
-function progressReporter(enabled: boolean) {
-  if (!enabled) return { update: (_p: SyncProgress) => {}, stop: () => {} };
-  const multibar = new cliProgress.MultiBar(
-    {
-      format: ' {entity} |{bar}| {value}/{total} {phase}',
-      hideCursor: true,
-      clearOnComplete: false,
-      stream: process.stderr,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  const bars = new Map<EntityName, cliProgress.SingleBar>();
-  return {
-    update(p: SyncProgress) {
-      const payload = { entity: p.entity.padEnd(10), phase: p.phase };
-      let bar = bars.get(p.entity);
-      if (!bar) {
-        bar = multibar.create(p.total, p.done, payload);
-        bars.set(p.entity, bar);
-      }
-      bar.setTotal(Math.max(p.total, 1));
-      bar.update(p.done, payload);
-    },
-    stop: () => multibar.stop(),
-  };
+/** What the summary calls the sync: a first sync fills an empty mirror, whatever its mode. */
+export function syncTitle(mode: SyncSummary['mode'], firstSync: boolean): string {
+  if (firstSync) return 'First sync';
+  return mode === 'full' ? 'Full sync' : 'Incremental sync';
 }
 
-function describeSummary(summary: SyncSummary, location: string): string {
+function describeSummary(summary: SyncSummary, location: string, firstSync: boolean): string {
   const lines = summary.entities.map(
     (e) =>
       `  ${e.entity.padEnd(10)} fetched ${e.fetched}, upserted ${e.upserted}, marked stale ${e.staleMarked}` +
       (e.deletionsChecked ? '' : ' (deletions not checked: Stash changed during the listing)'),
   );
   return [
-    `Synced ${summary.mode} from Stash ${summary.server.version ?? ''} into ${location} (${summary.requests} requests)`,
+    `${syncTitle(summary.mode, firstSync)} from Stash ${summary.server.version ?? ''} into ${location} (${summary.requests} requests)`,
     ...lines,
   ].join('\n');
+}
+
+/** No entity to sync has a live row yet: this sync fills the mirror. */
+async function mirrorIsEmpty(store: MirrorStore, entities: readonly EntityName[]): Promise<boolean> {
+  for (const entity of entities) if ((await store.countLive(entity)) > 0) return false;
+  return true;
 }
 
 export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -123,10 +111,11 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const progress = progressReporter(!command.json && process.stderr.isTTY === true);
+  const progress = progressBars(!command.json && process.stderr.isTTY === true);
   let store: MirrorStore | null = null;
   try {
     store = await openMirrorStore(command.mirror);
+    const firstSync = await mirrorIsEmpty(store, command.entities);
     const client = new StashClient({ url: command.stashUrl, apiKey: command.apiKey });
     const summary = await syncStash({
       client,
@@ -137,14 +126,14 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
       onProgress: progress.update,
       onWarning: log,
     });
-    progress.stop();
-    if (command.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-    else process.stdout.write(`${describeSummary(summary, store.location)}\n`);
+    progress.finish(summary);
+    if (command.json) process.stdout.write(`${JSON.stringify({ ...summary, firstSync })}\n`);
+    else process.stdout.write(`${describeSummary(summary, store.location, firstSync)}\n`);
     return EXIT.ok;
   } catch (error) {
     progress.stop();
-    const reason = controller.signal.aborted ? 'Sync cancelled' : oneLine((error as Error).message);
-    log(`sync:stash failed: ${reason}`);
+    // A cancel is what the user asked for, not a failure.
+    log(controller.signal.aborted ? 'Sync cancelled' : `sync:stash failed: ${oneLine((error as Error).message)}`);
     return error instanceof SyncAlreadyRunningError ? EXIT.alreadyRunning : EXIT.failed;
   } finally {
     process.off('SIGINT', onSignal);

@@ -2,8 +2,9 @@
  * Where the app keeps its data when the user names no database: the same folder Electron's
  * app.getPath('userData') gives the desktop app, so the CLI and the app share one mirror.
  */
+import { chmodSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const APP_NAME = 'Stash Mirror';
 export const DEFAULT_DB_FILENAME = 'stash-mirror.db';
@@ -16,4 +17,17 @@ export function userDataDir(env: NodeJS.ProcessEnv = process.env, platform: Node
 
 export function defaultDatabaseFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(userDataDir(env), DEFAULT_DB_FILENAME);
+}
+
+/** The data folder and the mirror's: the owner's alone (the mirror may hold what Stash keeps private). */
+export const PRIVATE_DIR_MODE = 0o700;
+
+/** Creates the folder and any missing parents 0700 whatever the umask; an existing folder is left as it is. */
+export function makePrivateDir(dir: string): void {
+  const first = mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (first === undefined) return;
+  for (let created = dir; created.length >= first.length; created = dirname(created)) {
+    chmodSync(created, PRIVATE_DIR_MODE);
+    if (created === first) break;
+  }
 }

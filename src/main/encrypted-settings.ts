@@ -5,7 +5,8 @@
  * the clear. Store and cipher are injected: Electron's are thin adapters (electron-settings.ts).
  */
 import { Backend, ENTITIES, PeriodicSync, type EntityName } from '../shared/contract';
-import { applySettingsUpdate, DEFAULT_SETTINGS, type ParsedSettingsUpdate, type SettingsRepository, type StoredSettings } from '../core/service/settings';
+import { hasPassword } from '../core/db/database-url';
+import { applySettingsUpdate, DEFAULT_SETTINGS, keepsApiKey, type ParsedSettingsUpdate, type SettingsRepository, type StoredSettings } from '../core/service/settings';
 
 export interface KeyValueStore {
   get(key: string): unknown;
@@ -41,15 +42,6 @@ interface PersistedSettings {
 
 const STORE_KEY = 'settings';
 
-function hasPassword(url: string): boolean {
-  try {
-    return new URL(url).password !== '';
-  } catch {
-    // Unparseable: assume the worst.
-    return true;
-  }
-}
-
 export class EncryptedSettingsRepository implements SettingsRepository {
   private cached: StoredSettings | null = null;
   private readonly listeners = new Set<(settings: StoredSettings) => void>();
@@ -69,8 +61,11 @@ export class EncryptedSettingsRepository implements SettingsRepository {
     const persisted = this.readPersisted();
     const next = applySettingsUpdate(current, update);
     // Secrets are encrypted only when they change, so an unchanged key survives a lost keychain.
-    const apiKeyEncrypted =
-      update.apiKey === undefined ? persisted.apiKeyEncrypted : next.apiKey === null ? null : this.encrypt(next.apiKey, 'the API key');
+    const apiKeyEncrypted = keepsApiKey(current, update)
+      ? persisted.apiKeyEncrypted
+      : next.apiKey === null
+        ? null
+        : this.encrypt(next.apiKey, 'the API key');
     const backend = update.backend === undefined ? persisted.backend : this.encodeBackend(next.backend);
     this.store.set(STORE_KEY, {
       stashUrl: next.stashUrl,

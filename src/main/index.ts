@@ -2,13 +2,14 @@
  * The desktop app's main process: the window, the tray, settings with the keychain, and the
  * contract's IPC. The mirror service itself runs in a utility process (mirror-process.ts).
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { app, BrowserWindow, dialog, Notification, session, utilityProcess } from 'electron';
 import { DEFAULT_DB_FILENAME } from '../core/paths';
 import { SYNC_PROCESS_FLAGS } from '../core/runtime-flags';
 import { utilityProcessChannel } from '../shared/rpc-channels';
 import type { SyncStatus } from '../shared/contract';
 import { appPaths } from './app-paths';
+import { registerAppScheme, serveAppFiles } from './app-protocol';
 import { createElectronSettings } from './electron-settings';
 import { registerIpcHandlers, sendToAllWindows } from './ipc';
 import { MirrorSupervisor, type MirrorProcessHandle } from './mirror-supervisor';
@@ -48,6 +49,7 @@ function notify(message: { title: string; body: string }): void {
 
 async function start(): Promise<void> {
   const webPolicy = installWebSecurity(session.defaultSession);
+  serveAppFiles(session.defaultSession, dirname(appPaths.renderer), webPolicy.policy);
   const settings = createElectronSettings();
   webPolicy.update(await settings.load());
   settings.onChange((next) => {
@@ -106,6 +108,7 @@ async function start(): Promise<void> {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  registerAppScheme();
   blockNavigation();
   app.on('second-instance', () => showWindow());
   app.on('activate', () => showWindow());

@@ -12,6 +12,8 @@ export interface WebPolicy {
   /** Follows the settings: the Stash origin the images may come from, the key they are sent with. */
   update(settings: Pick<StoredSettings, 'stashUrl' | 'apiKey'>): void;
   stashOrigin(): string | null;
+  /** The policy now in force, for responses this process makes itself (app-protocol.ts). */
+  policy(): string;
 }
 
 export function installWebSecurity(session: Session): WebPolicy {
@@ -44,6 +46,7 @@ export function installWebSecurity(session: Session): WebPolicy {
       policy = contentSecurityPolicy(stashOrigin);
     },
     stashOrigin: () => stashOrigin,
+    policy: () => policy,
   };
 }
 

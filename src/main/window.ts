@@ -1,14 +1,14 @@
 /** The main window: locked down, hidden rather than closed so the tray keeps the app running. */
-import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow } from 'electron';
 import { appPaths } from './app-paths';
+import { APP_PAGE_URL, isAppPageUrl } from './app-scheme';
 
 // electron-vite sets this only for `electron-vite dev`.
 const devServerUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
 
 export function isAppPage(url: string): boolean {
   if (devServerUrl && url.startsWith(devServerUrl)) return true;
-  return url.split(/[?#]/)[0] === pathToFileURL(appPaths.renderer).href;
+  return isAppPageUrl(url);
 }
 
 export function createMainWindow(isQuitting: () => boolean): BrowserWindow {
@@ -33,6 +33,6 @@ export function createMainWindow(isQuitting: () => boolean): BrowserWindow {
   });
 
   if (devServerUrl) void window.loadURL(devServerUrl);
-  else void window.loadFile(appPaths.renderer);
+  else void window.loadURL(APP_PAGE_URL);
   return window;
 }

@@ -72,8 +72,9 @@ export class ConfSettingsRepository implements SettingsRepository {
   async save(update: ParsedSettingsUpdate): Promise<StoredSettings> {
     const next = applySettingsUpdate(await this.load(), update);
     const { apiKey, ...persisted } = next;
-    this.apiKey = apiKey;
+    // Written first: a failed write (a full disk) leaves the key in memory as it was too.
     this.conf.set(persisted);
+    this.apiKey = apiKey;
     return next;
   }
 }

@@ -3,7 +3,8 @@
  * beside it. Routes are the contract's HTTP_ROUTES, plus Stash's pictures (stash-images.ts); every
  * method's argument is validated with the contract's schema before the service sees it.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { makePrivateDir } from '../core/paths';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -17,7 +18,8 @@ import { ConfSettingsRepository } from './conf-settings';
 import { eventStreams, HEARTBEAT_MS } from './event-stream';
 import { contentSecurityPolicy } from '../shared/content-policy';
 import { HttpError } from './http-error';
-import { hostHeaderAllowed, isLoopback, originAllowed, SECURITY_HEADERS, tokenPresented } from './security';
+import { badRequestTarget } from '../shared/request-target';
+import { fetchSiteAllowed, hostHeaderAllowed, isLoopback, originAllowed, SECURITY_HEADERS, tokenPresented } from './security';
 import { STASH_IMAGE_ROUTE, StashPictures } from './stash-images';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -64,7 +66,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   if (!isLoopback(host) && !token) {
     throw new HostStartError(`Refusing to listen on ${host} without a token: pass --token or set STASH_MIRROR_TOKEN`);
   }
-  mkdirSync(options.dataDir, { recursive: true });
+  makePrivateDir(options.dataDir);
   const settings = new ConfSettingsRepository({ dataDir: options.dataDir, apiKey: options.apiKey, stashUrl: options.stashUrl });
   const service = await createMirrorService({
     settings,
@@ -89,11 +91,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     res.setHeader('Content-Security-Policy', PAGE_POLICY);
+    const malformed = badRequestTarget(req.url ?? '/');
+    if (malformed) throw new HttpError(400, malformed);
     const url = new URL(req.url ?? '/', 'http://host.invalid');
     if (!token && !hostHeaderAllowed(req, host)) throw new HttpError(403, 'Unknown Host header: open this app by its own address');
     if (!url.pathname.startsWith('/api/')) return serveInterface(req, res);
     res.setHeader('Cache-Control', 'no-store');
-    if (!originAllowed(req)) throw new HttpError(403, 'Requests from other sites are refused');
+    if (!originAllowed(req) || !fetchSiteAllowed(req)) throw new HttpError(403, 'Requests from other sites are refused');
     if (token && !tokenPresented(req, url, token)) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'A token is required: send Authorization: Bearer <token> or add ?token=<token>');

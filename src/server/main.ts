@@ -4,16 +4,18 @@
  */
 import { parseArgs } from 'node:util';
 import { isEntryPoint } from '../core/entry-point';
+import { UsageError } from '../cli/mirror-options';
+import { readSecret, warnOnStderr, type Warn } from '../cli/secret-option';
 import { userDataDir } from '../core/paths';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RENDERER_DIR, HostStartError, startHttpHost, type HttpHostOptions } from './http-host';
 
 const USAGE = `Usage: npm run serve -- [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--data-dir DIR] [--stash-url URL]
-                     [--api-key KEY] [--token TOKEN] [--renderer-dir DIR]
-Environment: STASH_API_KEY, STASH_MIRROR_TOKEN. The API key is kept in memory only, never written.`;
+                     [--api-key-file FILE] [--token-file FILE] [--renderer-dir DIR]
+Environment: STASH_API_KEY, STASH_MIRROR_TOKEN. The API key is kept in memory only, never written.
+Each file holds the secret alone (a final line break is ignored); --api-key KEY and --token TOKEN
+work too, but every local account can read a command line.`;
 
-class UsageError extends Error {}
-
-export function parseServeCommand(argv: string[], env: NodeJS.ProcessEnv): HttpHostOptions {
+export function parseServeCommand(argv: string[], env: NodeJS.ProcessEnv, warn: Warn = warnOnStderr): HttpHostOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -22,7 +24,9 @@ export function parseServeCommand(argv: string[], env: NodeJS.ProcessEnv): HttpH
       'data-dir': { type: 'string' },
       'stash-url': { type: 'string' },
       'api-key': { type: 'string' },
+      'api-key-file': { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       'renderer-dir': { type: 'string', default: DEFAULT_RENDERER_DIR },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -40,8 +44,8 @@ export function parseServeCommand(argv: string[], env: NodeJS.ProcessEnv): HttpH
     port,
     dataDir: values['data-dir'] ?? userDataDir(env),
     stashUrl,
-    apiKey: values['api-key'] ?? (env.STASH_API_KEY || undefined),
-    token: values.token ?? (env.STASH_MIRROR_TOKEN || undefined),
+    apiKey: readSecret({ flag: 'api-key', envName: 'STASH_API_KEY', value: values['api-key'], file: values['api-key-file'] }, env, warn),
+    token: readSecret({ flag: 'token', envName: 'STASH_MIRROR_TOKEN', value: values.token, file: values['token-file'] }, env, warn),
     rendererDir: values['renderer-dir'],
   };
 }

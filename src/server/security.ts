@@ -50,8 +50,22 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+/**
+ * Sec-Fetch-Site of a request a page on another origin made. The interface is served by this very
+ * host, so its own calls say same-origin (or none when typed); a sibling subdomain (same-site) is
+ * as foreign as any other site. Browsers send it on <img> and EventSource too, where Origin is absent.
+ */
+const FOREIGN_FETCH_SITES = new Set(['cross-site', 'same-site']);
+
+export function fetchSiteAllowed(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  return typeof site !== 'string' || !FOREIGN_FETCH_SITES.has(site.toLowerCase());
+}
+
 export const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
+  // Nothing this host serves (pictures, events, API answers) is for another site's page to embed.
+  'Cross-Origin-Resource-Policy': 'same-origin',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',
 } as const;

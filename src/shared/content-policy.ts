@@ -6,17 +6,28 @@
  * null, because it serves Stash's pictures from its own origin (src/server/stash-images.ts).
  */
 export function contentSecurityPolicy(stashOrigin: string | null): string {
-  const stash = stashOrigin ? ` ${stashOrigin}` : '';
+  return policy(stashOrigin ? ` ${stashOrigin}` : '', true);
+}
+
+/**
+ * The same policy as src/renderer/index.html carries it in its meta tag (a test keeps the two
+ * equal), for a page opened without the header. A built page cannot know the Stash origin, so
+ * media may come from any http(s) origin there; the header, which every host sends, narrows that
+ * to Stash's. frame-ancestors works only as a header, so the meta copy leaves it out.
+ */
+export const META_CONTENT_SECURITY_POLICY = policy(' http: https:', false);
+
+function policy(stashSources: string, asHeader: boolean): string {
   return [
     "default-src 'self'",
-    `img-src 'self' data:${stash}`,
-    `media-src 'self'${stash}`,
+    `img-src 'self' data:${stashSources}`,
+    `media-src 'self'${stashSources}`,
     "connect-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
+    ...(asHeader ? ["frame-ancestors 'none'"] : []),
   ].join('; ');
 }

@@ -7,9 +7,11 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { AnyRow, EntityName } from '../mirror-rows';
+import { makePrivateDir } from '../paths';
+import { inspectSqliteFile, makePrivateFile, MIRROR_APPLICATION_ID, mustOpenReadOnly, openReadOnlyMirror, restrictExisting } from './sqlite-file';
 import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
@@ -42,6 +44,8 @@ import {
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for a throwaway mirror. */
   file: string;
+  /** Open read-only even where the file could be written (as when its folder is not writable). */
+  readOnly?: boolean;
   /** drizzle/sqlite; defaults to the project's folder. */
   migrationsFolder?: string;
   /** better-sqlite3's compiled addon; defaults to the one in node_modules. */
@@ -126,6 +130,8 @@ export class SqliteMirrorStore implements MirrorStore {
     db: Database.Database,
     private readonly nativeBinding: string | undefined,
     private readonly migrationsFolder: string,
+    /** Opened read-only (a file or folder we may not write): searchable, never synced. */
+    readonly readOnly: boolean,
   ) {
     this.db = db;
     this.location = file;
@@ -133,22 +139,29 @@ export class SqliteMirrorStore implements MirrorStore {
 
   static open(options: SqliteStoreOptions): SqliteMirrorStore {
     const file = options.file === ':memory:' ? ':memory:' : resolve(options.file);
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file, { nativeBinding: options.nativeBinding });
+    const migrationsFolder = options.migrationsFolder ?? defaultSqliteMigrationsFolder();
+    const readOnly = file !== ':memory:' && prepareMirrorFile(file, options);
+    const db = readOnly ? openReadOnlyMirror(file, options.nativeBinding) : new Database(file, { nativeBinding: options.nativeBinding });
     try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
-      // Checkpoints fsync; a sync writes tens of MB, so checkpoint every 64 MB rather than 4 MB.
-      db.pragma('wal_autocheckpoint = 16384');
-      db.pragma('journal_size_limit = 67108864');
-      migrateSqlite(db, file, options.migrationsFolder ?? defaultSqliteMigrationsFolder());
+      if (readOnly) {
+        requireCurrentSchema(db, file, migrationsFolder);
+      } else {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        // Checkpoints fsync; a sync writes tens of MB, so checkpoint every 64 MB rather than 4 MB.
+        db.pragma('wal_autocheckpoint = 16384');
+        db.pragma('journal_size_limit = 67108864');
+        migrateSqlite(db, file, migrationsFolder);
+        if (db.pragma('application_id', { simple: true }) !== MIRROR_APPLICATION_ID) db.pragma(`application_id = ${MIRROR_APPLICATION_ID}`);
+      }
+      if (!readOnly && file !== ':memory:') for (const side of ['-wal', '-shm']) restrictExisting(`${file}${side}`);
     } catch (error) {
       db.close();
       throw error;
     }
-    const store = new SqliteMirrorStore(file, db, options.nativeBinding, options.migrationsFolder ?? defaultSqliteMigrationsFolder());
-    store.restoreAfterCrash();
+    const store = new SqliteMirrorStore(file, db, options.nativeBinding, migrationsFolder, readOnly);
+    if (!readOnly) store.restoreAfterCrash();
     return store;
   }
 
@@ -210,11 +223,13 @@ export class SqliteMirrorStore implements MirrorStore {
 
   private lockNow(): SyncLock {
     const key = this.file;
+    if (this.readOnly) throw new MirrorSchemaError(`The mirror at ${this.location} is read-only here: it can be searched, not synced`);
     if (inProcessLocks.has(key)) throw new SyncAlreadyRunningError(this.location);
     // An exclusive transaction on a side file: the OS drops it when the process dies, so a killed
     // sync never leaves a lock behind, and other processes fail at once instead of waiting.
     let lockDb: Database.Database | null = null;
     if (key !== ':memory:') {
+      makePrivateFile(`${key}.sync-lock`);
       lockDb = new Database(`${key}.sync-lock`, { timeout: 0, nativeBinding: this.nativeBinding });
       try {
         lockDb.exec('BEGIN EXCLUSIVE');
@@ -555,15 +570,45 @@ function expectedSecondaryIndexes(migrationsFolder: string): SecondaryIndex[] {
 }
 
 /**
- * Applies drizzle/sqlite in order, refusing a database that a newer version of the app migrated:
- * running against a schema we do not know could corrupt it.
+ * Makes the path ready for the mirror and says whether it must open read-only. A foreign database
+ * is refused here, before anything writes; a new mirror is created 0600 in a 0700 folder.
  */
-function migrateSqlite(db: Database.Database, file: string, migrationsFolder: string): void {
+function prepareMirrorFile(file: string, options: SqliteStoreOptions): boolean {
+  const kind = inspectSqliteFile(file, options.nativeBinding);
+  if (kind === 'mirror' && (options.readOnly || mustOpenReadOnly(file))) return true;
+  if (kind === 'new') {
+    makePrivateDir(dirname(file));
+    makePrivateFile(file);
+  } else {
+    restrictExisting(file);
+  }
+  return false;
+}
+
+/** A read-only mirror cannot be migrated: it must already have every migration this version knows. */
+function requireCurrentSchema(db: Database.Database, file: string, migrationsFolder: string): void {
+  const known = readJournal(migrationsFolder).entries.length;
+  const hasLedger = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`).get();
+  const applied = hasLedger ? (db.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n : 0;
+  if (applied < known) {
+    throw new MirrorSchemaError(`The mirror at ${file} is read-only and older than this version: open it once where it can be written, to update it`);
+  }
+}
+
+function readJournal(migrationsFolder: string): { entries: { when: number; tag: string }[] } {
   const journalPath = join(migrationsFolder, 'meta', '_journal.json');
   if (!existsSync(journalPath)) {
     throw new MirrorSchemaError(`Mirror migrations not found at ${migrationsFolder}`);
   }
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { when: number; tag: string }[] };
+  return JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { when: number; tag: string }[] };
+}
+
+/**
+ * Applies drizzle/sqlite in order, refusing a database that a newer version of the app migrated:
+ * running against a schema we do not know could corrupt it.
+ */
+function migrateSqlite(db: Database.Database, file: string, migrationsFolder: string): void {
+  const journal = readJournal(migrationsFolder);
   const newestKnown = Math.max(...journal.entries.map((e) => e.when));
   const hasLedger = db
     .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`)

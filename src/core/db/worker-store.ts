@@ -33,9 +33,17 @@ function reviveError(serialized: { name: string; message: string }): Error {
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
+/**
+ * A packaged app runs from app.asar, but a worker thread cannot be relied on to load an ES module
+ * from inside the archive; packaging unpacks the worker and what it loads (electron-builder.yml).
+ */
+export function outsideArchive(url: URL): URL {
+  return new URL(url.href.replace('/app.asar/', '/app.asar.unpacked/'));
+}
+
 function startWorker(options: SqliteStoreOptions): Worker {
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./sqlite-worker.js', import.meta.url), { workerData: options, resourceLimits: WORKER_LIMITS });
+    return new Worker(outsideArchive(new URL('./sqlite-worker.js', import.meta.url)), { workerData: options, resourceLimits: WORKER_LIMITS });
   }
   // Run from source (CLI, tests): the worker registers the TypeScript loader before its module.
   const loader = import.meta.resolve('tsx/esm/api');

@@ -2,9 +2,11 @@
  * What the mirror's own run log (stash_sync_runs) says about past syncs: read from the database,
  * so the status shown after a restart is the same as before it.
  */
+import { randomUUID } from 'node:crypto';
 import type { EntitySyncState, SyncRunView } from '../../shared/contract';
-import type { MirrorStore, SyncRunRow } from '../db/store';
-import type { EntityName } from '../mirror-rows';
+import type { MirrorStore, SyncMode, SyncRunRow } from '../db/store';
+import { ENTITIES, type EntityName } from '../mirror-rows';
+import { NO_SECRETS, type Secrets } from '../secrets';
 
 /** Enough runs to cover every entity's last success in any realistic history. */
 const RUNS_READ = 500;
@@ -25,8 +27,9 @@ export interface SyncHistory {
 
 export const EMPTY_HISTORY: SyncHistory = { entities: [], lastSuccessAt: null, lastError: null, mirrorReady: false };
 
-export async function readSyncHistory(store: MirrorStore, chosen: readonly EntityName[]): Promise<SyncHistory> {
-  const runs = await store.listRuns(RUNS_READ);
+/** Run errors may quote a server that echoed a secret: they come out redacted. */
+export async function readSyncHistory(store: MirrorStore, chosen: readonly EntityName[], secrets = NO_SECRETS): Promise<SyncHistory> {
+  const runs = (await store.listRuns(RUNS_READ)).map((run) => (run.error ? { ...run, error: secrets.redact(run.error) } : run));
   // The log may be longer than what was read: an entity's first success may lie beyond it.
   const everSucceeded = await store.read<{ entity: EntityName }>(
     `SELECT DISTINCT entity FROM stash_sync_runs WHERE status = 'succeeded'`,
@@ -64,7 +67,7 @@ function lastCompleteSuccess(runs: readonly SyncRunRow[], chosen: readonly Entit
   return null;
 }
 
-export function viewRun(run: SyncRunRow): SyncRunView {
+export function viewRun(run: SyncRunRow, secrets = NO_SECRETS): SyncRunView {
   return {
     runId: run.runId,
     entity: run.entity,
@@ -75,6 +78,29 @@ export function viewRun(run: SyncRunRow): SyncRunView {
     fetched: run.fetched,
     upserted: run.upserted,
     staleMarked: run.staleMarked,
-    error: run.error,
+    error: run.error === null ? null : secrets.redact(run.error),
   };
+}
+
+/** The id of the newest run in the log, to tell afterwards whether a sync wrote any. */
+export async function newestRunId(store: MirrorStore): Promise<number | null> {
+  return (await store.listRuns(1))[0]?.id ?? null;
+}
+
+/**
+ * A sync refused before its first entity (a wrong key, an unreachable host, not a Stash) writes no
+ * run of its own; it is recorded here as a failed run of each requested entity, so History and
+ * the entities' states show it like any other failure. Nothing is added when the sync wrote runs.
+ */
+export async function recordRefusedSync(
+  store: MirrorStore,
+  newestBefore: number | null,
+  refused: { entities: readonly EntityName[]; mode: SyncMode; error: string },
+): Promise<void> {
+  if ((await newestRunId(store)) !== newestBefore) return;
+  const runId = randomUUID();
+  for (const entity of ENTITIES.filter((e) => refused.entities.includes(e))) {
+    const row = await store.startRun({ runId, entity, mode: refused.mode });
+    await store.finishRun(row, { status: 'failed', fetched: 0, upserted: 0, staleMarked: 0, error: refused.error });
+  }
 }

@@ -23,14 +23,15 @@ import {
 import { openMirrorStore } from '../db/open';
 import { SyncAlreadyRunningError, type MirrorStore } from '../db/store';
 import { searchMarkers } from '../search/search';
-import { normalizeStashUrl, StashClient } from '../stash/client';
-import { StashAuthError } from '../stash/errors';
+import { StashClient } from '../stash/client';
+import { NotStashError, StashAuthError, StashUnreachableError } from '../stash/errors';
+import { Secrets } from '../secrets';
 import { syncStash, type SyncProgress } from '../sync/engine';
-import { EMPTY_HISTORY, readSyncHistory, viewRun, type SyncHistory } from './history';
+import { EMPTY_HISTORY, newestRunId, readSyncHistory, recordRefusedSync, viewRun, type SyncHistory } from './history';
 import { SyncScheduler, type SyncEnd } from './scheduler';
 import { GENDERS_SQL, SuggestionIndex } from './suggest';
-import { viewSettings, type StoredSettings } from './settings';
-import { withoutPassword } from '../db/database-url';
+import { sameOrigin, viewSettings, type StoredSettings } from './settings';
+import { passwordsOf, withoutPassword } from '../db/database-url';
 import type { MirrorService, MirrorServiceOptions, SyncCallOptions } from './types';
 
 /** Progress reaches windows at most this often while a sync runs; state changes always do. */
@@ -103,9 +104,25 @@ class StashMirrorService implements MirrorService {
   }
 
   async updateSettings(update: SettingsUpdate) {
-    const previousMirror = mirrorKey(this.settings);
-    this.settings = await this.options.settings.save(SettingsUpdate.parse(update));
-    if (mirrorKey(this.settings) !== previousMirror) this.switchMirror();
+    const parsed = SettingsUpdate.parse(update);
+    const previous = this.settings;
+    const chosen = parsed.backend ? { ...previous, backend: parsed.backend } : previous;
+    // A new PostgreSQL database is opened before it is saved: a wrong password or an unreachable
+    // server is told now, on the Settings page, not at the next sync.
+    const opened = chosen.backend.kind === 'postgres' && mirrorKey(chosen) !== mirrorKey(previous) ? await this.tryDatabase(chosen) : null;
+    try {
+      this.settings = await this.options.settings.save(parsed);
+    } catch (error) {
+      if (opened) await opened.close().catch(() => {});
+      // Nothing changed: the reason reaches the Settings page as one line, without secrets.
+      throw new Error(this.secrets().redact(oneLine((error as Error)?.message ?? String(error))));
+    }
+    if (mirrorKey(this.settings) !== mirrorKey(previous)) {
+      this.switchMirror();
+      if (opened) this.mirror = { key: mirrorKey(this.settings), store: Promise.resolve(opened) };
+    }
+    // The old server's error says nothing about the new one.
+    else if (!sameOrigin(this.settings.stashUrl, previous.stashUrl)) this.sessionError = null;
     // The chosen entities decide which runs count as a complete success.
     this.history = null;
     // Re-planning publishes the new status.
@@ -125,7 +142,8 @@ class StashMirrorService implements MirrorService {
       const server = await client.identify();
       return { ok: true as const, version: server.version };
     } catch (error) {
-      return { ok: false as const, reason: this.reasonOf(error, apiKey) };
+      // An unknown server's words are not repeated: it could be anything, saying anything.
+      return { ok: false as const, reason: sameServer ? this.reasonOf(error, apiKey) : strangerReason(error) };
     }
   }
 
@@ -155,6 +173,8 @@ class StashMirrorService implements MirrorService {
     this.history = null;
     if (outcome.ok) this.sessionError = null;
     else if (outcome.kind === 'failed') this.sessionError = outcome.reason;
+    // A cancel is no failure, nor a success: the run log tells what the cancelled sync got through.
+    else if (outcome.kind === 'cancelled') this.sessionError = undefined;
     this.scheduler.syncEnded(endOf(outcome));
     // Windows see the final state before they hear that the sync finished.
     await this.publishStatus();
@@ -177,19 +197,24 @@ class StashMirrorService implements MirrorService {
 
   async listSyncRuns(request?: { limit?: number }) {
     const { limit } = METHOD_INPUTS.listSyncRuns.parse(request) ?? {};
-    return (await (await this.store()).listRuns(limit)).map(viewRun);
+    const secrets = this.secrets();
+    return (await (await this.store()).listRuns(limit)).map((run) => viewRun(run, secrets));
   }
 
   private async runSync(running: RunningSync, settings: StoredSettings, request: SyncRequest): Promise<SyncOutcome> {
     const signal = running.controller.signal;
+    const entities = request.entities ?? settings.entities;
+    const full = request.full ?? false;
+    let opened: { store: MirrorStore; newestBefore: number | null } | null = null;
     try {
       const store = await this.store();
+      opened = { store, newestBefore: await newestRunId(store) };
       const client = new StashClient({ url: settings.stashUrl!, apiKey: settings.apiKey ?? undefined });
       const summary = await syncStash({
         client,
         store,
-        entities: request.entities ?? settings.entities,
-        full: request.full ?? false,
+        entities,
+        full,
         signal,
         onProgress: (progress) => this.onProgress(running, progress),
       });
@@ -197,7 +222,13 @@ class StashMirrorService implements MirrorService {
     } catch (error) {
       if (signal.aborted) return { ok: false, kind: 'cancelled', reason: 'Sync cancelled' };
       if (error instanceof SyncAlreadyRunningError) return { ok: false, kind: 'alreadyRunning', reason: oneLine(error.message) };
-      return { ok: false, kind: 'failed', reason: this.reasonOf(error, settings.apiKey) };
+      const reason = this.reasonOf(error, settings.apiKey);
+      if (opened) {
+        const refused = { entities, mode: full ? ('full' as const) : ('incremental' as const), error: reason };
+        // The history is a record, not the outcome: failing to write it must not hide the reason.
+        await recordRefusedSync(opened.store, opened.newestBefore, refused).catch(() => {});
+      }
+      return { ok: false, kind: 'failed', reason };
     }
   }
 
@@ -236,10 +267,10 @@ class StashMirrorService implements MirrorService {
   /** The run log's summary, read once per mirror state; a database that fails to open reads as empty. */
   private readHistory(): Promise<SyncHistory> {
     this.history ??= this.store()
-      .then((store) => readSyncHistory(store, this.settings.entities))
+      .then((store) => readSyncHistory(store, this.settings.entities, this.secrets()))
       .catch((error: unknown) => {
         this.history = null;
-        return { ...EMPTY_HISTORY, lastError: oneLine((error as Error).message) };
+        return { ...EMPTY_HISTORY, lastError: this.secrets().redact(oneLine((error as Error).message)) };
       });
     return this.history;
   }
@@ -308,13 +339,7 @@ class StashMirrorService implements MirrorService {
     if (this.closed) return Promise.reject(new Error('The mirror service is closed'));
     const key = mirrorKey(this.settings);
     if (this.mirror?.key !== key) {
-      const { backend } = this.settings;
-      const store = openMirrorStore({
-        ...(backend.kind === 'postgres' ? { databaseUrl: backend.url } : { file: this.options.databaseFile }),
-        migrationsFolder: this.options.migrationsFolder,
-        pgMigrationsFolder: this.options.pgMigrationsFolder,
-        nativeBinding: this.options.nativeBinding,
-      });
+      const store = this.openStore(this.settings);
       this.mirror = { key, store };
       // A database that could not be opened is tried again on the next call.
       store.catch(() => {
@@ -322,6 +347,25 @@ class StashMirrorService implements MirrorService {
       });
     }
     return this.mirror.store;
+  }
+
+  /** Opens the database the settings would choose, or throws why not in one line without its password. */
+  private async tryDatabase(settings: StoredSettings): Promise<MirrorStore> {
+    try {
+      return await this.openStore(settings);
+    } catch (error) {
+      const passwords = settings.backend.kind === 'postgres' ? passwordsOf(settings.backend.url) : [];
+      throw new Error(this.secrets().with(...passwords).redact(oneLine((error as Error)?.message ?? String(error))));
+    }
+  }
+
+  private openStore({ backend }: StoredSettings): Promise<MirrorStore> {
+    return openMirrorStore({
+      ...(backend.kind === 'postgres' ? { databaseUrl: backend.url } : { file: this.options.databaseFile }),
+      migrationsFolder: this.options.migrationsFolder,
+      pgMigrationsFolder: this.options.pgMigrationsFolder,
+      nativeBinding: this.options.nativeBinding,
+    });
   }
 
   /** The settings chose another database: later calls open it; the old one closes once its sync ends. */
@@ -351,7 +395,13 @@ class StashMirrorService implements MirrorService {
         ? `${what}: check the API key in Settings (in Stash: Settings > Security)`
         : `${what}: enter the server's API key in Settings`;
     }
-    return redact(oneLine(message), [apiKey, this.settings.apiKey]);
+    return this.secrets().with(apiKey).redact(oneLine(message));
+  }
+
+  /** What must never be shown: the saved API key and the PostgreSQL password. */
+  private secrets(): Secrets {
+    const { apiKey, backend } = this.settings;
+    return new Secrets([apiKey, ...(backend.kind === 'postgres' ? passwordsOf(backend.url) : [])]);
   }
 }
 
@@ -366,21 +416,16 @@ function endOf(outcome: SyncOutcome): SyncEnd {
   return outcome.kind === 'alreadyRunning' ? 'busy' : 'cancelled';
 }
 
-function sameOrigin(a: string, b: string | null): boolean {
-  if (!b) return false;
-  try {
-    return normalizeStashUrl(a).origin === normalizeStashUrl(b).origin;
-  } catch {
-    return false;
-  }
+/** A generic reason for an address other than the saved Stash. */
+function strangerReason(error: unknown): string {
+  if (error instanceof StashUnreachableError) return 'Cannot reach Stash at this address';
+  if (error instanceof StashAuthError) return 'The server refused the API key';
+  if (error instanceof NotStashError) return 'Not a Stash server';
+  return 'Not a Stash server, or it did not answer as one';
 }
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
-}
-
-function redact(text: string, secrets: (string | null)[]): string {
-  return secrets.reduce<string>((shown, secret) => (secret ? shown.split(secret).join('****') : shown), text);
 }
 
 async function closeQuietly(store: Promise<MirrorStore>): Promise<void> {

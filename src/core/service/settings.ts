@@ -5,6 +5,7 @@
  * the API key in memory only. The service itself never learns which.
  */
 import { withoutPassword } from '../db/database-url';
+import { normalizeStashUrl } from '../stash/client';
 import { ENTITIES, type EntityName } from '../mirror-rows';
 import type { Backend, PeriodicSync, SettingsUpdate, SettingsView } from '../../shared/contract';
 
@@ -36,12 +37,31 @@ export type ParsedSettingsUpdate = { [K in keyof SettingsUpdate]: Exclude<Settin
 export function applySettingsUpdate(current: StoredSettings, update: ParsedSettingsUpdate): StoredSettings {
   return {
     stashUrl: update.stashUrl ?? current.stashUrl,
-    apiKey: update.apiKey === undefined ? current.apiKey : update.apiKey || null,
+    apiKey: keepsApiKey(current, update) ? current.apiKey : update.apiKey || null,
     backend: update.backend ?? current.backend,
     periodicSync: update.periodicSync ?? current.periodicSync,
     // Always in dependency order, without repeats.
     entities: update.entities ? ENTITIES.filter((e) => update.entities!.includes(e)) : current.entities,
   };
+}
+
+/**
+ * Whether the saved API key stays: none comes with the update, and the Stash address keeps its
+ * origin. A key belongs to its server; another server must never receive it.
+ */
+export function keepsApiKey(current: StoredSettings, update: ParsedSettingsUpdate): boolean {
+  if (update.apiKey !== undefined) return false;
+  return update.stashUrl === undefined || sameOrigin(update.stashUrl, current.stashUrl);
+}
+
+/** Two Stash addresses on the same server, compared as the client normalizes them. */
+export function sameOrigin(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return a === b;
+  try {
+    return normalizeStashUrl(a).origin === normalizeStashUrl(b).origin;
+  } catch {
+    return false;
+  }
 }
 
 /** What the interface may see: no API key, no database password. */

@@ -1,0 +1,33 @@
+/** Serves the built renderer on app://stash-mirror/ (app-scheme.ts), with the policy as a header. */
+import { readFile } from 'node:fs/promises';
+import { protocol, type Session } from 'electron';
+import { APP_SCHEME, resolveAppFile } from './app-scheme';
+
+/**
+ * Before the app is ready. Standard gives the scheme an origin ('self', relative URLs) and
+ * fetch; not secure, because a secure page would upgrade or block http:// Stash pictures as mixed
+ * content, and the Stash server is often plain http on the local network.
+ */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, supportFetchAPI: true } }]);
+}
+
+export function serveAppFiles(session: Session, rendererDir: string, currentPolicy: () => string): void {
+  session.protocol.handle(APP_SCHEME, async (request) => {
+    const resolved = resolveAppFile(rendererDir, request.url);
+    if ('status' in resolved) return new Response(resolved.reason, { status: resolved.status });
+    let body: Buffer;
+    try {
+      body = await readFile(resolved.file);
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+    return new Response(new Uint8Array(body), {
+      headers: {
+        'Content-Type': resolved.contentType,
+        'Content-Security-Policy': currentPolicy(),
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
+  });
+}
