@@ -145,13 +145,36 @@ test('after Cancel, an earlier failure is not shown as what the sync came to', a
   await mainNav(page, 'Sync').click();
   await page.getByLabel('Full sync (re-read everything)').check();
   await page.getByRole('button', { name: 'Sync now' }).click();
+  // Cancelled once it has answered some pages, so History has the cancelled run.
+  await expect(page.getByText(/^[1-9][\d,]* \/ [\d,]+$/).first()).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Sync cancelled' })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('table', { name: 'Sync history' }).getByText('Cancelled').first()).toBeVisible();
+  await expect(lastSyncFailed()).toHaveCount(0);
+  await expect(syncPill()).not.toHaveAccessibleName('Sync status: Last sync failed');
+  otherStash.faults.clear();
+  await screenshot(page, 'truth-after-cancel');
+});
+
+test('a sync cancelled before its first page does not bring back the earlier failure', async () => {
+  await connectStash(page, otherStash.origin, STASH_API_KEY);
+  await useWrongKeyAndSync();
+
+  await mainNav(page, 'Settings').click();
+  await page.getByLabel('API key').fill(STASH_API_KEY);
+  await saveSettings();
+  slowDown(otherStash, 1500);
+  await mainNav(page, 'Sync').click();
+  await page.getByLabel('Full sync (re-read everything)').check();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  // Cancelled while Stash is still being asked who it is: no entity has started, no run is written.
   await expect(page.getByRole('button', { name: 'Cancel' })).toBeVisible();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Sync cancelled' })).toBeVisible({ timeout: 15_000 });
   await expect(lastSyncFailed()).toHaveCount(0);
   await expect(syncPill()).not.toHaveAccessibleName('Sync status: Last sync failed');
   otherStash.faults.clear();
-  await screenshot(page, 'truth-after-cancel');
+  await screenshot(page, 'truth-after-early-cancel');
 });
 
 test('a sync refused for a wrong key is in History with its reason, and Entities does not say Succeeded', async () => {
