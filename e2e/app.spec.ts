@@ -673,6 +673,8 @@ test('a library with no markers: the search says the mirror holds none, not that
   try {
     await nav('Settings').click();
     await page.getByLabel('Stash URL').fill(emptyStash.origin);
+    // A new address drops the saved key: the key goes with it.
+    await page.getByLabel('API key').fill(STASH_API_KEY);
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(page.getByText('Settings saved.')).toBeVisible();
 
