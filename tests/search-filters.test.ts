@@ -58,8 +58,15 @@ describe('buildQuery', () => {
 
   it('leaves out a number or a date it cannot read, keeping the other bound', () => {
     const { query, errors } = buildQuery(form({ sceneMinutesMax: '-1', sceneDateFrom: '2020', sceneDateTo: '2020-02-30' }));
-    expect(errors).toEqual({ sceneMinutesMax: 'Enter a number, 0 or more', sceneDateTo: 'Use YYYY, YYYY-MM or YYYY-MM-DD' });
+    expect(errors).toEqual({ sceneMinutesMax: 'Enter a number, 0 or more', sceneDateTo: 'No such date' });
     expect(query.sceneDuration).toBeUndefined();
     expect(query.sceneDate).toEqual({ from: '2020' });
+  });
+
+  it('tells a date written wrongly from a date that does not exist', () => {
+    expect(buildQuery(form({ sceneDateFrom: '21-02-03', sceneDateTo: '2021-13' })).errors).toEqual({
+      sceneDateFrom: 'Use YYYY, YYYY-MM or YYYY-MM-DD',
+      sceneDateTo: 'No such date',
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { AppInfo, SettingsUpdate, SettingsView } from '../../../shared/contract';
 import { api, messageOf } from '../api';
+import { useSync } from './sync-store';
 
 interface AppState {
   info: AppInfo | null;
@@ -11,7 +12,7 @@ interface AppState {
   saveSettings(update: SettingsUpdate): Promise<SettingsView>;
 }
 
-export const useApp = create<AppState>((set) => ({
+export const useApp = create<AppState>((set, get) => ({
   info: null,
   settings: null,
   loadError: null,
@@ -26,8 +27,10 @@ export const useApp = create<AppState>((set) => ({
   },
 
   saveSettings: async (update) => {
+    const before = get().settings?.stashUrl ?? null;
     const settings = await api.updateSettings(update);
     set({ settings });
+    if (settings.stashUrl !== before) useSync.getState().forgetOldServer();
     return settings;
   },
 }));

@@ -169,7 +169,8 @@ export function buildQuery(filters: Filters): { query: MarkerQueryInput; errors:
     // The query's own schema says what a partial date is.
     const check = MarkerQuery.safeParse({ sceneDate: { [bound]: value } });
     if (check.success) sceneDate[bound] = value;
-    else errors[field] = 'Use YYYY, YYYY-MM or YYYY-MM-DD';
+    // The schema's calendar check is its only custom rule: the shape is right, the day is not.
+    else errors[field] = check.error.issues.some((issue) => issue.code === 'custom') ? 'No such date' : 'Use YYYY, YYYY-MM or YYYY-MM-DD';
   }
   if (sceneDate.from || sceneDate.to) query.sceneDate = sceneDate;
   return { query, errors };

@@ -34,6 +34,8 @@ interface SearchState {
   error: string | null;
   /** The result the keyboard is on. */
   activeIndex: number;
+  /** Which group (all/any/none) each picker adds its next choice to. */
+  addGroups: Record<RefCategory, Group>;
 
   setText(text: string): void;
   /** `typing`: wait for a pause before searching. */
@@ -44,6 +46,8 @@ interface SearchState {
   addFacet(facet: keyof MarkerSearchResult['facets'], ref: NamedRef): void;
   removeRef(category: RefCategory, group: Group, id: number): void;
   setWithSubtags(category: RefCategory, group: Group, id: number, withSubtags: boolean): void;
+  setAddGroup(category: RefCategory, group: Group): void;
+  /** Drops every filter and puts the pickers' group back to their default; the words stay. */
   clearFilters(): void;
   search(): void;
   /** Loads the pages holding results `first..last` (indexes), if not loaded yet. */
@@ -58,6 +62,18 @@ const FACET_CATEGORIES: Record<keyof MarkerSearchResult['facets'], RefCategory> 
 };
 
 const loadingPages = new Set<string>();
+
+export const DEFAULT_ADD_GROUP: Group = 'all';
+const initialAddGroups = (): Record<RefCategory, Group> => ({
+  markerTags: DEFAULT_ADD_GROUP,
+  sceneTags: DEFAULT_ADD_GROUP,
+  performers: DEFAULT_ADD_GROUP,
+});
+
+/** Whether a picker adds to another group than it starts with: Clear has something to reset. */
+export function hasChangedAddGroup(state: Pick<SearchState, 'addGroups'>): boolean {
+  return Object.values(state.addGroups).some((group) => group !== DEFAULT_ADD_GROUP);
+}
 
 export const useSearch = create<SearchState>((set, get) => {
   const searchSoon = debounce(() => get().search(), TYPING_DELAY_MS);
@@ -90,6 +106,7 @@ export const useSearch = create<SearchState>((set, get) => {
     searching: false,
     error: null,
     activeIndex: 0,
+    addGroups: initialAddGroups(),
 
     setText: (text) => apply({ ...get().filters, text }, true),
     setFilters: (patch, typing) => apply({ ...get().filters, ...patch }, typing),
@@ -106,8 +123,10 @@ export const useSearch = create<SearchState>((set, get) => {
     removeRef: (category, group, id) => updateRefs(category, group, (refs) => refs.filter((r) => r.id !== id)),
     setWithSubtags: (category, group, id, withSubtags) =>
       updateRefs(category, group, (refs) => refs.map((r) => (r.id === id ? { ...r, withSubtags } : r))),
+    setAddGroup: (category, group) => set({ addGroups: { ...get().addGroups, [category]: group } }),
     clearFilters: () => {
       const { text, sort, direction, seed } = get().filters;
+      set({ addGroups: initialAddGroups() });
       apply({ ...initialFilters(), text, sort, direction, seed });
     },
 

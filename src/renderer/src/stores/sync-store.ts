@@ -25,10 +25,20 @@ interface SyncState {
   notice: Notice | null;
   /** Between pressing "Sync now" and the first running status. */
   starting: boolean;
+  /**
+   * The failure a cancelled sync ended after: a sync cancelled before its first entity leaves no
+   * run behind, and the status still holds the earlier failure, which is no longer the news.
+   */
+  errorBeforeCancel: string | null;
   refreshStatus(): Promise<void>;
   refreshRuns(): Promise<void>;
   syncNow(request?: SyncRequest): Promise<void>;
   cancel(): Promise<void>;
+  /**
+   * The Stash address changed: what the page knows of the old server's failures is not about the
+   * new one. Drops them here and asks the service for the status anew.
+   */
+  forgetOldServer(): void;
 }
 
 const RUN_HISTORY_LIMIT = 100;
@@ -40,6 +50,7 @@ export const useSync = create<SyncState>((set, get) => ({
   runsError: null,
   notice: null,
   starting: false,
+  errorBeforeCancel: null,
 
   refreshStatus: async () => {
     try {
@@ -58,10 +69,11 @@ export const useSync = create<SyncState>((set, get) => ({
   },
 
   syncNow: async (request) => {
-    set({ starting: true, notice: null });
+    set({ starting: true, notice: null, errorBeforeCancel: null });
     try {
       const outcome = await api.syncNow(request);
       set({ notice: noticeFor(outcome) });
+      if (!outcome.ok && outcome.kind === 'cancelled') set({ errorBeforeCancel: get().status?.lastError ?? null });
     } catch (error) {
       set({ notice: { tone: 'error', text: messageOf(error) } });
     } finally {
@@ -72,11 +84,25 @@ export const useSync = create<SyncState>((set, get) => ({
   },
 
   cancel: async () => {
+    // An error shown from before is not what this sync comes to: the cancel's own outcome follows.
+    if (get().notice?.tone === 'error') set({ notice: null });
     try {
       await api.cancelSync();
     } catch (error) {
       set({ notice: { tone: 'error', text: messageOf(error) } });
     }
+  },
+
+  forgetOldServer: () => {
+    const { status } = get();
+    set({
+      notice: null,
+      statusError: null,
+      // Each entity's last run stays: that is history, not the current state.
+      status: status && { ...status, lastError: null },
+    });
+    void get().refreshStatus();
+    void get().refreshRuns();
   },
 }));
 
@@ -92,7 +118,10 @@ export function followSync(): () => void {
   const store = useSync.getState();
   void store.refreshStatus();
   void store.refreshRuns();
-  const offStatus = api.on('syncStatus', (status) => useSync.setState({ status, statusError: null }));
+  const offStatus = api.on('syncStatus', (status) =>
+    // A sync starting (a scheduled one too) makes whatever it ends in the news again.
+    useSync.setState(status.state === 'running' ? { status, statusError: null, errorBeforeCancel: null } : { status, statusError: null }),
+  );
   const offFinished = api.on('syncFinished', () => {
     void useSync.getState().refreshRuns();
     void useSync.getState().refreshStatus();
@@ -115,6 +144,13 @@ export function entityStates(state: Pick<SyncState, 'status'>): readonly EntityS
 
 export function syncProgress(state: Pick<SyncState, 'status'>): readonly EntityProgress[] {
   return state.status?.progress ?? NO_PROGRESS;
+}
+
+/** Why the last sync failed, while that is still the news: not during a sync, nor after a cancel. */
+export function currentSyncError(state: Pick<SyncState, 'status' | 'starting' | 'errorBeforeCancel'>): string | null {
+  const lastError = state.status?.lastError ?? null;
+  if (!lastError || isSyncRunning(state) || lastError === state.errorBeforeCancel) return null;
+  return lastError;
 }
 
 export function isSyncRunning(state: Pick<SyncState, 'status' | 'starting'>): boolean {

@@ -1,4 +1,4 @@
-import { useSearch } from '../../stores/search-store';
+import { hasChangedAddGroup, useSearch } from '../../stores/search-store';
 import { countActiveFilters } from '../../stores/search-filters';
 import { FilterField } from './FilterField';
 import { GenderFilter } from './GenderFilter';
@@ -10,12 +10,13 @@ export function FilterPanel() {
   const setFilters = useSearch((s) => s.setFilters);
   const clearFilters = useSearch((s) => s.clearFilters);
   const active = countActiveFilters(filters);
+  const groupChanged = useSearch(hasChangedAddGroup);
 
   return (
     <aside className="filter-panel" aria-label="Filters">
       <div className="filter-panel-head">
         <h2>Filters</h2>
-        <button type="button" className="link-button" onClick={clearFilters} disabled={active === 0}>
+        <button type="button" className="link-button" onClick={clearFilters} disabled={active === 0 && !groupChanged}>
           Clear{active > 0 ? ` (${active})` : ''}
         </button>
       </div>

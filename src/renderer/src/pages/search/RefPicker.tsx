@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
+import { useMemo, useRef, type MouseEvent, type ReactNode } from 'react';
 import { Autocomplete } from '../../components/Autocomplete';
 import { useSearch } from '../../stores/search-store';
 import { GROUPS, type ChosenRef, type Group, type RefCategory } from '../../stores/search-filters';
@@ -18,7 +18,9 @@ export function RefPicker({ category, noun, title, children }: RefPickerProps) {
   const chosen = useSearch((s) => s.filters[category]);
   const addRef = useSearch((s) => s.addRef);
   const removeRef = useSearch((s) => s.removeRef);
-  const [group, setGroup] = useState<Group>('all');
+  // In the store, so that Clear puts it back too.
+  const group = useSearch((s) => s.addGroups[category]);
+  const setAddGroup = useSearch((s) => s.setAddGroup);
   const fieldset = useRef<HTMLFieldSetElement>(null);
   const nameInput = useRef<HTMLInputElement>(null);
   const excludeIds = useMemo(() => new Set(GROUPS.flatMap((g) => chosen[g].map((ref) => ref.id))), [chosen]);
@@ -48,7 +50,7 @@ export function RefPicker({ category, noun, title, children }: RefPickerProps) {
           onPick={(ref) => addRef(category, group, ref)}
           inputRef={nameInput}
         />
-        <select aria-label={`${noun} match`} value={group} onChange={(e) => setGroup(e.target.value as Group)}>
+        <select aria-label={`${noun} match`} value={group} onChange={(e) => setAddGroup(category, e.target.value as Group)}>
           {GROUPS.map((g) => (
             <option key={g} value={g}>
               {g}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ConnectionCandidate, type ConnectionTestResult } from '../../../../shared/contract';
 import { api, messageOf } from '../../api';
 import { sentence } from './settings-form';
@@ -7,6 +7,8 @@ import { sentence } from './settings-form';
 export function ConnectionTest({ stashUrl, apiKey }: { stashUrl: string; apiKey: string }) {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ConnectionTestResult | null>(null);
+  // A result speaks for the address and key it was run with: once either is edited, it says nothing.
+  useEffect(() => setResult(null), [stashUrl, apiKey]);
 
   const test = async () => {
     const candidate: ConnectionCandidate = {};

@@ -7,7 +7,7 @@ import { useSync } from '../../stores/sync-store';
 import { ENTITY_LABELS } from '../../lib/labels';
 import { ConnectionTest } from './ConnectionTest';
 import { Field } from './Field';
-import { formFromSettings, updateFromForm, type SettingsErrors, type SettingsForm } from './settings-form';
+import { formFromSettings, updateFromForm, type SettingsErrors, type SettingsField, type SettingsForm } from './settings-form';
 
 export function SettingsPage() {
   const settings = useApp((s) => s.settings);
@@ -27,14 +27,20 @@ function SettingsEditor({ saved }: { saved: SettingsView }) {
     setMessage(null);
   };
 
-  const persist = async (run: () => Promise<unknown>, done: string) => {
+  /** `field`: where a refusal belongs, when the save is about one field the service checks itself. */
+  const persist = async (run: () => Promise<unknown>, done: string, field?: SettingsField) => {
     setSaving(true);
     try {
       await run();
       setMessage({ ok: true, text: done });
       void useSync.getState().refreshStatus();
     } catch (error) {
-      setMessage({ ok: false, text: messageOf(error) });
+      if (field) {
+        setErrors((current) => ({ ...current, [field]: messageOf(error) }));
+        setMessage({ ok: false, text: 'Not saved: see the field marked in red.' });
+      } else {
+        setMessage({ ok: false, text: messageOf(error) });
+      }
     } finally {
       setSaving(false);
     }
@@ -48,9 +54,16 @@ function SettingsEditor({ saved }: { saved: SettingsView }) {
       setMessage({ ok: false, text: 'Fix the fields marked in red.' });
       return;
     }
-    void persist(async () => {
-      setForm(formFromSettings(await saveSettings(update)));
-    }, 'Settings saved.');
+    // The service connects to a new PostgreSQL database before keeping it: its refusal (a wrong
+    // password, no such host) is about that field.
+    const backendField = update.backend?.kind === 'postgres' ? 'postgresUrl' : undefined;
+    void persist(
+      async () => {
+        setForm(formFromSettings(await saveSettings(update)));
+      },
+      'Settings saved.',
+      backendField,
+    );
   };
 
   const toggleEntity = (entity: (typeof ENTITIES)[number], on: boolean) =>

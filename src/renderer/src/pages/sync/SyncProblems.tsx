@@ -1,9 +1,8 @@
-import { useSync } from '../../stores/sync-store';
+import { currentSyncError, useSync } from '../../stores/sync-store';
 
 /** Why the last sync failed, and what the last request came to. */
 export function SyncProblems() {
-  const lastError = useSync((s) => s.status?.lastError ?? null);
-  const running = useSync((s) => s.status?.state === 'running');
+  const lastError = useSync(currentSyncError);
   const notice = useSync((s) => s.notice);
   const statusError = useSync((s) => s.statusError);
   return (
@@ -13,7 +12,7 @@ export function SyncProblems() {
           <strong>Cannot read the sync status.</strong> {statusError}
         </div>
       )}
-      {lastError && !running && (
+      {lastError && (
         <div role="alert" className="alert alert-error">
           <strong>The last sync failed.</strong> {lastError}
         </div>
