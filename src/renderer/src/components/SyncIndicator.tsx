@@ -1,18 +1,19 @@
 import { hrefOf } from '../stores/nav-store';
 import { ENTITY_LABELS } from '../lib/labels';
-import { currentProgress, currentSyncError, isSyncRunning, useSync } from '../stores/sync-store';
+import { currentProgress, currentSyncError, isSyncCancelling, isSyncRunning, useSync } from '../stores/sync-store';
 import { RelativeTime } from './RelativeTime';
 
 /** The header's view of syncing: when it last succeeded, and whether one is running or failed. */
 export function SyncIndicator() {
   const status = useSync((s) => s.status);
   const running = useSync(isSyncRunning);
+  const cancelling = useSync(isSyncCancelling);
   const lastError = useSync(currentSyncError);
   const current = currentProgress(status);
 
   const state = running ? 'running' : lastError ? 'failed' : status?.lastSuccessAt ? 'ok' : 'never';
   const label = {
-    running: current ? `Syncing ${ENTITY_LABELS[current.entity].toLowerCase()}${current.share === null ? '' : ` ${Math.floor(current.share * 100)}%`}` : 'Syncing',
+    running: cancelling ? 'Cancelling' : current ? `Syncing ${ENTITY_LABELS[current.entity].toLowerCase()}${current.share === null ? '' : ` ${Math.floor(current.share * 100)}%`}` : 'Syncing',
     failed: 'Last sync failed',
     ok: 'Up to date',
     never: 'Not synced',

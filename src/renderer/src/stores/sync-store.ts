@@ -9,6 +9,9 @@ import type {
   SyncStatus,
 } from '../../../shared/contract';
 import { api, messageOf } from '../api';
+import { isSyncRunning } from '../lib/sync-state';
+
+export { isSyncCancelling, isSyncRunning } from '../lib/sync-state';
 
 export interface Notice {
   tone: 'error' | 'info';
@@ -153,9 +156,7 @@ export function currentSyncError(state: Pick<SyncState, 'status' | 'starting' | 
   return lastError;
 }
 
-export function isSyncRunning(state: Pick<SyncState, 'status' | 'starting'>): boolean {
-  return state.starting || state.status?.state === 'running';
-}
+
 
 /** The entity a running sync is working on, and how far along it is (0..1, or null before counting). */
 export function currentProgress(status: SyncStatus | null): { entity: EntityName; share: number | null } | null {
