@@ -26,6 +26,14 @@ describe('sync:stash arguments', () => {
     expect(() => parseSyncCommand(['--stash-url', 'http://x', '--entities', 'scenes,galleries'], {})).toThrow(/Unknown entities: galleries/);
   });
 
+  it('caps each answer at 256 MiB unless --max-response-mb says otherwise, and refuses a cap that is no number', () => {
+    expect(parseSyncCommand(['--stash-url', 'http://x'], {}).maxResponseBytes).toBe(256 * 1024 * 1024);
+    expect(parseSyncCommand(['--stash-url', 'http://x', '--max-response-mb', '2'], {}).maxResponseBytes).toBe(2 * 1024 * 1024);
+    for (const bad of ['0', '-1', '1.5', 'lots']) {
+      expect(() => parseSyncCommand(['--stash-url', 'http://x', `--max-response-mb=${bad}`], {})).toThrow(/--max-response-mb takes a whole number/);
+    }
+  });
+
   it('reads the environment equivalents', () => {
     const command = parseSyncCommand([], {
       STASH_URL: 'http://stash:9999/graphql',

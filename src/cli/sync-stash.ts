@@ -7,14 +7,14 @@ import { openMirrorStore } from '../core/db/open';
 import { SyncAlreadyRunningError, type MirrorStore } from '../core/db/store';
 import { isEntryPoint } from '../core/entry-point';
 import { ENTITIES, type EntityName } from '../core/mirror-rows';
-import { StashClient } from '../core/stash/client';
+import { DEFAULT_MAX_RESPONSE_BYTES, StashClient } from '../core/stash/client';
 import { syncStash, type SyncSummary } from '../core/sync/engine';
 import { mirrorLocation, UsageError, type MirrorLocation } from './mirror-options';
 import { readSecret, warnOnStderr, type Warn } from './secret-option';
 import { progressBars } from './sync-progress';
 
 const USAGE = `Usage: npm run sync:stash -- --stash-url URL [--api-key-file FILE] [--db FILE] [--database-url URL]
-                          [--entities performers,tags,scenes,markers] [--full] [--json]
+                          [--entities performers,tags,scenes,markers] [--full] [--json] [--max-response-mb N]
 Environment: STASH_URL, STASH_API_KEY, STASH_MIRROR_DB, DATABASE_URL
 The API key file holds the key alone (a final line break is ignored); --api-key KEY works too, but
 every local account can read a command line.`;
@@ -31,6 +31,8 @@ export interface SyncCommand {
   entities: EntityName[];
   full: boolean;
   json: boolean;
+  /** Past this, one answer from Stash fails the sync instead of filling memory. */
+  maxResponseBytes: number;
 }
 
 export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv, warn: Warn = warnOnStderr): SyncCommand {
@@ -45,6 +47,7 @@ export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv, warn: W
       entities: { type: 'string' },
       full: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      'max-response-mb': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -67,7 +70,14 @@ export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv, warn: W
     entities: entities as EntityName[],
     full: values.full,
     json: values.json,
+    maxResponseBytes: maxResponseBytes(values['max-response-mb']),
   };
+}
+
+function maxResponseBytes(megabytes: string | undefined): number {
+  if (megabytes === undefined) return DEFAULT_MAX_RESPONSE_BYTES;
+  if (!/^[1-9]\d{0,5}$/.test(megabytes)) throw new UsageError(`--max-response-mb takes a whole number of megabytes from 1 to 999999, not "${megabytes}"`);
+  return Number(megabytes) * 1024 * 1024;
 }
 
 /** What the summary calls the sync: a first sync fills an empty mirror, whatever its mode. */
@@ -116,7 +126,7 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
   try {
     store = await openMirrorStore(command.mirror);
     const firstSync = await mirrorIsEmpty(store, command.entities);
-    const client = new StashClient({ url: command.stashUrl, apiKey: command.apiKey });
+    const client = new StashClient({ url: command.stashUrl, apiKey: command.apiKey, maxResponseBytes: command.maxResponseBytes });
     const summary = await syncStash({
       client,
       store,
