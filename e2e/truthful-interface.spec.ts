@@ -1,7 +1,8 @@
 /**
  * The interface tells the truth: a test result, an error or a "Succeeded" is shown only while it
  * is still about the server, key and database the app is set to. One serial flow on one page,
- * against small fake Stash libraries.
+ * against small fake Stash libraries, through a host of its own: the flow starts where no Stash is
+ * set, which the shared host has left behind once the other specs have run.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { createClock } from '../tools/fake-stash/clock';
@@ -9,7 +10,11 @@ import { generateLibrary } from '../tools/fake-stash/generate';
 import { startFakeStash, type FakeStash } from '../tools/fake-stash/server';
 import { connectStash, mainNav, syncNow } from './support/app-steps';
 import { STASH_API_KEY, slowDown } from './support/fake-stash';
-import { HOST_TOKEN, HOST_URL, VIEWPORT } from './support/env';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHttpHost, type HttpHost } from '../src/server/http-host';
+import { HOST_TOKEN, VIEWPORT } from './support/env';
 import { screenshot } from './support/screens';
 
 test.describe.configure({ mode: 'serial' });
@@ -17,6 +22,8 @@ test.describe.configure({ mode: 'serial' });
 let page: Page;
 let stash: FakeStash;
 let otherStash: FakeStash;
+let host: HttpHost;
+let dataDir: string;
 
 const startSmallStash = (seed: number) =>
   startFakeStash({
@@ -26,13 +33,16 @@ const startSmallStash = (seed: number) =>
 
 test.beforeAll(async ({ browser }) => {
   [stash, otherStash] = await Promise.all([startSmallStash(1), startSmallStash(2)]);
-  page = await browser.newPage({ baseURL: HOST_URL, viewport: VIEWPORT });
+  dataDir = mkdtempSync(join(tmpdir(), 'truthful-host-'));
+  host = await startHttpHost({ dataDir, port: 0, token: HOST_TOKEN, log: () => {} });
+  page = await browser.newPage({ baseURL: host.url, viewport: VIEWPORT });
   await page.goto(`/?token=${HOST_TOKEN}`);
 });
 
 test.afterAll(async () => {
   await page?.close();
-  await Promise.all([stash?.close(), otherStash?.close()]);
+  await Promise.all([stash?.close(), otherStash?.close(), host?.close()]);
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 const syncPill = () => page.getByRole('link', { name: /^Sync status: / });
