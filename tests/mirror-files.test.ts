@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -165,6 +165,17 @@ describe('a SQLite database that is not a mirror', () => {
       expect(readdirSync(folder)).toEqual(listing);
     });
   }
+
+  it('is refused untouched when it is too large to inspect from a copy in memory', () => {
+    const file = foreignDatabase('huge.sqlite', 'wal');
+    // Sparse: past 2 GiB, yet nothing written to disk.
+    truncateSync(file, 2.5 * 1024 ** 3);
+    const { size, mtimeMs } = statSync(file);
+    const listing = readdirSync(folder);
+    expect(() => SqliteMirrorStore.open({ file })).toThrow(/cannot be inspected without writing beside it \(too large to read into memory\); it was left untouched/);
+    expect(statSync(file)).toMatchObject({ size, mtimeMs });
+    expect(readdirSync(folder)).toEqual(listing);
+  });
 
   it('is refused when it is no SQLite file at all', () => {
     const file = join(folder, 'notes.txt');

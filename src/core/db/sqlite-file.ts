@@ -74,7 +74,14 @@ const openReadOnlyFile = (file: string, nativeBinding?: string) => new Database(
  * to read. Without a -wal file the main file holds every committed page, so the copy is whole.
  */
 function inMemoryCopy(file: string, nativeBinding?: string): Database.Database {
-  const pages = readFileSync(file);
+  let pages: Buffer;
+  try {
+    pages = readFileSync(file);
+  } catch (error) {
+    // Past 2 GiB a file cannot be read whole; opening it in place would leave files beside it.
+    const why = (error as NodeJS.ErrnoException).code === 'ERR_FS_FILE_TOO_LARGE' ? 'too large to read into memory' : (error as Error).message;
+    throw new MirrorSchemaError(`${file} cannot be inspected without writing beside it (${why}); it was left untouched`);
+  }
   pages[18] = 1;
   pages[19] = 1;
   return new Database(pages, { readonly: true, nativeBinding });
