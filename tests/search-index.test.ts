@@ -227,6 +227,24 @@ describe('search index repair (SQLite: a virtual table carries no read-only trig
     });
   }
 
+  it('a sync Stash refuses repairs nothing: the mirror stays as it was until a sync gets an answer', async () => {
+    const h = await startHarness({ dialect: 'sqlite' });
+    try {
+      await h.sync();
+      const schema = () => h.read(`SELECT name, sql FROM sqlite_master ORDER BY name`);
+      const migrated = await schema();
+      byHand(h.database, (raw) => raw.exec(`DROP TRIGGER stash_scenes_readonly_delete`));
+      const damaged = await schema();
+      h.fake.faults.inject('html', { operationName: 'ServerIdentity' });
+      await expect(h.sync()).rejects.toThrow(/not a Stash server/);
+      expect(await schema()).toEqual(damaged);
+      await h.sync();
+      expect(await schema()).toEqual(migrated);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('a read-only trigger dropped or emptied by hand is put back by the next incremental sync', async () => {
     const h = await startHarness({ dialect: 'sqlite' });
     try {

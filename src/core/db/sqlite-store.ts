@@ -125,6 +125,8 @@ export class SqliteMirrorStore implements MirrorStore {
   private textStatements: { remove: Statement; insert: Statement } | null = null;
   /** Rows the current sync's start indexed again (repairUnguarded), reported by its refresh. */
   private rowsIndexedAtStart = 0;
+  /** Set by acquireSyncLock: the sync's first run repairs what other connections broke. */
+  private repairBeforeFirstRun = false;
   /** Triggers dropped inside the current write transaction, recreated before it commits. */
   private liftedGuards: { name: string; sql: string }[] = [];
 
@@ -189,7 +191,7 @@ export class SqliteMirrorStore implements MirrorStore {
   private restoreIndexesNow(tables: readonly string[] | null): void {
     if (!this.indexesDeferred()) return;
     const present = new Set(secondaryIndexesOf(this.db).map((index) => index.name));
-    const missing = expectedSchema(this.migrationsFolder).indexes.filter(
+    const missing = expectedSchema(this.migrationsFolder, this.nativeBinding).indexes.filter(
       (index) => !present.has(index.name) && (!tables || tables.includes(index.table)),
     );
     this.writeTransaction(() => {
@@ -222,19 +224,20 @@ export class SqliteMirrorStore implements MirrorStore {
 
   async acquireSyncLock(): Promise<SyncLock> {
     const lock = this.lockNow();
-    try {
-      await this.repairUnguarded();
-    } catch (error) {
-      await lock.release();
-      throw error;
-    }
-    return lock;
+    // Not yet: a sync that Stash refuses (a wrong URL or key) must leave the mirror untouched.
+    this.repairBeforeFirstRun = true;
+    return {
+      release: async () => {
+        this.repairBeforeFirstRun = false;
+        await lock.release();
+      },
+    };
   }
 
   /**
    * Another connection may drop or change a read-only trigger, and may empty or damage the
-   * full-text table, which as a virtual table carries none: each sync first puts both right, before
-   * its pages write (a damaged index would fail them). Costs one read of the schema table, a count
+   * full-text table, which as a virtual table carries none: each sync puts both right once Stash
+   * has answered, before its first run and pages write (a damaged index would fail them). Costs one read of the schema table, a count
    * of the index and of the four tables it indexes, and FTS5's own check of the index, which reads
    * it whole: about 0.1 s per 300,000 indexed rows.
    */
@@ -393,6 +396,10 @@ export class SqliteMirrorStore implements MirrorStore {
   }
 
   async startRun(run: RunRecord): Promise<number> {
+    if (this.repairBeforeFirstRun) {
+      this.repairBeforeFirstRun = false;
+      await this.repairUnguarded();
+    }
     let id = 0;
     this.writeTransaction(() => {
       const row = this.db.prepare(SHARED_SQL.startRun).get(run.runId, run.entity, run.mode, Date.now()) as { id: number };
@@ -432,7 +439,7 @@ export class SqliteMirrorStore implements MirrorStore {
   /** Puts back a read-only trigger dropped or changed by hand since the migrations made it. */
   private restoreReadOnlyGuards(): void {
     const present = new Map((this.db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger'`).all() as SchemaObject[]).map((t) => [t.name, t.sql]));
-    const wrong = expectedSchema(this.migrationsFolder).triggers.filter((t) => present.get(t.name) !== t.sql);
+    const wrong = expectedSchema(this.migrationsFolder, this.nativeBinding).triggers.filter((t) => present.get(t.name) !== t.sql);
     if (wrong.length === 0) return;
     this.writeTransaction(() => {
       for (const { name, sql } of wrong) this.db.exec(`DROP TRIGGER IF EXISTS "${name}"; ${sql}`);
@@ -602,10 +609,11 @@ function secondaryIndexesOf(db: Database.Database): SecondaryIndex[] {
 
 /** The secondary indexes and triggers the migrations create, read off a mirror migrated in memory. */
 const expectedSchemaCache = new Map<string, { indexes: SecondaryIndex[]; triggers: SchemaObject[] }>();
-function expectedSchema(migrationsFolder: string): { indexes: SecondaryIndex[]; triggers: SchemaObject[] } {
+function expectedSchema(migrationsFolder: string, nativeBinding: string | undefined): { indexes: SecondaryIndex[]; triggers: SchemaObject[] } {
   let schema = expectedSchemaCache.get(migrationsFolder);
   if (!schema) {
-    const scratch = new Database(':memory:');
+    // The app's addon, not node_modules' own: the desktop app ships one built for Electron.
+    const scratch = new Database(':memory:', { nativeBinding });
     try {
       migrateSqlite(scratch, ':memory:', migrationsFolder);
       schema = {
