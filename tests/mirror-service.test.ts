@@ -472,6 +472,20 @@ describeEachDialect('mirror service: secrets and the truth of the status', (dial
     expect((await service.getSyncStatus()).lastError).toBeNull();
   });
 
+  it('after a cancel before the first page, the failure before it is no longer shown as current', async () => {
+    const s = await setUp(dialect);
+    const { service } = await s.start();
+    s.fake.faults.inject('graphqlError', { operationName: 'TagRows' });
+    expect(await service.syncNow()).toMatchObject({ ok: false, kind: 'failed' });
+    s.fake.faults.inject('slow', { times: 1, delayMs: 8000, operationName: 'ServerIdentity' });
+    const asked = s.fake.requests.length;
+    const sync = service.syncNow();
+    await waitFor(async () => s.fake.requests.length > asked, 10_000, 'the sync to ask Stash');
+    await service.cancelSync();
+    expect(await sync).toMatchObject({ kind: 'cancelled' });
+    expect((await service.getSyncStatus()).lastError).toBeNull();
+  });
+
   it('leaves everything as it was when saving the settings fails, with a one-line reason', async () => {
     const s = await setUp(dialect, { apiKey: OLD_KEY });
     const { service } = await s.start();

@@ -173,8 +173,8 @@ class StashMirrorService implements MirrorService {
     this.history = null;
     if (outcome.ok) this.sessionError = null;
     else if (outcome.kind === 'failed') this.sessionError = outcome.reason;
-    // A cancel is no failure, nor a success: the run log tells what the cancelled sync got through.
-    else if (outcome.kind === 'cancelled') this.sessionError = undefined;
+    // The user stopped it: whatever failed before is no longer the news, and a cancel is no failure.
+    else if (outcome.kind === 'cancelled') this.sessionError = null;
     this.scheduler.syncEnded(endOf(outcome));
     // Windows see the final state before they hear that the sync finished.
     await this.publishStatus();

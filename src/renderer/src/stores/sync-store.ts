@@ -28,11 +28,6 @@ interface SyncState {
   notice: Notice | null;
   /** Between pressing "Sync now" and the first running status. */
   starting: boolean;
-  /**
-   * The failure a cancelled sync ended after: a sync cancelled before its first entity leaves no
-   * run behind, and the status still holds the earlier failure, which is no longer the news.
-   */
-  errorBeforeCancel: string | null;
   refreshStatus(): Promise<void>;
   refreshRuns(): Promise<void>;
   syncNow(request?: SyncRequest): Promise<void>;
@@ -53,7 +48,6 @@ export const useSync = create<SyncState>((set, get) => ({
   runsError: null,
   notice: null,
   starting: false,
-  errorBeforeCancel: null,
 
   refreshStatus: async () => {
     try {
@@ -72,11 +66,10 @@ export const useSync = create<SyncState>((set, get) => ({
   },
 
   syncNow: async (request) => {
-    set({ starting: true, notice: null, errorBeforeCancel: null });
+    set({ starting: true, notice: null });
     try {
       const outcome = await api.syncNow(request);
       set({ notice: noticeFor(outcome) });
-      if (!outcome.ok && outcome.kind === 'cancelled') set({ errorBeforeCancel: get().status?.lastError ?? null });
     } catch (error) {
       set({ notice: { tone: 'error', text: messageOf(error) } });
     } finally {
@@ -122,8 +115,7 @@ export function followSync(): () => void {
   void store.refreshStatus();
   void store.refreshRuns();
   const offStatus = api.on('syncStatus', (status) =>
-    // A sync starting (a scheduled one too) makes whatever it ends in the news again.
-    useSync.setState(status.state === 'running' ? { status, statusError: null, errorBeforeCancel: null } : { status, statusError: null }),
+    useSync.setState({ status, statusError: null }),
   );
   const offFinished = api.on('syncFinished', () => {
     void useSync.getState().refreshRuns();
@@ -149,10 +141,10 @@ export function syncProgress(state: Pick<SyncState, 'status'>): readonly EntityP
   return state.status?.progress ?? NO_PROGRESS;
 }
 
-/** Why the last sync failed, while that is still the news: not during a sync, nor after a cancel. */
-export function currentSyncError(state: Pick<SyncState, 'status' | 'starting' | 'errorBeforeCancel'>): string | null {
+/** Why the last sync failed, while that is still the news: not during a sync (the service forgets it after a cancel). */
+export function currentSyncError(state: Pick<SyncState, 'status' | 'starting'>): string | null {
   const lastError = state.status?.lastError ?? null;
-  if (!lastError || isSyncRunning(state) || lastError === state.errorBeforeCancel) return null;
+  if (!lastError || isSyncRunning(state)) return null;
   return lastError;
 }
 
