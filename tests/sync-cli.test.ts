@@ -115,6 +115,15 @@ describeEachDialect('sync:stash', (dialect) => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/API key/);
     expect(result.stderr + result.stdout).not.toContain('wrong-secret-xyz');
+    // History shows the refused sync, as it does for one started in the app.
+    const runs = await h.store.listRuns();
+    expect(runs.map((run) => [run.entity, run.status]).sort()).toEqual([
+      ['markers', 'failed'],
+      ['performers', 'failed'],
+      ['scenes', 'failed'],
+      ['tags', 'failed'],
+    ]);
+    for (const run of runs) expect(run.error).toMatch(/refused the API key/);
   });
 
   it('a second process is told "already running" with exit code 3', async () => {

@@ -9,6 +9,7 @@ import { isEntryPoint } from '../core/entry-point';
 import { ENTITIES, type EntityName } from '../core/mirror-rows';
 import { DEFAULT_MAX_RESPONSE_BYTES, StashClient } from '../core/stash/client';
 import { syncStash, type SyncSummary } from '../core/sync/engine';
+import { newestRunId, recordRefusedSync } from '../core/service/history';
 import { mirrorLocation, UsageError, type MirrorLocation } from './mirror-options';
 import { readSecret, warnOnStderr, type Warn } from './secret-option';
 import { progressBars } from './sync-progress';
@@ -123,8 +124,10 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
   process.once('SIGTERM', onSignal);
   const progress = progressBars(!command.json && process.stderr.isTTY === true);
   let store: MirrorStore | null = null;
+  let newestBefore: number | null = null;
   try {
     store = await openMirrorStore(command.mirror);
+    newestBefore = await newestRunId(store);
     const firstSync = await mirrorIsEmpty(store, command.entities);
     const client = new StashClient({ url: command.stashUrl, apiKey: command.apiKey, maxResponseBytes: command.maxResponseBytes });
     const summary = await syncStash({
@@ -143,8 +146,20 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
   } catch (error) {
     progress.stop();
     // A cancel is what the user asked for, not a failure.
-    log(controller.signal.aborted ? 'Sync cancelled' : `sync:stash failed: ${oneLine((error as Error).message)}`);
-    return error instanceof SyncAlreadyRunningError ? EXIT.alreadyRunning : EXIT.failed;
+    if (controller.signal.aborted) {
+      log('Sync cancelled');
+      return EXIT.failed;
+    }
+    if (error instanceof SyncAlreadyRunningError) {
+      log(`sync:stash failed: ${oneLine(error.message)}`);
+      return EXIT.alreadyRunning;
+    }
+    const reason = oneLine((error as Error).message);
+    log(`sync:stash failed: ${reason}`);
+    // Refused before its first entity (a wrong key, an unreachable host): History shows it too.
+    const refused = { entities: command.entities, mode: command.full ? ('full' as const) : ('incremental' as const), error: reason };
+    if (store) await recordRefusedSync(store, newestBefore, refused).catch(() => {});
+    return EXIT.failed;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
