@@ -29,9 +29,14 @@ describe('Secrets', () => {
     expect(secrets.redact('a password1-longer b password1 c')).toBe(`a ${REDACTED} b ${REDACTED} c`);
   });
 
-  it('leaves text alone when there is no secret, or one too short to be a real one', () => {
+  it('leaves text alone when there is no secret', () => {
     expect(NO_SECRETS.redact('the key is k')).toBe('the key is k');
-    expect(new Secrets(['k']).redact('the key is k')).toBe('the key is k');
+  });
+
+  it('replaces a secret too short to search for inside words where it stands alone', () => {
+    const secrets = new Secrets(['pw']);
+    expect(secrets.redact('password pwd for postgres://u:pw@host, "pw".')).toBe(`password pwd for postgres://u:${REDACTED}@host, "${REDACTED}".`);
+    expect(new Secrets(['k']).with('pw').redact('key k; pw')).toBe(`key ${REDACTED}; ${REDACTED}`);
   });
 
   it('redacts an error in place, message and stack, and adds secrets with `with`', () => {

@@ -9,27 +9,32 @@
 export const REDACTED = '***';
 
 /**
- * Shorter secrets are not real keys or passwords, and replacing every "k" or "pw" would mangle the
- * message around them; they are still refused by nothing here, only left as they are.
+ * A secret this short ("pw") is replaced only where it stands alone, between characters no word
+ * has: replacing every "pw" would mangle the message around it, and the odd letters a short
+ * password shares with a word tell nothing of it.
  */
 const MIN_SECRET_LENGTH = 4;
 
 export class Secrets {
   private readonly forms: string[];
+  private readonly shortForms: RegExp[];
 
   constructor(secrets: Iterable<string | null | undefined>) {
     const forms = new Set<string>();
+    const shortForms = new Set<string>();
     for (const secret of secrets) {
-      if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
-      for (const form of spellings(secret)) forms.add(form);
+      if (!secret) continue;
+      for (const form of spellings(secret)) (secret.length < MIN_SECRET_LENGTH ? shortForms : forms).add(form);
     }
     // Longest first: a secret that contains another is replaced whole.
     this.forms = [...forms].sort((a, b) => b.length - a.length);
+    this.shortForms = [...shortForms].map(standingAlone);
   }
 
   /** The text with every occurrence of every secret replaced by REDACTED. */
   redact(text: string): string {
     for (const form of this.forms) if (text.includes(form)) text = text.split(form).join(REDACTED);
+    for (const form of this.shortForms) text = text.replace(form, REDACTED);
     return text;
   }
 
@@ -44,9 +49,11 @@ export class Secrets {
 
   /** A new set holding these secrets and more. */
   with(...more: (string | null | undefined)[]): Secrets {
+    const added = new Secrets(more);
     const combined = new Secrets([]);
-    combined.forms.push(...this.forms, ...new Secrets(more).forms);
+    combined.forms.push(...this.forms, ...added.forms);
     combined.forms.sort((a, b) => b.length - a.length);
+    combined.shortForms.push(...this.shortForms, ...added.shortForms);
     return combined;
   }
 }
@@ -57,4 +64,10 @@ export const NO_SECRETS = new Secrets([]);
 /** The secret as it reads raw, inside a JSON string, and percent-encoded in a URL. */
 function spellings(secret: string): string[] {
   return [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
+}
+
+/** The text where it is not part of a longer word: "pw" in "pw." or ":pw@", not in "pwd". */
+function standingAlone(form: string): RegExp {
+  const escaped = form.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}(?![\\p{L}\\p{N}_])`, 'gu');
 }
