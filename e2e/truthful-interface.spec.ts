@@ -63,6 +63,19 @@ async function useWrongKeyAndSync(): Promise<void> {
   await expect(lastSyncFailed()).toContainText('refused the API key', { timeout: 20_000 });
 }
 
+/** A sync fails for a wrong key; then, with the right key back, a slow full sync starts. */
+async function startSlowSyncAfterAFailure(delayMs: number): Promise<void> {
+  await connectStash(page, otherStash.origin, STASH_API_KEY);
+  await useWrongKeyAndSync();
+  await mainNav(page, 'Settings').click();
+  await page.getByLabel('API key').fill(STASH_API_KEY);
+  await saveSettings();
+  slowDown(otherStash, delayMs);
+  await mainNav(page, 'Sync').click();
+  await page.getByLabel('Full sync (re-read everything)').check();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+}
+
 test('a Sync now refused for want of a server is not shown once a server is set', async () => {
   await mainNav(page, 'Sync').click();
   await page.getByRole('button', { name: 'Sync now' }).click();
@@ -145,16 +158,7 @@ test('after the Stash URL changed, the old server\'s error is not shown as curre
 });
 
 test('after Cancel, an earlier failure is not shown as what the sync came to', async () => {
-  await connectStash(page, otherStash.origin, STASH_API_KEY);
-  await useWrongKeyAndSync();
-
-  await mainNav(page, 'Settings').click();
-  await page.getByLabel('API key').fill(STASH_API_KEY);
-  await saveSettings();
-  slowDown(otherStash, 300);
-  await mainNav(page, 'Sync').click();
-  await page.getByLabel('Full sync (re-read everything)').check();
-  await page.getByRole('button', { name: 'Sync now' }).click();
+  await startSlowSyncAfterAFailure(300);
   // Cancelled once it has answered some pages, so History has the cancelled run.
   await expect(page.getByText(/^[1-9][\d,]* \/ [\d,]+$/).first()).toBeVisible();
   await page.getByRole('button', { name: 'Cancel' }).click();
@@ -167,16 +171,7 @@ test('after Cancel, an earlier failure is not shown as what the sync came to', a
 });
 
 test('a sync cancelled before its first page does not bring back the earlier failure', async () => {
-  await connectStash(page, otherStash.origin, STASH_API_KEY);
-  await useWrongKeyAndSync();
-
-  await mainNav(page, 'Settings').click();
-  await page.getByLabel('API key').fill(STASH_API_KEY);
-  await saveSettings();
-  slowDown(otherStash, 1500);
-  await mainNav(page, 'Sync').click();
-  await page.getByLabel('Full sync (re-read everything)').check();
-  await page.getByRole('button', { name: 'Sync now' }).click();
+  await startSlowSyncAfterAFailure(1500);
   // Cancelled while Stash is still being asked who it is: no entity has started, no run is written.
   await expect(page.getByRole('button', { name: 'Cancel' })).toBeVisible();
   await page.getByRole('button', { name: 'Cancel' }).click();
