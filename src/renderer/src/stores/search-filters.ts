@@ -1,5 +1,4 @@
-import { DEFAULT_DIRECTION, MarkerQuery, type MarkerQueryInput, type NamedRef, type SORTS } from '../../../core/search/query';
-import { searchWords } from '../../../core/search/text';
+import { DEFAULT_DIRECTION, MarkerQuery, type MarkerQueryInput, type NamedRef, searchWords, type SORTS } from '../../../shared/search-query';
 
 export type Sort = (typeof SORTS)[number];
 export type Direction = 'asc' | 'desc';

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { MarkerHit, MarkerSearchResult, NamedRef } from '../../../core/search/query';
+import type { MarkerHit, MarkerSearchResult, NamedRef } from '../../../shared/search-query';
 import { api, messageOf } from '../api';
 import { debounce } from '../lib/debounce';
 import {

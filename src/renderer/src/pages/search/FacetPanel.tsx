@@ -1,4 +1,4 @@
-import type { FacetCount, MarkerSearchResult } from '../../../../core/search/query';
+import type { FacetCount, MarkerSearchResult } from '../../../../shared/search-query';
 import { formatCount } from '../../lib/format';
 import { useSearch } from '../../stores/search-store';
 

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
-import type { MarkerHit } from '../../../../core/search/query';
+import type { MarkerHit } from '../../../../shared/search-query';
 import { api, messageOf } from '../../api';
 import { hitAt, useSearch } from '../../stores/search-store';
 import { PendingRow, ResultRow } from './ResultRow';

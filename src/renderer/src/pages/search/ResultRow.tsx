@@ -1,4 +1,4 @@
-import type { MarkerHit } from '../../../../core/search/query';
+import type { MarkerHit } from '../../../../shared/search-query';
 import { formatTimeRange } from '../../lib/format';
 import { Thumbnail } from './Thumbnail';
 

@@ -1,4 +1,4 @@
-import { SORTS } from '../../../../core/search/query';
+import { SORTS } from '../../../../shared/search-query';
 import { useSearch } from '../../stores/search-store';
 import { hasDirection, SORT_LABELS, type Direction, type Sort } from '../../stores/search-filters';
 
