@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ConnectionCandidate, type ConnectionTestResult } from '../../../../shared/contract';
 import { api, messageOf } from '../../api';
 import { sentence } from './settings-form';
@@ -8,7 +8,12 @@ export function ConnectionTest({ stashUrl, apiKey }: { stashUrl: string; apiKey:
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ConnectionTestResult | null>(null);
   // A result speaks for the address and key it was run with: once either is edited, it says nothing.
-  useEffect(() => setResult(null), [stashUrl, apiKey]);
+  // Cleared while rendering (React's pattern for state that follows props), not in an effect after.
+  const [inputs, setInputs] = useState({ stashUrl, apiKey });
+  if (inputs.stashUrl !== stashUrl || inputs.apiKey !== apiKey) {
+    setInputs({ stashUrl, apiKey });
+    setResult(null);
+  }
 
   const test = async () => {
     const candidate: ConnectionCandidate = {};
