@@ -60,7 +60,7 @@ async function startServer(): Promise<{ url: string; stop: () => void }> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolveLine, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolveLine);
+    createInterface({ input: child.stdout }).once('line', resolveLine);
     child.once('exit', (code) => reject(new Error(`fake Stash exited with ${code}`)));
   });
   return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill('SIGTERM') };

@@ -82,7 +82,7 @@ interface Server {
 async function startServer(latencyMs = 0): Promise<Server> {
   const child = tsx('tools/fake-stash/cli.ts', ['--size', SIZE, '--seed', '1', '--port', '0', '--latency-ms', String(latencyMs), '--json']);
   const line = await new Promise<string>((resolveLine, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolveLine);
+    createInterface({ input: child.stdout }).once('line', resolveLine);
     child.once('exit', (code) => reject(new Error(`fake Stash exited with ${code}`)));
   });
   return { url: (JSON.parse(line) as { url: string }).url, pid: child.pid, stop: () => child.kill('SIGTERM') };
@@ -95,7 +95,7 @@ async function step(mode: string, url: string, db: string, record: string, fromS
   const child = syncProcess(fromSource ? ['--import', 'tsx', resolve(ROOT, 'bench/sync-worker.ts')] : [bundled], args);
   const serverCpuBefore = cpuSecondsOf(stash.pid);
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
+  child.stdout.on('data', (d) => (out += d));
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   if (code !== 0) throw new Error(`${mode} step failed with exit code ${code}`);
   const serverCpuAfter = cpuSecondsOf(stash.pid);

@@ -65,21 +65,22 @@ const ROOT_FILE = import.meta.filename;
 const client = new StashClient({ url: values.url! });
 const started = performance.now();
 let rows: Record<string, number> = {};
-let finished = 0;
+let finished: number;
 let indexSeconds = 0;
-let threads: ReturnType<typeof cpuByThread> = null;
+let threads: ReturnType<typeof cpuByThread>;
 
 if (values.mode === 'fetch-only') {
   const requests = JSON.parse(readFileSync(values.record!, 'utf8')) as Recorded[];
   // In order, the next PAGES_AHEAD already sent while one is parsed: the sync's own pipelining.
-  const answers: Promise<unknown>[] = [];
+  // A page answered is dropped at once, so the recording's answers are not all held together.
+  const answers: (Promise<unknown> | undefined)[] = [];
   const send = (i: number) => {
     if (i < requests.length && !answers[i]) answers[i] = client.query(requests[i]!.document, requests[i]!.variables);
   };
   for (let i = 0; i < requests.length; i++) {
     for (let ahead = i; ahead <= i + PAGES_AHEAD; ahead++) send(ahead);
     await answers[i];
-    delete answers[i];
+    answers[i] = undefined;
   }
   finished = performance.now();
   threads = cpuByThread(new Set());

@@ -38,7 +38,10 @@ function randomLibrary(rng: Rng): MarkerIndexSource {
     for (let grown = true; grown; ) {
       grown = false;
       for (const [child, ps] of parents) {
-        if (live.has(child) && !below.has(child) && ps.some((p) => below.has(p))) below.add(child), (grown = true);
+        if (live.has(child) && !below.has(child) && ps.some((p) => below.has(p))) {
+          below.add(child);
+          grown = true;
+        }
       }
     }
     return [...below].map((descendant_id) => ({ ancestor_id: ancestor, descendant_id }));

@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -348,6 +348,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
      */
     function ready(): void {
       if (setupError === undefined) return;
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever else was thrown, printed as JavaScript prints it
       const reason = setupError instanceof Error ? setupError.message : String(setupError);
       throw new Error(`PostgreSQL at TEST_DATABASE_URL: ${reason}`, { cause: setupError });
     }

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -107,7 +107,7 @@ describe('the mirror files are the owner’s alone', () => {
 
   it('narrows an existing mirror and lock file that others could open', async () => {
     const file = join(folder, 'mirror.db');
-    (await SqliteMirrorStore.open({ file })).close();
+    await SqliteMirrorStore.open({ file }).close();
     chmodSync(file, 0o644);
     writeFileSync(`${file}.sync-lock`, '');
     chmodSync(`${file}.sync-lock`, 0o666);
@@ -187,7 +187,7 @@ describe('a SQLite database that is not a mirror', () => {
   it('an empty file becomes a mirror, marked with the application id', async () => {
     const file = join(folder, 'empty.db');
     writeFileSync(file, '');
-    (await SqliteMirrorStore.open({ file })).close();
+    await SqliteMirrorStore.open({ file }).close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('application_id', { simple: true })).toBe(MIRROR_APPLICATION_ID);
     db.close();

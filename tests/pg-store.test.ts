@@ -163,7 +163,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
         const refused = await PgMirrorStore.open({ url: readerUrl.toString() }).catch((error: Error) => error);
         expect(refused).toBeInstanceOf(MirrorSchemaError);
         expect((refused as Error).message).toMatch(/^Cannot create or update the mirror's tables in .*: permission denied for (schema|database) \S+$/);
-        (await database.open()).close();
+        await (await database.open()).close();
         // What docs/shared-deployment.md grants a role that only searches.
         await inDatabase(`GRANT USAGE ON SCHEMA public, drizzle TO ${reader}`);
         await inDatabase(`GRANT SELECT ON ALL TABLES IN SCHEMA public, drizzle TO ${reader}`);

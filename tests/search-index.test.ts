@@ -175,7 +175,7 @@ describe('search index rebuild', () => {
 describe('search index repair (SQLite: a virtual table carries no read-only trigger)', () => {
   /** Works on the mirror file through a connection of its own, as any other program could. */
   function byHand(database: MirrorDatabase, work: (raw: Database.Database) => void): void {
-    const raw = new Database(database.cliArgs[1]!);
+    const raw = new Database(database.cliArgs[1]);
     try {
       work(raw);
     } finally {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncStash, type SyncProgress } from '../src/core/sync/engine';
-import { createClock, FakeLibrary, generateLibrary, MAX_MARKERS_PER_QUERY } from '../tools/fake-stash';
+import { createClock, FakeLibrary, MAX_MARKERS_PER_QUERY } from '../tools/fake-stash';
 import { describeEachDialect, expectMirrorEqualsLibrary, staleIds, startHarness, type Harness } from './support/harness';
 
 let h: Harness;

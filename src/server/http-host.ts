@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sirv from 'sirv';
 import type { ZodError } from 'zod';
-import { HTTP_ROUTES, isMethodName, METHOD_INPUTS, SyncRequest, type MethodName, type SyncOutcome } from '../shared/contract';
+import { HTTP_ROUTES, isMethodName, METHOD_INPUTS, SyncRequest, type SyncOutcome } from '../shared/contract';
 import type { MarkerSearchResult } from '../core/search/query';
 import { createMirrorService } from '../core/service/mirror-service';
 import { DEFAULT_DB_FILENAME } from '../core/paths';
@@ -121,7 +121,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     }
     const input = METHOD_INPUTS[method].safeParse(await readJson(req));
     if (!input.success) throw new HttpError(400, describeInvalid(method, input.error));
-    const invoke = service[method as Exclude<MethodName, 'openExternal'>] as (arg: unknown) => Promise<unknown>;
+    const invoke = service[method] as (arg: unknown) => Promise<unknown>;
     const result = await invoke.call(service, input.data);
     if (method === 'updateSettings') pictures.settingsSaved();
     sendJson(res, 200, (method === 'searchMarkers' ? pictures.hostedScreenshots(result as MarkerSearchResult) : result) ?? null);

@@ -23,8 +23,8 @@ export function startCli(script: string, args: string[], env: Record<string, str
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
   const done = new Promise<CliResult>((resolvePromise) =>
     child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr })),
   );

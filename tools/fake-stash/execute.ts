@@ -23,6 +23,7 @@ import {
   isLeafType,
   Kind,
   type OperationDefinitionNode,
+  OperationTypeNode,
   type SelectionSetNode,
 } from 'graphql';
 
@@ -46,7 +47,7 @@ export interface Plan {
   root: FieldPlan[];
 }
 
-const NO_ARGS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+const NO_ARGS: Record<string, unknown> = Object.freeze({});
 // Our resolvers never read `info`; a shared stub keeps the signature honest without allocating.
 const NO_INFO = Object.freeze({}) as GraphQLResolveInfo;
 
@@ -92,7 +93,7 @@ function planType(type: GraphQLOutputType, set: SelectionSetNode | undefined): C
   }
   const nullable = getNullableType(type);
   if (nullable instanceof GraphQLList) {
-    const item = planType(nullable.ofType as GraphQLOutputType, set);
+    const item = planType(nullable.ofType, set);
     return (v, ctx) => {
       if (v === null || v === undefined) return null;
       if (!Array.isArray(v)) throw new Fallback();
@@ -137,7 +138,7 @@ export function planFor(schema: GraphQLSchema, document: DocumentNode, operation
   try {
     const operation = getOperationAST(document, operationName ?? undefined);
     const queryType = schema.getQueryType();
-    if (operation && operation.operation === 'query' && queryType && !operation.directives?.length) {
+    if (operation && operation.operation === OperationTypeNode.QUERY && queryType && !operation.directives?.length) {
       plan = { operation, root: planSelection(queryType, operation.selectionSet, true) };
     }
   } catch (e) {

@@ -409,7 +409,7 @@ function sortedView<K extends EntityKind>(
   }
   const snap = sortFields(kind, sort).map((get) => rows.map((r) => (get as (r: RowOf<K>) => unknown)(r)));
   const view: SortedView<RowOf<K>> = { rows, group, snap };
-  cache.sorted.set(cacheKey, view as SortedView<unknown>);
+  cache.sorted.set(cacheKey, view);
   return view;
 }
 

@@ -39,48 +39,48 @@ function existing<T>(ids: readonly number[], map: Map<number, T>): T[] {
   return out;
 }
 
-const resolvers: Record<string, Record<string, GraphQLFieldResolver<never, ExecContext, never>>> = {
+const resolvers: Record<string, Record<string, Resolver>> = {
   Query: {
     version: () => STASH_VERSION,
     systemStatus: () => ({ status: 'OK', appSchema: STASH_APP_SCHEMA }),
-    findPerformers: ((_s: unknown, a: Args, ctx: ExecContext) => {
+    findPerformers: (_s: unknown, a: Args, ctx: ExecContext) => {
       const r = findRows(ctx.lib, 'performer', { filter: a.filter, entityFilter: a.performer_filter, ids: a.ids }, ctx.ties);
       return { count: r.count, performers: r.rows };
-    }) as Resolver,
-    findTags: ((_s: unknown, a: Args, ctx: ExecContext) => {
+    },
+    findTags: (_s: unknown, a: Args, ctx: ExecContext) => {
       const r = findRows(ctx.lib, 'tag', { filter: a.filter, entityFilter: a.tag_filter, ids: a.ids }, ctx.ties);
       return { count: r.count, tags: r.rows };
-    }) as Resolver,
-    findScenes: ((_s: unknown, a: Args, ctx: ExecContext) => {
+    },
+    findScenes: (_s: unknown, a: Args, ctx: ExecContext) => {
       const r = findRows(ctx.lib, 'scene', { filter: a.filter, entityFilter: a.scene_filter, ids: a.ids }, ctx.ties);
       return { count: r.count, scenes: r.rows };
-    }) as Resolver,
-    findSceneMarkers: ((_s: unknown, a: Args, ctx: ExecContext) => {
+    },
+    findSceneMarkers: (_s: unknown, a: Args, ctx: ExecContext) => {
       const r = findRows(ctx.lib, 'marker', { filter: a.filter, entityFilter: a.scene_marker_filter, ids: a.ids }, ctx.ties);
       return { count: r.count, scene_markers: r.rows };
-    }) as Resolver,
+    },
   },
   Performer: {
-    image_path: ((p: FakePerformer, _a: unknown, ctx: ExecContext) => performerImagePath(p, ctx.origin)) as Resolver,
+    image_path: (p: FakePerformer, _a: unknown, ctx: ExecContext) => performerImagePath(p, ctx.origin),
   },
   Tag: {
-    parents: ((t: FakeTag, _a: unknown, ctx: ExecContext) => existing(t.parentIds, ctx.lib.tags)) as Resolver,
-    children: ((t: FakeTag, _a: unknown, ctx: ExecContext) =>
-      existing(tagChildren(ctx.lib, t.id), ctx.lib.tags)) as Resolver,
+    parents: (t: FakeTag, _a: unknown, ctx: ExecContext) => existing(t.parentIds, ctx.lib.tags),
+    children: (t: FakeTag, _a: unknown, ctx: ExecContext) =>
+      existing(tagChildren(ctx.lib, t.id), ctx.lib.tags),
   },
   Scene: {
-    performers: ((s: FakeScene, _a: unknown, ctx: ExecContext) => existing(s.performerIds, ctx.lib.performers)) as Resolver,
-    tags: ((s: FakeScene, _a: unknown, ctx: ExecContext) => existing(s.tagIds, ctx.lib.tags)) as Resolver,
+    performers: (s: FakeScene, _a: unknown, ctx: ExecContext) => existing(s.performerIds, ctx.lib.performers),
+    tags: (s: FakeScene, _a: unknown, ctx: ExecContext) => existing(s.tagIds, ctx.lib.tags),
   },
   SceneMarker: {
-    scene: ((m: FakeMarker, _a: unknown, ctx: ExecContext) => ctx.lib.scenes.get(m.sceneId) ?? null) as Resolver,
-    primary_tag: ((m: FakeMarker, _a: unknown, ctx: ExecContext) => ctx.lib.tags.get(m.primaryTagId) ?? null) as Resolver,
+    scene: (m: FakeMarker, _a: unknown, ctx: ExecContext) => ctx.lib.scenes.get(m.sceneId) ?? null,
+    primary_tag: (m: FakeMarker, _a: unknown, ctx: ExecContext) => ctx.lib.tags.get(m.primaryTagId) ?? null,
     // The primary tag is never listed among a marker's tags.
-    tags: ((m: FakeMarker, _a: unknown, ctx: ExecContext) =>
+    tags: (m: FakeMarker, _a: unknown, ctx: ExecContext) =>
       existing(
         m.tagIds.filter((id) => id !== m.primaryTagId),
         ctx.lib.tags,
-      )) as Resolver,
+      ),
   },
 };
 
