@@ -10,12 +10,14 @@ const LAYER_RULE_IDS = new Set(['@typescript-eslint/no-restricted-imports', 'no-
 // rules are switched off: they need a whole TypeScript program and say nothing about imports.
 const eslint = new ESLint({ cwd: ROOT, overrideConfig: [tseslint.configs.disableTypeChecked] });
 
-/** The layer rules' findings for one source, linted as if it were the file at `file`. */
-async function layerFindings(file: string, source: string): Promise<string[]> {
+/** The findings of the given rules for one source, linted as if it were the file at `file`. */
+async function findings(file: string, source: string, ruleIds: Set<string>): Promise<string[]> {
   const [result] = await eslint.lintText(source, { filePath: resolve(ROOT, file) });
   expect(result!.messages.filter((m) => m.fatal)).toEqual([]);
-  return result!.messages.filter((m) => m.ruleId !== null && LAYER_RULE_IDS.has(m.ruleId)).map((m) => m.message);
+  return result!.messages.filter((m) => m.ruleId !== null && ruleIds.has(m.ruleId)).map((m) => m.message);
 }
+
+const layerFindings = (file: string, source: string) => findings(file, source, LAYER_RULE_IDS);
 
 function cases(file: string, forbidden: string[], allowed: string[]): void {
   it.each(forbidden)(`${file}: reports %s`, async (source) => {
@@ -39,7 +41,11 @@ describe('layer rules', () => {
         "import { api } from '../../renderer/src/api';",
         "export async function load() { return import('electron'); }",
       ],
-      ["import { readFileSync } from 'node:fs';", "import { MarkerQuery } from '../search/query';", "import type { RpcChannel } from '../../shared/rpc';"],
+      [
+        "import { readFileSync } from 'node:fs';",
+        "import { MarkerQuery } from '../search/query';",
+        "import type { RpcChannel } from '../../shared/rpc';",
+      ],
     );
   });
 
@@ -81,5 +87,16 @@ describe('layer rules', () => {
         "import { ENTITIES } from '../core/mirror-rows';",
       ],
     );
+  });
+});
+
+describe('an empty catch', () => {
+  const NO_EMPTY = new Set(['no-empty']);
+  it('is reported without a word on why nothing is lost', async () => {
+    expect(await findings('tools/lint-fixture.ts', 'try { JSON.parse("x"); } catch {}', NO_EMPTY)).toHaveLength(1);
+  });
+  it('passes with a comment saying why', async () => {
+    const source = 'try { JSON.parse("x"); } catch {\n  // Not JSON: the caller shows the raw text instead.\n}';
+    expect(await findings('tools/lint-fixture.ts', source, NO_EMPTY)).toEqual([]);
   });
 });
