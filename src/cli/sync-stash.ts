@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { openMirrorStore } from '../core/db/open';
 import { SyncAlreadyRunningError, type MirrorStore } from '../core/db/store';
 import { isEntryPoint } from '../core/entry-point';
+import { oneLine } from '../core/one-line';
 import { ENTITIES, type EntityName } from '../core/mirror-rows';
 import { DEFAULT_MAX_RESPONSE_BYTES, StashClient } from '../core/stash/client';
 import { syncStash, type SyncSummary } from '../core/sync/engine';
@@ -165,10 +166,6 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
     process.off('SIGTERM', onSignal);
     await store?.close();
   }
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 if (isEntryPoint(import.meta.url)) {

@@ -2,6 +2,7 @@
  * What the tray shows, as data: the Electron adapter (tray.ts) only maps it to a native menu.
  * Also the decision to notify about a failed sync nobody watched, made from the same events.
  */
+import { oneLine } from '../core/one-line';
 import type { SyncOutcome, SyncStatus, SyncTrigger } from '../shared/contract';
 
 export type TrayAction = 'syncNow' | 'open' | 'quit';
@@ -51,18 +52,13 @@ export function statusLine({ status, now }: TrayState): string {
     const percent = syncPercent(status);
     return percent === null ? 'Syncing…' : `Syncing… ${percent}%`;
   }
-  if (status?.lastError) return `Last sync failed: ${shortened(status.lastError)}`;
+  if (status?.lastError) return `Last sync failed: ${oneLine(status.lastError, LABEL_REASON_CHARS)}`;
   if (!status?.lastSuccessAt) return status ? 'Never synced' : 'Starting…';
   return `Last sync: ${timeAgo(new Date(status.lastSuccessAt), now)}`;
 }
 
 /** A menu label stays one readable line; the window shows the whole reason. */
 const LABEL_REASON_CHARS = 60;
-
-function shortened(reason: string): string {
-  const line = reason.replace(/\s+/g, ' ').trim();
-  return line.length > LABEL_REASON_CHARS ? `${line.slice(0, LABEL_REASON_CHARS - 1)}…` : line;
-}
 
 export function trayMenu(state: TrayState): TrayMenuItem[] {
   return [

@@ -25,6 +25,7 @@ import { SyncAlreadyRunningError, type MirrorStore } from '../db/store';
 import { searchMarkers } from '../search/search';
 import { StashClient } from '../stash/client';
 import { NotStashError, StashAuthError, StashUnreachableError } from '../stash/errors';
+import { oneLine } from '../one-line';
 import { Secrets } from '../secrets';
 import { syncStash, type SyncProgress } from '../sync/engine';
 import { EMPTY_HISTORY, newestRunId, readSyncHistory, recordRefusedSync, viewRun, type SyncHistory } from './history';
@@ -424,10 +425,6 @@ function strangerReason(error: unknown): string {
   if (error instanceof StashAuthError) return 'The server refused the API key';
   if (error instanceof NotStashError) return 'Not a Stash server';
   return 'Not a Stash server, or it did not answer as one';
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 async function closeQuietly(store: Promise<MirrorStore>): Promise<void> {

@@ -4,6 +4,7 @@
  * every way a URL can fail to be a working Stash.
  */
 import { ClientError, GraphQLClient } from 'graphql-request';
+import { oneLine } from '../one-line';
 import { Secrets } from '../secrets';
 import {
   NotStashError,
@@ -157,7 +158,7 @@ export class StashClient {
     } catch (error) {
       if (error instanceof StashQueryError) {
         throw new NotStashError(
-          `${this.shownUrl} is a GraphQL server but not Stash (${oneLine(error.graphqlMessages[0] ?? 'unknown query')})`,
+          `${this.shownUrl} is a GraphQL server but not Stash (${oneLine(error.graphqlMessages[0] ?? 'unknown query', QUOTED_CHARS)})`,
         );
       }
       throw error;
@@ -178,7 +179,7 @@ export class StashClient {
       const messages = (error.response.errors ?? []).map((e) => this.secrets.redact(e.message));
       if (messages.length > 0) {
         const operation = /query\s+(\w+)/.exec(document)?.[1] ?? 'query';
-        return new StashQueryError(`Stash rejected ${operation}: ${oneLine(messages.join('; '))}`, messages);
+        return new StashQueryError(`Stash rejected ${operation}: ${oneLine(messages.join('; '), QUOTED_CHARS)}`, messages);
       }
       return new NotStashError(`${this.shownUrl} is not a Stash server: no GraphQL data in its answer (HTTP ${error.response.status})`);
     }
@@ -364,14 +365,11 @@ function firstVisibleByte(body: Uint8Array): string | undefined {
 /** A failing server's own words, when they are plain text: the first line; never a web page. */
 function quotable(response: Response, body: Uint8Array): string {
   if (/html/i.test(response.headers.get('content-type') ?? '') || firstVisibleByte(body) === '<') return '';
-  return oneLine(new TextDecoder().decode(body.subarray(0, 1024)).trim().split('\n')[0] ?? '');
+  return oneLine(new TextDecoder().decode(body.subarray(0, 1024)).trim().split('\n')[0] ?? '', QUOTED_CHARS);
 }
 
-/** Text from a server, fit for a one-line reason: no control characters, at most 120 characters. */
-function oneLine(text: string): string {
-  const line = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
-  return line.length > 120 ? `${line.slice(0, 120)}…` : line;
-}
+/** A server's words quoted in a one-line reason: at most 120 of its characters, then an ellipsis. */
+const QUOTED_CHARS = 121;
 
 /** "1 try", "3 tries". */
 function tries(count: number): string {
