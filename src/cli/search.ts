@@ -11,7 +11,8 @@ import { isEntryPoint } from '../core/entry-point';
 import { parseMarkerQuery, PERFORMER_GENDERS, SORTS, type MarkerQueryInput, type MarkerSearchResult } from '../core/search/query';
 import { searchMarkers } from '../core/search/search';
 import { searchWords } from '../core/search/text';
-import { mirrorLocation, UsageError } from './mirror-options';
+import { mirrorLocation } from './mirror-options';
+import { HelpRequested, isUsage, reportUsage, UsageError } from './usage';
 
 /** Genders as typed on a command line: lower case, '-' for '_'. */
 const GENDER_NAMES = PERFORMER_GENDERS.map((g) => g.toLowerCase().replaceAll('_', '-'));
@@ -191,10 +192,7 @@ export async function runSearchCommand(argv: string[], env: NodeJS.ProcessEnv = 
   let store: MirrorStore | null = null;
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+    if (values.help) throw new HelpRequested(USAGE);
     const query = queryWithoutNames(positionals, values);
     // Bad values (a page 0, a date of no form) are refused before any file is looked at.
     parseMarkerQuery(query);
@@ -214,10 +212,7 @@ export async function runSearchCommand(argv: string[], env: NodeJS.ProcessEnv = 
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${formatResult(result)}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${(error as Error).message}\n`);
-      return 2;
-    }
+    if (isUsage(error)) return reportUsage(error);
     if (error instanceof ZodError) {
       const issue = error.issues[0];
       process.stderr.write(`Invalid search: ${issue?.path.join('.')}: ${issue?.message}\n`);
