@@ -11,6 +11,7 @@ import { isEntryPoint } from '../core/entry-point';
 import { parseMarkerQuery, PERFORMER_GENDERS, SORTS, type MarkerQueryInput, type MarkerSearchResult } from '../core/search/query';
 import { searchMarkers } from '../core/search/search';
 import { searchWords } from '../core/search/text';
+import { formatTimeRange } from '../shared/time-format';
 import { mirrorLocation } from './mirror-options';
 import { HelpRequested, isUsage, reportUsage, UsageError } from './usage';
 
@@ -142,13 +143,6 @@ async function namedFilters(store: MirrorStore, v: Values): Promise<Pick<MarkerQ
   };
 }
 
-function clock(seconds: number): string {
-  const s = Math.floor(seconds);
-  const h = Math.floor(s / 3600);
-  const mmss = `${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-  return h > 0 ? `${h}:${mmss}` : mmss;
-}
-
 function cell(text: string, width: number): string {
   const chars = [...text.replace(/\s+/g, ' ')];
   return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text.padEnd(width + text.length - chars.length);
@@ -156,7 +150,7 @@ function cell(text: string, width: number): string {
 
 export function formatResult(result: MarkerSearchResult): string {
   const lines = result.hits.map((hit) => {
-    const time = hit.endSeconds === null ? clock(hit.seconds) : `${clock(hit.seconds)}–${clock(hit.endSeconds)}`;
+    const time = formatTimeRange(hit.seconds, hit.endSeconds);
     const tags = [hit.primaryTag.name, ...hit.tags.map((t) => t.name)].join(', ');
     const scene = `${hit.scene.title || `scene ${hit.scene.id}`}${hit.scene.date ? ` (${hit.scene.date})` : ''}`;
     return [

@@ -4,6 +4,7 @@
  */
 import { oneLine } from '../core/one-line';
 import type { SyncOutcome, SyncStatus, SyncTrigger } from '../shared/contract';
+import { timeAgo } from '../shared/time-format';
 
 export type TrayAction = 'syncNow' | 'open' | 'quit';
 
@@ -16,23 +17,6 @@ export interface TrayState {
   /** Null until the service has reported its first status. */
   status: SyncStatus | null;
   now: Date;
-}
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-function plural(count: number, unit: string): string {
-  return `${count} ${unit}${count === 1 ? '' : 's'} ago`;
-}
-
-/** "just now", "5 minutes ago", "3 hours ago", "2 days ago". */
-export function timeAgo(then: Date, now: Date): string {
-  const elapsed = Math.max(0, now.getTime() - then.getTime());
-  if (elapsed < MINUTE) return 'just now';
-  if (elapsed < HOUR) return plural(Math.floor(elapsed / MINUTE), 'minute');
-  if (elapsed < DAY) return plural(Math.floor(elapsed / HOUR), 'hour');
-  return plural(Math.floor(elapsed / DAY), 'day');
 }
 
 /** Overall progress of a running sync in whole percent, or null before any total is known. */

@@ -1,14 +1,14 @@
-import { formatExact, formatRelative } from '../lib/format';
+import { timeAgo } from '../../../shared/time-format';
+import { formatExact } from '../lib/format';
 import { useNow } from '../lib/use-now';
 
 /** "5 minutes ago", with the exact time on hover. */
 export function RelativeTime({ iso }: { iso: string }) {
-  // useNow re-renders every half minute; the time is read afresh at each render, so a sync that
-  // ended a moment after the last tick reads "just now", never "in 20 seconds".
+  // useNow re-renders every half minute; the time is read afresh at each render.
   useNow();
   return (
     <time dateTime={iso} title={formatExact(iso)}>
-      {formatRelative(iso, Date.now())}
+      {timeAgo(new Date(iso), new Date())}
     </time>
   );
 }
