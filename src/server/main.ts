@@ -7,6 +7,7 @@ import { isEntryPoint } from '../core/entry-point';
 import { HelpRequested, reportUsage, UsageError } from '../cli/usage';
 import { readSecret, warnOnStderr, type Warn } from '../cli/secret-option';
 import { userDataDir } from '../core/paths';
+import { isHttpAddress } from '../shared/http-url';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RENDERER_DIR, HostStartError, startHttpHost, type HttpHostOptions } from './http-host';
 
 const USAGE = `Usage: npm run serve -- [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--data-dir DIR] [--stash-url URL]
@@ -36,7 +37,7 @@ export function parseServeCommand(argv: string[], env: NodeJS.ProcessEnv, warn: 
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, got "${values.port}"`);
   const stashUrl = values['stash-url'];
-  if (stashUrl !== undefined && !/^https?:\/\/[^\s/]+/i.test(stashUrl)) {
+  if (stashUrl !== undefined && !isHttpAddress(stashUrl)) {
     throw new UsageError(`--stash-url takes an http:// or https:// address, got "${stashUrl}"`);
   }
   return {

@@ -4,6 +4,7 @@
  * every way a URL can fail to be a working Stash.
  */
 import { ClientError, GraphQLClient } from 'graphql-request';
+import { isHttpProtocol } from '../../shared/http-url';
 import { oneLine } from '../one-line';
 import { Secrets } from '../secrets';
 import {
@@ -69,7 +70,7 @@ export function normalizeStashUrl(raw: string): URL {
   } catch {
     throw new NotStashError(`"${withoutSecrets(raw)}" is not a URL; expected something like http://localhost:9999/graphql`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+  if (!isHttpProtocol(url)) {
     throw new NotStashError(`${withoutSecrets(raw)} is not an http(s) URL`);
   }
   // fetch refuses such a URL, and Stash authenticates by API key, not by the URL.
