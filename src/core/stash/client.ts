@@ -6,7 +6,7 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { isHttpProtocol } from '../../shared/http-url';
 import { oneLine } from '../one-line';
-import { Secrets } from '../secrets';
+import { redactUrl, redactUrlText, Secrets } from '../secrets';
 import {
   NotStashError,
   ResponseTooLargeError,
@@ -78,7 +78,7 @@ export function normalizeStashUrl(raw: string): URL {
     throw new NotStashError(`${withoutSecrets(raw)} names a user or password: give Stash's API key instead (--api-key-file or STASH_API_KEY)`);
   }
   // A key in the address ends up in logs, history and every picture link: it belongs in its own field.
-  if ([...url.searchParams.keys()].some((name) => name.toLowerCase() === 'apikey')) {
+  if ([...url.searchParams.keys()].some((name) => API_KEY_PARAMETER.test(name))) {
     throw new NotStashError(
       `${displayUrl(url)} carries an API key (?apikey=): remove it from the address and enter the key in the API key field (or --api-key-file)`,
     );
@@ -94,17 +94,19 @@ const ENCODED_CONTROL_CHARACTER = /%(?:[01][0-9a-f]|7f)/i;
 /** `scheme://`; anything else (`localhost:9999`, `127.0.0.1:9999/graphql`) is a host without one. */
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
+/** Stash takes its API key as `?apikey=` too, in any case. */
+const API_KEY_PARAMETER = /^apikey$/i;
+
 /** Text that failed to parse as a URL, safe to print: an apikey parameter or user:password@ masked. */
 function withoutSecrets(raw: string): string {
-  return raw.replace(/([?&]apikey=)[^&#\s]*/gi, '$1***').replace(/\/\/[^/@\s]*@/, '//***@');
+  return redactUrlText(raw, 'apikey');
 }
 
-/** The URL as safe to print: without an apikey query parameter or credentials. */
+/** The URL as safe to print: an apikey query parameter masked, credentials left out (Stash takes none). */
 export function displayUrl(url: URL): string {
-  const shown = new URL(url);
+  const shown = redactUrl(url, API_KEY_PARAMETER);
   shown.username = '';
   shown.password = '';
-  for (const name of [...shown.searchParams.keys()]) if (name.toLowerCase() === 'apikey') shown.searchParams.set(name, '***');
   return shown.toString();
 }
 
