@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_SECRETS, REDACTED, Secrets } from '../src/core/secrets';
+import { NO_SECRETS, REDACTED, redactUrl, redactUrlText, Secrets } from '../src/core/secrets';
 
 const KEY = 'eyJhbGciOiJIUzI1NiJ9.key-part';
 
@@ -45,5 +45,24 @@ describe('Secrets', () => {
     expect(redacted).toBe(error);
     expect(error.message).toBe(`refused ${REDACTED} and ${REDACTED}`);
     expect(error.stack).not.toContain(KEY);
+  });
+});
+
+describe('URLs shown before their secrets are known', () => {
+  it('masks the password and every query parameter the pattern names, in any case, keeping the rest', () => {
+    const shown = redactUrl(new URL('postgres://mirror:s3cret@db:5432/stash?Password=a&password=b&sslmode=require'), /^password$/i);
+    expect(shown.toString()).toBe(`postgres://mirror:${REDACTED}@db:5432/stash?Password=${REDACTED}&password=${REDACTED}&sslmode=require`);
+  });
+
+  it('leaves a URL without secrets as it was, and never changes the one it is given', () => {
+    const url = new URL('http://stash.lan:9999/graphql?apikey=KEY');
+    expect(redactUrl(new URL('http://stash.lan:9999/graphql'), /^apikey$/i).toString()).toBe('http://stash.lan:9999/graphql');
+    redactUrl(url, /^apikey$/i);
+    expect(url.searchParams.get('apikey')).toBe('KEY');
+  });
+
+  it('masks user-info and the named parameter in text that does not parse as a URL', () => {
+    expect(redactUrlText('not a url ?ApiKey=SECRET&x=1', 'apikey')).toBe(`not a url ?ApiKey=${REDACTED}&x=1`);
+    expect(redactUrlText('ftp://me:SECRET@h/graphql', 'apikey')).toBe(`ftp://${REDACTED}@h/graphql`);
   });
 });

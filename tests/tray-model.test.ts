@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../src/shared/contract';
-import { statusLine, timeAgo, trayMenu, UnwatchedSyncWatcher } from '../src/main/tray-model';
+import { statusLine, trayMenu, UnwatchedSyncWatcher } from '../src/main/tray-model';
+import { timeAgo } from '../src/shared/time-format';
 
 const now = new Date('2025-06-01T12:00:00Z');
 

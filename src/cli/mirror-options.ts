@@ -1,8 +1,6 @@
-/** What the command-line tools share: how they say a usage error, and which mirror they open. */
+/** Which mirror a command-line tool opens. */
 import { defaultDatabaseFile } from '../core/paths';
-
-/** Bad arguments: the command prints the message and exits with 2. */
-export class UsageError extends Error {}
+import { UsageError } from './usage';
 
 /** A SQLite file, or a PostgreSQL URL. */
 export type MirrorLocation = { file: string; databaseUrl?: undefined } | { file?: undefined; databaseUrl: string };

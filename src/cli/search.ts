@@ -11,7 +11,9 @@ import { isEntryPoint } from '../core/entry-point';
 import { parseMarkerQuery, PERFORMER_GENDERS, SORTS, type MarkerQueryInput, type MarkerSearchResult } from '../core/search/query';
 import { searchMarkers } from '../core/search/search';
 import { searchWords } from '../core/search/text';
-import { mirrorLocation, UsageError } from './mirror-options';
+import { formatTimeRange } from '../shared/time-format';
+import { mirrorLocation } from './mirror-options';
+import { HelpRequested, isUsage, reportUsage, UsageError } from './usage';
 
 /** Genders as typed on a command line: lower case, '-' for '_'. */
 const GENDER_NAMES = PERFORMER_GENDERS.map((g) => g.toLowerCase().replaceAll('_', '-'));
@@ -141,13 +143,6 @@ async function namedFilters(store: MirrorStore, v: Values): Promise<Pick<MarkerQ
   };
 }
 
-function clock(seconds: number): string {
-  const s = Math.floor(seconds);
-  const h = Math.floor(s / 3600);
-  const mmss = `${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-  return h > 0 ? `${h}:${mmss}` : mmss;
-}
-
 function cell(text: string, width: number): string {
   const chars = [...text.replace(/\s+/g, ' ')];
   return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text.padEnd(width + text.length - chars.length);
@@ -155,7 +150,7 @@ function cell(text: string, width: number): string {
 
 export function formatResult(result: MarkerSearchResult): string {
   const lines = result.hits.map((hit) => {
-    const time = hit.endSeconds === null ? clock(hit.seconds) : `${clock(hit.seconds)}–${clock(hit.endSeconds)}`;
+    const time = formatTimeRange(hit.seconds, hit.endSeconds);
     const tags = [hit.primaryTag.name, ...hit.tags.map((t) => t.name)].join(', ');
     const scene = `${hit.scene.title || `scene ${hit.scene.id}`}${hit.scene.date ? ` (${hit.scene.date})` : ''}`;
     return [
@@ -191,10 +186,7 @@ export async function runSearchCommand(argv: string[], env: NodeJS.ProcessEnv = 
   let store: MirrorStore | null = null;
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+    if (values.help) throw new HelpRequested(USAGE);
     const query = queryWithoutNames(positionals, values);
     // Bad values (a page 0, a date of no form) are refused before any file is looked at.
     parseMarkerQuery(query);
@@ -214,10 +206,7 @@ export async function runSearchCommand(argv: string[], env: NodeJS.ProcessEnv = 
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${formatResult(result)}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${(error as Error).message}\n`);
-      return 2;
-    }
+    if (isUsage(error)) return reportUsage(error);
     if (error instanceof ZodError) {
       const issue = error.issues[0];
       process.stderr.write(`Invalid search: ${issue?.path.join('.')}: ${issue?.message}\n`);

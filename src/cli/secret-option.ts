@@ -4,7 +4,7 @@
  * and the argument form still works but says so.
  */
 import { readFileSync } from 'node:fs';
-import { UsageError } from './mirror-options';
+import { UsageError } from './usage';
 
 export interface SecretSource {
   /** The option's name without dashes, e.g. 'api-key'; its file form is `--<flag>-file`. */

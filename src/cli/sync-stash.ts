@@ -6,13 +6,15 @@ import { parseArgs } from 'node:util';
 import { openMirrorStore } from '../core/db/open';
 import { SyncAlreadyRunningError, type MirrorStore } from '../core/db/store';
 import { isEntryPoint } from '../core/entry-point';
+import { oneLine } from '../core/one-line';
 import { ENTITIES, type EntityName } from '../core/mirror-rows';
 import { DEFAULT_MAX_RESPONSE_BYTES, StashClient } from '../core/stash/client';
 import { syncStash, type SyncSummary } from '../core/sync/engine';
 import { newestRunId, recordRefusedSync } from '../core/service/history';
-import { mirrorLocation, UsageError, type MirrorLocation } from './mirror-options';
+import { mirrorLocation, type MirrorLocation } from './mirror-options';
 import { readSecret, warnOnStderr, type Warn } from './secret-option';
 import { progressBars } from './sync-progress';
+import { HelpRequested, reportUsage, USAGE_EXIT, UsageError } from './usage';
 
 const USAGE = `Usage: npm run sync:stash -- --stash-url URL [--api-key-file FILE] [--db FILE] [--database-url URL]
                           [--entities performers,tags,scenes,markers] [--full] [--json] [--max-response-mb N]
@@ -20,10 +22,7 @@ Environment: STASH_URL, STASH_API_KEY, STASH_MIRROR_DB, DATABASE_URL
 The API key file holds the key alone (a final line break is ignored); --api-key KEY works too, but
 every local account can read a command line.`;
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, alreadyRunning: 3 } as const;
-
-/** --help: the usage goes to stdout and the command succeeds. */
-class HelpRequested extends Error {}
+export const EXIT = { ok: 0, failed: 1, usage: USAGE_EXIT, alreadyRunning: 3 } as const;
 
 export interface SyncCommand {
   stashUrl: string;
@@ -110,12 +109,7 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
   try {
     command = parseSyncCommand(argv, env);
   } catch (error) {
-    if (error instanceof HelpRequested) {
-      process.stdout.write(`${error.message}\n`);
-      return EXIT.ok;
-    }
-    process.stderr.write(`${(error as Error).message}\n`);
-    return EXIT.usage;
+    return reportUsage(error);
   }
   const log = (message: string) => process.stderr.write(`${message}\n`);
   const controller = new AbortController();
@@ -165,10 +159,6 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
     process.off('SIGTERM', onSignal);
     await store?.close();
   }
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 if (isEntryPoint(import.meta.url)) {

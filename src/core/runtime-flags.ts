@@ -6,6 +6,6 @@
  * Smaller semi-spaces collect short-lived garbage sooner; a 1 GB old-space limit — far above what a
  * sync or the search index of a 500,000-marker library keeps alive — makes V8 grow the heap
  * cautiously. Together: about 250 MB, for no measurable time.
- * package.json's scripts repeat these flags (npm scripts cannot import them).
+ * package.json's scripts start their command through scripts/with-sync-flags.mjs, which reads them here.
  */
 export const SYNC_PROCESS_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=1024'];

@@ -61,6 +61,23 @@ export class Secrets {
 /** No secrets at all: redact() returns its input. */
 export const NO_SECRETS = new Secrets([]);
 
+/**
+ * The URL as safe to show, before any secret is known: its password, and the value of every query
+ * parameter whose name `secretParameter` matches, replaced by REDACTED.
+ */
+export function redactUrl(url: URL, secretParameter: RegExp): URL {
+  const shown = new URL(url);
+  if (shown.password) shown.password = REDACTED;
+  for (const name of new Set(shown.searchParams.keys())) if (secretParameter.test(name)) shown.searchParams.set(name, REDACTED);
+  return shown;
+}
+
+/** Text meant as a URL that does not parse, safe to print: its user-info and the value of every `parameter` (any case) masked. */
+export function redactUrlText(text: string, parameter: string): string {
+  const value = new RegExp(`([?&]${escapeRegExp(parameter)}=)[^&#\\s]*`, 'gi');
+  return text.replace(value, `$1${REDACTED}`).replace(/\/\/[^/@\s]*@/, `//${REDACTED}@`);
+}
+
 /** The secret as it reads raw, inside a JSON string, and percent-encoded in a URL. */
 function spellings(secret: string): string[] {
   return [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
@@ -68,6 +85,9 @@ function spellings(secret: string): string[] {
 
 /** The text where it is not part of a longer word: "pw" in "pw." or ":pw@", not in "pwd". */
 function standingAlone(form: string): RegExp {
-  const escaped = form.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}(?![\\p{L}\\p{N}_])`, 'gu');
+  return new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(form)}(?![\\p{L}\\p{N}_])`, 'gu');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

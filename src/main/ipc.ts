@@ -5,7 +5,7 @@
 import { BrowserWindow, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
 import { METHOD_NAMES, ipcChannel } from '../shared/channels';
 import type { EventName, MethodName, StashMirrorEvents } from '../shared/contract';
-import { isOnOrigin } from './content-policy';
+import { isOnOrigin } from '../shared/content-policy';
 import { parseMethodInput } from './method-input';
 import type { MirrorSupervisor } from './mirror-supervisor';
 

@@ -1,5 +1,6 @@
 /** Main's check of every argument a window sends, against the contract's schema for that method. */
 import type { z } from 'zod';
+import { oneLine } from '../core/one-line';
 import { METHOD_INPUTS, type MethodName } from '../shared/contract';
 
 export type MethodInput<M extends MethodName> = z.output<(typeof METHOD_INPUTS)[M]>;
@@ -10,7 +11,7 @@ export function parseMethodInput<M extends MethodName>(method: M, arg: unknown):
   if (result.success) return result.data as MethodInput<M>;
   const problems = result.error.issues.map((issue) => {
     const field = issue.path.length > 0 ? issue.path.join('.') : 'argument';
-    return `${field}: ${issue.message.replace(/\s+/g, ' ')}`;
+    return `${field}: ${oneLine(issue.message)}`;
   });
   throw new Error(`Invalid ${method} request: ${problems.join('; ')}`);
 }

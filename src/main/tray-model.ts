@@ -2,7 +2,9 @@
  * What the tray shows, as data: the Electron adapter (tray.ts) only maps it to a native menu.
  * Also the decision to notify about a failed sync nobody watched, made from the same events.
  */
+import { oneLine } from '../core/one-line';
 import type { SyncOutcome, SyncStatus, SyncTrigger } from '../shared/contract';
+import { timeAgo } from '../shared/time-format';
 
 export type TrayAction = 'syncNow' | 'open' | 'quit';
 
@@ -15,23 +17,6 @@ export interface TrayState {
   /** Null until the service has reported its first status. */
   status: SyncStatus | null;
   now: Date;
-}
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-function plural(count: number, unit: string): string {
-  return `${count} ${unit}${count === 1 ? '' : 's'} ago`;
-}
-
-/** "just now", "5 minutes ago", "3 hours ago", "2 days ago". */
-export function timeAgo(then: Date, now: Date): string {
-  const elapsed = Math.max(0, now.getTime() - then.getTime());
-  if (elapsed < MINUTE) return 'just now';
-  if (elapsed < HOUR) return plural(Math.floor(elapsed / MINUTE), 'minute');
-  if (elapsed < DAY) return plural(Math.floor(elapsed / HOUR), 'hour');
-  return plural(Math.floor(elapsed / DAY), 'day');
 }
 
 /** Overall progress of a running sync in whole percent, or null before any total is known. */
@@ -51,18 +36,13 @@ export function statusLine({ status, now }: TrayState): string {
     const percent = syncPercent(status);
     return percent === null ? 'Syncing…' : `Syncing… ${percent}%`;
   }
-  if (status?.lastError) return `Last sync failed: ${shortened(status.lastError)}`;
+  if (status?.lastError) return `Last sync failed: ${oneLine(status.lastError, LABEL_REASON_CHARS)}`;
   if (!status?.lastSuccessAt) return status ? 'Never synced' : 'Starting…';
   return `Last sync: ${timeAgo(new Date(status.lastSuccessAt), now)}`;
 }
 
 /** A menu label stays one readable line; the window shows the whole reason. */
 const LABEL_REASON_CHARS = 60;
-
-function shortened(reason: string): string {
-  const line = reason.replace(/\s+/g, ' ').trim();
-  return line.length > LABEL_REASON_CHARS ? `${line.slice(0, LABEL_REASON_CHARS - 1)}…` : line;
-}
 
 export function trayMenu(state: TrayState): TrayMenuItem[] {
   return [

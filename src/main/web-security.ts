@@ -5,8 +5,8 @@
  */
 import { app, type Session } from 'electron';
 import type { StoredSettings } from '../core/service/settings';
-import { contentSecurityPolicy } from '../shared/content-policy';
-import { httpOrigin, isOnOrigin } from './content-policy';
+import { contentSecurityPolicy, isOnOrigin } from '../shared/content-policy';
+import { httpOrigin } from '../shared/http-url';
 
 export interface WebPolicy {
   /** Follows the settings: the Stash origin the images may come from, the key they are sent with. */

@@ -4,9 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import { isEntryPoint } from '../core/entry-point';
-import { UsageError } from '../cli/mirror-options';
+import { HelpRequested, reportUsage, UsageError } from '../cli/usage';
 import { readSecret, warnOnStderr, type Warn } from '../cli/secret-option';
 import { userDataDir } from '../core/paths';
+import { isHttpAddress } from '../shared/http-url';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RENDERER_DIR, HostStartError, startHttpHost, type HttpHostOptions } from './http-host';
 
 const USAGE = `Usage: npm run serve -- [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--data-dir DIR] [--stash-url URL]
@@ -32,11 +33,11 @@ export function parseServeCommand(argv: string[], env: NodeJS.ProcessEnv, warn: 
     },
     strict: true,
   });
-  if (values.help) throw new UsageError(USAGE);
+  if (values.help) throw new HelpRequested(USAGE);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, got "${values.port}"`);
   const stashUrl = values['stash-url'];
-  if (stashUrl !== undefined && !/^https?:\/\/[^\s/]+/i.test(stashUrl)) {
+  if (stashUrl !== undefined && !isHttpAddress(stashUrl)) {
     throw new UsageError(`--stash-url takes an http:// or https:// address, got "${stashUrl}"`);
   }
   return {
@@ -55,8 +56,7 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
   try {
     options = parseServeCommand(argv, env);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    return 2;
+    return reportUsage(error);
   }
   try {
     const host = await startHttpHost(options);

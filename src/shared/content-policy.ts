@@ -1,4 +1,10 @@
 /**
+ * Where the renderer's content may come from: the page's Content-Security-Policy, and the Stash
+ * origin main lets pages open and sends the API key to.
+ */
+import { httpOrigin } from './http-url';
+
+/**
  * The renderer's Content-Security-Policy, sent as a response header by whichever host serves it:
  * the page loads its own scripts and styles and talks to its host only. Images and videos come from
  * the page's own origin, and from `stashOrigin` where the page loads Stash's media directly: the
@@ -30,4 +36,9 @@ function policy(stashSources: string, asHeader: boolean): string {
     "form-action 'self'",
     ...(asHeader ? ["frame-ancestors 'none'"] : []),
   ].join('; ');
+}
+
+/** Whether the URL is an http(s) URL on `origin` (null: no Stash is set, so nothing is). */
+export function isOnOrigin(url: string, origin: string | null): boolean {
+  return origin !== null && httpOrigin(url) === origin;
 }

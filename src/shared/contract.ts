@@ -13,6 +13,7 @@ import { ENTITIES, type EntityName } from '../core/mirror-rows';
 import type { RunStatus, SyncMode } from '../core/db/store';
 import { MarkerQuery, type MarkerQueryInput, type MarkerSearchResult, type NamedRef } from '../core/search/query';
 import type { SyncPhase, SyncSummary } from '../core/sync/engine';
+import { isHttpAddress } from './http-url';
 
 export type { EntityName, MarkerQueryInput, MarkerSearchResult, NamedRef, RunStatus, SyncPhase, SyncSummary };
 export { ENTITIES };
@@ -22,7 +23,7 @@ const httpUrl = z
   .string()
   .trim()
   .max(2000)
-  .refine((value) => /^https?:\/\/[^\s/]+/i.test(value), 'expected an http:// or https:// address');
+  .refine(isHttpAddress, 'expected an http:// or https:// address');
 const postgresUrl = z
   .string()
   .trim()

@@ -1,4 +1,5 @@
 /** Database URLs as they may be shown: in a log line, an error, the settings page. */
+import { redactUrl } from '../secrets';
 
 /** libpq also takes the password as a query parameter; its name is matched in any case. */
 const PASSWORD_PARAMETER = /^password$/i;
@@ -9,10 +10,7 @@ const PASSWORD_PARAMETER = /^password$/i;
  */
 export function withoutPassword(url: string, fallback = 'the PostgreSQL database'): string {
   try {
-    const shown = new URL(url);
-    if (shown.password) shown.password = '***';
-    for (const name of passwordParameters(shown)) shown.searchParams.set(name, '***');
-    return shown.toString();
+    return redactUrl(new URL(url), PASSWORD_PARAMETER).toString();
   } catch {
     return fallback;
   }

@@ -25,13 +25,14 @@ import { SyncAlreadyRunningError, type MirrorStore } from '../db/store';
 import { searchMarkers } from '../search/search';
 import { StashClient } from '../stash/client';
 import { NotStashError, StashAuthError, StashUnreachableError } from '../stash/errors';
+import { oneLine } from '../one-line';
 import { Secrets } from '../secrets';
 import { syncStash, type SyncProgress } from '../sync/engine';
 import { EMPTY_HISTORY, newestRunId, readSyncHistory, recordRefusedSync, viewRun, type SyncHistory } from './history';
 import { SyncScheduler, type SyncEnd } from './scheduler';
 import { GENDERS_SQL, SuggestionIndex } from './suggest';
 import { sameOrigin, viewSettings, type StoredSettings } from './settings';
-import { passwordsOf, withoutPassword } from '../db/database-url';
+import { describeBackend, type BackendDescription } from '../db/backend';
 import type { MirrorService, MirrorServiceOptions, SyncCallOptions } from './types';
 
 /** Progress reaches windows at most this often while a sync runs; state changes always do. */
@@ -107,9 +108,10 @@ class StashMirrorService implements MirrorService {
     const parsed = SettingsUpdate.parse(update);
     const previous = this.settings;
     const chosen = parsed.backend ? { ...previous, backend: parsed.backend } : previous;
-    // A new PostgreSQL database is opened before it is saved: a wrong password or an unreachable
+    // A new database server is opened before it is saved: a wrong password or an unreachable
     // server is told now, on the Settings page, not at the next sync.
-    const opened = chosen.backend.kind === 'postgres' && mirrorKey(chosen) !== mirrorKey(previous) ? await this.tryDatabase(chosen) : null;
+    const target = this.backend(chosen);
+    const opened = target.isServer && target.key !== this.backend(previous).key ? await this.tryDatabase(chosen) : null;
     try {
       this.settings = await this.options.settings.save(parsed);
     } catch (error) {
@@ -117,9 +119,9 @@ class StashMirrorService implements MirrorService {
       // Nothing changed: the reason reaches the Settings page as one line, without secrets.
       throw new Error(this.secrets().redact(oneLine((error as Error)?.message ?? String(error))));
     }
-    if (mirrorKey(this.settings) !== mirrorKey(previous)) {
+    if (this.backend().key !== this.backend(previous).key) {
       this.switchMirror();
-      if (opened) this.mirror = { key: mirrorKey(this.settings), store: Promise.resolve(opened) };
+      if (opened) this.mirror = { key: this.backend().key, store: Promise.resolve(opened) };
     }
     // The old server's error says nothing about the new one.
     else if (!sameOrigin(this.settings.stashUrl, previous.stashUrl)) this.sessionError = null;
@@ -339,7 +341,7 @@ class StashMirrorService implements MirrorService {
 
   private store(): Promise<MirrorStore> {
     if (this.closed) return Promise.reject(new Error('The mirror service is closed'));
-    const key = mirrorKey(this.settings);
+    const key = this.backend().key;
     if (this.mirror?.key !== key) {
       const store = this.openStore(this.settings);
       this.mirror = { key, store };
@@ -356,14 +358,13 @@ class StashMirrorService implements MirrorService {
     try {
       return await this.openStore(settings);
     } catch (error) {
-      const passwords = settings.backend.kind === 'postgres' ? passwordsOf(settings.backend.url) : [];
-      throw new Error(this.secrets().with(...passwords).redact(oneLine((error as Error)?.message ?? String(error))));
+      throw new Error(this.secrets().with(...this.backend(settings).secrets).redact(oneLine((error as Error)?.message ?? String(error))));
     }
   }
 
-  private openStore({ backend }: StoredSettings): Promise<MirrorStore> {
+  private openStore(settings: StoredSettings): Promise<MirrorStore> {
     return openMirrorStore({
-      ...(backend.kind === 'postgres' ? { databaseUrl: backend.url } : { file: this.options.databaseFile }),
+      ...this.backend(settings).location,
       migrationsFolder: this.options.migrationsFolder,
       pgMigrationsFolder: this.options.pgMigrationsFolder,
       nativeBinding: this.options.nativeBinding,
@@ -382,9 +383,12 @@ class StashMirrorService implements MirrorService {
 
   private async databaseLocation(): Promise<string> {
     const opened = this.mirror ? await this.mirror.store.then((store) => store.location).catch(() => null) : null;
-    if (opened) return opened;
-    const { backend } = this.settings;
-    return backend.kind === 'postgres' ? withoutPassword(backend.url) : this.options.databaseFile;
+    return opened ?? this.backend().shownLocation;
+  }
+
+  /** The database the settings choose, as src/core/db describes it: the service never asks which kind. */
+  private backend(settings: StoredSettings = this.settings): BackendDescription {
+    return describeBackend(settings.backend, this.options.databaseFile);
   }
 
   /** One line a person can act on, never containing the API key. */
@@ -400,16 +404,10 @@ class StashMirrorService implements MirrorService {
     return this.secrets().with(apiKey).redact(oneLine(message));
   }
 
-  /** What must never be shown: the saved API key and the PostgreSQL password. */
+  /** What must never be shown: the saved API key and the database's passwords. */
   private secrets(): Secrets {
-    const { apiKey, backend } = this.settings;
-    return new Secrets([apiKey, ...(backend.kind === 'postgres' ? passwordsOf(backend.url) : [])]);
+    return new Secrets([this.settings.apiKey, ...this.backend().secrets]);
   }
-}
-
-/** Which database the settings point at. */
-function mirrorKey(settings: StoredSettings): string {
-  return settings.backend.kind === 'postgres' ? `postgres ${settings.backend.url}` : 'sqlite';
 }
 
 function endOf(outcome: SyncOutcome): SyncEnd {
@@ -424,10 +422,6 @@ function strangerReason(error: unknown): string {
   if (error instanceof StashAuthError) return 'The server refused the API key';
   if (error instanceof NotStashError) return 'Not a Stash server';
   return 'Not a Stash server, or it did not answer as one';
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 async function closeQuietly(store: Promise<MirrorStore>): Promise<void> {

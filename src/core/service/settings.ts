@@ -4,7 +4,7 @@
  * operating system's keychain (Electron safeStorage) in its main process; the headless host keeps
  * the API key in memory only. The service itself never learns which.
  */
-import { withoutPassword } from '../db/database-url';
+import { describeBackend } from '../db/backend';
 import { normalizeStashUrl } from '../stash/client';
 import { ENTITIES, type EntityName } from '../mirror-rows';
 import type { Backend, PeriodicSync, SettingsUpdate, SettingsView } from '../../shared/contract';
@@ -69,10 +69,7 @@ export function viewSettings(settings: StoredSettings, sqliteFile: string): Sett
   return {
     stashUrl: settings.stashUrl,
     hasApiKey: settings.apiKey !== null,
-    backend:
-      settings.backend.kind === 'sqlite'
-        ? { kind: 'sqlite', file: sqliteFile }
-        : { kind: 'postgres', url: withoutPassword(settings.backend.url) },
+    backend: describeBackend(settings.backend, sqliteFile).view,
     periodicSync: settings.periodicSync,
     entities: settings.entities,
   };

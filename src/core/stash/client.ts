@@ -4,7 +4,9 @@
  * every way a URL can fail to be a working Stash.
  */
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { Secrets } from '../secrets';
+import { isHttpProtocol } from '../../shared/http-url';
+import { oneLine } from '../one-line';
+import { redactUrl, redactUrlText, Secrets } from '../secrets';
 import {
   NotStashError,
   ResponseTooLargeError,
@@ -68,7 +70,7 @@ export function normalizeStashUrl(raw: string): URL {
   } catch {
     throw new NotStashError(`"${withoutSecrets(raw)}" is not a URL; expected something like http://localhost:9999/graphql`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+  if (!isHttpProtocol(url)) {
     throw new NotStashError(`${withoutSecrets(raw)} is not an http(s) URL`);
   }
   // fetch refuses such a URL, and Stash authenticates by API key, not by the URL.
@@ -76,7 +78,7 @@ export function normalizeStashUrl(raw: string): URL {
     throw new NotStashError(`${withoutSecrets(raw)} names a user or password: give Stash's API key instead (--api-key-file or STASH_API_KEY)`);
   }
   // A key in the address ends up in logs, history and every picture link: it belongs in its own field.
-  if ([...url.searchParams.keys()].some((name) => name.toLowerCase() === 'apikey')) {
+  if ([...url.searchParams.keys()].some((name) => API_KEY_PARAMETER.test(name))) {
     throw new NotStashError(
       `${displayUrl(url)} carries an API key (?apikey=): remove it from the address and enter the key in the API key field (or --api-key-file)`,
     );
@@ -92,17 +94,19 @@ const ENCODED_CONTROL_CHARACTER = /%(?:[01][0-9a-f]|7f)/i;
 /** `scheme://`; anything else (`localhost:9999`, `127.0.0.1:9999/graphql`) is a host without one. */
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
+/** Stash takes its API key as `?apikey=` too, in any case. */
+const API_KEY_PARAMETER = /^apikey$/i;
+
 /** Text that failed to parse as a URL, safe to print: an apikey parameter or user:password@ masked. */
 function withoutSecrets(raw: string): string {
-  return raw.replace(/([?&]apikey=)[^&#\s]*/gi, '$1***').replace(/\/\/[^/@\s]*@/, '//***@');
+  return redactUrlText(raw, 'apikey');
 }
 
-/** The URL as safe to print: without an apikey query parameter or credentials. */
+/** The URL as safe to print: an apikey query parameter masked, credentials left out (Stash takes none). */
 export function displayUrl(url: URL): string {
-  const shown = new URL(url);
+  const shown = redactUrl(url, API_KEY_PARAMETER);
   shown.username = '';
   shown.password = '';
-  for (const name of [...shown.searchParams.keys()]) if (name.toLowerCase() === 'apikey') shown.searchParams.set(name, '***');
   return shown.toString();
 }
 
@@ -157,7 +161,7 @@ export class StashClient {
     } catch (error) {
       if (error instanceof StashQueryError) {
         throw new NotStashError(
-          `${this.shownUrl} is a GraphQL server but not Stash (${oneLine(error.graphqlMessages[0] ?? 'unknown query')})`,
+          `${this.shownUrl} is a GraphQL server but not Stash (${oneLine(error.graphqlMessages[0] ?? 'unknown query', QUOTED_CHARS)})`,
         );
       }
       throw error;
@@ -178,7 +182,7 @@ export class StashClient {
       const messages = (error.response.errors ?? []).map((e) => this.secrets.redact(e.message));
       if (messages.length > 0) {
         const operation = /query\s+(\w+)/.exec(document)?.[1] ?? 'query';
-        return new StashQueryError(`Stash rejected ${operation}: ${oneLine(messages.join('; '))}`, messages);
+        return new StashQueryError(`Stash rejected ${operation}: ${oneLine(messages.join('; '), QUOTED_CHARS)}`, messages);
       }
       return new NotStashError(`${this.shownUrl} is not a Stash server: no GraphQL data in its answer (HTTP ${error.response.status})`);
     }
@@ -364,14 +368,11 @@ function firstVisibleByte(body: Uint8Array): string | undefined {
 /** A failing server's own words, when they are plain text: the first line; never a web page. */
 function quotable(response: Response, body: Uint8Array): string {
   if (/html/i.test(response.headers.get('content-type') ?? '') || firstVisibleByte(body) === '<') return '';
-  return oneLine(new TextDecoder().decode(body.subarray(0, 1024)).trim().split('\n')[0] ?? '');
+  return oneLine(new TextDecoder().decode(body.subarray(0, 1024)).trim().split('\n')[0] ?? '', QUOTED_CHARS);
 }
 
-/** Text from a server, fit for a one-line reason: no control characters, at most 120 characters. */
-function oneLine(text: string): string {
-  const line = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
-  return line.length > 120 ? `${line.slice(0, 120)}…` : line;
-}
+/** A server's words quoted in a one-line reason: at most 120 of its characters, then an ellipsis. */
+const QUOTED_CHARS = 121;
 
 /** "1 try", "3 tries". */
 function tries(count: number): string {

@@ -1,4 +1,5 @@
-import { formatExact, formatRelative } from '../lib/format';
+import { timeAgo } from '../../../shared/time-format';
+import { formatExact } from '../lib/format';
 import { useNow } from '../lib/use-now';
 
 /** "5 minutes ago", with the exact time on hover. */
@@ -10,7 +11,7 @@ export function RelativeTime({ iso }: { iso: string }) {
   const now = Date.now();
   return (
     <time dateTime={iso} title={formatExact(iso)}>
-      {formatRelative(iso, now)}
+      {timeAgo(new Date(iso), new Date(now))}
     </time>
   );
 }

@@ -1,19 +1,4 @@
-/** Display formats shared by the screens. */
-
-/** 75 → "01:15"; 3723 → "1:02:03". */
-export function formatClock(totalSeconds: number): string {
-  const whole = Math.max(0, Math.floor(totalSeconds));
-  const hours = Math.floor(whole / 3600);
-  const minutes = Math.floor((whole % 3600) / 60);
-  const seconds = whole % 60;
-  const ss = String(seconds).padStart(2, '0');
-  if (hours > 0) return `${hours}:${String(minutes).padStart(2, '0')}:${ss}`;
-  return `${String(minutes).padStart(2, '0')}:${ss}`;
-}
-
-export function formatTimeRange(start: number, end: number | null): string {
-  return end === null ? formatClock(start) : `${formatClock(start)}–${formatClock(end)}`;
-}
+/** Display formats shared by the screens (times: src/shared/time-format.ts, shared with the tray and the CLI). */
 
 /** Seconds as "42 s", "3 min 05 s", "1 h 02 min". */
 export function formatDuration(totalSeconds: number): string {
@@ -22,27 +7,6 @@ export function formatDuration(totalSeconds: number): string {
   const minutes = Math.floor(whole / 60);
   if (minutes < 60) return `${minutes} min ${String(whole % 60).padStart(2, '0')} s`;
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
-}
-
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['second', 60],
-  ['minute', 60],
-  ['hour', 24],
-  ['day', 30],
-  ['month', 12],
-  ['year', Infinity],
-];
-
-/** "just now", "5 minutes ago", "yesterday" relative to `now`. */
-export function formatRelative(iso: string, now: number): string {
-  let value = (Date.parse(iso) - now) / 1000;
-  if (Math.abs(value) < 10) return 'just now';
-  for (const [unit, size] of STEPS) {
-    if (Math.abs(value) < size) return relative.format(Math.round(value), unit);
-    value /= size;
-  }
-  return relative.format(Math.round(value), 'year');
 }
 
 const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });

@@ -1,5 +1,5 @@
 import type { MarkerHit } from '../../../../shared/search-query';
-import { formatTimeRange } from '../../lib/format';
+import { formatTimeRange } from '../../../../shared/time-format';
 import { Thumbnail } from './Thumbnail';
 
 /** One marker: screenshot, title and time, tags, then the scene and its performers. */
