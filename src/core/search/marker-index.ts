@@ -74,16 +74,18 @@ export class MarkerIndex {
    * full-text index, or only among the rows textScope named); absent when the query has no words.
    */
   search(q: MarkerQuery, text?: WordHits[]): IndexedResult {
-    const { data, scratch } = this;
-    const words = text && textMatches(data, scratch, text);
-    const matched = matchMarkers(data, scratch, queryConditions(data, q), words?.markers);
-    const start = (q.page - 1) * q.perPage;
-    const page = orderedPage(data, scratch, this.orders, matched, q, words?.scores, start, q.perPage);
-    return {
-      total: matched.length,
-      hits: Array.from(page, (i) => markerHit(data, i)),
-      facets: q.facetLimit > 0 ? countFacets(data, scratch, matched, q.facetLimit) : noFacets(),
-    };
+    return this.withScratch(() => {
+      const { data, scratch } = this;
+      const words = text && textMatches(data, scratch, text);
+      const matched = matchMarkers(data, scratch, queryConditions(data, q), words?.markers);
+      const start = (q.page - 1) * q.perPage;
+      const page = orderedPage(data, scratch, this.orders, matched, q, words?.scores, start, q.perPage);
+      return {
+        total: matched.length,
+        hits: Array.from(page, (i) => markerHit(data, i)),
+        facets: q.facetLimit > 0 ? countFacets(data, scratch, matched, q.facetLimit) : noFacets(),
+      };
+    });
   }
 
   /**
@@ -91,6 +93,21 @@ export class MarkerIndex {
    * rows to look at (see word-match.ts); undefined when they leave more.
    */
   textScope(q: MarkerQuery, words: number, limit: number): TextRows | undefined {
-    return textScope(this.data, this.scratch, q, words, limit);
+    return this.withScratch(() => textScope(this.data, this.scratch, q, words, limit));
+  }
+
+  /** The scratch buffers that are not as a search must find them, by name: none between searches. */
+  dirtyScratch(): string[] {
+    return this.scratch.dirtyParts();
+  }
+
+  /** A search that stops midway (a malformed argument) leaves no marks for the next one to trip on. */
+  private withScratch<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      this.scratch.reset();
+      throw error;
+    }
   }
 }
