@@ -5,7 +5,7 @@
  */
 import { ascendingDistinct, filter, intersection } from './int-lists';
 import type { MarkerData } from './marker-data';
-import type { MarkerQuery, MarkerTagFilter, TagFilter } from './query';
+import type { MarkerQuery, TagFilter } from './query';
 import { anyIn, distinctMembers, membersOf, type Relation } from './relation';
 import type { ScratchBuffers } from './scratch';
 import { compareCodePoints } from './text';
@@ -50,19 +50,19 @@ export function queryConditions(data: MarkerData, q: MarkerQuery): Condition[] {
   const { markerPrimary, markerTags, tagMarkers, sceneTags, tagScenes, scenePerformers, performerScenes, sceneDates, sceneDuration, markerEnd, markerSeconds } = data;
   const tests: Condition[] = [];
   const on = q.markerTags?.on ?? 'primaryOrSecondary';
-  for (const set of tagSets(q.markerTags)) {
-    const mask = tagMask(data, set.refs);
+  for (const set of filterSets(q.markerTags)) {
+    const mask = tagMask(data, set.members);
     const has = (i: number) => mask[markerPrimary[i]!] === 1 || (on === 'primaryOrSecondary' && anyIn(markerTags, i, mask) === 1);
     // tagMarkers holds primary and secondary tags: a superset of the markers of primary tags too.
     tests.push(set.negate ? { keep: (i) => !has(i) } : { keep: has, reach: reachThrough(tagMarkers, slotsOf(mask)) });
   }
-  for (const set of tagSets(q.sceneTags)) {
-    const mask = tagMask(data, set.refs);
+  for (const set of filterSets(q.sceneTags)) {
+    const mask = tagMask(data, set.members);
     const scenes = set.negate ? undefined : distinctMembers(tagScenes, slotsOf(mask));
     tests.push(sceneCondition(data, (s) => anyIn(sceneTags, s, mask) === 1, set.negate, scenes));
   }
-  for (const set of idSets(q.performers)) {
-    const mask = performerMask(data, set.ids);
+  for (const set of filterSets(q.performers)) {
+    const mask = performerMask(data, set.members);
     const scenes = set.negate ? undefined : distinctMembers(performerScenes, slotsOf(mask));
     tests.push(sceneCondition(data, (s) => anyIn(scenePerformers, s, mask) === 1, set.negate, scenes));
   }
@@ -98,20 +98,12 @@ export function queryConditions(data: MarkerData, q: MarkerQuery): Condition[] {
 
 type TagRefs = NonNullable<TagFilter['any']>;
 
-/** any / all / none of a tag filter as separate sets: any is one, all is one per tag. */
-function tagSets(filter: TagFilter | MarkerTagFilter | undefined) {
-  const sets: { refs: TagRefs; negate: boolean }[] = [];
-  if (filter?.any?.length) sets.push({ refs: filter.any, negate: false });
-  for (const ref of filter?.all ?? []) sets.push({ refs: [ref], negate: false });
-  if (filter?.none?.length) sets.push({ refs: filter.none, negate: true });
-  return sets;
-}
-
-function idSets(filter: { any?: number[]; all?: number[]; none?: number[] } | undefined) {
-  const sets: { ids: number[]; negate: boolean }[] = [];
-  if (filter?.any?.length) sets.push({ ids: filter.any, negate: false });
-  for (const id of filter?.all ?? []) sets.push({ ids: [id], negate: false });
-  if (filter?.none?.length) sets.push({ ids: filter.none, negate: true });
+/** any / all / none of a filter as separate sets to test: any is one, all is one per member. */
+function filterSets<T>(filter: { any?: T[]; all?: T[]; none?: T[] } | undefined): { members: T[]; negate: boolean }[] {
+  const sets: { members: T[]; negate: boolean }[] = [];
+  if (filter?.any?.length) sets.push({ members: filter.any, negate: false });
+  for (const member of filter?.all ?? []) sets.push({ members: [member], negate: false });
+  if (filter?.none?.length) sets.push({ members: filter.none, negate: true });
   return sets;
 }
 
