@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { MarkerIndex, TEXT_KINDS, type MarkerIndexSource, type TextRows, type WordHits } from '../src/core/search/marker-index';
 import { parseMarkerQuery, type MarkerQueryInput } from '../src/core/search/query';
+import { ScratchBuffers } from '../src/core/search/scratch';
 import { compareCodePoints } from '../src/core/search/text';
 import { createRng, pick, randInt, type Rng } from '../tools/fake-stash/rng';
 
@@ -291,3 +292,111 @@ describe('facet limit', () => {
     expect(() => parseMarkerQuery({ facetLimit: 1001 })).toThrow();
   });
 });
+
+describe('scratch buffers', () => {
+  /** The random library with scene dates and durations, so their filters and sorts have something to do. */
+  function datedLibrary(seed: number): MarkerIndexSource {
+    const rng = createRng(seed);
+    const lib = randomLibrary(rng);
+    const scenes = lib.scenes.map((s) => ({
+      ...s,
+      date: rng() < 0.2 ? null : `20${randInt(rng, 10, 24)}-0${randInt(rng, 1, 9)}-1${randInt(rng, 0, 9)}`,
+      duration: rng() < 0.2 ? null : randInt(rng, 60, 3600),
+    }));
+    return { ...lib, scenes };
+  }
+
+  const sub = (id: number) => ({ id: idOf(id), withSubtags: true });
+  const SHAPES: MarkerQueryInput[] = [
+    {},
+    { facetLimit: 0 },
+    { facetLimit: 500 },
+    { markerTags: { any: [sub(1), sub(2)] } },
+    { markerTags: { all: [{ id: idOf(1) }, { id: idOf(2) }] } },
+    { markerTags: { none: [sub(3)] } },
+    { markerTags: { on: 'primary', any: [sub(4)] } },
+    { sceneTags: { any: [sub(5)], none: [{ id: idOf(6) }] } },
+    { performers: { any: [idOf(1), idOf(2)] } },
+    { performers: { all: [idOf(1), idOf(2)] } },
+    { performers: { none: [idOf(3)] } },
+    { performerGenders: ['FEMALE'] },
+    { sceneDate: { from: '2012', to: '2018-06' } },
+    { sceneDuration: { min: 600, max: 1800 } },
+    { markerLength: { min: 5, max: 20 } },
+    { hasEnd: true },
+    { hasEnd: false, markerTags: { any: [sub(1)] }, performers: { any: [idOf(2)] } },
+    ...(['relevance', 'sceneDate', 'sceneTitle', 'position', 'length', 'updated', 'random'] as const).flatMap((sort) =>
+      (['asc', 'desc'] as const).map((direction): MarkerQueryInput => ({ sort, direction, seed: 7, perPage: 25, page: 2 })),
+    ),
+    { sort: 'sceneDate', page: 3, perPage: 50 },
+    { sort: 'random', seed: 3, page: 1, perPage: 1 },
+    { page: 1000, perPage: 10 },
+    { sort: 'position', page: 1000, perPage: 10 },
+  ];
+
+  it('are as clean after every kind of query as before it: each filter, facet, sort, random order and page, with and without words', () => {
+    for (let seed = 1; seed <= 4; seed++) {
+      const rng = createRng(seed * 31);
+      const index = new MarkerIndex(datedLibrary(seed));
+      expect(index.dirtyScratch()).toEqual([]);
+      for (const [n, input] of SHAPES.entries()) {
+        for (let words = 0; words <= 3; words++) {
+          const q = parseMarkerQuery(input);
+          const hits = Array.from({ length: words }, () => randomHits(rng));
+          index.search(q, words ? hits : undefined);
+          expect(index.dirtyScratch(), `seed ${seed} shape ${n} with ${words} words`).toEqual([]);
+          index.textScope(q, Math.max(words, 1), 300);
+          expect(index.dirtyScratch(), `textScope, seed ${seed} shape ${n}`).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it('are reset when a search stops midway, so the next search answers as on a fresh index', () => {
+    const lib = datedLibrary(9);
+    const index = new MarkerIndex(lib);
+    const q = (input: MarkerQueryInput) => parseMarkerQuery(input);
+    const everything: WordHits = { marker: lib.markers.map((m) => m.id), scene: [], tag: [], performer: [] };
+    // A word list broken after the first word marked every marker, in words found and in fields.
+    const broken = { marker: everything.marker, tag: [], scene: undefined, performer: [] } as unknown as WordHits;
+    const failures: [string, () => unknown][] = [
+      ['in the words', () => index.search(q({}), [everything, broken])],
+      // A page size no valid query has, failing once the sorted page marked its matches as wanted.
+      ['in a sorted page', () => index.search({ ...q({ sort: 'sceneDate' }), perPage: -1 })],
+      // A facet limit that fails when the facets read it, after the tallies counted every match.
+      ['in the facets', () => index.search({ ...q({}), facetLimit: throwingOnSecondRead(5) })],
+    ];
+    for (const [where, fail] of failures) {
+      expect(fail, where).toThrow();
+      expect(index.dirtyScratch(), where).toEqual([]);
+    }
+    const fresh = new MarkerIndex(lib);
+    for (const input of SHAPES) expect(index.search(q(input), [everything])).toEqual(fresh.search(q(input), [everything]));
+  });
+
+  it('name what is dirty and clean it on reset', () => {
+    const scratch = new ScratchBuffers({ markers: 4, scenes: 2, tags: 3, performers: 1 });
+    expect(scratch.dirtyParts()).toEqual([]);
+    scratch.wordsFound[1] = 1;
+    scratch.fields[3] = 2;
+    scratch.wanted[0] = 1;
+    scratch.tallies.sceneTags.add(2, 1);
+    // A count whose slot was never listed, as when a tally's size was lost midway.
+    scratch.tallies.performers.counts[0] = 4;
+    expect(scratch.dirtyParts()).toEqual(['wordsFound', 'fields', 'wanted', 'tallies.performers', 'tallies.sceneTags']);
+    expect(scratch.isClean()).toBe(false);
+    scratch.reset();
+    expect(scratch.isClean()).toBe(true);
+  });
+});
+
+/** A number that reads as `value` once and throws after: a failure at the second place a query's field is read. */
+function throwingOnSecondRead(value: number): number {
+  let reads = 0;
+  return {
+    valueOf() {
+      if (reads++ > 0) throw new Error('read twice');
+      return value;
+    },
+  } as unknown as number;
+}
