@@ -76,3 +76,10 @@ export function formatLogRecord(record: LogRecord): string {
 export function streamSink(stream: { write(text: string): unknown } = process.stderr): LogSink {
   return (record) => void stream.write(`${formatLogRecord(record)}\n`);
 }
+
+/** Every record to each sink in turn (the desktop app in development: its file and the terminal). */
+export function teeSink(...sinks: LogSink[]): LogSink {
+  return (record) => {
+    for (const sink of sinks) sink(record);
+  };
+}
