@@ -25,6 +25,7 @@ import { SyncAlreadyRunningError, type MirrorStore } from '../db/store';
 import { searchMarkers } from '../search/search';
 import { StashClient } from '../stash/client';
 import { NotStashError, StashAuthError, StashUnreachableError } from '../stash/errors';
+import { silentLogger, type LogFields, type Logger } from '../log';
 import { Secrets } from '../secrets';
 import { syncStash, type SyncProgress } from '../sync/engine';
 import { EMPTY_HISTORY, newestRunId, readSyncHistory, recordRefusedSync, viewRun, type SyncHistory } from './history';
@@ -79,13 +80,16 @@ class StashMirrorService implements MirrorService {
   private readonly scheduler: SyncScheduler;
   private throttle: { lastAt: number; timer: NodeJS.Timeout | null } = { lastAt: 0, timer: null };
   private closed = false;
+  private readonly log: Logger;
 
   constructor(
     private readonly options: MirrorServiceOptions,
     private settings: StoredSettings,
   ) {
+    this.log = (options.logger ?? silentLogger).child('service');
     this.scheduler = new SyncScheduler({
       clock: options.schedulerClock,
+      logger: this.log.child('scheduler'),
       isSyncRunning: () => this.running !== null,
       startSync: () => void this.syncNow(undefined, { trigger: 'schedule' }),
       onReplanned: () => void this.publishStatus(),
@@ -113,10 +117,13 @@ class StashMirrorService implements MirrorService {
     try {
       this.settings = await this.options.settings.save(parsed);
     } catch (error) {
-      if (opened) await opened.close().catch(() => {});
+      if (opened) await closeQuietly(Promise.resolve(opened), this.log);
       // Nothing changed: the reason reaches the Settings page as one line, without secrets.
-      throw new Error(this.secrets().redact(oneLine((error as Error)?.message ?? String(error))));
+      const reason = this.secrets().redact(oneLine((error as Error)?.message ?? String(error)));
+      this.log.warn(`Settings not saved: ${reason}`);
+      throw new Error(reason);
     }
+    this.log.info('Settings saved', this.describeSettings(Object.keys(parsed)));
     if (mirrorKey(this.settings) !== mirrorKey(previous)) {
       this.switchMirror();
       if (opened) this.mirror = { key: mirrorKey(this.settings), store: Promise.resolve(opened) };
@@ -168,7 +175,10 @@ class StashMirrorService implements MirrorService {
     };
     this.running = running;
     void this.publishStatus();
+    const entities = parsed.entities ?? settings.entities;
+    this.log.info('Sync started', { trigger, mode: parsed.full ? 'full' : 'incremental', entities: entities.join(',') });
     const outcome = await this.runSync(running, settings, parsed);
+    this.logOutcome(outcome, trigger);
     this.running = null;
     this.history = null;
     if (outcome.ok) this.sessionError = null;
@@ -219,6 +229,7 @@ class StashMirrorService implements MirrorService {
         full,
         signal,
         onProgress: (progress) => this.onProgress(running, progress),
+        onWarning: (message) => this.log.warn(this.secrets().redact(message)),
       });
       return { ok: true, summary };
     } catch (error) {
@@ -228,10 +239,22 @@ class StashMirrorService implements MirrorService {
       if (opened) {
         const refused = { entities, mode: full ? ('full' as const) : ('incremental' as const), error: reason };
         // The history is a record, not the outcome: failing to write it must not hide the reason.
-        await recordRefusedSync(opened.store, opened.newestBefore, refused).catch(() => {});
+        await recordRefusedSync(opened.store, opened.newestBefore, refused).catch((error: unknown) =>
+          this.log.warn(`The refused sync was not recorded in History: ${this.secrets().redact(oneLine((error as Error).message))}`),
+        );
       }
       return { ok: false, kind: 'failed', reason };
     }
+  }
+
+  private logOutcome(outcome: SyncOutcome, trigger: SyncTrigger): void {
+    if (outcome.ok) {
+      const { summary } = outcome;
+      const fetched = summary.entities.reduce((sum, entity) => sum + entity.fetched, 0);
+      const seconds = (Date.parse(summary.finishedAt) - Date.parse(summary.startedAt)) / 1000;
+      this.log.info('Sync finished', { trigger, mode: summary.mode, fetched, requests: summary.requests, seconds });
+    } else if (outcome.kind === 'failed') this.log.error(`Sync failed: ${outcome.reason}`, { trigger });
+    else this.log.info(`Sync not done: ${outcome.reason}`, { trigger, kind: outcome.kind });
   }
 
   private onProgress(running: RunningSync, progress: SyncProgress): void {
@@ -321,15 +344,16 @@ class StashMirrorService implements MirrorService {
     if (this.throttle.timer) clearTimeout(this.throttle.timer);
     const mirror = this.mirror;
     this.mirror = null;
-    if (mirror) await closeQuietly(mirror.store);
+    if (mirror) await closeQuietly(mirror.store, this.log);
   }
 
   private emit<E extends keyof StashMirrorEvents>(event: E, payload: StashMirrorEvents[E]): void {
     for (const listener of this.listeners[event]) {
       try {
         listener(payload);
-      } catch {
+      } catch (error) {
         // A failing window must not stop the others from hearing about the sync.
+        this.log.error(`A ${event} listener failed: ${oneLine((error as Error)?.message ?? String(error))}`);
       }
     }
   }
@@ -341,11 +365,13 @@ class StashMirrorService implements MirrorService {
     if (this.closed) return Promise.reject(new Error('The mirror service is closed'));
     const key = mirrorKey(this.settings);
     if (this.mirror?.key !== key) {
-      const store = this.openStore(this.settings);
+      const settings = this.settings;
+      const store = this.openStore(settings);
       this.mirror = { key, store };
       // A database that could not be opened is tried again on the next call.
-      store.catch(() => {
+      store.catch((error: unknown) => {
         if (this.mirror?.store === store) this.mirror = null;
+        this.log.warn(`The mirror database could not be opened: ${this.databaseError(settings, error)}`);
       });
     }
     return this.mirror.store;
@@ -356,9 +382,14 @@ class StashMirrorService implements MirrorService {
     try {
       return await this.openStore(settings);
     } catch (error) {
-      const passwords = settings.backend.kind === 'postgres' ? passwordsOf(settings.backend.url) : [];
-      throw new Error(this.secrets().with(...passwords).redact(oneLine((error as Error)?.message ?? String(error))));
+      throw new Error(this.databaseError(settings, error));
     }
+  }
+
+  /** Why a database failed, in one line without the API key or the database's password. */
+  private databaseError(settings: StoredSettings, error: unknown): string {
+    const passwords = settings.backend.kind === 'postgres' ? passwordsOf(settings.backend.url) : [];
+    return this.secrets().with(...passwords).redact(oneLine((error as Error)?.message ?? String(error)));
   }
 
   private openStore({ backend }: StoredSettings): Promise<MirrorStore> {
@@ -377,10 +408,11 @@ class StashMirrorService implements MirrorService {
     this.history = null;
     this.sessionError = undefined;
     this.suggestions.clear();
-    if (old) void (this.running?.ended ?? Promise.resolve()).then(() => closeQuietly(old.store));
+    if (old) void (this.running?.ended ?? Promise.resolve()).then(() => closeQuietly(old.store, this.log));
   }
 
   private async databaseLocation(): Promise<string> {
+    // A database that failed to open said why when it failed (store()); its place is told from the settings.
     const opened = this.mirror ? await this.mirror.store.then((store) => store.location).catch(() => null) : null;
     if (opened) return opened;
     const { backend } = this.settings;
@@ -398,6 +430,19 @@ class StashMirrorService implements MirrorService {
         : `${what}: enter the server's API key in Settings`;
     }
     return this.secrets().with(apiKey).redact(oneLine(message));
+  }
+
+  /** The settings for the log: which were changed, and the saved values without secrets. */
+  private describeSettings(changed: string[]): LogFields {
+    const { stashUrl, backend, periodicSync, entities } = this.settings;
+    const secrets = this.secrets();
+    return {
+      changed: changed.join(','),
+      stashUrl: stashUrl === null ? null : secrets.redact(withoutPassword(stashUrl, 'an address that does not parse')),
+      backend: backend.kind === 'postgres' ? secrets.redact(withoutPassword(backend.url)) : 'sqlite',
+      periodicSync: periodicSync.enabled ? `every ${periodicSync.intervalMinutes} min` : 'off',
+      entities: entities.join(','),
+    };
   }
 
   /** What must never be shown: the saved API key and the PostgreSQL password. */
@@ -430,6 +475,14 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
-async function closeQuietly(store: Promise<MirrorStore>): Promise<void> {
-  await store.then((s) => s.close()).catch(() => {});
+/** Closes a database whose closing nobody waits on; a failure is logged, a store never opened has nothing to close. */
+async function closeQuietly(store: Promise<MirrorStore>, log: Logger): Promise<void> {
+  let opened: MirrorStore;
+  try {
+    opened = await store;
+  } catch {
+    // It never opened: its failure was logged by store(), and there is nothing to close.
+    return;
+  }
+  await opened.close().catch((error: unknown) => log.warn(`The mirror database did not close cleanly: ${oneLine((error as Error).message)}`));
 }
