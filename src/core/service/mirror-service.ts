@@ -382,7 +382,9 @@ class StashMirrorService implements MirrorService {
     try {
       return await this.openStore(settings);
     } catch (error) {
-      throw new Error(this.databaseError(settings, error));
+      const reason = this.databaseError(settings, error);
+      this.log.warn(`The database chosen in Settings could not be opened: ${reason}`);
+      throw new Error(reason);
     }
   }
 
