@@ -54,7 +54,7 @@ async function start(): Promise<void> {
   logger.info(`Stash Mirror ${app.getVersion()} is starting`);
   const webPolicy = installWebSecurity(session.defaultSession);
   serveAppFiles(session.defaultSession, dirname(appPaths.renderer), webPolicy.policy);
-  const settings = createElectronSettings();
+  const settings = createElectronSettings(log.logger.child('settings'));
   webPolicy.update(await settings.load());
   settings.onChange((next) => {
     const before = webPolicy.stashOrigin();

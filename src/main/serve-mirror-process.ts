@@ -43,6 +43,7 @@ export function serveMirrorProcess(channel: RpcChannel, createService: CreateMir
   const closeService = async (): Promise<void> => {
     const current = service;
     service = null;
+    // A service whose start failed has nothing to close; start() already answered with the reason.
     await (await current?.catch(() => null))?.close();
   };
 
