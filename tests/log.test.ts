@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, formatLogRecord, teeSink, type LogRecord } from '../src/core/log';
+import { createLogger, formatLogRecord, logLevelFrom, teeSink, type LogRecord } from '../src/core/log';
 
 describe('logger', () => {
   const at = new Date('2026-12-07T13:40:00.000Z');
@@ -29,5 +29,12 @@ describe('logger', () => {
     createLogger(teeSink((r) => first.push(r), (r) => second.push(r)), { now: () => at }).warn('both');
     expect(first).toEqual([{ time: at.toISOString(), level: 'warn', module: '', message: 'both' }]);
     expect(second).toEqual(first);
+  });
+
+  it('takes its level from STASH_MIRROR_LOG_LEVEL, info when unset or unknown', () => {
+    expect(logLevelFrom({ STASH_MIRROR_LOG_LEVEL: ' Debug ' })).toBe('debug');
+    expect(logLevelFrom({ STASH_MIRROR_LOG_LEVEL: 'error' })).toBe('error');
+    expect(logLevelFrom({ STASH_MIRROR_LOG_LEVEL: 'verbose' })).toBe('info');
+    expect(logLevelFrom({})).toBe('info');
   });
 });

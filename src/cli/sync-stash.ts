@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { openMirrorStore } from '../core/db/open';
 import { SyncAlreadyRunningError, type MirrorStore } from '../core/db/store';
 import { isEntryPoint } from '../core/entry-point';
-import { createLogger, streamSink } from '../core/log';
+import { createLogger, logLevelFrom, streamSink } from '../core/log';
 import { ENTITIES, type EntityName } from '../core/mirror-rows';
 import { DEFAULT_MAX_RESPONSE_BYTES, StashClient } from '../core/stash/client';
 import { syncStash, type SyncSummary } from '../core/sync/engine';
@@ -120,7 +120,7 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
   }
   const log = (message: string) => process.stderr.write(`${message}\n`);
   // Beyond the outcome above: what the engine warns of, and what went wrong on the side.
-  const logger = createLogger(streamSink(process.stderr)).child('sync');
+  const logger = createLogger(streamSink(process.stderr), { level: logLevelFrom(env) }).child('sync');
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { app } from 'electron';
-import { createLogger, streamSink, teeSink, type Logger, type LogSink } from '../core/log';
+import { createLogger, logLevelFrom, streamSink, teeSink, type Logger, type LogSink } from '../core/log';
 import { openLogFile } from '../core/log-file';
 
 export const LOG_FILE_NAME = 'stash-mirror.log';
@@ -20,5 +20,5 @@ export interface AppLog {
 export function openAppLog(): AppLog {
   const file = openLogFile({ file: join(app.getPath('userData'), 'logs', LOG_FILE_NAME) });
   const sink = app.isPackaged ? file.sink : teeSink(file.sink, streamSink(process.stderr));
-  return { logger: createLogger(sink), sink };
+  return { logger: createLogger(sink, { level: logLevelFrom() }), sink };
 }

@@ -4,7 +4,7 @@
  * run exactly this in a Node child process.
  */
 import { EVENT_NAMES, METHOD_NAMES } from '../shared/channels';
-import { createLogger } from '../core/log';
+import { createLogger, logLevelFrom } from '../core/log';
 import { createRpcPeer, type RpcChannel, type RpcHandlers } from '../shared/rpc';
 import type { SettingsRepository } from '../core/service/settings';
 import type { MirrorService } from '../core/service/types';
@@ -61,8 +61,9 @@ export function serveMirrorProcess(channel: RpcChannel, createService: CreateMir
     Record<keyof MirrorProcessMethods, unknown>;
   const peer = createRpcPeer<MainProcessMethods, MirrorEvents>(channel, handlers);
 
-  // This process has no log file of its own: its records travel to main, which writes them.
-  const logger = createLogger((record) => peer.emit('log', record));
+  // This process has no log file of its own: its records travel to main, which writes them. It
+  // inherits main's environment, so the level asked for holds here too.
+  const logger = createLogger((record) => peer.emit('log', record), { level: logLevelFrom() });
 
   const settings: SettingsRepository = {
     load: () => peer.call('loadSettings'),

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { isEntryPoint } from '../core/entry-point';
 import { UsageError } from '../cli/mirror-options';
 import { readSecret, warnOnStderr, type Warn } from '../cli/secret-option';
-import { createLogger, streamSink } from '../core/log';
+import { createLogger, logLevelFrom, streamSink } from '../core/log';
 import { userDataDir } from '../core/paths';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RENDERER_DIR, HostStartError, startHttpHost, type HttpHostOptions } from './http-host';
 
@@ -61,7 +61,7 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
   }
   try {
     // The address served goes to stdout; what the service does and what goes wrong, to stderr.
-    const host = await startHttpHost({ ...options, logger: createLogger(streamSink(process.stderr)) });
+    const host = await startHttpHost({ ...options, logger: createLogger(streamSink(process.stderr), { level: logLevelFrom(env) }) });
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);
