@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { createLogger, streamSink } from '../src/core/log';
 import { SYNC_PROCESS_FLAGS } from '../src/core/runtime-flags';
 import { createMirrorService } from '../src/core/service/mirror-service';
 import { DEFAULT_SETTINGS, MemorySettingsRepository } from '../src/core/service/settings';
@@ -67,7 +68,9 @@ async function runMain(): Promise<void> {
       events[event]++;
       events.bytes += JSON.stringify(structuredClone(payload)).length;
     },
-    log: (message) => console.error(message),
+    // As the app does, with stderr for its log file.
+    logger: createLogger(streamSink()).child('supervisor'),
+    onLog: streamSink(),
   });
   try {
     // Opens the database before measuring: the app starts its service before any sync.

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { _electron, expect, test, type ElectronApplication } from '@playwright/test';
+import { APP_NAME } from '../src/core/paths';
 import { METHOD_NAMES } from '../src/shared/channels';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -69,6 +70,13 @@ test.describe(`desktop app${executablePath === null ? ` (skipped: ${NO_ELECTRON}
     // A call goes all the way to the mirror process and back.
     const info = await window.evaluate(() => (window as unknown as { stashMirror: { getAppInfo(): Promise<{ host: string }> } }).stashMirror.getAppInfo());
     expect(info.host).toBe('electron');
+  });
+
+  test('writes its log file in the user-data folder', async () => {
+    test.skip(process.platform !== 'linux', 'Only on Linux is the user-data folder under the fresh XDG_CONFIG_HOME');
+    await app.firstWindow();
+    const file = join(home, '.config', APP_NAME, 'logs', 'stash-mirror.log');
+    await expect.poll(() => (existsSync(file) ? readFileSync(file, 'utf8') : '')).toMatch(/ INFO  main: Stash Mirror \S+ is starting\n/);
   });
 
   test('shows the search and settings pages', async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/core/log';
 import { viewSettings } from '../src/core/service/settings';
 import { EncryptedSettingsRepository, SecretStorageUnavailableError, type KeyValueStore, type SecretCipher } from '../src/main/encrypted-settings';
 
@@ -124,8 +125,11 @@ describe('desktop settings', () => {
   it('treats a key that no longer decrypts as not set', async () => {
     const { store, repository } = setup();
     await repository.save({ apiKey: API_KEY });
-    const otherKeychain = new EncryptedSettingsRepository(store, new TestCipher());
+    const warnings: string[] = [];
+    const otherKeychain = new EncryptedSettingsRepository(store, new TestCipher(), createLogger((record) => warnings.push(record.message)));
     expect((await otherKeychain.load()).apiKey).toBeNull();
+    // Said once, in the log, without the key.
+    expect(warnings).toEqual([expect.stringMatching(/^The saved API key no longer decrypts/)]);
   });
 
   it('never shows the key or the database password to the interface', async () => {

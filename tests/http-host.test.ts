@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger, type LogRecord } from '../src/core/log';
 import { HTTP_ROUTES, type SyncStatus } from '../src/shared/contract';
 import { startHttpHost, type HttpHost, type HttpHostOptions } from '../src/server/http-host';
 import { parseServeCommand } from '../src/server/main';
@@ -300,6 +301,22 @@ describe('headless host', () => {
     expect(page.status).toBe(404);
     expect(await page.text()).toMatch(/npm run build/);
     expect((await s.rpc('getSettings')).status).toBe(200);
+  });
+
+  it('logs an error it answers with 500, by its path alone and without secrets; a refused request is no error', async () => {
+    const records: LogRecord[] = [];
+    const s = await start({ logger: createLogger((record) => records.push(record)) });
+    // No PostgreSQL listens on port 1: the service's own error, answered 500.
+    const backend = { kind: 'postgres', url: 'postgres://mirror:pw-never-logged-91@127.0.0.1:1/mirror' };
+    const failed = await s.api('/api/rpc/updateSettings?note=query-not-logged', { json: { backend } });
+    expect(failed.status).toBe(500);
+    expect((await s.rpc('getSettings', { unexpected: true })).status).toBe(400);
+    const errors = records.filter((record) => record.level === 'error');
+    expect(errors).toEqual([
+      expect.objectContaining({ module: 'http', message: `POST /api/rpc/updateSettings answered 500: ${failed.body.error}` }),
+    ]);
+    const written = JSON.stringify(records);
+    for (const secret of ['pw-never-logged-91', API_KEY, 'query-not-logged']) expect(written).not.toContain(secret);
   });
 
   it('refuses other sites: unknown Host headers and foreign origins', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, formatLogRecord, type LogRecord } from '../src/core/log';
+import { createLogger, formatLogRecord, logLevelFrom, teeSink, type LogRecord } from '../src/core/log';
 
 describe('logger', () => {
   const at = new Date('2026-12-07T13:40:00.000Z');
@@ -21,5 +21,20 @@ describe('logger', () => {
     expect(formatLogRecord({ time: at.toISOString(), level: 'warn', module: 'sync', message: 'deletions not checked', fields: { entity: 'tags', n: 2 } })).toBe(
       '2026-12-07T13:40:00.000Z WARN  sync: deletions not checked (entity=tags, n=2)',
     );
+  });
+
+  it('hands every record to each sink of a tee', () => {
+    const first: LogRecord[] = [];
+    const second: LogRecord[] = [];
+    createLogger(teeSink((r) => first.push(r), (r) => second.push(r)), { now: () => at }).warn('both');
+    expect(first).toEqual([{ time: at.toISOString(), level: 'warn', module: '', message: 'both' }]);
+    expect(second).toEqual(first);
+  });
+
+  it('takes its level from STASH_MIRROR_LOG_LEVEL, info when unset or unknown', () => {
+    expect(logLevelFrom({ STASH_MIRROR_LOG_LEVEL: ' Debug ' })).toBe('debug');
+    expect(logLevelFrom({ STASH_MIRROR_LOG_LEVEL: 'error' })).toBe('error');
+    expect(logLevelFrom({ STASH_MIRROR_LOG_LEVEL: 'verbose' })).toBe('info');
+    expect(logLevelFrom({})).toBe('info');
   });
 });

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SyncOutcome, SyncStatus } from '../src/shared/contract';
+import { createLogger, type LogRecord } from '../src/core/log';
 import { createMirrorService } from '../src/core/service/mirror-service';
 import { StashClient } from '../src/core/stash/client';
 import { syncStash } from '../src/core/sync/engine';
@@ -35,6 +36,8 @@ interface Recorded {
   service: MirrorService;
   statuses: { at: number; status: SyncStatus }[];
   finished: SyncOutcome[];
+  /** Every record the service logged, debug included. */
+  log: LogRecord[];
 }
 
 async function setUp(dialect: Dialect, options: { library?: FakeLibrary; apiKey?: string } = {}): Promise<Setup> {
@@ -57,7 +60,9 @@ async function setUp(dialect: Dialect, options: { library?: FakeLibrary; apiKey?
     settings,
     databaseFile,
     async start(overrides = {}) {
+      const log: LogRecord[] = [];
       const service = await createMirrorService({
+        logger: createLogger((record) => log.push(record), { level: 'debug' }),
         settings: new MemorySettingsRepository({ ...settings, ...overrides }),
         databaseFile,
         host: 'web',
@@ -65,7 +70,7 @@ async function setUp(dialect: Dialect, options: { library?: FakeLibrary; apiKey?
       });
       // Runs before the database is dropped: cleanups run last-in, first-out.
       cleanups.push(() => service.close());
-      const recorded: Recorded = { service, statuses: [], finished: [] };
+      const recorded: Recorded = { service, statuses: [], finished: [], log };
       service.on('syncStatus', (status) => recorded.statuses.push({ at: Date.now(), status }));
       service.on('syncFinished', (outcome) => recorded.finished.push(outcome));
       return recorded;
@@ -446,7 +451,7 @@ describeEachDialect('mirror service: secrets and the truth of the status', (dial
     }
     const shown = JSON.stringify({
       outcome,
-      recorded: { statuses: recorded.statuses, finished: recorded.finished },
+      recorded: { statuses: recorded.statuses, finished: recorded.finished, log: recorded.log },
       status: await service.getSyncStatus(),
       runs: await service.listSyncRuns(),
       tested: await service.testConnection(),
@@ -454,6 +459,34 @@ describeEachDialect('mirror service: secrets and the truth of the status', (dial
     expect(shown).toContain('bad key');
     expect(shown).not.toContain(key);
     if (password) expect(shown).not.toContain(password);
+  });
+
+  it('logs each sync and each settings change, never a secret', async () => {
+    const key = 'log-Key_8812';
+    const s = await setUp(dialect, { apiKey: key });
+    const { service, log } = await s.start();
+    summaryOf(await service.syncNow({ entities: ['tags'] }));
+    const wrongKey = 'wrong-Key_9934';
+    await service.updateSettings({ apiKey: wrongKey, periodicSync: { enabled: true, intervalMinutes: 30 } });
+    expect(await service.syncNow(undefined, { trigger: 'api' })).toMatchObject({ ok: false, kind: 'failed' });
+
+    const own = log.filter((record) => record.module === 'service');
+    expect(own.map((record) => `${record.level} ${record.message}`)).toEqual([
+      'info Sync started',
+      'info Sync finished',
+      'info Settings saved',
+      'info Sync started',
+      expect.stringMatching(/^error Sync failed: .*API key/),
+    ]);
+    expect(own[0]!.fields).toEqual({ trigger: 'manual', mode: 'incremental', entities: 'tags' });
+    expect(own[1]!.fields).toMatchObject({ trigger: 'manual', fetched: 40, requests: expect.any(Number) });
+    expect(own[2]!.fields).toMatchObject({ changed: 'apiKey,periodicSync', stashUrl: s.fake.url, periodicSync: 'every 30 min' });
+    expect(own[4]!.fields).toEqual({ trigger: 'api' });
+    // The scheduler says when the next periodic sync is due.
+    expect(log.some((record) => record.module === 'service.scheduler' && record.message === 'Next periodic sync planned')).toBe(true);
+    const password = s.settings.backend.kind === 'postgres' ? new URL(s.settings.backend.url).password : null;
+    const written = JSON.stringify(log);
+    for (const secret of [key, wrongKey, ...(password ? [password] : [])]) expect(written).not.toContain(secret);
   });
 
   it('after a cancel shows no failure it did not have', async () => {

@@ -1,5 +1,6 @@
 /** The periodic sync's planning, on a clock the test moves by hand. */
 import { describe, expect, it } from 'vitest';
+import { createLogger, type LogRecord } from '../src/core/log';
 import { SyncScheduler, type SchedulerClock, type SchedulerPlan } from '../src/core/service/scheduler';
 
 const MINUTE = 60_000;
@@ -42,9 +43,11 @@ function setUp(plan: Partial<SchedulerPlan> = {}) {
   const time = manualClock();
   const started: number[] = [];
   const replanned: (number | null)[] = [];
+  const log: LogRecord[] = [];
   let running = false;
   const scheduler = new SyncScheduler({
     clock: time.clock,
+    logger: createLogger((record) => log.push(record), { level: 'debug', now: () => new Date(time.clock.now()) }),
     isSyncRunning: () => running,
     startSync: () => {
       started.push(time.clock.now());
@@ -64,6 +67,7 @@ function setUp(plan: Partial<SchedulerPlan> = {}) {
     time,
     started,
     replanned,
+    log,
     plan: fullPlan,
     setRunning: (value: boolean) => (running = value),
     /** The sync that is running ends now, as the service reports it. */
@@ -193,6 +197,19 @@ describe('periodic sync scheduler', () => {
     expect(s.minutesToNext()).toBe(0);
     s.time.advance(0);
     expect(s.started).toHaveLength(2);
+  });
+
+  it('logs each new plan, a due time met by a running sync, and a backoff', () => {
+    const s = setUp();
+    const lines = () => s.log.splice(0).map((record) => `${record.level} ${record.message}${record.fields ? ` ${JSON.stringify(record.fields)}` : ''}`);
+    const at = (minutes: number) => JSON.stringify({ at: new Date(START + minutes * MINUTE).toISOString() });
+    expect(lines()).toEqual([`debug Next periodic sync planned ${at(1)}`]);
+    s.setRunning(true);
+    s.time.advance(MINUTE);
+    expect(lines()).toEqual(['info Periodic sync due while a sync runs: looking again later', `debug Next periodic sync planned ${at(2)}`]);
+    // Ended at once: a minute's backoff lands on the time already planned, which is not said twice.
+    s.end('failed');
+    expect(lines()).toEqual([`info Next periodic sync backs off after 1 failed in a row ${at(2)}`]);
   });
 
   it('stop cancels the pending timer for good', () => {

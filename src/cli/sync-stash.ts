@@ -7,6 +7,7 @@ import { openMirrorStore } from '../core/db/open';
 import { SyncAlreadyRunningError, type MirrorStore } from '../core/db/store';
 import { isEntryPoint } from '../core/entry-point';
 import { oneLine } from '../core/one-line';
+import { createLogger, logLevelFrom, streamSink } from '../core/log';
 import { ENTITIES, type EntityName } from '../core/mirror-rows';
 import { DEFAULT_MAX_RESPONSE_BYTES, StashClient } from '../core/stash/client';
 import { syncStash, type SyncSummary } from '../core/sync/engine';
@@ -112,6 +113,8 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
     return reportUsage(error);
   }
   const log = (message: string) => process.stderr.write(`${message}\n`);
+  // Beyond the outcome above: what the engine warns of, and what went wrong on the side.
+  const logger = createLogger(streamSink(process.stderr), { level: logLevelFrom(env) }).child('sync');
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
@@ -131,7 +134,7 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
       full: command.full,
       signal: controller.signal,
       onProgress: progress.update,
-      onWarning: log,
+      onWarning: (message) => logger.warn(message),
     });
     progress.finish(summary);
     if (command.json) process.stdout.write(`${JSON.stringify({ ...summary, firstSync })}\n`);
@@ -152,7 +155,11 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
     log(`sync:stash failed: ${reason}`);
     // Refused before its first entity (a wrong key, an unreachable host): History shows it too.
     const refused = { entities: command.entities, mode: command.full ? ('full' as const) : ('incremental' as const), error: reason };
-    if (store) await recordRefusedSync(store, newestBefore, refused).catch(() => {});
+    if (store) {
+      await recordRefusedSync(store, newestBefore, refused).catch((error: unknown) =>
+        logger.warn(`The refused sync was not recorded in History: ${oneLine((error as Error).message)}`),
+      );
+    }
     return EXIT.failed;
   } finally {
     process.off('SIGINT', onSignal);

@@ -11,6 +11,7 @@ export function isEntryPoint(moduleUrl: string, script: string | undefined = pro
   try {
     return realpathSync(fileURLToPath(moduleUrl)) === realpathSync(script);
   } catch {
+    // A path that does not resolve (node -e, a script deleted since) is not this module.
     return false;
   }
 }

@@ -58,6 +58,12 @@ export function createLogger(sink: LogSink, options: LoggerOptions = {}): Logger
   return make(options.module ?? '');
 }
 
+/** The level asked for in STASH_MIRROR_LOG_LEVEL (debug, info, warn or error); info when unset or unknown. */
+export function logLevelFrom(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const asked = env.STASH_MIRROR_LOG_LEVEL?.trim().toLowerCase() ?? '';
+  return (LOG_LEVELS as readonly string[]).includes(asked) ? (asked as LogLevel) : 'info';
+}
+
 /** For modules whose host did not ask for their lines (tests, library use). */
 export const silentLogger: Logger = createLogger(() => {}, { level: 'error', module: '' });
 
@@ -75,4 +81,11 @@ export function formatLogRecord(record: LogRecord): string {
 /** One formatted line per record on a stream (stderr by default). */
 export function streamSink(stream: { write(text: string): unknown } = process.stderr): LogSink {
   return (record) => void stream.write(`${formatLogRecord(record)}\n`);
+}
+
+/** Every record to each sink in turn (the desktop app in development: its file and the terminal). */
+export function teeSink(...sinks: LogSink[]): LogSink {
+  return (record) => {
+    for (const sink of sinks) sink(record);
+  };
 }

@@ -20,6 +20,7 @@ export function serveAppFiles(session: Session, rendererDir: string, currentPoli
     try {
       body = await readFile(resolved.file);
     } catch {
+      // The path was already checked to lie inside the renderer folder: a file missing there is simply not found.
       return new Response('Not found', { status: 404 });
     }
     return new Response(new Uint8Array(body), {

@@ -4,6 +4,7 @@
  */
 import { safeStorage } from 'electron';
 import Store from 'electron-store';
+import type { Logger } from '../core/log';
 import { EncryptedSettingsRepository, type SecretCipher } from './encrypted-settings';
 
 const keychainCipher: SecretCipher = {
@@ -15,6 +16,6 @@ const keychainCipher: SecretCipher = {
   decrypt: (encrypted) => safeStorage.decryptString(Buffer.from(encrypted)),
 };
 
-export function createElectronSettings(): EncryptedSettingsRepository {
-  return new EncryptedSettingsRepository(new Store({ name: 'settings' }), keychainCipher);
+export function createElectronSettings(logger?: Logger): EncryptedSettingsRepository {
+  return new EncryptedSettingsRepository(new Store({ name: 'settings' }), keychainCipher, logger);
 }

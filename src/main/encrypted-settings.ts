@@ -6,6 +6,7 @@
  */
 import { Backend, ENTITIES, PeriodicSync, type EntityName } from '../shared/contract';
 import { hasPassword } from '../core/db/database-url';
+import { silentLogger, type Logger } from '../core/log';
 import { applySettingsUpdate, DEFAULT_SETTINGS, keepsApiKey, type ParsedSettingsUpdate, type SettingsRepository, type StoredSettings } from '../core/service/settings';
 
 export interface KeyValueStore {
@@ -49,6 +50,8 @@ export class EncryptedSettingsRepository implements SettingsRepository {
   constructor(
     private readonly store: KeyValueStore,
     private readonly cipher: SecretCipher,
+    /** Told when a saved secret cannot be read back, which the settings alone do not show. */
+    private readonly log: Logger = silentLogger,
   ) {}
 
   async load(): Promise<StoredSettings> {
@@ -91,10 +94,16 @@ export class EncryptedSettingsRepository implements SettingsRepository {
   }
 
   /** A secret that no longer decrypts (another keychain, a reinstalled system) counts as not set. */
-  private decrypt(encrypted: string): string | null {
+  private decrypt(encrypted: string, what: string): string | null {
+    if (!this.cipher.available()) {
+      this.log.warn(`The saved ${what} cannot be read: this system offers no encrypted storage now; it counts as not set`);
+      return null;
+    }
     try {
-      return this.cipher.available() ? this.cipher.decrypt(Buffer.from(encrypted, 'base64')) : null;
+      return this.cipher.decrypt(Buffer.from(encrypted, 'base64'));
     } catch {
+      // The cipher's own words tell no more than this line does.
+      this.log.warn(`The saved ${what} no longer decrypts (another keychain or a reinstalled system?): it counts as not set`);
       return null;
     }
   }
@@ -107,7 +116,7 @@ export class EncryptedSettingsRepository implements SettingsRepository {
 
   private decodeBackend(backend: PersistedSettings['backend']): Backend {
     if (backend.kind === 'sqlite') return backend;
-    const url = 'url' in backend ? backend.url : this.decrypt(backend.urlEncrypted);
+    const url = 'url' in backend ? backend.url : this.decrypt(backend.urlEncrypted, 'PostgreSQL URL');
     // Unreadable: the embedded mirror, until the user chooses PostgreSQL again.
     return url === null ? DEFAULT_SETTINGS.backend : { kind: 'postgres', url };
   }
@@ -115,7 +124,7 @@ export class EncryptedSettingsRepository implements SettingsRepository {
   private decode(persisted: PersistedSettings): StoredSettings {
     return {
       stashUrl: persisted.stashUrl,
-      apiKey: persisted.apiKeyEncrypted === null ? null : this.decrypt(persisted.apiKeyEncrypted),
+      apiKey: persisted.apiKeyEncrypted === null ? null : this.decrypt(persisted.apiKeyEncrypted, 'API key'),
       backend: this.decodeBackend(persisted.backend),
       periodicSync: persisted.periodicSync,
       entities: persisted.entities,

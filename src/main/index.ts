@@ -8,6 +8,7 @@ import { DEFAULT_DB_FILENAME } from '../core/paths';
 import { SYNC_PROCESS_FLAGS } from '../core/runtime-flags';
 import { utilityProcessChannel } from '../shared/rpc-channels';
 import type { SyncStatus } from '../shared/contract';
+import { openAppLog } from './app-log';
 import { appPaths } from './app-paths';
 import { registerAppScheme, serveAppFiles } from './app-protocol';
 import { createElectronSettings } from './electron-settings';
@@ -22,6 +23,8 @@ import { createMainWindow, isAppPage } from './window';
 let quitting = false;
 let window: BrowserWindow | null = null;
 let supervisor: MirrorSupervisor | null = null;
+const log = openAppLog();
+const logger = log.logger.child('main');
 
 function showWindow(): void {
   if (!window || window.isDestroyed()) window = createMainWindow(() => quitting);
@@ -48,9 +51,10 @@ function notify(message: { title: string; body: string }): void {
 }
 
 async function start(): Promise<void> {
+  logger.info(`Stash Mirror ${app.getVersion()} is starting`);
   const webPolicy = installWebSecurity(session.defaultSession);
   serveAppFiles(session.defaultSession, dirname(appPaths.renderer), webPolicy.policy);
-  const settings = createElectronSettings();
+  const settings = createElectronSettings(log.logger.child('settings'));
   webPolicy.update(await settings.load());
   settings.onChange((next) => {
     const before = webPolicy.stashOrigin();
@@ -87,7 +91,8 @@ async function start(): Promise<void> {
       }
       sendToAllWindows(event, payload);
     },
-    log: (message) => console.error(message),
+    logger: log.logger.child('supervisor'),
+    onLog: log.sink,
   });
   supervisor = mirror;
   registerIpcHandlers({ supervisor: mirror, stashOrigin: webPolicy.stashOrigin, isAppPage });
@@ -95,11 +100,11 @@ async function start(): Promise<void> {
   const actions: Record<TrayAction, () => void> = {
     open: showWindow,
     // The outcome arrives as a syncFinished event, like any other sync's.
-    syncNow: () => void mirror.invoke('syncNow', undefined).catch((error: Error) => console.error(error.message)),
+    syncNow: () => void mirror.invoke('syncNow', undefined).catch((error: Error) => logger.error(`Sync from the tray failed: ${error.message}`)),
     quit: () => app.quit(),
   };
   tray = new AppTray(appPaths.icons(), (action) => actions[action]());
-  mirror.invoke('getSyncStatus', undefined).then(onStatus, (error: Error) => console.error(error.message));
+  mirror.invoke('getSyncStatus', undefined).then(onStatus, (error: Error) => logger.error(`The first sync status could not be read: ${error.message}`));
 
   showWindow();
 }
@@ -129,6 +134,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(start)
     .catch((error: Error) => {
+      logger.error(`Stash Mirror could not start: ${error.message}`);
       dialog.showErrorBox('Stash Mirror could not start', error.message);
       app.exit(1);
     });

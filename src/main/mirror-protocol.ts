@@ -2,6 +2,7 @@
  * What the main process and the mirror's utility process say to each other over RPC. The service
  * runs in the utility process; the settings stay in main, where the keychain is.
  */
+import type { LogRecord } from '../core/log';
 import type { MethodName, StashMirrorEvents } from '../shared/contract';
 import type { MirrorService, MirrorServiceOptions } from '../core/service/types';
 import type { ParsedSettingsUpdate, StoredSettings } from '../core/service/settings';
@@ -9,8 +10,8 @@ import type { ParsedSettingsUpdate, StoredSettings } from '../core/service/setti
 /** Contract methods the utility process serves: all but openExternal, which main handles itself. */
 export type ForwardedMethod = Exclude<MethodName, 'openExternal'>;
 
-/** The service's options that cross to the utility process: plain data, settings excluded. */
-export type MirrorProcessStart = Omit<MirrorServiceOptions, 'settings'>;
+/** The service's options that cross to the utility process: plain data, settings and logger excluded. */
+export type MirrorProcessStart = Omit<MirrorServiceOptions, 'settings' | 'logger'>;
 
 /** Served by the utility process. */
 export interface MirrorProcessMethods extends Pick<MirrorService, ForwardedMethod> {
@@ -26,6 +27,7 @@ export interface MainProcessMethods {
   saveSettings(update: ParsedSettingsUpdate): Promise<StoredSettings>;
 }
 
-export type MirrorEvents = StashMirrorEvents;
+/** The contract's events, and the utility process's log records, which main writes to its log file. */
+export type MirrorEvents = StashMirrorEvents & { log: LogRecord };
 
 export type CreateMirrorService = (options: MirrorServiceOptions) => MirrorService | Promise<MirrorService>;

@@ -5,6 +5,7 @@
  * process in the benchmark).
  */
 import { EVENT_NAMES } from '../shared/channels';
+import { silentLogger, type Logger, type LogSink } from '../core/log';
 import { createRpcPeer, RpcPeerClosedError, type RpcChannel, type RpcPeer } from '../shared/rpc';
 import type { StashMirrorEvents, SyncOutcome, SyncStatus } from '../shared/contract';
 import type { SettingsRepository } from '../core/service/settings';
@@ -21,7 +22,10 @@ export interface MirrorSupervisorOptions {
   settings: SettingsRepository;
   /** Every event of the service, and those the supervisor reports itself. */
   onEvent: <E extends keyof StashMirrorEvents>(event: E, payload: StashMirrorEvents[E]) => void;
-  log?: (message: string) => void;
+  /** Where the supervisor says that the process died. */
+  logger?: Logger;
+  /** The records the mirror process logged, as they were logged there. */
+  onLog?: LogSink;
   /** Restart delay after a crash, doubled for each crash in a row up to maxRestartDelayMs. */
   restartDelayMs?: number;
   maxRestartDelayMs?: number;
@@ -84,6 +88,7 @@ export class MirrorSupervisor {
     const peer: Peer = createRpcPeer(this.handle.channel, settingsHandlers);
     this.peer = peer;
     for (const event of EVENT_NAMES) peer.on(event, (payload) => this.forward(event, payload));
+    peer.on('log', (record) => options.onLog?.(record));
     peer.onClose((reason) => this.onProcessGone(peer, reason));
     this.ready = peer.call('start', options.start);
     // Surfaced by the next call; a crash is reported through onProcessGone.
@@ -114,7 +119,7 @@ export class MirrorSupervisor {
   private onProcessGone(peer: Peer, detail: string): void {
     if (this.stopping || peer !== this.peer) return;
     const reason = this.crashReason(detail);
-    this.options.log?.(reason);
+    (this.options.logger ?? silentLogger).error(reason);
     if (this.lastStatus && this.lastStatus.state !== 'idle') {
       // The windows and the tray would otherwise show a sync running forever.
       this.forward('syncStatus', { ...this.lastStatus, state: 'idle', trigger: null, progress: [], lastError: reason });

@@ -4,6 +4,7 @@
  * run exactly this in a Node child process.
  */
 import { EVENT_NAMES, METHOD_NAMES } from '../shared/channels';
+import { createLogger, logLevelFrom } from '../core/log';
 import { createRpcPeer, type RpcChannel, type RpcHandlers } from '../shared/rpc';
 import type { SettingsRepository } from '../core/service/settings';
 import type { MirrorService } from '../core/service/types';
@@ -28,7 +29,7 @@ export function serveMirrorProcess(channel: RpcChannel, createService: CreateMir
   };
 
   const start = async (options: MirrorProcessStart): Promise<void> => {
-    service ??= Promise.resolve(createService({ ...options, settings })).then((created) => {
+    service ??= Promise.resolve(createService({ ...options, settings, logger })).then((created) => {
       for (const event of EVENT_NAMES) created.on(event, (payload) => peer.emit(event, payload as never));
       return created;
     });
@@ -42,6 +43,7 @@ export function serveMirrorProcess(channel: RpcChannel, createService: CreateMir
   const closeService = async (): Promise<void> => {
     const current = service;
     service = null;
+    // A service whose start failed has nothing to close; start() already answered with the reason.
     await (await current?.catch(() => null))?.close();
   };
 
@@ -58,6 +60,10 @@ export function serveMirrorProcess(channel: RpcChannel, createService: CreateMir
   const handlers = { ...forwarded, start, close: closeService } satisfies RpcHandlers &
     Record<keyof MirrorProcessMethods, unknown>;
   const peer = createRpcPeer<MainProcessMethods, MirrorEvents>(channel, handlers);
+
+  // This process has no log file of its own: its records travel to main, which writes them. It
+  // inherits main's environment, so the level asked for holds here too.
+  const logger = createLogger((record) => peer.emit('log', record), { level: logLevelFrom() });
 
   const settings: SettingsRepository = {
     load: () => peer.call('loadSettings'),

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EVENT_NAMES, type EventName, type StashMirrorEvents } from '../shared/contract';
+import { silentLogger, type Logger } from '../core/log';
 import type { MirrorService } from '../core/service/types';
 
 /** Proxies drop connections silent for a minute or so; a comment line keeps ours open. */
@@ -15,7 +16,7 @@ export interface EventStreams {
   closeAll(): void;
 }
 
-export function eventStreams(service: MirrorService, heartbeatMs = HEARTBEAT_MS): EventStreams {
+export function eventStreams(service: MirrorService, heartbeatMs = HEARTBEAT_MS, logger: Logger = silentLogger): EventStreams {
   const open = new Set<() => void>();
   return {
     open(req, res) {
@@ -39,9 +40,10 @@ export function eventStreams(service: MirrorService, heartbeatMs = HEARTBEAT_MS)
       };
       open.add(close);
       req.on('close', close);
+      // The first status is a head start: the page also asks for it, and hears the next change.
       service.getSyncStatus().then(
         (status) => send('syncStatus', status),
-        () => {},
+        (error: unknown) => logger.warn(`The first sync status of a new event stream could not be read: ${(error as Error)?.message ?? String(error)}`),
       );
     },
     closeAll() {

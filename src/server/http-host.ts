@@ -4,6 +4,7 @@
  * method's argument is validated with the contract's schema before the service sees it.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { silentLogger, type Logger } from '../core/log';
 import { makePrivateDir } from '../core/paths';
 import { oneLine } from '../core/one-line';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -45,7 +46,10 @@ export interface HttpHostOptions {
   stashUrl?: string;
   rendererDir?: string;
   version?: string;
+  /** The host's own lines for a person (the address it serves); stdout by default. */
   log?: (line: string) => void;
+  /** Where the service and the host log what went wrong; silent by default (npm run serve: stderr). */
+  logger?: Logger;
   heartbeatMs?: number;
 }
 
@@ -64,6 +68,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const host = options.host ?? DEFAULT_HOST;
   const token = options.token || undefined;
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const logger = options.logger ?? silentLogger;
   if (!isLoopback(host) && !token) {
     throw new HostStartError(`Refusing to listen on ${host} without a token: pass --token or set STASH_MIRROR_TOKEN`);
   }
@@ -74,17 +79,23 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     databaseFile: join(options.dataDir, DEFAULT_DB_FILENAME),
     host: 'web',
     version: options.version ?? packageVersion(),
+    logger,
   });
   const pictures = new StashPictures(settings);
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
   const serveStatic = existsSync(join(rendererDir, 'index.html')) ? sirv(rendererDir, { single: true, etag: true }) : null;
   if (!serveStatic) log(`The interface is not built (no ${join(rendererDir, 'index.html')}): run npm run build; the API works meanwhile`);
-  const streams = eventStreams(service, options.heartbeatMs ?? HEARTBEAT_MS);
+  const streams = eventStreams(service, options.heartbeatMs ?? HEARTBEAT_MS, logger.child('events'));
+  const httpLog = logger.child('http');
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
-      if (!res.headersSent) sendJson(res, status, { error: oneLine((error as Error).message) });
+      const message = oneLine((error as Error)?.message ?? String(error));
+      // An HttpError is an answer chosen here; anything else went wrong and is logged, by its path
+      // alone: the query may hold the token.
+      if (!(error instanceof HttpError)) httpLog.error(`${req.method} ${(req.url ?? '/').split('?')[0]} answered ${status}: ${message}`);
+      if (!res.headersSent) sendJson(res, status, { error: message });
       else res.end();
     });
   });
@@ -205,6 +216,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text) ?? undefined;
   } catch {
+    // The parser's own words add nothing a client could act on.
     throw new HttpError(400, 'The request body is not valid JSON');
   }
 }
@@ -228,6 +240,7 @@ function packageVersion(): string {
   try {
     return (JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
   } catch {
+    // A bundle without its package.json still serves; only the version shown in About is unknown.
     return '0.0.0';
   }
 }

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { isEntryPoint } from '../core/entry-point';
 import { HelpRequested, reportUsage, UsageError } from '../cli/usage';
 import { readSecret, warnOnStderr, type Warn } from '../cli/secret-option';
+import { createLogger, logLevelFrom, streamSink } from '../core/log';
 import { userDataDir } from '../core/paths';
 import { isHttpAddress } from '../shared/http-url';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RENDERER_DIR, HostStartError, startHttpHost, type HttpHostOptions } from './http-host';
@@ -59,7 +60,8 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     return reportUsage(error);
   }
   try {
-    const host = await startHttpHost(options);
+    // The address served goes to stdout; what the service does and what goes wrong, to stderr.
+    const host = await startHttpHost({ ...options, logger: createLogger(streamSink(process.stderr), { level: logLevelFrom(env) }) });
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);

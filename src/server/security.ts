@@ -33,6 +33,7 @@ export function originAllowed(req: IncomingMessage): boolean {
   try {
     return new URL(origin).host === req.headers.host;
   } catch {
+    // An Origin that does not parse names no site of ours: refused, which is the answer the client sees.
     return false;
   }
 }

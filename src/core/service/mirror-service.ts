@@ -26,6 +26,7 @@ import { searchMarkers } from '../search/search';
 import { StashClient } from '../stash/client';
 import { NotStashError, StashAuthError, StashUnreachableError } from '../stash/errors';
 import { oneLine } from '../one-line';
+import { silentLogger, type LogFields, type Logger } from '../log';
 import { Secrets } from '../secrets';
 import { syncStash, type SyncProgress } from '../sync/engine';
 import { EMPTY_HISTORY, newestRunId, readSyncHistory, recordRefusedSync, viewRun, type SyncHistory } from './history';
@@ -33,6 +34,7 @@ import { SyncScheduler, type SyncEnd } from './scheduler';
 import { GENDERS_SQL, SuggestionIndex } from './suggest';
 import { sameOrigin, viewSettings, type StoredSettings } from './settings';
 import { describeBackend, type BackendDescription } from '../db/backend';
+import { withoutPassword } from '../db/database-url';
 import type { MirrorService, MirrorServiceOptions, SyncCallOptions } from './types';
 
 /** Progress reaches windows at most this often while a sync runs; state changes always do. */
@@ -80,13 +82,16 @@ class StashMirrorService implements MirrorService {
   private readonly scheduler: SyncScheduler;
   private throttle: { lastAt: number; timer: NodeJS.Timeout | null } = { lastAt: 0, timer: null };
   private closed = false;
+  private readonly log: Logger;
 
   constructor(
     private readonly options: MirrorServiceOptions,
     private settings: StoredSettings,
   ) {
+    this.log = (options.logger ?? silentLogger).child('service');
     this.scheduler = new SyncScheduler({
       clock: options.schedulerClock,
+      logger: this.log.child('scheduler'),
       isSyncRunning: () => this.running !== null,
       startSync: () => void this.syncNow(undefined, { trigger: 'schedule' }),
       onReplanned: () => void this.publishStatus(),
@@ -115,10 +120,13 @@ class StashMirrorService implements MirrorService {
     try {
       this.settings = await this.options.settings.save(parsed);
     } catch (error) {
-      if (opened) await opened.close().catch(() => {});
+      if (opened) await closeQuietly(Promise.resolve(opened), this.log);
       // Nothing changed: the reason reaches the Settings page as one line, without secrets.
-      throw new Error(this.secrets().redact(oneLine((error as Error)?.message ?? String(error))));
+      const reason = this.secrets().redact(oneLine((error as Error)?.message ?? String(error)));
+      this.log.warn(`Settings not saved: ${reason}`);
+      throw new Error(reason);
     }
+    this.log.info('Settings saved', this.describeSettings(Object.keys(parsed)));
     if (this.backend().key !== this.backend(previous).key) {
       this.switchMirror();
       if (opened) this.mirror = { key: this.backend().key, store: Promise.resolve(opened) };
@@ -170,7 +178,10 @@ class StashMirrorService implements MirrorService {
     };
     this.running = running;
     void this.publishStatus();
+    const entities = parsed.entities ?? settings.entities;
+    this.log.info('Sync started', { trigger, mode: parsed.full ? 'full' : 'incremental', entities: entities.join(',') });
     const outcome = await this.runSync(running, settings, parsed);
+    this.logOutcome(outcome, trigger);
     this.running = null;
     this.history = null;
     if (outcome.ok) this.sessionError = null;
@@ -221,6 +232,7 @@ class StashMirrorService implements MirrorService {
         full,
         signal,
         onProgress: (progress) => this.onProgress(running, progress),
+        onWarning: (message) => this.log.warn(this.secrets().redact(message)),
       });
       return { ok: true, summary };
     } catch (error) {
@@ -230,10 +242,22 @@ class StashMirrorService implements MirrorService {
       if (opened) {
         const refused = { entities, mode: full ? ('full' as const) : ('incremental' as const), error: reason };
         // The history is a record, not the outcome: failing to write it must not hide the reason.
-        await recordRefusedSync(opened.store, opened.newestBefore, refused).catch(() => {});
+        await recordRefusedSync(opened.store, opened.newestBefore, refused).catch((error: unknown) =>
+          this.log.warn(`The refused sync was not recorded in History: ${this.secrets().redact(oneLine((error as Error).message))}`),
+        );
       }
       return { ok: false, kind: 'failed', reason };
     }
+  }
+
+  private logOutcome(outcome: SyncOutcome, trigger: SyncTrigger): void {
+    if (outcome.ok) {
+      const { summary } = outcome;
+      const fetched = summary.entities.reduce((sum, entity) => sum + entity.fetched, 0);
+      const seconds = (Date.parse(summary.finishedAt) - Date.parse(summary.startedAt)) / 1000;
+      this.log.info('Sync finished', { trigger, mode: summary.mode, fetched, requests: summary.requests, seconds });
+    } else if (outcome.kind === 'failed') this.log.error(`Sync failed: ${outcome.reason}`, { trigger });
+    else this.log.info(`Sync not done: ${outcome.reason}`, { trigger, kind: outcome.kind });
   }
 
   private onProgress(running: RunningSync, progress: SyncProgress): void {
@@ -323,15 +347,16 @@ class StashMirrorService implements MirrorService {
     if (this.throttle.timer) clearTimeout(this.throttle.timer);
     const mirror = this.mirror;
     this.mirror = null;
-    if (mirror) await closeQuietly(mirror.store);
+    if (mirror) await closeQuietly(mirror.store, this.log);
   }
 
   private emit<E extends keyof StashMirrorEvents>(event: E, payload: StashMirrorEvents[E]): void {
     for (const listener of this.listeners[event]) {
       try {
         listener(payload);
-      } catch {
+      } catch (error) {
         // A failing window must not stop the others from hearing about the sync.
+        this.log.error(`A ${event} listener failed: ${oneLine((error as Error)?.message ?? String(error))}`);
       }
     }
   }
@@ -343,11 +368,13 @@ class StashMirrorService implements MirrorService {
     if (this.closed) return Promise.reject(new Error('The mirror service is closed'));
     const key = this.backend().key;
     if (this.mirror?.key !== key) {
-      const store = this.openStore(this.settings);
+      const settings = this.settings;
+      const store = this.openStore(settings);
       this.mirror = { key, store };
       // A database that could not be opened is tried again on the next call.
-      store.catch(() => {
+      store.catch((error: unknown) => {
         if (this.mirror?.store === store) this.mirror = null;
+        this.log.warn(`The mirror database could not be opened: ${this.databaseError(settings, error)}`);
       });
     }
     return this.mirror.store;
@@ -358,8 +385,15 @@ class StashMirrorService implements MirrorService {
     try {
       return await this.openStore(settings);
     } catch (error) {
-      throw new Error(this.secrets().with(...this.backend(settings).secrets).redact(oneLine((error as Error)?.message ?? String(error))));
+      const reason = this.databaseError(settings, error);
+      this.log.warn(`The database chosen in Settings could not be opened: ${reason}`);
+      throw new Error(reason);
     }
+  }
+
+  /** Why a database failed, in one line without the API key or the database's password. */
+  private databaseError(settings: StoredSettings, error: unknown): string {
+    return this.secrets().with(...this.backend(settings).secrets).redact(oneLine((error as Error)?.message ?? String(error)));
   }
 
   private openStore(settings: StoredSettings): Promise<MirrorStore> {
@@ -378,10 +412,11 @@ class StashMirrorService implements MirrorService {
     this.history = null;
     this.sessionError = undefined;
     this.suggestions.clear();
-    if (old) void (this.running?.ended ?? Promise.resolve()).then(() => closeQuietly(old.store));
+    if (old) void (this.running?.ended ?? Promise.resolve()).then(() => closeQuietly(old.store, this.log));
   }
 
   private async databaseLocation(): Promise<string> {
+    // A database that failed to open said why when it failed (store()); its place is told from the settings.
     const opened = this.mirror ? await this.mirror.store.then((store) => store.location).catch(() => null) : null;
     return opened ?? this.backend().shownLocation;
   }
@@ -404,6 +439,19 @@ class StashMirrorService implements MirrorService {
     return this.secrets().with(apiKey).redact(oneLine(message));
   }
 
+  /** The settings for the log: which were changed, and the saved values without secrets. */
+  private describeSettings(changed: string[]): LogFields {
+    const { stashUrl, periodicSync, entities } = this.settings;
+    const secrets = this.secrets();
+    return {
+      changed: changed.join(','),
+      stashUrl: stashUrl === null ? null : secrets.redact(withoutPassword(stashUrl, 'an address that does not parse')),
+      backend: secrets.redact(this.backend().shownLocation),
+      periodicSync: periodicSync.enabled ? `every ${periodicSync.intervalMinutes} min` : 'off',
+      entities: entities.join(','),
+    };
+  }
+
   /** What must never be shown: the saved API key and the database's passwords. */
   private secrets(): Secrets {
     return new Secrets([this.settings.apiKey, ...this.backend().secrets]);
@@ -424,6 +472,14 @@ function strangerReason(error: unknown): string {
   return 'Not a Stash server, or it did not answer as one';
 }
 
-async function closeQuietly(store: Promise<MirrorStore>): Promise<void> {
-  await store.then((s) => s.close()).catch(() => {});
+/** Closes a database whose closing nobody waits on; a failure is logged, a store never opened has nothing to close. */
+async function closeQuietly(store: Promise<MirrorStore>, log: Logger): Promise<void> {
+  let opened: MirrorStore;
+  try {
+    opened = await store;
+  } catch {
+    // It never opened: its failure was logged by store(), and there is nothing to close.
+    return;
+  }
+  await opened.close().catch((error: unknown) => log.warn(`The mirror database did not close cleanly: ${oneLine((error as Error).message)}`));
 }

@@ -14,6 +14,7 @@
  * late or after a failure still sees every change.
  */
 import type { PeriodicSync } from '../../shared/contract';
+import { silentLogger, type Logger } from '../log';
 
 const MINUTE = 60_000;
 /** The delay before the first sync after a start, or after a due time missed (sleep, busy). */
@@ -56,10 +57,12 @@ export interface SyncSchedulerOptions {
   startSync(): void;
   /** Told whenever the next due time changes, so the status shown stays current. */
   onReplanned?(nextAt: number | null): void;
+  logger?: Logger;
 }
 
 export class SyncScheduler {
   private readonly clock: SchedulerClock;
+  private readonly log: Logger;
   private plan: SchedulerPlan = { periodicSync: { enabled: false, intervalMinutes: 60 }, configured: false, lastSuccessAt: null };
   private lastEndedAt: number | null = null;
   private failures = 0;
@@ -69,6 +72,7 @@ export class SyncScheduler {
 
   constructor(private readonly options: SyncSchedulerOptions) {
     this.clock = options.clock ?? realClock;
+    this.log = options.logger ?? silentLogger;
   }
 
   /** Settings or the mirror's history changed: plans again at once. */
@@ -89,6 +93,9 @@ export class SyncScheduler {
     if (end === 'succeeded') this.failures = 0;
     if (end === 'failed') this.failures++;
     this.replan();
+    if (end === 'failed' && this.nextAt !== null) {
+      this.log.info(`Next periodic sync backs off after ${this.failures} failed in a row`, { at: new Date(this.nextAt).toISOString() });
+    }
   }
 
   nextScheduledAt(): number | null {
@@ -124,6 +131,7 @@ export class SyncScheduler {
   private schedule(at: number | null): void {
     this.cancelTimer?.();
     this.cancelTimer = null;
+    if (at !== this.nextAt) this.log.debug(at === null ? 'No periodic sync planned' : 'Next periodic sync planned', { at: at === null ? null : new Date(at).toISOString() });
     this.nextAt = at;
     if (at !== null) this.cancelTimer = this.clock.setTimer(() => this.fire(), Math.max(0, at - this.clock.now()));
     this.options.onReplanned?.(at);
@@ -133,6 +141,7 @@ export class SyncScheduler {
     this.cancelTimer = null;
     if (this.options.isSyncRunning()) {
       // Its end re-plans from then; this only covers a sync whose end never reaches us.
+      this.log.info('Periodic sync due while a sync runs: looking again later');
       this.schedule(this.clock.now() + SETTLE_DELAY_MS);
       return;
     }

@@ -60,6 +60,7 @@ export function sameOrigin(a: string | null, b: string | null): boolean {
   try {
     return normalizeStashUrl(a).origin === normalizeStashUrl(b).origin;
   } catch {
+    // An address that does not parse is no known server: the saved key is not sent to it.
     return false;
   }
 }

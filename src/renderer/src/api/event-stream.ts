@@ -57,6 +57,7 @@ export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
+    // Not our JSON (a proxy's error page): no payload. The status of the answer still tells what happened.
     return undefined;
   }
 }

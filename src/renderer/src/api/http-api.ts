@@ -25,6 +25,7 @@ export function createHttpApi(token: string | null): StashMirrorApi {
     try {
       response = await fetch(HTTP_ROUTES.rpc(method), init);
     } catch {
+      // fetch says no more than "failed to fetch"; this says it in the app's words.
       throw new Error('The Stash Mirror service cannot be reached.');
     }
     const payload = parseJson(await response.text());
