@@ -65,9 +65,8 @@ const DEPENDENTS_SQL: Record<EntityName, string | null> = {
  * is read by its declared name: one keyed load per value, no allocation, so the page loops
  * (toPageColumns, the PostgreSQL upsert) stay as they were.
  */
-function entityTable<E extends EntityName>(entity: E): EntityTable<RowOf[E]> {
-  const declaration: EntityDeclaration = MIRROR_ENTITIES[entity];
-  const fieldOf = (field: string) => (row: RowOf[E]) => (row as unknown as Record<string, unknown>)[field] as never;
+export function entityTableOf<R>(declaration: EntityDeclaration, dependentsSql: string | null): EntityTable<R> {
+  const fieldOf = (field: string) => (row: R) => (row as Record<string, unknown>)[field] as never;
   return {
     table: declaration.name,
     columns: Object.entries(declaration.rowColumns).map(([field, c]) => ({ column: c.sqlName, field, value: fieldOf(field) })),
@@ -77,9 +76,11 @@ function entityTable<E extends EntityName>(entity: E): EntityTable<RowOf[E]> {
       otherColumn: j.table.columns[j.other]!.sqlName,
       otherIds: fieldOf(j.field),
     })),
-    dependentsSql: DEPENDENTS_SQL[entity],
+    dependentsSql,
   };
 }
+
+const entityTable = <E extends EntityName>(entity: E) => entityTableOf<RowOf[E]>(MIRROR_ENTITIES[entity], DEPENDENTS_SQL[entity]);
 
 export const ENTITY_TABLES: { [E in EntityName]: EntityTable<RowOf[E]> } = {
   performers: entityTable('performers'),

@@ -98,9 +98,9 @@ export interface EntityDeclaration<
   readonly words: readonly string[];
 }
 
-function entity<Name extends string, Own extends Columns, const Joins extends readonly JoinDeclaration[]>(
+export function entity<Name extends string, Own extends Columns, const Joins extends readonly JoinDeclaration[]>(
   name: Name,
-  spec: { columns: Own; joins: Joins; words: readonly (keyof Own & string)[]; extras: TableExtras },
+  spec: { columns: Own; joins: Joins; words: readonly (keyof Own & string)[]; extras?: TableExtras },
 ): EntityDeclaration<Name, Own, Joins> {
   return { ...table(name, { ...entityColumns, ...spec.columns }, spec.extras), rowColumns: spec.columns, joins: spec.joins, words: spec.words };
 }
@@ -228,7 +228,7 @@ export function stashColumnsOf(entity: EntityDeclaration): string[] {
 }
 
 /** The dialect's drizzle table of a declaration: each column through the kit. */
-function drizzleTable(k: ColumnKit, declaration: TableDeclaration): unknown {
+export function drizzleTable(k: ColumnKit, declaration: TableDeclaration): unknown {
   const columns: Record<string, ColumnBuilder> = {};
   for (const [key, c] of Object.entries(declaration.columns)) {
     let builder = k[c.type](c.sqlName);
