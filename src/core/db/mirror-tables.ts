@@ -59,7 +59,7 @@ const entityColumns = {
   isStale: column.boolean('is_stale').notNull().default(false),
 };
 
-/** The columns of an entity's row the sync hands over whole, before the ones the entity adds. */
+/** The shared columns the sync's rows carry; the store writes synced_at and is_stale itself. */
 type VersionColumns = Pick<typeof entityColumns, 'id' | 'stashUpdatedAt'>;
 
 /** Join rows owned by an entity row: replaced whole whenever the row is written. */
