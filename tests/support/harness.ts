@@ -136,10 +136,10 @@ function once(work: () => Promise<void>): () => Promise<void> {
 type Row = Record<string, unknown>;
 
 const byId = (a: Row, b: Row) => (a.id as number) - (b.id as number);
+const pairs = (rows: Row[], a: string, b: string) => rows.map((r) => `${r[a]}>${r[b]}`).sort();
 
 /** The columns of a mirror row that Stash's data fills: all but the mirror's own synced_at and is_stale. */
 type StashColumns<T extends keyof MirrorRecords> = Omit<MirrorRecords[T], 'synced_at' | 'is_stale'>;
-const pairs = (rows: Row[], a: string, b: string) => rows.map((r) => `${r[a]}>${r[b]}`).sort();
 
 /**
  * The mirror equals Stash: every row present with equal fields and not stale, every row Stash no
@@ -149,8 +149,8 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
   const live = (sql: string) => store.read<Row>(sql);
   // Every declared column Stash fills, so a column added to the declaration is compared too.
   const liveRows = async (entity: EntityName) => {
-    const { name } = MIRROR_ENTITIES[entity];
-    return (await live(`SELECT ${stashColumnsOf(MIRROR_ENTITIES[entity]).join(', ')} FROM ${name} WHERE NOT is_stale`)).sort(byId);
+    const declaration = MIRROR_ENTITIES[entity];
+    return (await live(`SELECT ${stashColumnsOf(declaration).join(', ')} FROM ${declaration.name} WHERE NOT is_stale`)).sort(byId);
   };
   const performers = await liveRows('performers');
   // The fake's own origin aside, each image path is exactly the one Stash gives.

@@ -215,7 +215,7 @@ export interface IndexQuery<Row> {
   readonly row?: Row;
 }
 
-function select<T extends keyof MirrorRecords, const C extends readonly (keyof MirrorRecords[T] & string)[]>(
+function indexQuery<T extends keyof MirrorRecords, const C extends readonly (keyof MirrorRecords[T] & string)[]>(
   table: T,
   columns: C,
   rest = '',
@@ -228,18 +228,18 @@ function select<T extends keyof MirrorRecords, const C extends readonly (keyof M
  * column list to the declaration and to what the index reads from its rows (MarkerIndexSource).
  */
 export const INDEX_SOURCE = {
-  tags: select('stash_tags', ['id', 'name', 'is_stale']),
-  performers: select('stash_performers', ['id', 'name', 'gender', 'is_stale']),
-  scenes: select('stash_scenes', ['id', 'title', 'date', 'duration'], 'WHERE NOT is_stale'),
-  markers: select(
+  tags: indexQuery('stash_tags', ['id', 'name', 'is_stale']),
+  performers: indexQuery('stash_performers', ['id', 'name', 'gender', 'is_stale']),
+  scenes: indexQuery('stash_scenes', ['id', 'title', 'date', 'duration'], 'WHERE NOT is_stale'),
+  markers: indexQuery(
     'stash_scene_markers',
     ['id', 'title', 'scene_id', 'primary_tag_id', 'seconds', 'end_seconds', 'stash_updated_at'],
     'WHERE NOT is_stale ORDER BY id',
   ),
-  markerTags: select('stash_scene_marker_tags', ['marker_id', 'tag_id']),
-  sceneTags: select('stash_scene_tags', ['scene_id', 'tag_id']),
-  scenePerformers: select('stash_scene_performers', ['scene_id', 'performer_id']),
-  closure: select('stash_tag_closure', ['ancestor_id', 'descendant_id']),
+  markerTags: indexQuery('stash_scene_marker_tags', ['marker_id', 'tag_id']),
+  sceneTags: indexQuery('stash_scene_tags', ['scene_id', 'tag_id']),
+  scenePerformers: indexQuery('stash_scene_performers', ['scene_id', 'performer_id']),
+  closure: indexQuery('stash_tag_closure', ['ancestor_id', 'descendant_id']),
 } satisfies { [K in keyof MarkerIndexSource]: IndexQuery<MarkerIndexSource[K][number]> };
 
 /**
