@@ -1,48 +1,27 @@
 /**
  * The rows the sync hands to storage: Stash's data already normalized for the mirror
  * (integer ids, primary-file size and duration, empty strings as null).
+ *
+ * Each row type is derived from its entity's declaration in db/mirror-tables.ts (the columns the
+ * sync fills, under their declared names, and the ids of each join), so a column declared there is
+ * a field here that the wire mapping must fill. Only types are imported: the shared contract, and
+ * with it the renderer, loads this module and must not load the database's.
  */
+import type { EntityRow, MirrorEntities } from './db/mirror-tables';
+
 export const ENTITIES = ['performers', 'tags', 'scenes', 'markers'] as const;
 export type EntityName = (typeof ENTITIES)[number];
 
-interface Versioned {
-  id: number;
-  /** Stash's updated_at, exactly as returned. */
-  stashUpdatedAt: string;
-}
+export type PerformerRow = EntityRow<MirrorEntities['performers']>;
 
-export interface PerformerRow extends Versioned {
-  name: string;
-  gender: string | null;
-  imagePath: string | null;
-}
+export type TagRow = EntityRow<MirrorEntities['tags']>;
 
-export interface TagRow extends Versioned {
-  name: string;
-  parentIds: number[];
-  childIds: number[];
-}
-
-export interface SceneRow extends Versioned {
-  title: string | null;
-  date: string | null;
-  details: string | null;
-  filesize: number | null;
-  duration: number | null;
-  performerIds: number[];
-  tagIds: number[];
+export interface SceneRow extends EntityRow<MirrorEntities['scenes']> {
   /** Latest updated_at among the scene's files: rescans change files without bumping the scene. */
   filesUpdatedAt: string | null;
 }
 
-export interface MarkerRow extends Versioned {
-  sceneId: number;
-  title: string;
-  seconds: number;
-  endSeconds: number | null;
-  primaryTagId: number;
-  tagIds: number[];
-}
+export type MarkerRow = EntityRow<MirrorEntities['markers']>;
 
 export interface RowOf {
   performers: PerformerRow;

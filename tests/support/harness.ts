@@ -9,7 +9,10 @@ import pg from 'pg';
 import { describe, expect } from 'vitest';
 import { PgMirrorStore } from '../../src/core/db/pg-store';
 import { openMirrorStore } from '../../src/core/db/open';
+import { MIRROR_ENTITIES, stashColumnsOf } from '../../src/core/db/mirror-tables';
+import type { MirrorRecords } from '../../src/core/db/mirror-types';
 import type { MirrorStore } from '../../src/core/db/store';
+import { ENTITIES, type EntityName } from '../../src/core/mirror-rows';
 import { StashClient } from '../../src/core/stash/client';
 import { syncStash, type SyncOptions, type SyncSummary } from '../../src/core/sync/engine';
 import {
@@ -135,24 +138,40 @@ type Row = Record<string, unknown>;
 const byId = (a: Row, b: Row) => (a.id as number) - (b.id as number);
 const pairs = (rows: Row[], a: string, b: string) => rows.map((r) => `${r[a]}>${r[b]}`).sort();
 
+/** The columns of a mirror row that Stash's data fills: all but the mirror's own synced_at and is_stale. */
+type StashColumns<T extends keyof MirrorRecords> = Omit<MirrorRecords[T], 'synced_at' | 'is_stale'>;
+
 /**
  * The mirror equals Stash: every row present with equal fields and not stale, every row Stash no
  * longer has marked stale, and every relation of a live row equal to Stash's.
  */
 export async function expectMirrorEqualsLibrary(store: MirrorStore, library: FakeLibrary): Promise<void> {
   const live = (sql: string) => store.read<Row>(sql);
-  const performers = (await live('SELECT id, name, gender, image_path, stash_updated_at FROM stash_performers WHERE NOT is_stale')).sort(byId);
+  // Every declared column Stash fills, so a column added to the declaration is compared too.
+  const liveRows = async (entity: EntityName) => {
+    const declaration = MIRROR_ENTITIES[entity];
+    return (await live(`SELECT ${stashColumnsOf(declaration).join(', ')} FROM ${declaration.name} WHERE NOT is_stale`)).sort(byId);
+  };
+  const performers = await liveRows('performers');
   // The fake's own origin aside, each image path is exactly the one Stash gives.
   const origin = typeof performers[0]?.image_path === 'string' ? new URL(performers[0].image_path).origin : '';
   expect(performers).toEqual(
     [...library.performers.values()]
       .sort((a, b) => a.id - b.id)
-      .map((p) => ({ id: p.id, name: p.name, gender: p.gender, image_path: performerImagePath(p, origin), stash_updated_at: p.updated_at })),
+      .map((p): StashColumns<'stash_performers'> => ({
+        id: p.id,
+        name: p.name,
+        gender: p.gender,
+        image_path: performerImagePath(p, origin),
+        stash_updated_at: p.updated_at,
+      })),
   );
 
-  const tags = (await live('SELECT id, name, stash_updated_at FROM stash_tags WHERE NOT is_stale')).sort(byId);
+  const tags = await liveRows('tags');
   expect(tags).toEqual(
-    [...library.tags.values()].sort((a, b) => a.id - b.id).map((t) => ({ id: t.id, name: t.name, stash_updated_at: t.updated_at })),
+    [...library.tags.values()]
+      .sort((a, b) => a.id - b.id)
+      .map((t): StashColumns<'stash_tags'> => ({ id: t.id, name: t.name, stash_updated_at: t.updated_at })),
   );
   // Every edge of a live tag, whatever its parent's state: an edge left pointing at a stale tag
   // differs from Stash too.
@@ -161,11 +180,11 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
     [...library.tags.values()].flatMap((t) => t.parentIds.map((p) => `${t.id}>${p}`)).sort(),
   );
 
-  const scenes = (await live('SELECT id, title, date, details, filesize, duration, stash_updated_at FROM stash_scenes WHERE NOT is_stale')).sort(byId);
+  const scenes = await liveRows('scenes');
   expect(scenes).toEqual(
     [...library.scenes.values()]
       .sort((a, b) => a.id - b.id)
-      .map((s) => ({
+      .map((s): StashColumns<'stash_scenes'> => ({
         id: s.id,
         title: s.title,
         date: s.date,
@@ -183,13 +202,11 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
     [...library.scenes.values()].flatMap((s) => s.tagIds.map((t) => `${s.id}>${t}`)).sort(),
   );
 
-  const markers = (
-    await live('SELECT id, scene_id, title, seconds, end_seconds, primary_tag_id, stash_updated_at FROM stash_scene_markers WHERE NOT is_stale')
-  ).sort(byId);
+  const markers = await liveRows('markers');
   expect(markers).toEqual(
     [...library.markers.values()]
       .sort((a, b) => a.id - b.id)
-      .map((m) => ({
+      .map((m): StashColumns<'stash_scene_markers'> => ({
         id: m.id,
         scene_id: m.sceneId,
         title: m.title,
@@ -212,12 +229,9 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
   );
 
   // Rows Stash no longer has are kept, but stale.
-  for (const [table, map] of [
-    ['stash_performers', library.performers],
-    ['stash_tags', library.tags],
-    ['stash_scenes', library.scenes],
-    ['stash_scene_markers', library.markers],
-  ] as const) {
+  for (const entity of ENTITIES) {
+    const table = MIRROR_ENTITIES[entity].name;
+    const map: ReadonlyMap<number, unknown> = library[entity];
     const stale = (await live(`SELECT id FROM ${table} WHERE is_stale`)).map((r) => r.id as number);
     expect(stale.filter((id) => map.has(id)), `${table}: rows present in Stash but marked stale`).toEqual([]);
     const [all] = await live(`SELECT count(*) AS n FROM ${table}`);

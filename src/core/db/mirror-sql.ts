@@ -1,12 +1,16 @@
 /**
  * Dialect-neutral facts about the mirror tables that both stores build their SQL from: which
- * columns each entity writes, which join rows hang off it, and which relations go dead when a
- * referenced row goes stale. SQL here uses only syntax SQLite and PostgreSQL share.
+ * columns each entity writes and which join rows hang off it (both from the declarations in
+ * mirror-tables.ts), and which relations go dead when a referenced row goes stale. SQL here uses
+ * only syntax SQLite and PostgreSQL share.
  */
-import type { AnyRow, EntityName, MarkerRow, PerformerRow, SceneRow, TagRow } from '../mirror-rows';
+import type { AnyRow, EntityName, RowOf } from '../mirror-rows';
+import { MIRROR_ENTITIES, type EntityDeclaration } from './mirror-tables';
 
 export interface ColumnMapping<R> {
   column: string;
+  /** The row field (the declared name) it is filled from. */
+  field: string;
   value: (row: R) => string | number | null;
 }
 
@@ -31,69 +35,22 @@ const STALE_TAGS = 'SELECT id FROM stash_tags WHERE is_stale';
 const STALE_PERFORMERS = 'SELECT id FROM stash_performers WHERE is_stale';
 const STALE_SCENES = 'SELECT id FROM stash_scenes WHERE is_stale';
 
-const performers: EntityTable<PerformerRow> = {
-  table: 'stash_performers',
-  columns: [
-    { column: 'name', value: (r) => r.name },
-    { column: 'gender', value: (r) => r.gender },
-    { column: 'image_path', value: (r) => r.imagePath },
-  ],
-  joins: [],
-  dependentsSql: null,
-};
-
-const tags: EntityTable<TagRow> = {
-  table: 'stash_tags',
-  columns: [{ column: 'name', value: (r) => r.name }],
-  // Stash bumps only the edited end of a parent/child edge, so a tag's edges are replaced from
-  // both of its lists: parents (it is the child) and children (it is the parent).
-  joins: [
-    { table: 'stash_tag_parents', ownerColumn: 'child_id', otherColumn: 'parent_id', otherIds: (r) => r.parentIds },
-    { table: 'stash_tag_parents', ownerColumn: 'parent_id', otherColumn: 'child_id', otherIds: (r) => r.childIds },
-  ],
-  dependentsSql: `
+const DEPENDENTS_SQL: Record<EntityName, string | null> = {
+  performers: null,
+  tags: `
     SELECT child_id AS id FROM stash_tag_parents WHERE parent_id IN (${STALE_TAGS})
     UNION
     SELECT parent_id AS id FROM stash_tag_parents WHERE child_id IN (${STALE_TAGS})
     EXCEPT
     ${STALE_TAGS}`,
-};
-
-const scenes: EntityTable<SceneRow> = {
-  table: 'stash_scenes',
-  columns: [
-    { column: 'title', value: (r) => r.title },
-    { column: 'date', value: (r) => r.date },
-    { column: 'details', value: (r) => r.details },
-    { column: 'filesize', value: (r) => r.filesize },
-    { column: 'duration', value: (r) => r.duration },
-  ],
-  joins: [
-    { table: 'stash_scene_performers', ownerColumn: 'scene_id', otherColumn: 'performer_id', otherIds: (r) => r.performerIds },
-    { table: 'stash_scene_tags', ownerColumn: 'scene_id', otherColumn: 'tag_id', otherIds: (r) => r.tagIds },
-  ],
-  dependentsSql: `
+  scenes: `
     SELECT scene_id AS id FROM stash_scene_tags WHERE tag_id IN (${STALE_TAGS})
     UNION
     SELECT scene_id AS id FROM stash_scene_performers WHERE performer_id IN (${STALE_PERFORMERS})
     EXCEPT
     ${STALE_SCENES}`,
-};
-
-const markers: EntityTable<MarkerRow> = {
-  table: 'stash_scene_markers',
-  columns: [
-    { column: 'scene_id', value: (r) => r.sceneId },
-    { column: 'title', value: (r) => r.title },
-    { column: 'seconds', value: (r) => r.seconds },
-    { column: 'end_seconds', value: (r) => r.endSeconds },
-    { column: 'primary_tag_id', value: (r) => r.primaryTagId },
-  ],
-  joins: [
-    { table: 'stash_scene_marker_tags', ownerColumn: 'marker_id', otherColumn: 'tag_id', otherIds: (r) => r.tagIds },
-  ],
   // A scene merge moves markers without bumping them; a tag merge re-points their tags.
-  dependentsSql: `
+  markers: `
     SELECT id FROM stash_scene_markers WHERE scene_id IN (${STALE_SCENES})
     UNION
     SELECT id FROM stash_scene_markers WHERE primary_tag_id IN (${STALE_TAGS})
@@ -103,11 +60,33 @@ const markers: EntityTable<MarkerRow> = {
     SELECT id FROM stash_scene_markers WHERE is_stale`,
 };
 
-export const ENTITY_TABLES: { [E in EntityName]: EntityTable<import('../mirror-rows').RowOf[E]> } = {
-  performers,
-  tags,
-  scenes,
-  markers,
+/**
+ * An entity's columns and joins as its declaration in mirror-tables.ts gives them. A row's field
+ * is read by its declared name: one keyed load per value, no allocation, so the page loops
+ * (toPageColumns, the PostgreSQL upsert) stay as they were.
+ */
+export function entityTableOf<R>(declaration: EntityDeclaration, dependentsSql: string | null): EntityTable<R> {
+  const fieldOf = (field: string) => (row: R) => (row as Record<string, unknown>)[field] as never;
+  return {
+    table: declaration.name,
+    columns: Object.entries(declaration.rowColumns).map(([field, c]) => ({ column: c.sqlName, field, value: fieldOf(field) })),
+    joins: declaration.joins.map((j) => ({
+      table: j.table.name,
+      ownerColumn: j.table.columns[j.owner]!.sqlName,
+      otherColumn: j.table.columns[j.other]!.sqlName,
+      otherIds: fieldOf(j.field),
+    })),
+    dependentsSql,
+  };
+}
+
+const entityTable = <E extends EntityName>(entity: E) => entityTableOf<RowOf[E]>(MIRROR_ENTITIES[entity], DEPENDENTS_SQL[entity]);
+
+export const ENTITY_TABLES: { [E in EntityName]: EntityTable<RowOf[E]> } = {
+  performers: entityTable('performers'),
+  tags: entityTable('tags'),
+  scenes: entityTable('scenes'),
+  markers: entityTable('markers'),
 };
 
 /** The tables an entity's pages write: its rows' and its join rows', each once (tags list stash_tag_parents twice, one per direction). */
@@ -215,7 +194,7 @@ export function runRowFromDb(r: Record<string, unknown>, toDate: (value: unknown
   return {
     id: Number(r.id),
     runId: r.run_id as string,
-    entity: r.entity as import('../mirror-rows').EntityName,
+    entity: r.entity as EntityName,
     mode: r.mode as 'incremental' | 'full',
     status: r.status as 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted',
     startedAt: toDate(r.started_at),

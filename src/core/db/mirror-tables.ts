@@ -1,12 +1,29 @@
 /**
- * The mirror's tables, written once for both SQL dialects. Each dialect module hands in a
- * `ColumnKit` that turns these neutral declarations into its own drizzle tables, so drizzle-kit
- * generates drizzle/sqlite (and, for shared deployments, drizzle/pg) from this one definition.
+ * The mirror's tables, declared once for both SQL dialects and for everything built on them. Each
+ * data table's columns are declared here, typed (table-declaration.ts), and the rest derives from
+ * that declaration: each dialect module hands in a `ColumnKit` that turns it into its own drizzle
+ * tables, so drizzle-kit generates drizzle/sqlite (and, for shared deployments, drizzle/pg) from
+ * it; mirror-sql.ts takes the upsert column lists from it, mirror-types.ts the records readers see,
+ * mirror-rows.ts the rows the sync writes, search-sql.ts the columns the search reads and indexes.
+ * Adding a column is an edit here plus `npm run db:generate` (and, for a column filled from Stash,
+ * mapping its value in src/core/stash/wire.ts, which the row type then demands).
  *
  * READ-ONLY: every `stash_*` table mirrors Stash and is written by the sync alone. The database
  * enforces it with triggers (see the read-only custom migration); nothing else may INSERT, UPDATE
  * or DELETE these rows.
  */
+import type { EntityName } from '../mirror-rows';
+import {
+  column,
+  table,
+  type Columns,
+  type FieldsOf,
+  type IndexKit,
+  type TableDeclaration,
+  type TableExtras,
+} from './table-declaration';
+
+export type { IndexKit } from './table-declaration';
 
 /** A column builder of either dialect; the kit decides the concrete drizzle type. */
 export interface ColumnBuilder {
@@ -16,17 +33,12 @@ export interface ColumnBuilder {
 }
 
 export interface ColumnKit {
-  /** Stash ids and counts: fit a 32-bit integer in practice, but stored as 64-bit where it is free. */
   integer(name: string): ColumnBuilder;
-  /** File sizes: exceed 2^31, read back as JS numbers (exact up to 2^53). */
   bigint(name: string): ColumnBuilder;
-  /** Seconds and durations with fractions. */
   double(name: string): ColumnBuilder;
   text(name: string): ColumnBuilder;
   boolean(name: string): ColumnBuilder;
-  /** A point in time written by the mirror itself (read back as a Date). */
   timestamp(name: string): ColumnBuilder;
-  /** An integer key the database assigns. */
   serial(name: string): ColumnBuilder;
   table(
     name: string,
@@ -35,149 +47,215 @@ export interface ColumnKit {
   ): unknown;
 }
 
-export interface IndexKit {
-  index(name: string, ...columns: unknown[]): unknown;
-  /** The few stale rows of a table, so queries that start from them never scan the live ones. */
-  staleIndex(name: string, table: Record<string, unknown>): unknown;
-  /** Case-insensitive index on a text column: NOCASE in SQLite, lower() in Postgres. */
-  caseInsensitiveIndex(name: string, column: unknown): unknown;
-  primaryKey(...columns: unknown[]): unknown;
-}
+// --- The data tables ----------------------------------------------------------------------------
 
 /** Columns every mirrored entity has. */
-function entityColumns(k: ColumnKit) {
-  return {
-    id: k.integer('id').primaryKey(),
-    /** The exact string Stash returned: compared as a string, never parsed. */
-    stashUpdatedAt: k.text('stash_updated_at').notNull(),
-    syncedAt: k.timestamp('synced_at').notNull(),
-    /** Gone from Stash: kept for debugging, hidden from search. */
-    isStale: k.boolean('is_stale').notNull().default(false),
-  };
+const entityColumns = {
+  id: column.integer('id').primaryKey(),
+  /** Stash's updated_at, the exact string Stash returned: compared as a string, never parsed. */
+  stashUpdatedAt: column.text('stash_updated_at').notNull(),
+  syncedAt: column.timestamp('synced_at').notNull(),
+  /** Gone from Stash: kept for debugging, hidden from search. */
+  isStale: column.boolean('is_stale').notNull().default(false),
+};
+
+/** The shared columns the sync's rows carry; the store writes synced_at and is_stale itself. */
+type VersionColumns = Pick<typeof entityColumns, 'id' | 'stashUpdatedAt'>;
+
+/** Join rows owned by an entity row: replaced whole whenever the row is written. */
+export interface JoinDeclaration<Field extends string = string> {
+  readonly table: TableDeclaration;
+  /** Declared names of the join table's columns holding the owner's id and the other row's id. */
+  readonly owner: string;
+  readonly other: string;
+  /** The field of the sync's row listing the other ids. */
+  readonly field: Field;
 }
 
+function join<T extends TableDeclaration, const Field extends string>(
+  joinTable: T,
+  owner: keyof T['columns'] & string,
+  other: keyof T['columns'] & string,
+  field: Field,
+): JoinDeclaration<Field> {
+  return { table: joinTable, owner, other, field };
+}
+
+/** A join table: the two ids, and when the sync wrote the pair. */
+function joinTable<Name extends string, C extends Columns>(name: Name, ids: C, extras: TableExtras) {
+  return table(name, { ...ids, syncedAt: column.timestamp('synced_at').notNull() }, extras);
+}
+
+export interface EntityDeclaration<
+  Name extends string = string,
+  Own extends Columns = Columns,
+  Joins extends readonly JoinDeclaration[] = readonly JoinDeclaration[],
+> extends TableDeclaration<Name, typeof entityColumns & Own> {
+  /** The columns the entity adds, filled from the sync's rows, in the order the upserts list them. */
+  readonly rowColumns: Own;
+  readonly joins: Joins;
+  /** Declared names of the columns whose words the full-text search indexes, in document order. */
+  readonly words: readonly string[];
+}
+
+export function entity<Name extends string, Own extends Columns, const Joins extends readonly JoinDeclaration[]>(
+  name: Name,
+  spec: { columns: Own; joins: Joins; words: readonly (keyof Own & string)[]; extras?: TableExtras },
+): EntityDeclaration<Name, Own, Joins> {
+  return { ...table(name, { ...entityColumns, ...spec.columns }, spec.extras), rowColumns: spec.columns, joins: spec.joins, words: spec.words };
+}
+
+const performers = entity('stash_performers', {
+  columns: {
+    name: column.text('name').notNull(),
+    gender: column.text('gender'),
+    imagePath: column.text('image_path'),
+  },
+  joins: [],
+  words: ['name'],
+  extras: (t, i) => [i.index('stash_performers_name_idx', t.name), i.staleIndex('stash_performers_stale_idx', t)],
+});
+
+/** Direct edges only; a tag can have several parents. */
+const tagParents = joinTable(
+  'stash_tag_parents',
+  { childId: column.integer('child_id').notNull(), parentId: column.integer('parent_id').notNull() },
+  (t, i) => [i.primaryKey(t.childId, t.parentId), i.index('stash_tag_parents_parent_idx', t.parentId)],
+);
+
+const tags = entity('stash_tags', {
+  columns: { name: column.text('name').notNull() },
+  // Stash bumps only the edited end of a parent/child edge, so a tag's edges are replaced from
+  // both of its lists: parents (it is the child) and children (it is the parent).
+  joins: [join(tagParents, 'childId', 'parentId', 'parentIds'), join(tagParents, 'parentId', 'childId', 'childIds')],
+  words: ['name'],
+  extras: (t, i) => [i.caseInsensitiveIndex('stash_tags_name_ci_idx', t.name), i.staleIndex('stash_tags_stale_idx', t)],
+});
+
+const scenePerformers = joinTable(
+  'stash_scene_performers',
+  { sceneId: column.integer('scene_id').notNull(), performerId: column.integer('performer_id').notNull() },
+  (t, i) => [i.primaryKey(t.sceneId, t.performerId), i.index('stash_scene_performers_performer_idx', t.performerId)],
+);
+
+const sceneTags = joinTable(
+  'stash_scene_tags',
+  { sceneId: column.integer('scene_id').notNull(), tagId: column.integer('tag_id').notNull() },
+  (t, i) => [i.primaryKey(t.sceneId, t.tagId), i.index('stash_scene_tags_tag_idx', t.tagId)],
+);
+
+const scenes = entity('stash_scenes', {
+  columns: {
+    title: column.text('title'),
+    /** 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY' as Stash stores it. */
+    date: column.text('date'),
+    details: column.text('details'),
+    /** Of the primary (first) file; null when the scene has no file. */
+    filesize: column.bigint('filesize'),
+    duration: column.double('duration'),
+  },
+  joins: [join(scenePerformers, 'sceneId', 'performerId', 'performerIds'), join(sceneTags, 'sceneId', 'tagId', 'tagIds')],
+  words: ['title', 'details'],
+  extras: (t, i) => [
+    i.index('stash_scenes_date_idx', t.date),
+    i.index('stash_scenes_filesize_idx', t.filesize),
+    i.index('stash_scenes_duration_idx', t.duration),
+    i.staleIndex('stash_scenes_stale_idx', t),
+  ],
+});
+
+/** Secondary tags only: the primary tag lives on the marker row. */
+const markerTags = joinTable(
+  'stash_scene_marker_tags',
+  { markerId: column.integer('marker_id').notNull(), tagId: column.integer('tag_id').notNull() },
+  (t, i) => [i.primaryKey(t.markerId, t.tagId), i.index('stash_scene_marker_tags_tag_idx', t.tagId)],
+);
+
+const markers = entity('stash_scene_markers', {
+  columns: {
+    sceneId: column.integer('scene_id').notNull(),
+    title: column.text('title').notNull(),
+    seconds: column.double('seconds').notNull(),
+    endSeconds: column.double('end_seconds'),
+    primaryTagId: column.integer('primary_tag_id').notNull(),
+  },
+  joins: [join(markerTags, 'markerId', 'tagId', 'tagIds')],
+  words: ['title'],
+  extras: (t, i) => [
+    i.index('stash_scene_markers_scene_idx', t.sceneId),
+    i.index('stash_scene_markers_primary_tag_idx', t.primaryTagId),
+    i.staleIndex('stash_scene_markers_stale_idx', t),
+  ],
+});
+
+/**
+ * Every (ancestor, descendant) pair of the tag hierarchy, each tag its own ancestor too: "with
+ * sub-tags" is one lookup. Rebuilt by the sync whenever tags change; a cycle in Stash's data
+ * puts every tag on it below every other, and the rebuild still ends.
+ */
+const tagClosure = table(
+  'stash_tag_closure',
+  {
+    ancestorId: column.integer('ancestor_id').notNull(),
+    descendantId: column.integer('descendant_id').notNull(),
+  },
+  (t, i) => [i.primaryKey(t.ancestorId, t.descendantId), i.index('stash_tag_closure_descendant_idx', t.descendantId)],
+);
+
+/** The mirrored entities' tables, by entity. */
+export const MIRROR_ENTITIES = { performers, tags, scenes, markers } satisfies Record<EntityName, EntityDeclaration>;
+export type MirrorEntities = typeof MIRROR_ENTITIES;
+
+/** Every data table, by SQL name: the entities', their join tables and the tag closure. */
+export const MIRROR_TABLES = byName([performers, tags, tagParents, scenes, scenePerformers, sceneTags, markers, markerTags, tagClosure]);
+export type MirrorTables = typeof MIRROR_TABLES;
+
+function byName<const T extends readonly TableDeclaration[]>(tables: T): { [D in T[number] as D['name']]: D } {
+  return Object.fromEntries(tables.map((d) => [d.name, d])) as never;
+}
+
+/**
+ * A row the sync hands to storage for an entity: its id and Stash version, the columns the entity
+ * adds (under their declared names) and, per join, the other rows' ids.
+ */
+export type EntityRow<D extends EntityDeclaration> = FieldsOf<VersionColumns & D['rowColumns']> & {
+  [J in D['joins'][number] as J['field']]: number[];
+};
+
+/** The columns whose values come from Stash (all but the mirror's own synced_at and is_stale), as SQL names. */
+export function stashColumnsOf(entity: EntityDeclaration): string[] {
+  return [entityColumns.id, entityColumns.stashUpdatedAt, ...Object.values(entity.rowColumns)].map((c) => c.sqlName);
+}
+
+/** The dialect's drizzle table of a declaration: each column through the kit. */
+export function drizzleTable(k: ColumnKit, declaration: TableDeclaration): unknown {
+  const columns: Record<string, ColumnBuilder> = {};
+  for (const [key, c] of Object.entries(declaration.columns)) {
+    let builder = k[c.type](c.sqlName);
+    // The kit's serial is the key already; a primary key is not null without saying so.
+    if (c.isPrimaryKey && c.type !== 'serial') builder = builder.primaryKey();
+    else if (!c.nullable && c.type !== 'serial') builder = builder.notNull();
+    if (c.defaultValue !== undefined) builder = builder.default(c.defaultValue);
+    columns[key] = builder;
+  }
+  return k.table(declaration.name, columns, declaration.extras);
+}
+
+// --- The drizzle tables -------------------------------------------------------------------------
+
 export function defineMirrorTables(k: ColumnKit) {
-  const stashPerformers = k.table(
-    'stash_performers',
-    {
-      ...entityColumns(k),
-      name: k.text('name').notNull(),
-      gender: k.text('gender'),
-      imagePath: k.text('image_path'),
-    },
-    (t, i) => [i.index('stash_performers_name_idx', t.name), i.staleIndex('stash_performers_stale_idx', t)],
-  );
+  const stashPerformers = drizzleTable(k, performers);
+  const stashTags = drizzleTable(k, tags);
+  const stashTagParents = drizzleTable(k, tagParents);
+  const stashScenes = drizzleTable(k, scenes);
+  const stashScenePerformers = drizzleTable(k, scenePerformers);
+  const stashSceneTags = drizzleTable(k, sceneTags);
+  const stashSceneMarkers = drizzleTable(k, markers);
+  const stashSceneMarkerTags = drizzleTable(k, markerTags);
+  const stashTagClosure = drizzleTable(k, tagClosure);
 
-  const stashTags = k.table(
-    'stash_tags',
-    { ...entityColumns(k), name: k.text('name').notNull() },
-    (t, i) => [i.caseInsensitiveIndex('stash_tags_name_ci_idx', t.name), i.staleIndex('stash_tags_stale_idx', t)],
-  );
-
-  /** Direct edges only; a tag can have several parents. */
-  const stashTagParents = k.table(
-    'stash_tag_parents',
-    {
-      childId: k.integer('child_id').notNull(),
-      parentId: k.integer('parent_id').notNull(),
-      syncedAt: k.timestamp('synced_at').notNull(),
-    },
-    (t, i) => [
-      i.primaryKey(t.childId, t.parentId),
-      i.index('stash_tag_parents_parent_idx', t.parentId),
-    ],
-  );
-
-  const stashScenes = k.table(
-    'stash_scenes',
-    {
-      ...entityColumns(k),
-      title: k.text('title'),
-      /** 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY' as Stash stores it. */
-      date: k.text('date'),
-      details: k.text('details'),
-      /** Of the primary (first) file; null when the scene has no file. */
-      filesize: k.bigint('filesize'),
-      duration: k.double('duration'),
-    },
-    (t, i) => [
-      i.index('stash_scenes_date_idx', t.date),
-      i.index('stash_scenes_filesize_idx', t.filesize),
-      i.index('stash_scenes_duration_idx', t.duration),
-      i.staleIndex('stash_scenes_stale_idx', t),
-    ],
-  );
-
-  const stashScenePerformers = k.table(
-    'stash_scene_performers',
-    {
-      sceneId: k.integer('scene_id').notNull(),
-      performerId: k.integer('performer_id').notNull(),
-      syncedAt: k.timestamp('synced_at').notNull(),
-    },
-    (t, i) => [
-      i.primaryKey(t.sceneId, t.performerId),
-      i.index('stash_scene_performers_performer_idx', t.performerId),
-    ],
-  );
-
-  const stashSceneTags = k.table(
-    'stash_scene_tags',
-    {
-      sceneId: k.integer('scene_id').notNull(),
-      tagId: k.integer('tag_id').notNull(),
-      syncedAt: k.timestamp('synced_at').notNull(),
-    },
-    (t, i) => [i.primaryKey(t.sceneId, t.tagId), i.index('stash_scene_tags_tag_idx', t.tagId)],
-  );
-
-  const stashSceneMarkers = k.table(
-    'stash_scene_markers',
-    {
-      ...entityColumns(k),
-      sceneId: k.integer('scene_id').notNull(),
-      title: k.text('title').notNull(),
-      seconds: k.double('seconds').notNull(),
-      endSeconds: k.double('end_seconds'),
-      primaryTagId: k.integer('primary_tag_id').notNull(),
-    },
-    (t, i) => [
-      i.index('stash_scene_markers_scene_idx', t.sceneId),
-      i.index('stash_scene_markers_primary_tag_idx', t.primaryTagId),
-      i.staleIndex('stash_scene_markers_stale_idx', t),
-    ],
-  );
-
-  /** Secondary tags only: the primary tag lives on the marker row. */
-  const stashSceneMarkerTags = k.table(
-    'stash_scene_marker_tags',
-    {
-      markerId: k.integer('marker_id').notNull(),
-      tagId: k.integer('tag_id').notNull(),
-      syncedAt: k.timestamp('synced_at').notNull(),
-    },
-    (t, i) => [
-      i.primaryKey(t.markerId, t.tagId),
-      i.index('stash_scene_marker_tags_tag_idx', t.tagId),
-    ],
-  );
-
-  /**
-   * Every (ancestor, descendant) pair of the tag hierarchy, each tag its own ancestor too: "with
-   * sub-tags" is one lookup. Rebuilt by the sync whenever tags change; a cycle in Stash's data
-   * puts every tag on it below every other, and the rebuild still ends.
-   */
-  const stashTagClosure = k.table(
-    'stash_tag_closure',
-    {
-      ancestorId: k.integer('ancestor_id').notNull(),
-      descendantId: k.integer('descendant_id').notNull(),
-    },
-    (t, i) => [
-      i.primaryKey(t.ancestorId, t.descendantId),
-      i.index('stash_tag_closure_descendant_idx', t.descendantId),
-    ],
-  );
+  // The sync's own bookkeeping: nothing derives from these columns (no rows handed over, no
+  // records for readers, no search sources), so they are written with the kit directly.
 
   /** One row per run and entity. */
   const stashSyncRuns = k.table(

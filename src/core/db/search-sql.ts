@@ -11,6 +11,8 @@ import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { searchDocument, searchWords } from '../search/text';
 import { searchStateVersion, VersionedCache } from '../search/versioned-cache';
 import { ENTITY_TABLES, type PageColumns } from './mirror-sql';
+import { MIRROR_ENTITIES, type EntityDeclaration } from './mirror-tables';
+import type { MirrorRecords } from './mirror-types';
 
 export interface SearchDialect {
   /**
@@ -55,13 +57,26 @@ export const REBUILD_TAG_CLOSURE = [
  * the index never disagrees with the mirror and is built while the sync still waits on Stash; a
  * whole rebuild (refreshSearchIndex) is only for a mirror written before the index existed.
  */
-const TEXT_SOURCES: Record<EntityName, { kind: TextKind; fields: string[] }> = {
-  // The fields are named alike in the sync's rows and the mirror's columns, so one list reads both.
-  markers: { kind: 'marker', fields: ['title'] },
-  scenes: { kind: 'scene', fields: ['title', 'details'] },
-  tags: { kind: 'tag', fields: ['name'] },
-  performers: { kind: 'performer', fields: ['name'] },
+export const TEXT_SOURCES: Record<EntityName, TextSource> = {
+  markers: textSource('markers', 'marker'),
+  scenes: textSource('scenes', 'scene'),
+  tags: textSource('tags', 'tag'),
+  performers: textSource('performers', 'performer'),
 };
+
+interface TextSource {
+  kind: TextKind;
+  /** The declared names of the columns whose words are indexed: the sync's row fields. */
+  fields: string[];
+  /** Their SQL names, in the same order. */
+  columns: string[];
+}
+
+/** The columns an entity's declaration (mirror-tables.ts) marks as words to index. */
+function textSource(entity: EntityName, kind: TextKind): TextSource {
+  const declaration: EntityDeclaration = MIRROR_ENTITIES[entity];
+  return { kind, fields: [...declaration.words], columns: declaration.words.map((field) => declaration.rowColumns[field]!.sqlName) };
+}
 
 export interface TextDocument {
   kind: TextKind;
@@ -77,8 +92,8 @@ export function textDocumentsOf(entity: EntityName, rows: readonly (AnyRow | Rec
 
 /** The words of a page in columns. */
 export function textDocumentsOfPage(entity: EntityName, page: PageColumns): TextDocument[] {
-  const byColumn = Object.fromEntries(ENTITY_TABLES[entity].columns.map((c, k) => [c.column, page.values[k]!]));
-  return documents(entity, page.ids.length, (i) => page.ids[i]!, (field, i) => byColumn[field]![i]);
+  const byField = Object.fromEntries(ENTITY_TABLES[entity].columns.map((c, k) => [c.field, page.values[k]!]));
+  return documents(entity, page.ids.length, (i) => page.ids[i]!, (field, i) => byField[field]![i]);
 }
 
 function documents(entity: EntityName, count: number, idOf: (i: number) => number, valueOf: (field: string, i: number) => unknown): TextDocument[] {
@@ -90,10 +105,11 @@ function documents(entity: EntityName, count: number, idOf: (i: number) => numbe
   }));
 }
 
-/** A batch of mirror rows to index, in id order after `after`. */
+/** A batch of mirror rows to index, in id order after `after`, their columns named as the sync's rows name them. */
 function textRows(entity: EntityName, after: number, limit: number): SQL {
-  const { fields } = TEXT_SOURCES[entity];
-  return sql`SELECT id, ${sql.raw(fields.join(', '))} FROM ${sql.raw(ENTITY_TABLES[entity].table)} WHERE id > ${after} ORDER BY id LIMIT ${limit}`;
+  const { fields, columns } = TEXT_SOURCES[entity];
+  const list = columns.map((column, k) => `${column} AS "${fields[k]}"`).join(', ');
+  return sql`SELECT id, ${sql.raw(list)} FROM ${sql.raw(ENTITY_TABLES[entity].table)} WHERE id > ${after} ORDER BY id LIMIT ${limit}`;
 }
 
 /** Whether every mirror row has its words in the index: true for any mirror the sync has written since. */
@@ -190,18 +206,41 @@ async function rebuildTextIndex(storage: SearchStorage): Promise<number> {
 
 // --- Searching ----------------------------------------------------------------------------------
 
-/** Everything the in-memory index is built from, read in one snapshot. */
-const INDEX_SOURCE: { [K in keyof MarkerIndexSource]: SQL } = {
-  tags: sql`SELECT id, name, is_stale FROM stash_tags`,
-  performers: sql`SELECT id, name, gender, is_stale FROM stash_performers`,
-  scenes: sql`SELECT id, title, date, duration FROM stash_scenes WHERE NOT is_stale`,
-  markers: sql`SELECT id, title, scene_id, primary_tag_id, seconds, end_seconds, stash_updated_at
-    FROM stash_scene_markers WHERE NOT is_stale ORDER BY id`,
-  markerTags: sql`SELECT marker_id, tag_id FROM stash_scene_marker_tags`,
-  sceneTags: sql`SELECT scene_id, tag_id FROM stash_scene_tags`,
-  scenePerformers: sql`SELECT scene_id, performer_id FROM stash_scene_performers`,
-  closure: sql`SELECT ancestor_id, descendant_id FROM stash_tag_closure`,
-};
+/** A SELECT of declared columns of a mirror table, typed as the declaration says they read back. */
+export interface IndexQuery<Row> {
+  table: keyof MirrorRecords;
+  columns: readonly string[];
+  query: SQL;
+  /** Only in the type: the rows it returns. */
+  readonly row?: Row;
+}
+
+function indexQuery<T extends keyof MirrorRecords, const C extends readonly (keyof MirrorRecords[T] & string)[]>(
+  table: T,
+  columns: C,
+  rest = '',
+): IndexQuery<Pick<MirrorRecords[T], C[number]>> {
+  return { table, columns, query: sql.raw(`SELECT ${columns.join(', ')} FROM ${table}${rest && ` ${rest}`}`) };
+}
+
+/**
+ * Everything the in-memory index is built from, read in one snapshot. The compiler holds each
+ * column list to the declaration and to what the index reads from its rows (MarkerIndexSource).
+ */
+export const INDEX_SOURCE = {
+  tags: indexQuery('stash_tags', ['id', 'name', 'is_stale']),
+  performers: indexQuery('stash_performers', ['id', 'name', 'gender', 'is_stale']),
+  scenes: indexQuery('stash_scenes', ['id', 'title', 'date', 'duration'], 'WHERE NOT is_stale'),
+  markers: indexQuery(
+    'stash_scene_markers',
+    ['id', 'title', 'scene_id', 'primary_tag_id', 'seconds', 'end_seconds', 'stash_updated_at'],
+    'WHERE NOT is_stale ORDER BY id',
+  ),
+  markerTags: indexQuery('stash_scene_marker_tags', ['marker_id', 'tag_id']),
+  sceneTags: indexQuery('stash_scene_tags', ['scene_id', 'tag_id']),
+  scenePerformers: indexQuery('stash_scene_performers', ['scene_id', 'performer_id']),
+  closure: indexQuery('stash_tag_closure', ['ancestor_id', 'descendant_id']),
+} satisfies { [K in keyof MarkerIndexSource]: IndexQuery<MarkerIndexSource[K][number]> };
 
 /**
  * The index a store keeps between searches. It is rebuilt when the search state's time changes,
@@ -212,7 +251,7 @@ export class MarkerIndexCache extends VersionedCache<MarkerIndex> {}
 
 async function loadMarkerIndex(source: SearchStorage): Promise<MarkerIndex> {
   const parts = {} as Record<keyof MarkerIndexSource, unknown[]>;
-  for (const [name, query] of Object.entries(INDEX_SOURCE)) parts[name as keyof MarkerIndexSource] = await source.all(query);
+  for (const [name, { query }] of Object.entries(INDEX_SOURCE)) parts[name as keyof MarkerIndexSource] = await source.all(query);
   return new MarkerIndex(parts as unknown as MarkerIndexSource);
 }
 
