@@ -95,11 +95,11 @@ async function start(): Promise<void> {
   const actions: Record<TrayAction, () => void> = {
     open: showWindow,
     // The outcome arrives as a syncFinished event, like any other sync's.
-    syncNow: () => void mirror.invoke('syncNow', undefined).catch((error: Error) => console.error(error.message)),
+    syncNow: () => void mirror.service.syncNow().catch((error: Error) => console.error(error.message)),
     quit: () => app.quit(),
   };
   tray = new AppTray(appPaths.icons(), (action) => actions[action]());
-  mirror.invoke('getSyncStatus', undefined).then(onStatus, (error: Error) => console.error(error.message));
+  mirror.service.getSyncStatus().then(onStatus, (error: Error) => console.error(error.message));
 
   showWindow();
 }
