@@ -76,7 +76,7 @@ export class MirrorSupervisor {
       if (!(error instanceof RpcPeerClosedError)) throw error;
       const reason = this.crashReason(error.message);
       // A sync's outcome is a value, also when the process running it died.
-      if (method === 'syncNow') return { ok: false, kind: 'failed', reason } satisfies SyncOutcome;
+      if (method === 'syncNow') return { ok: false, kind: 'failed', reason, errorKind: 'other' } satisfies SyncOutcome;
       throw new Error(reason);
     }
   }
@@ -135,8 +135,8 @@ export class MirrorSupervisor {
     this.options.log?.(reason);
     if (this.lastStatus && this.lastStatus.state !== 'idle') {
       // The windows and the tray would otherwise show a sync running forever.
-      this.forward('syncStatus', { ...this.lastStatus, state: 'idle', trigger: null, progress: [], lastError: reason });
-      this.forward('syncFinished', { ok: false, kind: 'failed', reason });
+      this.forward('syncStatus', { ...this.lastStatus, state: 'idle', trigger: null, progress: [], lastError: reason, lastErrorKind: 'other' });
+      this.forward('syncFinished', { ok: false, kind: 'failed', reason, errorKind: 'other' });
     }
     this.crashesInARow = Date.now() - this.startedAt > STABLE_AFTER_MS ? 1 : this.crashesInARow + 1;
     const base = this.options.restartDelayMs ?? 500;
