@@ -53,6 +53,18 @@ afterEach(() => {
 });
 
 describe('RPC over a MessageChannel', () => {
+  it('checks the method list and the handlers against the interface when compiling', () => {
+    // @ts-expect-error a list missing one of the interface's methods
+    const missing = { add: true, fail: true, delayed: true } as const satisfies RpcMethodList<Calculator>;
+    // @ts-expect-error a list naming a method the interface does not have
+    const extra = { ...CALCULATOR, divide: true } as const satisfies RpcMethodList<Calculator>;
+    // @ts-expect-error handlers missing one
+    const unserved = { add: calculator.add, fail: calculator.fail, hang: calculator.hang } satisfies RpcHandlers<Calculator>;
+    // @ts-expect-error a handler of another signature
+    const mistyped = { ...calculator, add: ({ a }: { a: string }) => a } satisfies RpcHandlers<Calculator>;
+    expect([missing, extra, unserved, mistyped]).toHaveLength(4);
+  });
+
   it('returns results', async () => {
     const { client } = connectedPair();
     await expect(client.remote.add({ a: 2, b: 3 })).resolves.toBe(5);
@@ -113,6 +125,36 @@ describe('RPC over a MessageChannel', () => {
     await expect(pending).rejects.toBeInstanceOf(RpcPeerClosedError);
     await expect(client.remote.add({ a: 1, b: 1 })).rejects.toBeInstanceOf(RpcPeerClosedError);
     expect(client.closed).toBe(true);
+  });
+});
+
+describe('RPC with a worker thread', () => {
+  it('rejects pending calls when the thread throws, with what it threw', async () => {
+    const rpc = JSON.stringify(pathToFileURL(resolve(import.meta.dirname, '../src/shared/rpc.ts')).href);
+    const channels = JSON.stringify(pathToFileURL(resolve(import.meta.dirname, '../src/shared/rpc-channels.ts')).href);
+    const code = `
+      import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(async (tsx) => {
+        tsx.register();
+        const { createRpcPeer } = await import(${rpc});
+        const { messagePortChannel } = await import(${channels});
+        const { parentPort } = await import('node:worker_threads');
+        createRpcPeer(messagePortChannel(parentPort), { serve: {
+          add: ({ a, b }) => a + b,
+          hang: () => { setTimeout(() => { throw new Error('out of luck'); }, 50); return new Promise(() => {}); },
+        } });
+      });
+    `;
+    const worker = new Worker(code, { eval: true });
+    try {
+      const peer = createRpcPeer<Calculator>(workerChannel(worker), { calls: CALCULATOR });
+      await expect(peer.remote.add({ a: 1, b: 2 })).resolves.toBe(3);
+      const error = await peer.remote.hang().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RpcPeerClosedError);
+      expect((error as Error).message).toBe('the worker thread failed: out of luck');
+      await expect(peer.remote.add({ a: 1, b: 2 })).rejects.toBeInstanceOf(RpcPeerClosedError);
+    } finally {
+      await worker.terminate();
+    }
   });
 });
 
