@@ -42,20 +42,25 @@ type ResultOf<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never;
 /** The names of an interface's methods (its other members do not cross). */
 export type RpcMethodName<T> = { [K in keyof T]: T[K] extends Method ? K : never }[keyof T] & string;
 
-/** What the calling end holds: each method of the interface, answered by the other end. */
-export type RpcRemote<T> = { readonly [K in RpcMethodName<T>]: (...args: ArgsOf<T[K]>) => Promise<ResultOf<T[K]>> };
+/**
+ * What the calling end holds: each method of the interface, answered by the other end. (Mapped
+ * over `keyof T`, so each method keeps its link to the interface for go-to-definition.)
+ */
+export type RpcRemote<T> = { readonly [K in keyof T as K extends RpcMethodName<T> ? K : never]: (...args: ArgsOf<T[K]>) => Promise<ResultOf<T[K]>> };
 
 /**
  * The serving end's handlers, one per method of the interface: declare them with
  * `satisfies RpcHandlers<X>`, so a method missing from either side fails to compile.
  */
-export type RpcHandlers<T> = { [K in RpcMethodName<T>]: (...args: ArgsOf<T[K]>) => ResultOf<T[K]> | Promise<ResultOf<T[K]>> };
+export type RpcHandlers<T> = {
+  [K in keyof T as K extends RpcMethodName<T> ? K : never]: (...args: ArgsOf<T[K]>) => ResultOf<T[K]> | Promise<ResultOf<T[K]>>;
+};
 
 /**
  * The calling end's list of the interface's methods, which `peer.remote` is built from: declare it
  * with `satisfies RpcMethodList<X>`, so it names every method of X and nothing else.
  */
-export type RpcMethodList<T> = Readonly<Record<RpcMethodName<T>, true>>;
+export type RpcMethodList<T> = { readonly [K in keyof T as K extends RpcMethodName<T> ? K : never]: true };
 
 /** Error classes by the name their instances carry; both ends of a channel use the same one. */
 export type RpcErrorRegistry = Readonly<Record<string, abstract new (...args: never[]) => Error>>;
