@@ -171,7 +171,7 @@ export function createRpcPeer<Calls = Record<never, never>, Events = Record<neve
   };
   channel.onClose?.(close);
 
-  const call = (method: string, args: unknown[]): Promise<unknown> => {
+  const request = (method: string, args: unknown[]): Promise<unknown> => {
     if (closedReason !== null) return Promise.reject(new RpcPeerClosedError(closedReason));
     const id = nextId++;
     return new Promise((resolve, reject) => {
@@ -184,7 +184,7 @@ export function createRpcPeer<Calls = Record<never, never>, Events = Record<neve
       }
     });
   };
-  const remote = Object.fromEntries(Object.keys(calls ?? {}).map((method) => [method, (...args: unknown[]) => call(method, args)]));
+  const remote = Object.fromEntries(Object.keys(calls ?? {}).map((method) => [method, (...args: unknown[]) => request(method, args)]));
 
   return {
     // Built from the list the caller declared against Calls, so it has exactly Calls' methods.
