@@ -74,11 +74,11 @@ async function runMain(): Promise<void> {
   });
   try {
     // Opens the database before measuring: the app starts its service before any sync.
-    await supervisor.invoke('getSyncStatus', undefined);
+    await supervisor.service.getSyncStatus();
     const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
     delay.enable();
     const started = performance.now();
-    const outcome: SyncOutcome = await supervisor.invoke('syncNow', { full: true });
+    const outcome: SyncOutcome = await supervisor.service.syncNow({ full: true });
     const seconds = (performance.now() - started) / 1000;
     delay.disable();
     if (!outcome.ok) throw new Error(`The sync failed: ${outcome.reason}`);

@@ -390,7 +390,7 @@ describeEachDialect('mirror service: secrets and the truth of the status', (dial
     const { service } = await s.start();
     // A typed address that is not the saved server: a generic reason, nothing the server said.
     const typed = await service.testConnection({ stashUrl: other.url });
-    expect(typed).toEqual({ ok: false, reason: expect.any(String) });
+    expect(typed).toEqual({ ok: false, reason: expect.any(String), errorKind: expect.any(String) });
     expect(JSON.stringify(typed)).not.toContain(ECHO_MARKER);
 
     s.fake.faults.inject('graphqlError', { operationName: 'PerformerRows' });

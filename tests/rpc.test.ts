@@ -1,12 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MIRROR_ERRORS } from '../src/core/error-registry';
+import { errorKindOf } from '../src/core/errors';
 import { DEFAULT_SETTINGS, MemorySettingsRepository } from '../src/core/service/settings';
 import { MirrorSupervisor, type MirrorProcessHandle } from '../src/main/mirror-supervisor';
-import { createRpcPeer, RpcPeerClosedError } from '../src/shared/rpc';
-import { childProcessChannel, messagePortChannel } from '../src/shared/rpc-channels';
+import { createRpcPeer, RpcPeerClosedError, type RpcChannel, type RpcHandlers, type RpcMethodList } from '../src/shared/rpc';
+import { childProcessChannel, messagePortChannel, workerChannel } from '../src/shared/rpc-channels';
+import { THROWING_PEER, type ErrorName, type ThrowingPeer } from './support/throwing-peer';
 
 interface Calculator {
   add(arg: { a: number; b: number }): Promise<number>;
@@ -21,22 +24,24 @@ interface Events {
   other: string;
 }
 
+const CALCULATOR = { add: true, fail: true, delayed: true, hang: true } as const satisfies RpcMethodList<Calculator>;
+
 const calculator = {
   add: ({ a, b }: { a: number; b: number }) => a + b,
   fail: ({ message }: { message: string }) => {
     throw new TypeError(message);
   },
-  delayed: ({ ms, value }: { ms: number; value: string }) => new Promise((r) => setTimeout(() => r(value), ms)),
-  hang: () => new Promise(() => {}),
-};
+  delayed: ({ ms, value }: { ms: number; value: string }) => new Promise<string>((r) => setTimeout(() => r(value), ms)),
+  hang: () => new Promise<never>(() => {}),
+} satisfies RpcHandlers<Calculator>;
 
 const openChannels: MessageChannel[] = [];
 
 function connectedPair() {
   const channel = new MessageChannel();
   openChannels.push(channel);
-  const server = createRpcPeer<Record<never, never>, Events>(messagePortChannel(channel.port1), calculator);
-  const client = createRpcPeer<Calculator, Events>(messagePortChannel(channel.port2));
+  const server = createRpcPeer<Record<never, never>, Events>(messagePortChannel(channel.port1), { serve: calculator });
+  const client = createRpcPeer<Calculator, Events>(messagePortChannel(channel.port2), { calls: CALCULATOR });
   return { server, client, channel };
 }
 
@@ -48,33 +53,47 @@ afterEach(() => {
 });
 
 describe('RPC over a MessageChannel', () => {
+  it('checks the method list and the handlers against the interface when compiling', () => {
+    // @ts-expect-error a list missing one of the interface's methods
+    const missing = { add: true, fail: true, delayed: true } as const satisfies RpcMethodList<Calculator>;
+    // @ts-expect-error a list naming a method the interface does not have
+    const extra = { ...CALCULATOR, divide: true } as const satisfies RpcMethodList<Calculator>;
+    // @ts-expect-error handlers missing one
+    const unserved = { add: calculator.add, fail: calculator.fail, hang: calculator.hang } satisfies RpcHandlers<Calculator>;
+    // @ts-expect-error a handler of another signature
+    const mistyped = { ...calculator, add: ({ a }: { a: string }) => a } satisfies RpcHandlers<Calculator>;
+    expect([missing, extra, unserved, mistyped]).toHaveLength(4);
+  });
+
   it('returns results', async () => {
     const { client } = connectedPair();
-    await expect(client.call('add', { a: 2, b: 3 })).resolves.toBe(5);
+    await expect(client.remote.add({ a: 2, b: 3 })).resolves.toBe(5);
   });
 
   it('rejects with the remote error name and message', async () => {
     const { client } = connectedPair();
-    const error = await client.call('fail', { message: 'bad input' }).catch((e: Error) => e);
+    const error = await client.remote.fail({ message: 'bad input' }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).name).toBe('TypeError');
     expect((error as Error).message).toBe('bad input');
   });
 
   it('rejects a method the other end does not serve', async () => {
-    const { server } = connectedPair();
-    // The server end serves the calculator; calling back into the client end, which serves nothing:
-    const reverse = server as unknown as { call(method: string): Promise<unknown> };
-    await expect(reverse.call('add')).rejects.toThrow('Unknown method add');
+    const channel = new MessageChannel();
+    openChannels.push(channel);
+    createRpcPeer(messagePortChannel(channel.port1));
+    // The other end serves nothing, whatever this end was told it serves:
+    const client = createRpcPeer<Calculator>(messagePortChannel(channel.port2), { calls: CALCULATOR });
+    await expect(client.remote.add({ a: 1, b: 2 })).rejects.toThrow('Unknown method add');
   });
 
   it('answers concurrent calls each with its own result, in completion order', async () => {
     const { client } = connectedPair();
     const finished: string[] = [];
     const calls = [
-      client.call('delayed', { ms: 60, value: 'slow' }).then((v) => (finished.push(v), v)),
-      client.call('delayed', { ms: 5, value: 'fast' }).then((v) => (finished.push(v), v)),
-      ...Array.from({ length: 50 }, (_, i) => client.call('add', { a: i, b: 1 })),
+      client.remote.delayed({ ms: 60, value: 'slow' }).then((v) => (finished.push(v), v)),
+      client.remote.delayed({ ms: 5, value: 'fast' }).then((v) => (finished.push(v), v)),
+      ...Array.from({ length: 50 }, (_, i) => client.remote.add({ a: i, b: 1 })),
     ];
     const results = await Promise.all(calls);
     expect(results.slice(0, 2)).toEqual(['slow', 'fast']);
@@ -91,21 +110,51 @@ describe('RPC over a MessageChannel', () => {
     server.emit('tick', { n: 1 });
     server.emit('other', 'x');
     // A round trip after the events: messages on one port keep their order.
-    await client.call('add', { a: 0, b: 0 });
+    await client.remote.add({ a: 0, b: 0 });
     stop();
     server.emit('tick', { n: 2 });
-    await client.call('add', { a: 0, b: 0 });
+    await client.remote.add({ a: 0, b: 0 });
     expect(ticks).toEqual([1]);
     expect(others).toEqual(['x']);
   });
 
   it('rejects pending and later calls when the other end closes its port', async () => {
     const { client, channel } = connectedPair();
-    const pending = client.call('hang');
+    const pending = client.remote.hang();
     channel.port1.close();
     await expect(pending).rejects.toBeInstanceOf(RpcPeerClosedError);
-    await expect(client.call('add', { a: 1, b: 1 })).rejects.toBeInstanceOf(RpcPeerClosedError);
+    await expect(client.remote.add({ a: 1, b: 1 })).rejects.toBeInstanceOf(RpcPeerClosedError);
     expect(client.closed).toBe(true);
+  });
+});
+
+describe('RPC with a worker thread', () => {
+  it('rejects pending calls when the thread throws, with what it threw', async () => {
+    const rpc = JSON.stringify(pathToFileURL(resolve(import.meta.dirname, '../src/shared/rpc.ts')).href);
+    const channels = JSON.stringify(pathToFileURL(resolve(import.meta.dirname, '../src/shared/rpc-channels.ts')).href);
+    const code = `
+      import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(async (tsx) => {
+        tsx.register();
+        const { createRpcPeer } = await import(${rpc});
+        const { messagePortChannel } = await import(${channels});
+        const { parentPort } = await import('node:worker_threads');
+        createRpcPeer(messagePortChannel(parentPort), { serve: {
+          add: ({ a, b }) => a + b,
+          hang: () => { setTimeout(() => { throw new Error('out of luck'); }, 50); return new Promise(() => {}); },
+        } });
+      });
+    `;
+    const worker = new Worker(code, { eval: true });
+    try {
+      const peer = createRpcPeer<Calculator>(workerChannel(worker), { calls: CALCULATOR });
+      await expect(peer.remote.add({ a: 1, b: 2 })).resolves.toBe(3);
+      const error = await peer.remote.hang().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RpcPeerClosedError);
+      expect((error as Error).message).toBe('the worker thread failed: out of luck');
+      await expect(peer.remote.add({ a: 1, b: 2 })).rejects.toBeInstanceOf(RpcPeerClosedError);
+    } finally {
+      await worker.terminate();
+    }
   });
 });
 
@@ -121,11 +170,11 @@ describe('RPC with a child process', () => {
     const code = `
       const { createRpcPeer } = await import(${modules('../src/shared/rpc.ts')});
       const { parentProcessChannel } = await import(${modules('../src/shared/rpc-channels.ts')});
-      const peer = createRpcPeer(parentProcessChannel(), {
+      const peer = createRpcPeer(parentProcessChannel(), { serve: {
         add: ({ a, b }) => a + b,
         hang: () => new Promise(() => {}),
         ping: () => { peer.emit('tick', { n: 42 }); return 'pong'; },
-      });
+      } });
       peer.onClose(() => process.exit(0));
     `;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
@@ -138,28 +187,30 @@ describe('RPC with a child process', () => {
 
   it('calls methods and receives events across processes', async () => {
     const child = startChild();
-    const peer = createRpcPeer<Calculator & { ping(): Promise<string> }, Events>(childProcessChannel(child));
+    const peer = createRpcPeer<Calculator & { ping(): Promise<string> }, Events>(childProcessChannel(child), {
+      calls: { ...CALCULATOR, ping: true },
+    });
     const ticks: number[] = [];
     peer.on('tick', ({ n }) => ticks.push(n));
-    await expect(peer.call('add', { a: 20, b: 22 })).resolves.toBe(42);
-    await expect(peer.call('ping')).resolves.toBe('pong');
+    await expect(peer.remote.add({ a: 20, b: 22 })).resolves.toBe(42);
+    await expect(peer.remote.ping()).resolves.toBe('pong');
     expect(ticks).toEqual([42]);
   });
 
   it('rejects pending calls with the reason when the process dies', async () => {
     const child = startChild();
-    const peer = createRpcPeer<Calculator, Events>(childProcessChannel(child));
-    await peer.call('add', { a: 1, b: 1 });
+    const peer = createRpcPeer<Calculator, Events>(childProcessChannel(child), { calls: CALCULATOR });
+    await peer.remote.add({ a: 1, b: 1 });
     const reasons: string[] = [];
     peer.onClose((reason) => reasons.push(reason));
-    const pending = [peer.call('hang'), peer.call('hang')];
+    const pending = [peer.remote.hang(), peer.remote.hang()];
     child.kill('SIGKILL');
     for (const call of pending) {
       const error = await call.catch((e: Error) => e);
       expect(error).toBeInstanceOf(RpcPeerClosedError);
       expect((error as Error).message).toBe('the process was stopped by SIGKILL');
     }
-    await expect(peer.call('add', { a: 1, b: 1 })).rejects.toBeInstanceOf(RpcPeerClosedError);
+    await expect(peer.remote.add({ a: 1, b: 1 })).rejects.toBeInstanceOf(RpcPeerClosedError);
     expect(reasons).toEqual(['the process was stopped by SIGKILL']);
   });
 });
@@ -212,8 +263,8 @@ describe('the mirror process supervisor', () => {
       restartDelayMs: 10,
     });
     try {
-      await expect(supervisor.invoke('getSettings', undefined)).resolves.toEqual({ stashUrl: 'http://stash.test:9999' });
-      const sync = supervisor.invoke('syncNow', undefined);
+      await expect(supervisor.service.getSettings()).resolves.toEqual({ stashUrl: 'http://stash.test:9999' });
+      const sync = supervisor.service.syncNow();
       await expect.poll(() => events.length).toBe(1);
       children[0]!.kill('SIGKILL');
       const outcome = await sync;
@@ -222,10 +273,50 @@ describe('the mirror process supervisor', () => {
       expect(events[1]!.payload).toMatchObject({ state: 'idle', lastError: (outcome as { reason: string }).reason });
 
       // A new process serves the next calls.
-      await expect.poll(() => supervisor.invoke('getSyncStatus', undefined).then((s) => s.state, () => 'restarting')).toBe('idle');
+      await expect.poll(() => supervisor.service.getSyncStatus().then((s) => s.state, () => 'restarting')).toBe('idle');
       expect(children).toHaveLength(2);
     } finally {
       await supervisor.close();
+    }
+  });
+});
+
+describe('errors across the app\'s boundaries', () => {
+  const fixture = resolve(import.meta.dirname, 'support/throwing-peer.ts');
+
+  function overWorkerThread(): { channel: RpcChannel; stop: () => Promise<unknown> } {
+    const loader = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+    const entry = JSON.stringify(pathToFileURL(fixture).href);
+    const worker = new Worker(`import(${loader}).then((tsx) => { tsx.register(); return import(${entry}); })`, { eval: true });
+    return { channel: workerChannel(worker), stop: () => worker.terminate() };
+  }
+
+  function overChildProcess(): { channel: RpcChannel; stop: () => Promise<unknown> } {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    return { channel: childProcessChannel(child), stop: async () => child.kill('SIGKILL') };
+  }
+
+  it.each([
+    ['a worker thread', overWorkerThread],
+    ['a child process', overChildProcess],
+  ])('keep their class, message, kind and fields through %s', async (_, connect) => {
+    const { channel, stop } = connect();
+    try {
+      const peer = createRpcPeer<ThrowingPeer>(channel, { calls: THROWING_PEER, errors: MIRROR_ERRORS });
+      for (const [name, ErrorClass] of Object.entries(MIRROR_ERRORS)) {
+        // Arguments every constructor takes (StashQueryError's second is its GraphQL messages).
+        const args = ['what went wrong', ['a GraphQL message']];
+        const local = new (ErrorClass as unknown as new (...args: unknown[]) => Error)(...args);
+        const error = (await peer.remote.throwError(name as ErrorName, args).catch((e: unknown) => e)) as Error;
+        expect(error).toBeInstanceOf(ErrorClass);
+        expect(local.name).toBe(name);
+        expect(error.name).toBe(name);
+        expect(error.message).toBe(local.message);
+        expect({ ...error }).toEqual({ ...local });
+        expect(errorKindOf(error)).toBe(errorKindOf(local));
+      }
+    } finally {
+      await stop();
     }
   });
 });

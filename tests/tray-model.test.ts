@@ -13,6 +13,7 @@ function status(overrides: Partial<SyncStatus> = {}): SyncStatus {
     progress: [],
     lastSuccessAt: null,
     lastError: null,
+    lastErrorKind: null,
     entities: [],
     nextScheduledAt: null,
     mirrorReady: false,
@@ -90,7 +91,7 @@ describe('tray menu', () => {
 });
 
 describe('notifying failed syncs nobody watched', () => {
-  const failed = { ok: false, kind: 'failed', reason: 'Stash did not answer' } as const;
+  const failed = { ok: false, kind: 'failed', reason: 'Stash did not answer', errorKind: 'unreachable' } as const;
   const hidden = { windowVisible: false };
   const shown = { windowVisible: true };
 

@@ -31,6 +31,7 @@ export function installFakeBridge(): void {
     progress: [],
     lastSuccessAt: now,
     lastError: null,
+    lastErrorKind: null,
     entities: entities.map((entity) => ({ entity, lastSuccessAt: now, lastStatus: 'succeeded', lastError: null })),
     nextScheduledAt: null,
     mirrorReady: true,

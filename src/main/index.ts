@@ -100,11 +100,11 @@ async function start(): Promise<void> {
   const actions: Record<TrayAction, () => void> = {
     open: showWindow,
     // The outcome arrives as a syncFinished event, like any other sync's.
-    syncNow: () => void mirror.invoke('syncNow', undefined).catch((error: Error) => logger.error(`Sync from the tray failed: ${error.message}`)),
+    syncNow: () => void mirror.service.syncNow().catch((error: Error) => logger.error(`Sync from the tray failed: ${error.message}`)),
     quit: () => app.quit(),
   };
   tray = new AppTray(appPaths.icons(), (action) => actions[action]());
-  mirror.invoke('getSyncStatus', undefined).then(onStatus, (error: Error) => logger.error(`The first sync status could not be read: ${error.message}`));
+  mirror.service.getSyncStatus().then(onStatus, (error: Error) => logger.error(`The first sync status could not be read: ${error.message}`));
 
   showWindow();
 }

@@ -26,7 +26,8 @@ export function registerIpcHandlers({ supervisor, stashOrigin, isAppPage }: IpcD
       if (!isOnOrigin(url, stashOrigin())) throw new Error('Only pages of the configured Stash server can be opened');
       return shell.openExternal(url);
     }
-    return supervisor.invoke(method, parseMethodInput(method, arg));
+    const call = supervisor.service[method] as (arg: unknown) => Promise<unknown>;
+    return call(parseMethodInput(method, arg));
   };
   for (const method of METHOD_NAMES) {
     ipcMain.handle(ipcChannel.invoke(method), (event, arg: unknown) => handle(method, event, arg));

@@ -6,10 +6,19 @@
  */
 import { EVENT_NAMES } from '../shared/channels';
 import { silentLogger, type Logger, type LogSink } from '../core/log';
-import { createRpcPeer, RpcPeerClosedError, type RpcChannel, type RpcPeer } from '../shared/rpc';
+import { createRpcPeer, RpcPeerClosedError, type RpcChannel, type RpcHandlers, type RpcPeer, type RpcRemote } from '../shared/rpc';
 import type { StashMirrorEvents, SyncOutcome, SyncStatus } from '../shared/contract';
+import { MIRROR_ERRORS } from '../core/error-registry';
 import type { SettingsRepository } from '../core/service/settings';
-import type { ForwardedMethod, MainProcessMethods, MirrorEvents, MirrorProcessMethods, MirrorProcessStart } from './mirror-protocol';
+import {
+  FORWARDED_METHODS,
+  MIRROR_PROCESS_METHODS,
+  type ForwardedMethod,
+  type MainProcessMethods,
+  type MirrorEvents,
+  type MirrorProcessMethods,
+  type MirrorProcessStart,
+} from './mirror-protocol';
 
 export interface MirrorProcessHandle {
   channel: RpcChannel;
@@ -35,6 +44,9 @@ export interface MirrorSupervisorOptions {
 
 type Peer = RpcPeer<MirrorProcessMethods, MirrorEvents>;
 
+/** The service's contract methods, answered by the mirror process. */
+export type MirrorServiceRemote = RpcRemote<Pick<MirrorProcessMethods, ForwardedMethod>>;
+
 /** A process that ran this long before dying was not crash-looping: the delay starts over. */
 const STABLE_AFTER_MS = 60_000;
 
@@ -52,17 +64,23 @@ export class MirrorSupervisor {
     this.launch();
   }
 
-  /** Calls a contract method in the mirror process; `arg` must already be validated. */
-  async invoke<M extends ForwardedMethod>(method: M, arg: unknown): Promise<Awaited<ReturnType<MirrorProcessMethods[M]>>> {
+  /**
+   * The mirror service, called in whichever mirror process is running (waiting for a restarted one
+   * to start). Arguments must already be validated.
+   */
+  readonly service = Object.fromEntries(
+    FORWARDED_METHODS.map((method) => [method, (arg?: unknown) => this.callService(method, arg)]),
+  ) as unknown as MirrorServiceRemote;
+
+  private async callService(method: ForwardedMethod, arg: unknown): Promise<unknown> {
     try {
       await this.whenStarted();
-      const call = this.peer.call as (method: M, arg: unknown) => Promise<Awaited<ReturnType<MirrorProcessMethods[M]>>>;
-      return await call(method, arg);
+      return await (this.peer.remote[method] as (arg: unknown) => Promise<unknown>)(arg);
     } catch (error) {
       if (!(error instanceof RpcPeerClosedError)) throw error;
       const reason = this.crashReason(error.message);
       // A sync's outcome is a value, also when the process running it died.
-      if (method === 'syncNow') return { ok: false, kind: 'failed', reason } satisfies SyncOutcome as never;
+      if (method === 'syncNow') return { ok: false, kind: 'failed', reason, errorKind: 'other' } satisfies SyncOutcome;
       throw new Error(reason);
     }
   }
@@ -72,7 +90,7 @@ export class MirrorSupervisor {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.options.closeTimeoutMs ?? 5_000).unref());
-    await Promise.race([this.peer.call('close').catch(() => {}), timeout]);
+    await Promise.race([this.peer.remote.close().catch(() => {}), timeout]);
     this.peer.close('the app is quitting');
     this.handle.kill();
   }
@@ -83,14 +101,14 @@ export class MirrorSupervisor {
     this.startedAt = Date.now();
     const settingsHandlers = {
       loadSettings: () => options.settings.load(),
-      saveSettings: (update: Parameters<MainProcessMethods['saveSettings']>[0]) => options.settings.save(update),
-    } satisfies Record<keyof MainProcessMethods, unknown>;
-    const peer: Peer = createRpcPeer(this.handle.channel, settingsHandlers);
+      saveSettings: (update) => options.settings.save(update),
+    } satisfies RpcHandlers<MainProcessMethods>;
+    const peer: Peer = createRpcPeer(this.handle.channel, { serve: settingsHandlers, calls: MIRROR_PROCESS_METHODS, errors: MIRROR_ERRORS });
     this.peer = peer;
     for (const event of EVENT_NAMES) peer.on(event, (payload) => this.forward(event, payload));
     peer.on('log', (record) => options.onLog?.(record));
     peer.onClose((reason) => this.onProcessGone(peer, reason));
-    this.ready = peer.call('start', options.start);
+    this.ready = peer.remote.start(options.start);
     // Surfaced by the next call; a crash is reported through onProcessGone.
     this.ready.catch(() => {});
   }
@@ -102,7 +120,7 @@ export class MirrorSupervisor {
       await ready;
     } catch (error) {
       if (error instanceof RpcPeerClosedError) throw error;
-      if (this.ready === ready) this.ready = this.peer.call('start', this.options.start);
+      if (this.ready === ready) this.ready = this.peer.remote.start(this.options.start);
       await this.ready;
     }
   }
@@ -122,8 +140,8 @@ export class MirrorSupervisor {
     (this.options.logger ?? silentLogger).error(reason);
     if (this.lastStatus && this.lastStatus.state !== 'idle') {
       // The windows and the tray would otherwise show a sync running forever.
-      this.forward('syncStatus', { ...this.lastStatus, state: 'idle', trigger: null, progress: [], lastError: reason });
-      this.forward('syncFinished', { ok: false, kind: 'failed', reason });
+      this.forward('syncStatus', { ...this.lastStatus, state: 'idle', trigger: null, progress: [], lastError: reason, lastErrorKind: 'other' });
+      this.forward('syncFinished', { ok: false, kind: 'failed', reason, errorKind: 'other' });
     }
     this.crashesInARow = Date.now() - this.startedAt > STABLE_AFTER_MS ? 1 : this.crashesInARow + 1;
     const base = this.options.restartDelayMs ?? 500;

@@ -3,21 +3,22 @@
  * reads and writes settings through the main process. Electron-free, so the benchmark and tests
  * run exactly this in a Node child process.
  */
-import { EVENT_NAMES, METHOD_NAMES } from '../shared/channels';
+import { MIRROR_ERRORS } from '../core/error-registry';
 import { createLogger, logLevelFrom } from '../core/log';
+import { EVENT_NAMES } from '../shared/channels';
 import { createRpcPeer, type RpcChannel, type RpcHandlers } from '../shared/rpc';
 import type { SettingsRepository } from '../core/service/settings';
 import type { MirrorService } from '../core/service/types';
-import type {
-  CreateMirrorService,
-  ForwardedMethod,
-  MainProcessMethods,
-  MirrorEvents,
-  MirrorProcessMethods,
-  MirrorProcessStart,
+import {
+  FORWARDED_METHODS,
+  MAIN_PROCESS_METHODS,
+  type CreateMirrorService,
+  type ForwardedMethod,
+  type MainProcessMethods,
+  type MirrorEvents,
+  type MirrorProcessMethods,
+  type MirrorProcessStart,
 } from './mirror-protocol';
-
-export const FORWARDED_METHODS = METHOD_NAMES.filter((m): m is ForwardedMethod => m !== 'openExternal');
 
 /** Resolves once the main process has gone or asked to close, and the service is closed. */
 export function serveMirrorProcess(channel: RpcChannel, createService: CreateMirrorService): Promise<void> {
@@ -47,27 +48,27 @@ export function serveMirrorProcess(channel: RpcChannel, createService: CreateMir
     await (await current?.catch(() => null))?.close();
   };
 
+  // One argument, the one main validated: the service's other parameters are for hosts in its own process.
   const forwarded = Object.fromEntries(
     FORWARDED_METHODS.map((method) => [
       method,
       async (arg: unknown) => {
-        const target = await requireService();
-        return (target[method] as (arg: unknown) => Promise<unknown>).call(target, arg);
+        const target = (await requireService()) as unknown as Record<ForwardedMethod, (arg: unknown) => Promise<unknown>>;
+        return target[method](arg);
       },
     ]),
-  ) as Record<ForwardedMethod, (arg: unknown) => Promise<unknown>>;
+  ) as RpcHandlers<Pick<MirrorProcessMethods, ForwardedMethod>>;
 
-  const handlers = { ...forwarded, start, close: closeService } satisfies RpcHandlers &
-    Record<keyof MirrorProcessMethods, unknown>;
-  const peer = createRpcPeer<MainProcessMethods, MirrorEvents>(channel, handlers);
+  const handlers = { ...forwarded, start, close: closeService } satisfies RpcHandlers<MirrorProcessMethods>;
+  const peer = createRpcPeer<MainProcessMethods, MirrorEvents>(channel, { serve: handlers, calls: MAIN_PROCESS_METHODS, errors: MIRROR_ERRORS });
 
   // This process has no log file of its own: its records travel to main, which writes them. It
   // inherits main's environment, so the level asked for holds here too.
   const logger = createLogger((record) => peer.emit('log', record), { level: logLevelFrom() });
 
   const settings: SettingsRepository = {
-    load: () => peer.call('loadSettings'),
-    save: (update) => peer.call('saveSettings', update),
+    load: () => peer.remote.loadSettings(),
+    save: (update) => peer.remote.saveSettings(update),
   };
 
   return new Promise((resolve) => peer.onClose(() => void closeService().finally(resolve)));

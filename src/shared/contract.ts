@@ -5,8 +5,9 @@
  * the utility process, or the headless host's HTTP and server-sent events.
  *
  * Each method takes at most one argument, a plain object, and returns plain data: errors a user
- * should read come back as values (`{ ok: false, reason }`), not as exceptions, because exceptions
- * lose their type crossing a process boundary.
+ * should read come back as values (`{ ok: false, reason, errorKind }`), not as exceptions, because
+ * a host's transport (HTTP, Electron IPC) keeps only an exception's message. Wherever an error
+ * reaches the interface its ErrorKind comes along: decide by the kind, show the reason.
  */
 import { z } from 'zod';
 import { ENTITIES, type EntityName } from '../core/mirror-rows';
@@ -14,8 +15,9 @@ import type { RunStatus, SyncMode } from '../core/db/store';
 import { MarkerQuery, type MarkerQueryInput, type MarkerSearchResult, type NamedRef } from '../core/search/query';
 import type { SyncPhase, SyncSummary } from '../core/sync/engine';
 import { isHttpAddress } from './http-url';
+import type { ErrorKind } from '../core/errors';
 
-export type { EntityName, MarkerQueryInput, MarkerSearchResult, NamedRef, RunStatus, SyncPhase, SyncSummary };
+export type { EntityName, ErrorKind, MarkerQueryInput, MarkerSearchResult, NamedRef, RunStatus, SyncPhase, SyncSummary };
 export { ENTITIES };
 
 const entity = z.enum(ENTITIES);
@@ -79,7 +81,7 @@ export const ConnectionCandidate = z
   .strict();
 export type ConnectionCandidate = z.input<typeof ConnectionCandidate>;
 
-export type ConnectionTestResult = { ok: true; version: string | null } | { ok: false; reason: string };
+export type ConnectionTestResult = { ok: true; version: string | null } | { ok: false; reason: string; errorKind: ErrorKind };
 
 // ---------------------------------------------------------------------------------------------
 // Sync
@@ -121,6 +123,8 @@ export interface SyncStatus {
   lastSuccessAt: string | null;
   /** The reason the last sync failed, until one succeeds. */
   lastError: string | null;
+  /** lastError's kind, null when there is none ('other' for a failure the run log recorded as text only). */
+  lastErrorKind: ErrorKind | null;
   entities: EntitySyncState[];
   /** Periodic sync: when the next one starts, or null when periodic sync is off. */
   nextScheduledAt: string | null;
@@ -130,7 +134,8 @@ export interface SyncStatus {
 
 export type SyncOutcome =
   | { ok: true; summary: SyncSummary }
-  | { ok: false; reason: string; kind: 'alreadyRunning' | 'cancelled' | 'notConfigured' | 'failed' };
+  | { ok: false; reason: string; kind: 'alreadyRunning' | 'cancelled' | 'notConfigured' }
+  | { ok: false; reason: string; kind: 'failed'; errorKind: ErrorKind };
 
 export interface SyncRunView {
   runId: string;

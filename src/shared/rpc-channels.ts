@@ -3,7 +3,7 @@
  * only, so this module (and the tests and benchmark that use the others) never loads Electron.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { RpcChannel } from './rpc';
 
 type Listener<T> = (value: T) => void;
@@ -22,6 +22,24 @@ export function messagePortChannel(port: MessagePort): RpcChannel {
       return () => port.off('message', listener);
     },
     onClose: (listener) => port.once('close', () => listener('its message port closed')),
+  };
+}
+
+/**
+ * The parent's end of a worker thread (the thread's end is its parentPort, a MessagePort). A thread
+ * that throws emits 'error' before 'exit': either ends the peer, so pending calls reject at once.
+ */
+export function workerChannel(worker: Worker): RpcChannel {
+  return {
+    send: (message) => worker.postMessage(message),
+    onMessage(listener: Listener<unknown>) {
+      worker.on('message', listener);
+      return () => worker.off('message', listener);
+    },
+    onClose(listener) {
+      worker.once('error', (error) => listener(`the worker thread failed: ${error.message}`));
+      worker.once('exit', (code) => listener(`the worker thread ${describeExit(code)}`));
+    },
   };
 }
 

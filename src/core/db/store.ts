@@ -5,6 +5,7 @@
 import type { AnyRow, EntityName } from '../mirror-rows';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import type { SearchRefresh } from './search-sql';
+import type { ErrorKind } from '../errors';
 
 export type SyncMode = 'incremental' | 'full';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
@@ -71,6 +72,7 @@ export interface SyncLock {
 
 export class SyncAlreadyRunningError extends Error {
   override name = 'SyncAlreadyRunningError';
+  readonly kind: ErrorKind = 'busy';
   constructor(where: string) {
     super(`A sync is already running on ${where}`);
   }
@@ -78,11 +80,13 @@ export class SyncAlreadyRunningError extends Error {
 
 export class MirrorSchemaError extends Error {
   override name = 'MirrorSchemaError';
+  readonly kind: ErrorKind = 'schema';
 }
 
 /** The database server cannot be reached or refuses us (PostgreSQL). */
 export class MirrorConnectionError extends Error {
   override name = 'MirrorConnectionError';
+  readonly kind: ErrorKind = 'database';
 }
 
 export interface MirrorStore {

@@ -1,30 +1,53 @@
 /**
  * A MirrorStore whose SQLite connection lives in a worker thread (sqlite-worker.ts). Same contract
- * as SqliteMirrorStore; every call is a message, and errors keep their class across the boundary.
+ * as SqliteMirrorStore; every call is one RPC message (src/shared/rpc.ts), and errors keep their
+ * class across the thread boundary (src/core/error-registry.ts).
  */
 import { Worker } from 'node:worker_threads';
+import { MIRROR_ERRORS } from '../error-registry';
+import { createRpcPeer, type RpcMethodList, type RpcMethodName } from '../../shared/rpc';
+import { workerChannel } from '../../shared/rpc-channels';
 import { toPageColumns } from './mirror-sql';
-import type { SqliteStoreOptions } from './sqlite-store';
-import { MirrorSchemaError, SyncAlreadyRunningError, type MirrorStore, type SyncLock } from './store';
+import type { SqliteMirrorStore, SqliteStoreOptions } from './sqlite-store';
+import type { MirrorStore, SyncLock } from './store';
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+type StoreMethods = Pick<MirrorStore, RpcMethodName<MirrorStore>>;
 
-const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
-  MirrorSchemaError,
-  SyncAlreadyRunningError: class extends SyncAlreadyRunningError {
-    constructor(message: string) {
-      super('');
-      this.message = message;
-    }
-  },
-};
-
-function reviveError(serialized: { name: string; message: string }): Error {
-  const ErrorClass = ERROR_CLASSES[serialized.name];
-  const error = ErrorClass ? new ErrorClass(serialized.message) : new Error(serialized.message);
-  error.name = serialized.name;
-  return error;
+/**
+ * What the worker thread serves: every method of MirrorStore, except two whose values cannot cross
+ * a thread well, and the opening of the database.
+ */
+export interface SqliteWorkerMethods extends Omit<StoreMethods, 'acquireSyncLock' | 'applyPage'> {
+  /** Opens the mirror in the worker; answers where it is, or fails as SqliteMirrorStore.open does. */
+  open(options: SqliteStoreOptions): Promise<string>;
+  /** A lock's release function cannot cross a thread: the lock stays there until releaseSyncLock. */
+  acquireSyncLock(): Promise<void>;
+  releaseSyncLock(): Promise<void>;
+  /** applyPage with the rows as columns: arrays of values clone far faster than row objects. */
+  applyColumns: SqliteMirrorStore['applyColumns'];
 }
+
+const WORKER_METHODS = {
+  open: true,
+  acquireSyncLock: true,
+  releaseSyncLock: true,
+  readSyncState: true,
+  compareWithListing: true,
+  countLive: true,
+  findDependents: true,
+  applyColumns: true,
+  markStale: true,
+  startRun: true,
+  finishRun: true,
+  closeAbandonedRuns: true,
+  listRuns: true,
+  deferIndexes: true,
+  restoreIndexes: true,
+  refreshSearchIndex: true,
+  searchMarkers: true,
+  read: true,
+  close: true,
+} as const satisfies RpcMethodList<SqliteWorkerMethods>;
 
 /**
  * The writer allocates a page's rows and frees them a moment later, over and over: a smaller young
@@ -41,77 +64,43 @@ export function outsideArchive(url: URL): URL {
   return new URL(url.href.replace('/app.asar/', '/app.asar.unpacked/'));
 }
 
-function startWorker(options: SqliteStoreOptions): Worker {
+function startWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(outsideArchive(new URL('./sqlite-worker.js', import.meta.url)), { workerData: options, resourceLimits: WORKER_LIMITS });
+    return new Worker(outsideArchive(new URL('./sqlite-worker.js', import.meta.url)), { resourceLimits: WORKER_LIMITS });
   }
   // Run from source (CLI, tests): the worker registers the TypeScript loader before its module.
   const loader = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./sqlite-worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: options, resourceLimits: WORKER_LIMITS });
+  return new Worker(bootstrap, { eval: true, resourceLimits: WORKER_LIMITS });
 }
 
 export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promise<MirrorStore> {
   // The worker runs the same TypeScript or bundled JavaScript as this module, under the same loader.
-  const worker = startWorker(options);
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
-  let failure: Error | null = null;
+  const worker = startWorker();
+  const peer = createRpcPeer<SqliteWorkerMethods>(workerChannel(worker), { calls: WORKER_METHODS, errors: MIRROR_ERRORS });
+  const { open, acquireSyncLock, releaseSyncLock, applyColumns, close, read, ...same } = peer.remote;
 
-  worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: { name: string; message: string } }) => {
-    const call = pending.get(id);
-    pending.delete(id);
-    if (error) call?.reject(reviveError(error));
-    else call?.resolve(result);
-  });
-  worker.on('error', (error) => {
-    failure = error;
-    for (const call of pending.values()) call.reject(error);
-    pending.clear();
+  const location = await open(options).catch(async (error: unknown) => {
+    peer.close('the mirror could not be opened');
+    await worker.terminate();
+    throw error;
   });
 
-  const call = <T>(method: string, ...args: unknown[]): Promise<T> => {
-    if (failure) return Promise.reject(failure);
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ id, method, args });
-    });
-  };
-
-  const location = await new Promise<string>((resolve, reject) => pending.set(0, { resolve: resolve as (v: unknown) => void, reject })).catch(
-    async (error: Error) => {
-      await worker.terminate();
-      throw error;
-    },
-  );
-
-  const store: MirrorStore = {
+  return {
+    ...same,
     location,
     async acquireSyncLock(): Promise<SyncLock> {
-      await call('acquireSyncLock');
-      return { release: () => call('releaseSyncLock') };
+      await acquireSyncLock();
+      return { release: releaseSyncLock };
     },
-    readSyncState: (entity) => call('readSyncState', entity),
-    compareWithListing: (entity, listing, range) => call('compareWithListing', entity, listing, range),
-    countLive: (entity) => call('countLive', entity),
-    findDependents: (entity) => call('findDependents', entity),
-    applyPage: (entity, rows, state) => call('applyColumns', entity, toPageColumns(entity, rows), state),
-    markStale: (entity, ids) => call('markStale', entity, ids),
-    startRun: (run) => call('startRun', run),
-    finishRun: (runRowId, outcome) => call('finishRun', runRowId, outcome),
-    closeAbandonedRuns: () => call('closeAbandonedRuns'),
-    listRuns: (limit) => call('listRuns', limit),
-    read: (sql, params) => call('read', sql, params),
-    deferIndexes: () => call('deferIndexes'),
-    restoreIndexes: (entity) => call('restoreIndexes', entity),
-    refreshSearchIndex: (options) => call('refreshSearchIndex', options),
-    searchMarkers: (query) => call('searchMarkers', query),
+    applyPage: (entity, rows, state) => applyColumns(entity, toPageColumns(entity, rows), state),
+    // A generic method's result type does not survive the mapping of the remote's methods.
+    read: read as MirrorStore['read'],
     async close() {
-      if (!failure) await call('close');
+      if (!peer.closed) await close();
+      peer.close('the mirror store is closed');
       await worker.terminate();
     },
   };
-  return store;
 }

@@ -3,7 +3,7 @@
  * so the status shown after a restart is the same as before it.
  */
 import { randomUUID } from 'node:crypto';
-import type { EntitySyncState, SyncRunView } from '../../shared/contract';
+import type { EntitySyncState, ErrorKind, SyncRunView } from '../../shared/contract';
 import type { MirrorStore, SyncMode, SyncRunRow } from '../db/store';
 import { ENTITIES, type EntityName } from '../mirror-rows';
 import { NO_SECRETS, type Secrets } from '../secrets';
@@ -16,7 +16,7 @@ export interface SyncHistory {
   /** When the newest run that synced every chosen entity successfully finished. */
   lastSuccessAt: Date | null;
   /** The error of the newest finished run, when it failed. */
-  lastError: string | null;
+  lastError: { reason: string; kind: ErrorKind } | null;
   /**
    * Every chosen entity has synced successfully at least once, in whatever runs: until then the
    * mirror lacks whole entities (a first sync stopped part-way), and an empty search result would
@@ -38,7 +38,8 @@ export async function readSyncHistory(store: MirrorStore, chosen: readonly Entit
   return {
     entities: chosen.map((entity) => entityState(runs, entity)),
     lastSuccessAt: lastCompleteSuccess(runs, chosen),
-    lastError: lastFinished?.status === 'failed' ? lastFinished.error : null,
+    // The run log keeps an error's text, not its kind.
+    lastError: lastFinished?.status === 'failed' && lastFinished.error !== null ? { reason: lastFinished.error, kind: 'other' } : null,
     mirrorReady: chosen.every((entity) => everSucceeded.some((row) => row.entity === entity)),
   };
 }

@@ -11,6 +11,7 @@ import {
   type AppInfo,
   type EntityName,
   type EntityProgress,
+  type ErrorKind,
   type MarkerQueryInput,
   type MarkerSearchResult,
   type StashMirrorEvents,
@@ -23,6 +24,7 @@ import {
 import { openMirrorStore } from '../db/open';
 import { SyncAlreadyRunningError, type MirrorStore } from '../db/store';
 import { searchMarkers } from '../search/search';
+import { errorKindOf, SyncCancelledError } from '../errors';
 import { StashClient } from '../stash/client';
 import { NotStashError, StashAuthError, StashUnreachableError } from '../stash/errors';
 import { oneLine } from '../one-line';
@@ -58,11 +60,10 @@ interface OpenMirror {
 
 type Listeners = { [E in keyof StashMirrorEvents]: Set<(payload: StashMirrorEvents[E]) => void> };
 
-class SyncCancelledError extends Error {
-  override name = 'SyncCancelledError';
-  constructor() {
-    super('Sync cancelled');
-  }
+/** Why the last sync failed, as the status shows it. */
+interface LastError {
+  reason: string;
+  kind: ErrorKind;
 }
 
 export async function createMirrorService(options: MirrorServiceOptions): Promise<MirrorService> {
@@ -76,7 +77,7 @@ class StashMirrorService implements MirrorService {
   private history: Promise<SyncHistory> | null = null;
   private running: RunningSync | null = null;
   /** Set by syncs of this process; until then the run log's answer stands. */
-  private sessionError: string | null | undefined = undefined;
+  private sessionError: LastError | null | undefined = undefined;
   private readonly listeners: Listeners = { syncStatus: new Set(), syncFinished: new Set() };
   private readonly suggestions = new SuggestionIndex(() => this.store());
   private readonly scheduler: SyncScheduler;
@@ -143,7 +144,7 @@ class StashMirrorService implements MirrorService {
   async testConnection(candidate?: ConnectionCandidate) {
     const parsed = METHOD_INPUTS.testConnection.parse(candidate) ?? {};
     const url = parsed.stashUrl ?? this.settings.stashUrl;
-    if (!url) return { ok: false as const, reason: 'No Stash address: enter the address of your Stash server' };
+    if (!url) return { ok: false as const, reason: 'No Stash address: enter the address of your Stash server', errorKind: 'not-configured' as const };
     // The saved key goes only to the saved server, never to an address just typed.
     const sameServer = !parsed.stashUrl || sameOrigin(parsed.stashUrl, this.settings.stashUrl);
     const apiKey = parsed.apiKey !== undefined ? parsed.apiKey || null : sameServer ? this.settings.apiKey : null;
@@ -153,7 +154,7 @@ class StashMirrorService implements MirrorService {
       return { ok: true as const, version: server.version };
     } catch (error) {
       // An unknown server's words are not repeated: it could be anything, saying anything.
-      return { ok: false as const, reason: sameServer ? this.reasonOf(error, apiKey) : strangerReason(error) };
+      return { ok: false as const, reason: sameServer ? this.reasonOf(error, apiKey) : strangerReason(error), errorKind: errorKindOf(error) };
     }
   }
 
@@ -185,7 +186,7 @@ class StashMirrorService implements MirrorService {
     this.running = null;
     this.history = null;
     if (outcome.ok) this.sessionError = null;
-    else if (outcome.kind === 'failed') this.sessionError = outcome.reason;
+    else if (outcome.kind === 'failed') this.sessionError = { reason: outcome.reason, kind: outcome.errorKind };
     // The user stopped it: whatever failed before is no longer the news, and a cancel is no failure.
     else if (outcome.kind === 'cancelled') this.sessionError = null;
     this.scheduler.syncEnded(endOf(outcome));
@@ -246,7 +247,7 @@ class StashMirrorService implements MirrorService {
           this.log.warn(`The refused sync was not recorded in History: ${this.secrets().redact(oneLine((error as Error).message))}`),
         );
       }
-      return { ok: false, kind: 'failed', reason };
+      return { ok: false, kind: 'failed', reason, errorKind: errorKindOf(error) };
     }
   }
 
@@ -279,13 +280,15 @@ class StashMirrorService implements MirrorService {
   private statusWith(history: SyncHistory): SyncStatus {
     const running = this.running;
     const nextAt = this.scheduler.nextScheduledAt();
+    const lastError = this.sessionError === undefined ? history.lastError : this.sessionError;
     return {
       state: running ? (running.controller.signal.aborted ? 'cancelling' : 'running') : 'idle',
       trigger: running?.trigger ?? null,
       startedAt: running?.startedAt ?? null,
       progress: running ? ENTITIES.flatMap((entity) => running.progress.get(entity) ?? []) : [],
       lastSuccessAt: history.lastSuccessAt?.toISOString() ?? null,
-      lastError: this.sessionError === undefined ? history.lastError : this.sessionError,
+      lastError: lastError?.reason ?? null,
+      lastErrorKind: lastError?.kind ?? null,
       entities: history.entities,
       nextScheduledAt: nextAt === null ? null : new Date(nextAt).toISOString(),
       mirrorReady: history.mirrorReady,
@@ -298,7 +301,7 @@ class StashMirrorService implements MirrorService {
       .then((store) => readSyncHistory(store, this.settings.entities, this.secrets()))
       .catch((error: unknown) => {
         this.history = null;
-        return { ...EMPTY_HISTORY, lastError: this.secrets().redact(oneLine((error as Error).message)) };
+        return { ...EMPTY_HISTORY, lastError: { reason: this.secrets().redact(oneLine((error as Error).message)), kind: errorKindOf(error) } };
       });
     return this.history;
   }
@@ -430,11 +433,10 @@ class StashMirrorService implements MirrorService {
   private reasonOf(error: unknown, apiKey: string | null): string {
     let message = (error as Error)?.message ?? String(error);
     if (error instanceof StashAuthError) {
-      // The client's wording speaks to command-line users; here the key is set in Settings.
-      const what = message.slice(0, message.lastIndexOf('): ') + 1) || message;
+      // The client's advice speaks to command-line users; here the key is set in Settings.
       message = apiKey
-        ? `${what}: check the API key in Settings (in Stash: Settings > Security)`
-        : `${what}: enter the server's API key in Settings`;
+        ? `${error.problem}: check the API key in Settings (in Stash: Settings > Security)`
+        : `${error.problem}: enter the server's API key in Settings`;
     }
     return this.secrets().with(apiKey).redact(oneLine(message));
   }

@@ -303,11 +303,9 @@ export class StashClient {
   private checkAnswer(response: Response, body: Uint8Array): void {
     const where = this.shownUrl;
     if (response.status === 401 || response.status === 403) {
-      throw new StashAuthError(
-        this.options.apiKey
-          ? `Stash at ${where} refused the API key (HTTP ${response.status}): check the key in Stash's Settings > Security`
-          : `Stash at ${where} requires an API key (HTTP ${response.status}): give it with --api-key-file or STASH_API_KEY`,
-      );
+      throw this.options.apiKey
+        ? new StashAuthError(`Stash at ${where} refused the API key (HTTP ${response.status})`, "check the key in Stash's Settings > Security")
+        : new StashAuthError(`Stash at ${where} requires an API key (HTTP ${response.status})`, 'give it with --api-key-file or STASH_API_KEY');
     }
     if (response.status === 404) {
       throw new NotStashError(`${where} is not a Stash server (HTTP 404 at that address); expected e.g. http://localhost:9999/graphql`);

@@ -9,6 +9,7 @@ import { ENTITIES, type AnyRow, type EntityName, type RowVersion, type SceneRow 
 import type { ServerIdentity, StashClient } from '../stash/client';
 import { MARKER_LISTING, MARKER_ROWS, PERFORMER_LISTING, PERFORMER_ROWS, SCENE_LISTING, SCENE_ROWS, TAG_LISTING, TAG_ROWS } from '../stash/documents';
 import { StashQueryError } from '../stash/errors';
+import { SyncRefusedError } from '../errors';
 import { readRowPage, readVersionPage, WIRE_FIELDS, type Page } from '../stash/wire';
 import { changeQueryFloor, laterOf } from './watermark';
 
@@ -71,10 +72,6 @@ export interface SyncOptions {
   writeBatchRows?: number;
   /** A sync that writes at least this many rows optimizes the search index afterwards. */
   optimizeSearchAfterRows?: number;
-}
-
-export class SyncRefusedError extends Error {
-  override name = 'SyncRefusedError';
 }
 
 /** Writing more rows than this in one sync (a first sync, a large scan) leaves the search index worth merging. */

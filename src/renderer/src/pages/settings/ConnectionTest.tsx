@@ -20,13 +20,14 @@ export function ConnectionTest({ stashUrl, apiKey }: { stashUrl: string; apiKey:
     if (stashUrl.trim()) candidate.stashUrl = stashUrl.trim();
     if (apiKey.trim()) candidate.apiKey = apiKey;
     const check = ConnectionCandidate.safeParse(candidate);
-    if (!check.success) return setResult({ ok: false, reason: sentence(check.error.issues[0]?.message ?? 'Invalid') });
+    // What the service answers for an address that is not one.
+    if (!check.success) return setResult({ ok: false, reason: sentence(check.error.issues[0]?.message ?? 'Invalid'), errorKind: 'not-stash' });
     setBusy(true);
     setResult(null);
     try {
       setResult(await api.testConnection(candidate));
     } catch (error) {
-      setResult({ ok: false, reason: messageOf(error) });
+      setResult({ ok: false, reason: messageOf(error), errorKind: 'other' });
     } finally {
       setBusy(false);
     }
