@@ -12,9 +12,10 @@ import { z } from 'zod';
 import { ENTITIES, type EntityName } from '../core/mirror-rows';
 import type { RunStatus, SyncMode } from '../core/db/store';
 import { MarkerQuery, type MarkerQueryInput, type MarkerSearchResult, type NamedRef } from '../core/search/query';
-import type { SyncPhase, SyncSummary } from '../core/sync/engine';
+import type { SyncSummary } from '../core/sync/engine';
+import type { SyncPhase, SyncProgress } from './sync-progress';
 
-export type { EntityName, MarkerQueryInput, MarkerSearchResult, NamedRef, RunStatus, SyncPhase, SyncSummary };
+export type { EntityName, MarkerQueryInput, MarkerSearchResult, NamedRef, RunStatus, SyncPhase, SyncProgress, SyncSummary };
 export { ENTITIES };
 
 const entity = z.enum(ENTITIES);
@@ -94,12 +95,8 @@ export type SyncRequest = z.input<typeof SyncRequest>;
 
 export type SyncTrigger = 'manual' | 'schedule' | 'api';
 
-export interface EntityProgress {
-  entity: EntityName;
-  phase: SyncPhase;
-  done: number;
-  total: number;
-}
+/** One entity's progress in the status: what the engine reports. */
+export type EntityProgress = SyncProgress;
 
 export interface EntitySyncState {
   entity: EntityName;

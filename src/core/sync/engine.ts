@@ -10,16 +10,10 @@ import type { ServerIdentity, StashClient } from '../stash/client';
 import { MARKER_LISTING, MARKER_ROWS, PERFORMER_LISTING, PERFORMER_ROWS, SCENE_LISTING, SCENE_ROWS, TAG_LISTING, TAG_ROWS } from '../stash/documents';
 import { StashQueryError } from '../stash/errors';
 import { readRowPage, readVersionPage, WIRE_FIELDS, type Page } from '../stash/wire';
+import type { SyncPhase, SyncProgress } from '../../shared/sync-progress';
 import { changeQueryFloor, laterOf } from './watermark';
 
-export type SyncPhase = 'changes' | 'listing' | 'refetch' | 'indexing';
-
-export interface SyncProgress {
-  entity: EntityName;
-  phase: SyncPhase;
-  done: number;
-  total: number;
-}
+export type { SyncPhase, SyncProgress };
 
 export interface EntitySummary {
   entity: EntityName;
