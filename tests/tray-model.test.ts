@@ -15,6 +15,7 @@ function status(overrides: Partial<SyncStatus> = {}): SyncStatus {
     entities: [],
     nextScheduledAt: null,
     mirrorReady: false,
+    warnings: [],
     ...overrides,
   };
 }

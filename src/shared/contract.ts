@@ -122,6 +122,11 @@ export interface SyncStatus {
   nextScheduledAt: string | null;
   /** False until every chosen entity has synced successfully once: search would miss whole entities. */
   mirrorReady: boolean;
+  /**
+   * What the running sync, or else the last one this service ran, left for the next sync (deletions
+   * not checked, rescans to ask again), one line each; empty when it left nothing.
+   */
+  warnings: string[];
 }
 
 export type SyncOutcome =

@@ -44,6 +44,8 @@ interface RunningSync {
   startedAt: string;
   controller: AbortController;
   progress: Map<EntityName, EntityProgress>;
+  /** What the engine left for the next sync, as it said so. */
+  warnings: string[];
   /** Settles when the sync has ended and its outcome was published. */
   ended: Promise<void>;
 }
@@ -74,6 +76,8 @@ class StashMirrorService implements MirrorService {
   private running: RunningSync | null = null;
   /** Set by syncs of this process; until then the run log's answer stands. */
   private sessionError: string | null | undefined = undefined;
+  /** The warnings of the last sync this process ran, shown until the next one starts. */
+  private lastWarnings: string[] = [];
   private readonly listeners: Listeners = { syncStatus: new Set(), syncFinished: new Set() };
   private readonly suggestions = new SuggestionIndex(() => this.store());
   private readonly scheduler: SyncScheduler;
@@ -164,6 +168,7 @@ class StashMirrorService implements MirrorService {
       startedAt: new Date().toISOString(),
       controller: new AbortController(),
       progress: new Map(),
+      warnings: [],
       ended: new Promise((resolve) => (finish = resolve)),
     };
     this.running = running;
@@ -171,6 +176,7 @@ class StashMirrorService implements MirrorService {
     const outcome = await this.runSync(running, settings, parsed);
     this.running = null;
     this.history = null;
+    this.lastWarnings = running.warnings;
     if (outcome.ok) this.sessionError = null;
     else if (outcome.kind === 'failed') this.sessionError = outcome.reason;
     // The user stopped it: whatever failed before is no longer the news, and a cancel is no failure.
@@ -219,6 +225,11 @@ class StashMirrorService implements MirrorService {
         full,
         signal,
         onProgress: (progress) => this.onProgress(running, progress),
+        onWarning: (warning) => {
+          running.warnings.push(warning);
+          void this.publishStatus();
+        },
+        logger: this.options.logger,
       });
       return { ok: true, summary };
     } catch (error) {
@@ -263,6 +274,7 @@ class StashMirrorService implements MirrorService {
       entities: history.entities,
       nextScheduledAt: nextAt === null ? null : new Date(nextAt).toISOString(),
       mirrorReady: history.mirrorReady,
+      warnings: [...(running?.warnings ?? this.lastWarnings)],
     };
   }
 
@@ -376,6 +388,7 @@ class StashMirrorService implements MirrorService {
     this.mirror = null;
     this.history = null;
     this.sessionError = undefined;
+    this.lastWarnings = [];
     this.suggestions.clear();
     if (old) void (this.running?.ended ?? Promise.resolve()).then(() => closeQuietly(old.store));
   }

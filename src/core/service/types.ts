@@ -4,6 +4,7 @@
  * the tests in theirs.
  */
 import type { AppInfo, StashMirrorEvents, StashMirrorMethods, SyncOutcome, SyncRequest, SyncTrigger } from '../../shared/contract';
+import type { Logger } from '../log';
 import type { SchedulerClock } from './scheduler';
 import type { SettingsRepository } from './settings';
 
@@ -34,4 +35,6 @@ export interface MirrorServiceOptions {
   nativeBinding?: string;
   /** The periodic sync's clock; tests pass a manual one. */
   schedulerClock?: SchedulerClock;
+  /** Where the service's lines go (the sync's warnings among them). Default: silent. */
+  logger?: Logger;
 }

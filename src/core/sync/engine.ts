@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ListingComparison, MirrorStore, SyncMode } from '../db/store';
 import { ENTITIES, type AnyRow, type EntityName } from '../mirror-rows';
+import { silentLogger, type Logger } from '../log';
 import type { ServerIdentity, StashClient } from '../stash/client';
 import type { SyncPhase, SyncProgress } from '../../shared/sync-progress';
 import { EntityQueries } from './entity-queries';
@@ -16,6 +17,7 @@ import { FilesWatermark, type SceneFetcher } from './files-watermark';
 import { listVersions, type VersionListing } from './listing';
 import { fetchByIds } from './paging';
 import { inFlight, settledOnFailure } from './pipelining';
+import { SyncWarnings } from './warnings';
 import { changeQueryFloor, laterOf } from './watermark';
 
 export type { SyncPhase, SyncProgress };
@@ -50,6 +52,8 @@ export interface SyncSummary {
   searchOptimized: boolean;
   searchIndexSeconds: number;
   requests: number;
+  /** One line each: what this run left for the next sync, in the order it was noted. */
+  warnings: string[];
 }
 
 export interface SyncOptions {
@@ -61,8 +65,10 @@ export interface SyncOptions {
   full?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: SyncProgress) => void;
-  /** Non-fatal notes (a listing that had to be left for next time). */
+  /** Each warning as it is noted (a listing left for the next sync); all of them are in the summary too. */
   onWarning?: (message: string) => void;
+  /** Warnings and notes go to its child 'sync'. Default: silent. */
+  logger?: Logger;
   /** Rows per page of full rows. */
   pageSize?: number;
   /** Rows per page of id listings. Stash fails above about 32,000 markers a page. */
@@ -109,13 +115,14 @@ async function syncUnderLock(options: SyncOptions): Promise<SyncSummary> {
     await store.closeAbandonedRuns();
     // Before anything is written: a wrong URL or key fails here and leaves the mirror untouched.
     const server = await client.identify(signal);
-    const runId = randomUUID();
+    const logger = (options.logger ?? silentLogger).child('sync');
+    const run: SyncRun = { runId: randomUUID(), mode, logger, warnings: new SyncWarnings(logger, options.onWarning) };
     // Each entity's counts, as they grow: a failed entity's too, for what it wrote before failing.
     const entities: EntitySummary[] = [];
     try {
-      await syncEntities(options, runId, mode, entities);
+      await syncEntities(options, run, entities);
     } catch (error) {
-      await refreshSearchAfterFailure(store, entities);
+      await refreshSearchAfterFailure(options, run, entities);
       throw error;
     }
     // Marker search reads the tag closure and the search index: bring both up to date with what
@@ -127,7 +134,7 @@ async function syncUnderLock(options: SyncOptions): Promise<SyncSummary> {
     const searchIndexSeconds = (performance.now() - indexStarted) / 1000;
     options.onProgress?.({ entity: 'markers', phase: 'indexing', done: 1, total: 1 });
     return {
-      runId,
+      runId: run.runId,
       mode,
       server,
       startedAt,
@@ -137,14 +144,24 @@ async function syncUnderLock(options: SyncOptions): Promise<SyncSummary> {
       searchOptimized: search.optimized,
       searchIndexSeconds,
       requests: client.stats.requests - requestsBefore,
+      warnings: run.warnings.lines,
     };
   } finally {
     await lock.release();
   }
 }
 
+/** One sync, as every entity's sync sees it. */
+interface SyncRun {
+  runId: string;
+  mode: SyncMode;
+  logger: Logger;
+  warnings: SyncWarnings;
+}
+
 /** Syncs the wanted entities in dependency order, each recorded as a run; stops at the first that fails. */
-async function syncEntities(options: SyncOptions, runId: string, mode: SyncMode, summaries: EntitySummary[]): Promise<void> {
+async function syncEntities(options: SyncOptions, run: SyncRun, summaries: EntitySummary[]): Promise<void> {
+  const { runId, mode } = run;
   const { store, signal } = options;
   const wanted = new Set(options.entities ?? ENTITIES);
   // Into an empty mirror, secondary indexes are built once after the rows instead of row by row:
@@ -153,7 +170,7 @@ async function syncEntities(options: SyncOptions, runId: string, mode: SyncMode,
   try {
     for (const entity of ENTITIES.filter((e) => wanted.has(e))) {
       const runRow = await store.startRun({ runId, entity, mode });
-      const sync = new EntitySync(entity, options, mode, deferred);
+      const sync = new EntitySync(entity, options, run, deferred);
       summaries.push(sync.summary);
       try {
         await sync.run();
@@ -175,12 +192,15 @@ async function syncEntities(options: SyncOptions, runId: string, mode: SyncMode,
  * What a failed or cancelled sync committed stays in the mirror, so the search must see it whole
  * (markers found by a tag must be found with its sub-tags too). The refresh takes no signal, so a
  * cancelled sync still runs it, unoptimized so that a cancel ends promptly. Its own failure (on
- * PostgreSQL, most likely the same lost connection) must not hide the sync's error; the next
- * sync refreshes the search anyway.
+ * PostgreSQL, most likely the same lost connection) must not hide the sync's error, so it is only
+ * logged; the next sync refreshes the search anyway.
  */
-async function refreshSearchAfterFailure(store: MirrorStore, summaries: readonly EntitySummary[]): Promise<void> {
+async function refreshSearchAfterFailure({ store, client }: SyncOptions, { logger }: SyncRun, summaries: readonly EntitySummary[]): Promise<void> {
   if (!summaries.some((s) => s.upserted > 0 || s.staleMarked > 0)) return;
-  await store.refreshSearchIndex({ optimize: false }).catch(() => {});
+  await store.refreshSearchIndex({ optimize: false }).catch((error: unknown) => {
+    const reason = client.secrets.redact(error instanceof Error ? error.message : String(error));
+    logger.warn(`the search was not refreshed after the failed sync; the next sync refreshes it: ${reason}`);
+  });
 }
 
 function counts(s: EntitySummary) {
@@ -197,7 +217,7 @@ class EntitySync implements SceneFetcher {
   constructor(
     private readonly entity: EntityName,
     private readonly options: SyncOptions,
-    private readonly mode: SyncMode,
+    private readonly sync: SyncRun,
     /** A first sync: this entity's indexes are built once its pages are written. */
     private readonly indexesDeferred: boolean,
   ) {
@@ -208,9 +228,10 @@ class EntitySync implements SceneFetcher {
 
   async run(): Promise<EntitySummary> {
     const { store } = this.options;
+    const { mode } = this.sync;
     const state = await store.readSyncState(this.entity);
-    const floor = state.watermark && this.mode === 'incremental' ? changeQueryFloor(state.watermark) : null;
-    if (this.entity === 'scenes') this.files = await FilesWatermark.start(store, state.filesWatermark, floor, this.mode);
+    const floor = state.watermark && mode === 'incremental' ? changeQueryFloor(state.watermark) : null;
+    if (this.entity === 'scenes') this.files = await FilesWatermark.start(store, state.filesWatermark, floor, mode);
 
     // 1. Changed rows, by high-water mark: the bulk of any change arrives here in sorted pages.
     if (floor) {
@@ -235,16 +256,14 @@ class EntitySync implements SceneFetcher {
     if (stable) {
       await this.markVanished(comparison);
     } else {
-      this.options.onWarning?.(
-        `${this.entity}: Stash changed while its ids were listed; deletions are left for the next sync`,
-      );
+      this.warn('Stash changed while its ids were listed; deletions are left for the next sync');
     }
 
     // 5. Relations Stash drops without a bump: rows pointing at rows that just went stale.
     for (const id of await store.findDependents(this.entity)) refetch.add(id);
 
     await this.fetchByIds([...refetch], 'refetch');
-    await this.files?.save(store, (message) => this.options.onWarning?.(`${this.entity}: ${message}`));
+    await this.files?.save(store, (message) => this.warn(message));
     return this.summary;
   }
 
@@ -283,13 +302,16 @@ class EntitySync implements SceneFetcher {
   private async listVersions(): Promise<VersionListing> {
     const result = await listVersions(this.queries, this.options.store, (done, total) => this.progress('listing', done, total));
     this.summary.listed = result.listing.ids.length;
+    if (result.stable && result.attempts > 1) {
+      this.sync.logger.info(`${this.entity}: Stash changed while its ids were listed; listed again`, { entity: this.entity, attempts: result.attempts });
+    }
     return result;
   }
 
   private async markVanished({ vanished, live }: ListingComparison): Promise<void> {
     this.summary.deletionsChecked = true;
     if (vanished.length === 0) return;
-    if (this.mode !== 'full' && vanished.length > MAX_STALE_SHARE * live) {
+    if (this.sync.mode !== 'full' && vanished.length > MAX_STALE_SHARE * live) {
       throw new SyncRefusedError(
         `Refusing to mark ${vanished.length} of ${live} ${this.entity} stale in one run ` +
           `(more than ${MAX_STALE_SHARE * 100}%): is this the same Stash library? Run a full sync (--full) to accept it`,
@@ -301,6 +323,7 @@ class EntitySync implements SceneFetcher {
   /** Rows by id, in batches; an id Stash no longer has is skipped, and the next listing marks it stale. */
   async fetchByIds(ids: number[], phase: SyncPhase): Promise<void> {
     let done = 0;
+    let vanished = 0;
     await fetchByIds(ids, {
       batchSize: this.queries.pageSize,
       request: (batch) => this.queries.rowsByIds(batch),
@@ -311,8 +334,12 @@ class EntitySync implements SceneFetcher {
       },
       vanished: () => {
         done++;
+        vanished++;
       },
     });
+    if (vanished > 0) {
+      this.warn(`${vanished} of the rows fetched by id had left Stash; a later listing marks them stale`);
+    }
   }
 
   /** Writes rows, with the watermarks they move. */
@@ -324,6 +351,10 @@ class EntitySync implements SceneFetcher {
       ...state,
       ...(filesWatermark ? { filesWatermark } : {}),
     });
+  }
+
+  private warn(message: string): void {
+    this.sync.warnings.add(this.entity, message);
   }
 
   private progress(phase: SyncPhase, done: number, total: number): void {
