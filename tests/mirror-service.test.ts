@@ -13,9 +13,8 @@ import { StashClient } from '../src/core/stash/client';
 import { syncStash } from '../src/core/sync/engine';
 import { DEFAULT_SETTINGS, MemorySettingsRepository, type StoredSettings } from '../src/core/service/settings';
 import type { MirrorService } from '../src/core/service/types';
-import { createClock, FakeLibrary, generateLibrary, startFakeStash, STASH_VERSION, type FakeStash } from '../tools/fake-stash';
+import { createClock, DELETIONS_LEFT, FakeLibrary, generateLibrary, growPerformersWhileListed, startFakeStash, STASH_VERSION, type FakeStash } from '../tools/fake-stash';
 import { waitFor } from './support/cli';
-import { DELETIONS_LEFT, growPerformersWhileListed } from './support/restless-stash';
 import { createMirrorDatabase, describeEachDialect, SMALL_LIBRARY, TEST_DATABASE_URL, type Dialect, type MirrorDatabase } from './support/harness';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -526,9 +525,9 @@ describeEachDialect('mirror service: secrets and the truth of the status', (dial
     cleanups.push(() => service.close());
     const statuses: SyncStatus[] = [];
     service.on('syncStatus', (status) => statuses.push(status));
-    const calm = growPerformersWhileListed(s.fake);
+    const restless = growPerformersWhileListed(s.fake);
     const outcome = await service.syncNow();
-    calm();
+    restless.calm();
     expect(summaryOf(outcome).warnings).toEqual([DELETIONS_LEFT]);
     // Windows hear it while the sync still runs, and the status keeps it once the sync is over.
     expect(statuses.find((status) => status.warnings.length > 0)).toMatchObject({ state: 'running', warnings: [DELETIONS_LEFT] });

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSyncCommand } from '../src/cli/sync-stash';
+import { DELETIONS_LEFT, growPerformersWhileListed } from '../tools/fake-stash';
 import { describeEachDialect, expectMirrorEqualsLibrary, startHarness, type Harness } from './support/harness';
 import { PROJECT_ROOT, runCli, startCli, waitFor } from './support/cli';
-import { DELETIONS_LEFT, growPerformersWhileListed } from './support/restless-stash';
 
 const SCRIPT = 'src/cli/sync-stash.ts';
 let h: Harness;

@@ -4,8 +4,8 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { createLogger, type LogRecord } from '../src/core/log';
+import { DELETIONS_LEFT, growPerformersWhileListed } from '../tools/fake-stash';
 import { describeEachDialect, startHarness, type Harness } from './support/harness';
-import { DELETIONS_LEFT, growPerformersWhileListed } from './support/restless-stash';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -16,9 +16,9 @@ describeEachDialect('sync warnings', (dialect) => {
     await h.sync();
     const records: LogRecord[] = [];
     const heard: string[] = [];
-    const calm = growPerformersWhileListed(h.fake);
+    const restless = growPerformersWhileListed(h.fake);
     const summary = await h.sync({ logger: createLogger((r) => records.push(r)), onWarning: (w) => heard.push(w) });
-    calm();
+    restless.calm();
     expect(summary.entities[0]).toMatchObject({ entity: 'performers', deletionsChecked: false });
     expect(summary.warnings).toEqual([DELETIONS_LEFT]);
     expect(heard).toEqual([DELETIONS_LEFT]);
