@@ -4,7 +4,8 @@
  * to it in the same run. docs/sync.md explains why each step is needed; this file follows it: the
  * run under the lock, then each entity's five steps (EntitySync.run). Beside it: the requests
  * (entity-queries.ts), pages ahead and rows by id (paging.ts), the listing (listing.ts), the
- * scenes' files watermark (files-watermark.ts) and the change query's floor (watermark.ts).
+ * scenes' files watermark (files-watermark.ts), the change query's floor (watermark.ts) and
+ * what a run leaves for the next one (warnings.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { ListingComparison, MirrorStore, SyncMode } from '../db/store';
