@@ -8,7 +8,8 @@ import { expect, test, type Page, type Request } from '@playwright/test';
 import { formatEnumWord } from '../src/renderer/src/lib/format';
 import { HTTP_ROUTES, type MarkerQueryInput, type NamedRef, type SuggestRequest } from '../src/shared/contract';
 import { startFakeStash } from '../tools/fake-stash/server';
-import { syncNow } from './support/app-steps';
+import { DELETIONS_LEFT, growPerformersWhileListed } from '../tools/fake-stash/restless';
+import { connectStash, syncNow } from './support/app-steps';
 import { HOST_TOKEN, HOST_URL, VIEWPORT } from './support/env';
 import { slowDown, startSampleStash, STASH_API_KEY, type FakeStash } from './support/fake-stash';
 import { hostCall, markerCount } from './support/host-api';
@@ -311,6 +312,21 @@ test('Cancel stops a running sync: the page and the history say so, and the next
   await expect(cancelledRun).toHaveCount(1);
   await expect(page.getByRole('status').filter({ hasText: 'Sync cancelled' })).toHaveCount(0);
   await expect(syncPill('Up to date')).toBeVisible();
+});
+
+test('a sync that leaves deletions for the next one lists why on the Sync page, until the next sync', async () => {
+  await page.goto(`/?token=${HOST_TOKEN}#/sync`);
+  await connectStash(page, stash.origin, STASH_API_KEY);
+  const restless = growPerformersWhileListed(stash);
+  await syncNow(page);
+  restless.calm();
+  const warnings = page.getByRole('list', { name: 'Sync warnings' });
+  await expect(warnings.getByRole('listitem')).toHaveText([DELETIONS_LEFT]);
+  await expect(syncPill('Up to date')).toBeVisible();
+  // What the restless Stash added goes again; the next, quiet sync marks it stale and leaves nothing.
+  for (const id of restless.created) stash.library.deletePerformer(id);
+  await syncNow(page);
+  await expect(warnings).toHaveCount(0);
 });
 
 test('search as you type follows the last words typed', async () => {

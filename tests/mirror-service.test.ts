@@ -13,7 +13,7 @@ import { StashClient } from '../src/core/stash/client';
 import { syncStash } from '../src/core/sync/engine';
 import { DEFAULT_SETTINGS, MemorySettingsRepository, type StoredSettings } from '../src/core/service/settings';
 import type { MirrorService } from '../src/core/service/types';
-import { createClock, FakeLibrary, generateLibrary, startFakeStash, STASH_VERSION, type FakeStash } from '../tools/fake-stash';
+import { createClock, DELETIONS_LEFT, FakeLibrary, generateLibrary, growPerformersWhileListed, startFakeStash, STASH_VERSION, type FakeStash } from '../tools/fake-stash';
 import { waitFor } from './support/cli';
 import { createMirrorDatabase, describeEachDialect, SMALL_LIBRARY, TEST_DATABASE_URL, type Dialect, type MirrorDatabase } from './support/harness';
 
@@ -543,6 +543,30 @@ describeEachDialect('mirror service: secrets and the truth of the status', (dial
     expect(await failing.getSettings()).toEqual(before);
     expect(await failing.testConnection()).toMatchObject({ ok: true });
     expect((await failing.searchMarkers({})).total).toBe(0);
+  });
+  it('shows what the sync left for the next one in its status, logs it, and clears it when the next sync starts', async () => {
+    const s = await setUp(dialect);
+    const records: LogRecord[] = [];
+    const service = await createMirrorService({
+      settings: new MemorySettingsRepository(s.settings),
+      databaseFile: s.databaseFile,
+      host: 'web',
+      version: '9.9.9-test',
+      logger: createLogger((record) => records.push(record), { module: 'service' }),
+    });
+    cleanups.push(() => service.close());
+    const statuses: SyncStatus[] = [];
+    service.on('syncStatus', (status) => statuses.push(status));
+    const restless = growPerformersWhileListed(s.fake);
+    const outcome = await service.syncNow();
+    restless.calm();
+    expect(summaryOf(outcome).warnings).toEqual([DELETIONS_LEFT]);
+    // Windows hear it while the sync still runs, and the status keeps it once the sync is over.
+    expect(statuses.find((status) => status.warnings.length > 0)).toMatchObject({ state: 'running', warnings: [DELETIONS_LEFT] });
+    expect(await service.getSyncStatus()).toMatchObject({ state: 'idle', warnings: [DELETIONS_LEFT] });
+    expect(records).toContainEqual(expect.objectContaining({ level: 'warn', module: 'service.sync', message: DELETIONS_LEFT }));
+    summaryOf(await service.syncNow());
+    expect((await service.getSyncStatus()).warnings).toEqual([]);
   });
 });
 

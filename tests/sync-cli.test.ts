@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSyncCommand } from '../src/cli/sync-stash';
+import { DELETIONS_LEFT, growPerformersWhileListed } from '../tools/fake-stash';
 import { describeEachDialect, expectMirrorEqualsLibrary, startHarness, type Harness } from './support/harness';
 import { PROJECT_ROOT, runCli, startCli, waitFor } from './support/cli';
 
@@ -85,6 +86,15 @@ describeEachDialect('sync:stash', (dialect) => {
     expect(summary.entities[3]).toMatchObject({ fetched: h.library.markers.size, staleMarked: 0 });
     expect(result.stdout).not.toContain('secret-key-42');
     await expectMirrorEqualsLibrary(h.store, h.library);
+  });
+
+  it('prints what the sync left for the next one on stderr, and in the --json summary', async () => {
+    h = await startHarness({ dialect });
+    growPerformersWhileListed(h.fake);
+    const result = await runCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs, '--entities', 'performers', '--json']);
+    expect(result.code).toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual([DELETIONS_LEFT]);
+    expect(JSON.parse(result.stdout).warnings).toEqual([DELETIONS_LEFT]);
   });
 
   it('syncs into the mirror its option names even when DATABASE_URL names another', async () => {

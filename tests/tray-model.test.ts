@@ -17,6 +17,7 @@ function status(overrides: Partial<SyncStatus> = {}): SyncStatus {
     entities: [],
     nextScheduledAt: null,
     mirrorReady: false,
+    warnings: [],
     ...overrides,
   };
 }

@@ -35,6 +35,7 @@ export function installFakeBridge(): void {
     entities: entities.map((entity) => ({ entity, lastSuccessAt: now, lastStatus: 'succeeded', lastError: null })),
     nextScheduledAt: null,
     mirrorReady: true,
+    warnings: [],
   };
   const settings = {
     stashUrl: 'http://stash.invalid',

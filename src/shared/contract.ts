@@ -13,11 +13,12 @@ import { z } from 'zod';
 import { ENTITIES, type EntityName } from '../core/mirror-rows';
 import type { RunStatus, SyncMode } from '../core/db/store';
 import { MarkerQuery, type MarkerQueryInput, type MarkerSearchResult, type NamedRef } from '../core/search/query';
-import type { SyncPhase, SyncSummary } from '../core/sync/engine';
+import type { SyncSummary } from '../core/sync/engine';
+import type { SyncPhase, SyncProgress } from './sync-progress';
 import { isHttpAddress } from './http-url';
 import type { ErrorKind } from '../core/errors';
 
-export type { EntityName, ErrorKind, MarkerQueryInput, MarkerSearchResult, NamedRef, RunStatus, SyncPhase, SyncSummary };
+export type { EntityName, ErrorKind, MarkerQueryInput, MarkerSearchResult, NamedRef, RunStatus, SyncPhase, SyncProgress, SyncSummary };
 export { ENTITIES };
 
 const entity = z.enum(ENTITIES);
@@ -97,12 +98,8 @@ export type SyncRequest = z.input<typeof SyncRequest>;
 
 export type SyncTrigger = 'manual' | 'schedule' | 'api';
 
-export interface EntityProgress {
-  entity: EntityName;
-  phase: SyncPhase;
-  done: number;
-  total: number;
-}
+/** One entity's progress in the status: what the engine reports. */
+export type EntityProgress = SyncProgress;
 
 export interface EntitySyncState {
   entity: EntityName;
@@ -130,6 +127,11 @@ export interface SyncStatus {
   nextScheduledAt: string | null;
   /** False until every chosen entity has synced successfully once: search would miss whole entities. */
   mirrorReady: boolean;
+  /**
+   * What the running sync, or else the last one this service ran, left for the next sync (deletions
+   * not checked, rescans to ask again), one line each; empty when it left nothing.
+   */
+  warnings: string[];
 }
 
 export type SyncOutcome =

@@ -15,6 +15,7 @@ export {
 } from './library';
 export { BENCH_SIZE, generateLibrary, type GenerateOptions, type LibrarySize, SAMPLE_SIZE } from './generate';
 export { MAX_MARKERS_PER_QUERY, naturalKey } from './query';
+export { DELETIONS_LEFT, growPerformersWhileListed, type RestlessPerformers } from './restless';
 export { performerImagePath, STASH_APP_SCHEMA, STASH_VERSION, SUBSET_SCHEMA_PATH } from './schema';
 export {
   type BeforeExecuteInfo,

@@ -49,6 +49,8 @@ interface RunningSync {
   startedAt: string;
   controller: AbortController;
   progress: Map<EntityName, EntityProgress>;
+  /** What the engine left for the next sync, as it said so. */
+  warnings: string[];
   /** Settles when the sync has ended and its outcome was published. */
   ended: Promise<void>;
 }
@@ -78,6 +80,8 @@ class StashMirrorService implements MirrorService {
   private running: RunningSync | null = null;
   /** Set by syncs of this process; until then the run log's answer stands. */
   private sessionError: LastError | null | undefined = undefined;
+  /** The warnings of the last sync this process ran, shown until the next one starts. */
+  private lastWarnings: string[] = [];
   private readonly listeners: Listeners = { syncStatus: new Set(), syncFinished: new Set() };
   private readonly suggestions = new SuggestionIndex(() => this.store());
   private readonly scheduler: SyncScheduler;
@@ -175,6 +179,7 @@ class StashMirrorService implements MirrorService {
       startedAt: new Date().toISOString(),
       controller: new AbortController(),
       progress: new Map(),
+      warnings: [],
       ended: new Promise((resolve) => (finish = resolve)),
     };
     this.running = running;
@@ -185,6 +190,7 @@ class StashMirrorService implements MirrorService {
     this.logOutcome(outcome, trigger);
     this.running = null;
     this.history = null;
+    this.lastWarnings = running.warnings;
     if (outcome.ok) this.sessionError = null;
     else if (outcome.kind === 'failed') this.sessionError = { reason: outcome.reason, kind: outcome.errorKind };
     // The user stopped it: whatever failed before is no longer the news, and a cancel is no failure.
@@ -233,7 +239,11 @@ class StashMirrorService implements MirrorService {
         full,
         signal,
         onProgress: (progress) => this.onProgress(running, progress),
-        onWarning: (message) => this.log.warn(this.secrets().redact(message)),
+        onWarning: (warning) => {
+          running.warnings.push(warning);
+          void this.publishStatus();
+        },
+        logger: this.options.logger,
       });
       return { ok: true, summary };
     } catch (error) {
@@ -292,6 +302,7 @@ class StashMirrorService implements MirrorService {
       entities: history.entities,
       nextScheduledAt: nextAt === null ? null : new Date(nextAt).toISOString(),
       mirrorReady: history.mirrorReady,
+      warnings: [...(running?.warnings ?? this.lastWarnings)],
     };
   }
 
@@ -414,6 +425,7 @@ class StashMirrorService implements MirrorService {
     this.mirror = null;
     this.history = null;
     this.sessionError = undefined;
+    this.lastWarnings = [];
     this.suggestions.clear();
     if (old) void (this.running?.ended ?? Promise.resolve()).then(() => closeQuietly(old.store, this.log));
   }

@@ -35,6 +35,6 @@ export interface MirrorServiceOptions {
   nativeBinding?: string;
   /** The periodic sync's clock; tests pass a manual one. */
   schedulerClock?: SchedulerClock;
-  /** Where the service says what it does (syncs, settings saved); silent by default. */
+  /** Where the service says what it does (syncs, settings saved, the sync's warnings); silent by default. */
   logger?: Logger;
 }

@@ -8,6 +8,7 @@ import { RunHistory } from './RunHistory';
 import { SyncButton } from './SyncButton';
 import { SyncProblems } from './SyncProblems';
 import { SyncProgressList } from './SyncProgressList';
+import { SyncWarnings } from './SyncWarnings';
 
 export function SyncPage() {
   const status = useSync((s) => s.status);
@@ -41,6 +42,7 @@ export function SyncPage() {
           </label>
         </div>
         <SyncProblems />
+        <SyncWarnings />
         {running && <SyncProgressList />}
         {status && status.nextScheduledAt && !running && (
           <p className="muted small">

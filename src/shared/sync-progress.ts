@@ -1,0 +1,15 @@
+/**
+ * How far a sync is: the engine reports it, the contract's status carries it, every window shows it.
+ * Written once here; type-only, so whoever imports it pulls in no code.
+ */
+import type { EntityName } from '../core/mirror-rows';
+
+/** The step of an entity's sync under way (docs/sync.md): changed rows, the listing, the re-fetch, the search's last step. */
+export type SyncPhase = 'changes' | 'listing' | 'refetch' | 'indexing';
+
+export interface SyncProgress {
+  entity: EntityName;
+  phase: SyncPhase;
+  done: number;
+  total: number;
+}
