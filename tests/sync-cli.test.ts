@@ -93,7 +93,9 @@ describeEachDialect('sync:stash', (dialect) => {
     growPerformersWhileListed(h.fake);
     const result = await runCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs, '--entities', 'performers', '--json']);
     expect(result.code).toBe(0);
-    expect(result.stderr.trim().split('\n')).toEqual([DELETIONS_LEFT]);
+    // One log line: "<time> WARN  sync: <the warning>".
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^\S+ WARN {2}sync: /)]);
+    expect(result.stderr.trim().endsWith(`sync: ${DELETIONS_LEFT}`)).toBe(true);
     expect(JSON.parse(result.stdout).warnings).toEqual([DELETIONS_LEFT]);
   });
 
