@@ -123,7 +123,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
       database = await createMirrorDatabase('postgres');
       const store = await database.open();
       // Every session of the store, the lock's among them, as the server applies it over TCP.
-      const [keepalives] = await store.read<Record<string, string>>(
+      const [keepalives] = await store.readForTests<Record<string, string>>(
         `SELECT current_setting('tcp_keepalives_idle') AS idle, current_setting('tcp_keepalives_interval') AS interval,
            current_setting('tcp_keepalives_count') AS count`,
       );
@@ -299,7 +299,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
           // The lock is free for the next sync once the holder is done.
           await holder!.query('ROLLBACK');
           await syncStash({ client: h!.client, store, entities: ['scenes'] });
-          expect(await store.read(`SELECT count(*)::int AS n FROM stash_scenes WHERE title = 'Edited while locked'`)).toEqual([{ n: 1 }]);
+          expect(await store.readForTests(`SELECT count(*)::int AS n FROM stash_scenes WHERE title = 'Edited while locked'`)).toEqual([{ n: 1 }]);
         } finally {
           await store.close();
         }
@@ -309,11 +309,11 @@ describe.skipIf(!TEST_DATABASE_URL)(
     describe('secondary indexes during a first sync', () => {
       const scene = { id: 1, title: 'A', date: '2021', details: null, filesize: 3, duration: 61.5, performerIds: [2], tagIds: [3], stashUpdatedAt: 'x', filesUpdatedAt: null };
       const indexes = async (store: MirrorStore) =>
-        store.read<{ name: string; sql: string }>(
+        store.readForTests<{ name: string; sql: string }>(
           `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`,
         );
       const marked = async (store: MirrorStore) =>
-        (await store.read(`SELECT 1 FROM stash_sync_state WHERE entity = 'deferred-indexes'`)).length;
+        (await store.readForTests(`SELECT 1 FROM stash_sync_state WHERE entity = 'deferred-indexes'`)).length;
 
       it('are dropped for an empty mirror, built back per entity, then all exactly as migrated', async () => {
         database = await createMirrorDatabase('postgres');

@@ -21,7 +21,7 @@ const MIRROR_TABLES = SYNC_WRITTEN_TABLES.filter((table) => !['stash_tag_closure
 async function mirrorContents(store: MirrorStore): Promise<Record<string, unknown[]>> {
   const contents: Record<string, unknown[]> = {};
   for (const table of MIRROR_TABLES) {
-    const rows = await store.read<Record<string, unknown>>(`SELECT * FROM ${table}`);
+    const rows = await store.readForTests<Record<string, unknown>>(`SELECT * FROM ${table}`);
     contents[table] = rows.map((row) => JSON.stringify(row)).sort();
   }
   return contents;

@@ -8,7 +8,7 @@ import { SYNC_WRITTEN_TABLES } from '../src/core/db/mirror-tables';
 import { MIRROR_COLUMNS } from '../src/core/db/mirror-types';
 import { SqliteMirrorStore } from '../src/core/db/sqlite-store';
 import { MirrorSchemaError, SyncAlreadyRunningError, type MirrorStore } from '../src/core/db/store';
-import { createMirrorDatabase, describeEachDialect, startHarness, type Dialect } from './support/harness';
+import { createMirrorDatabase, describeEachDialect, startHarness, type Dialect, type MirrorDatabase } from './support/harness';
 
 let dir: string;
 let file: string;
@@ -138,7 +138,7 @@ describeEachDialect('writing a page', (dialect) => {
       rows.splice(120, 0, { ...scene, id: 40, title: 'renamed forty', performerIds: [5], tagIds: [] });
       rows.push({ ...scene, id: 41, title: 'renamed forty-one', performerIds: [6, 7], tagIds: [1] });
       expect(await store.applyPage('scenes', rows)).toBe(250);
-      const column = async (sql: string, params: unknown[] = []) => (await store.read<{ v: unknown }>(sql, params)).map((r) => r.v);
+      const column = async (sql: string, params: unknown[] = []) => (await store.readForTests<{ v: unknown }>(sql, params)).map((r) => r.v);
       const title = (id: number) => column('SELECT title AS v FROM stash_scenes WHERE id = ?', [id]);
       const performers = (id: number) => column('SELECT performer_id AS v FROM stash_scene_performers WHERE scene_id = ? ORDER BY 1', [id]);
       expect(await column('SELECT count(*) AS v FROM stash_scenes')).toEqual([250]);
@@ -370,7 +370,7 @@ const REQUIRED_LOOKUPS: [table: string, keys: string[]][] = [
 async function indexKeys(store: MirrorStore, dialect: Dialect): Promise<Record<string, string[][]>> {
   const byIndex = new Map<string, { table: string; keys: string[] }>();
   if (dialect === 'sqlite') {
-    const rows = await store.read<{ tbl: string; idx: string; col: string | null; coll: string }>(
+    const rows = await store.readForTests<{ tbl: string; idx: string; col: string | null; coll: string }>(
       `SELECT m.name AS tbl, l.name AS idx, x.name AS col, x.coll AS coll
        FROM sqlite_master m JOIN pragma_index_list(m.name) l JOIN pragma_index_xinfo(l.name) x
        WHERE m.type = 'table' AND m.name LIKE 'stash_%' AND NOT l.partial AND x.key
@@ -383,7 +383,7 @@ async function indexKeys(store: MirrorStore, dialect: Dialect): Promise<Record<s
       byIndex.set(r.idx, index);
     }
   } else {
-    const rows = await store.read<{ tablename: string; indexname: string; indexdef: string }>(
+    const rows = await store.readForTests<{ tablename: string; indexname: string; indexdef: string }>(
       `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename LIKE 'stash_%'`,
     );
     for (const r of rows) {
@@ -432,5 +432,71 @@ describeEachDialect('the indexes lookups need', (dialect) => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describeEachDialect('the typed reads the app makes', (dialect) => {
+  let database: MirrorDatabase;
+  let store: MirrorStore;
+  beforeEach(async () => {
+    database = await createMirrorDatabase(dialect);
+    store = await database.open();
+  });
+  afterEach(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  const performer = (id: number, name: string, gender: string | null) => ({ id, name, gender, imagePath: null, stashUpdatedAt: 'x' });
+  const tag = (id: number, name: string) => ({ id, name, parentIds: [], childIds: [], stashUpdatedAt: 'x' });
+  const sceneWith = (id: number, performerIds: number[]) => ({ ...scene, id, performerIds, tagIds: [] });
+  const marker = (id: number, primaryTagId: number, tagIds: number[]) => ({ id, sceneId: 1, title: 'M', seconds: 1, endSeconds: null, primaryTagId, tagIds, stashUpdatedAt: 'x' });
+
+  it('name live tags and performers with their use counts as numbers, and the genders in order', async () => {
+    await store.applyPage('performers', [performer(2, 'Bo', 'FEMALE'), performer(3, 'Al', 'MALE'), performer(4, 'Cy', null), performer(5, 'Gone', 'NON_BINARY')]);
+    await store.applyPage('tags', [tag(3, 'Kiss'), tag(4, 'Hug'), tag(6, 'Gone')]);
+    await store.applyPage('scenes', [sceneWith(1, [2, 3]), sceneWith(7, [2])]);
+    await store.applyPage('markers', [marker(10, 3, [4]), marker(11, 3, [])]);
+    await store.markStale('performers', [5]);
+    await store.markStale('tags', [6]);
+
+    expect(await store.liveNames('performers')).toEqual([
+      { id: 2, name: 'Bo' },
+      { id: 3, name: 'Al' },
+      { id: 4, name: 'Cy' },
+    ]);
+    expect(await store.liveNames('tags')).toEqual([
+      { id: 3, name: 'Kiss' },
+      { id: 4, name: 'Hug' },
+    ]);
+    const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+    expect((await store.suggestionCandidates('performers')).sort(byId)).toEqual([
+      { id: 2, name: 'Bo', uses: 2 },
+      { id: 3, name: 'Al', uses: 1 },
+      { id: 4, name: 'Cy', uses: 0 },
+    ]);
+    expect((await store.suggestionCandidates('tags')).sort(byId)).toEqual([
+      { id: 3, name: 'Kiss', uses: 2 },
+      { id: 4, name: 'Hug', uses: 1 },
+    ]);
+    expect(await store.listGenders()).toEqual(['FEMALE', 'MALE']);
+  });
+
+  it('say which entities ever synced, and when the search was last brought up to date, as a Date', async () => {
+    expect(await store.succeededEntities()).toEqual([]);
+    expect(await store.searchIndexedAt()).toBeNull();
+    const ok = { status: 'succeeded', fetched: 0, upserted: 0, staleMarked: 0, error: null } as const;
+    await store.finishRun(await store.startRun({ runId: 'a', entity: 'tags', mode: 'full' }), ok);
+    await store.finishRun(await store.startRun({ runId: 'a', entity: 'scenes', mode: 'full' }), { ...ok, status: 'failed', error: 'no' });
+    await store.finishRun(await store.startRun({ runId: 'b', entity: 'tags', mode: 'incremental' }), ok);
+    await store.finishRun(await store.startRun({ runId: 'b', entity: 'markers', mode: 'incremental' }), ok);
+    expect(await store.succeededEntities()).toEqual(['markers', 'tags']);
+
+    const before = Date.now();
+    await store.refreshSearchIndex();
+    const indexedAt = await store.searchIndexedAt();
+    expect(indexedAt).toBeInstanceOf(Date);
+    expect(indexedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(indexedAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
   });
 });

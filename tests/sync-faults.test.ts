@@ -302,7 +302,7 @@ describeEachDialect('bad input and faults', (dialect) => {
       let syncing = true;
       const sync = h.sync({ entities: ['markers'] }).finally(() => (syncing = false));
       while (syncing) {
-        const [row] = await reader.read<{ markers: number; tags: number }>(
+        const [row] = await reader.readForTests<{ markers: number; tags: number }>(
           'SELECT (SELECT count(*) FROM stash_scene_markers) AS markers, (SELECT count(*) FROM stash_scene_marker_tags) AS tags',
         );
         const seen = Number(row!.markers);

@@ -103,7 +103,7 @@ export async function startHarness(
   const database = await createMirrorDatabase(options.dialect ?? 'sqlite');
   const store = await database.open();
   const client = new StashClient({ url: fake.url, apiKey: options.apiKey, retries: 2, backoffMs: 5 });
-  const read = <T>(sql: string, params?: unknown[]) => store.read<T>(sql, params);
+  const read = <T>(sql: string, params?: unknown[]) => store.readForTests<T>(sql, params);
   return {
     fake,
     library,
@@ -140,7 +140,7 @@ const pairs = (rows: Row[], a: string, b: string) => rows.map((r) => `${r[a]}>${
  * longer has marked stale, and every relation of a live row equal to Stash's.
  */
 export async function expectMirrorEqualsLibrary(store: MirrorStore, library: FakeLibrary): Promise<void> {
-  const live = (sql: string) => store.read<Row>(sql);
+  const live = (sql: string) => store.readForTests<Row>(sql);
   const performers = (await live('SELECT id, name, gender, image_path, stash_updated_at FROM stash_performers WHERE NOT is_stale')).sort(byId);
   // The fake's own origin aside, each image path is exactly the one Stash gives.
   const origin = typeof performers[0]?.image_path === 'string' ? new URL(performers[0].image_path).origin : '';
@@ -227,5 +227,5 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
 
 /** Ids of rows marked stale in a mirror table. */
 export async function staleIds(store: MirrorStore, table: string): Promise<number[]> {
-  return (await store.read<{ id: number }>(`SELECT id FROM ${table} WHERE is_stale ORDER BY id`)).map((r) => r.id);
+  return (await store.readForTests<{ id: number }>(`SELECT id FROM ${table} WHERE is_stale ORDER BY id`)).map((r) => r.id);
 }

@@ -37,11 +37,16 @@ function serve(store: SqliteMirrorStore): void {
     finishRun: (...a: Parameters<SqliteMirrorStore['finishRun']>) => store.finishRun(...a),
     closeAbandonedRuns: () => store.closeAbandonedRuns(),
     listRuns: (...a: Parameters<SqliteMirrorStore['listRuns']>) => store.listRuns(...a),
-    read: (...a: Parameters<SqliteMirrorStore['read']>) => store.read(...a),
+    succeededEntities: () => store.succeededEntities(),
     deferIndexes: () => store.deferIndexes(),
     restoreIndexes: (...a: Parameters<SqliteMirrorStore['restoreIndexes']>) => store.restoreIndexes(...a),
     refreshSearchIndex: (...a: Parameters<SqliteMirrorStore['refreshSearchIndex']>) => store.refreshSearchIndex(...a),
     searchMarkers: (...a: Parameters<SqliteMirrorStore['searchMarkers']>) => store.searchMarkers(...a),
+    searchIndexedAt: () => store.searchIndexedAt(),
+    suggestionCandidates: (...a: Parameters<SqliteMirrorStore['suggestionCandidates']>) => store.suggestionCandidates(...a),
+    listGenders: () => store.listGenders(),
+    liveNames: (...a: Parameters<SqliteMirrorStore['liveNames']>) => store.liveNames(...a),
+    readForTests: (...a: Parameters<SqliteMirrorStore['readForTests']>) => store.readForTests(...a),
     close: async () => {
       await heldLock?.release();
       await store.close();

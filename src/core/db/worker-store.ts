@@ -103,11 +103,16 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
     finishRun: (runRowId, outcome) => call('finishRun', runRowId, outcome),
     closeAbandonedRuns: () => call('closeAbandonedRuns'),
     listRuns: (limit) => call('listRuns', limit),
-    read: (sql, params) => call('read', sql, params),
+    succeededEntities: () => call('succeededEntities'),
     deferIndexes: () => call('deferIndexes'),
     restoreIndexes: (entity) => call('restoreIndexes', entity),
     refreshSearchIndex: (options) => call('refreshSearchIndex', options),
     searchMarkers: (query) => call('searchMarkers', query),
+    searchIndexedAt: () => call('searchIndexedAt'),
+    suggestionCandidates: (kind) => call('suggestionCandidates', kind),
+    listGenders: () => call('listGenders'),
+    liveNames: (entity) => call('liveNames', entity),
+    readForTests: (sql, params) => call('readForTests', sql, params),
     async close() {
       if (!failure) await call('close');
       await worker.terminate();
