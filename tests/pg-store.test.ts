@@ -313,7 +313,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
           `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`,
         );
       const marked = async (store: MirrorStore) =>
-        (await store.readForTests(`SELECT 1 FROM stash_sync_state WHERE entity = 'deferred-indexes'`)).length;
+        (await store.readForTests(`SELECT 1 FROM stash_mirror_state WHERE name = 'deferred-indexes'`)).length;
 
       it('are dropped for an empty mirror, built back per entity, then all exactly as migrated', async () => {
         database = await createMirrorDatabase('postgres');

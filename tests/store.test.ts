@@ -1,12 +1,18 @@
 /** The SQLite mirror itself: migrations, read-only protection, and the sync lock; and the indexes both engines need. */
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SYNC_WRITTEN_TABLES } from '../src/core/db/mirror-tables';
 import { MIRROR_COLUMNS } from '../src/core/db/mirror-types';
-import { SqliteMirrorStore } from '../src/core/db/sqlite-store';
+import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
+import { migrate as migrateSqliteDb } from 'drizzle-orm/better-sqlite3/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePgDb } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { defaultPgMigrationsFolder } from '../src/core/db/pg-store';
+import { defaultSqliteMigrationsFolder, SqliteMirrorStore } from '../src/core/db/sqlite-store';
 import { MirrorSchemaError, SyncAlreadyRunningError, type MirrorStore } from '../src/core/db/store';
 import { createMirrorDatabase, describeEachDialect, startHarness, type Dialect, type MirrorDatabase } from './support/harness';
 
@@ -24,6 +30,8 @@ describe('mirror tables are read-only outside the sync', () => {
   it('refuses INSERT, UPDATE and DELETE on every mirror table from any other connection', async () => {
     // A row in every table, each written the only way the app writes it: through the sync's store.
     const store = SqliteMirrorStore.open({ file });
+    // A first sync's mark in stash_mirror_state, left as a sync that died leaves it.
+    await store.deferIndexes();
     await store.applyPage('performers', [{ id: 2, name: 'P', gender: null, imagePath: null, stashUpdatedAt: 'x' }]);
     await store.applyPage('tags', [
       { id: 3, name: 'T', parentIds: [], childIds: [4], stashUpdatedAt: 'x' },
@@ -309,7 +317,7 @@ describe('secondary indexes during a first sync', () => {
       'stash_scenes_filesize_idx',
       'stash_scenes_stale_idx',
     ]);
-    const deferred = () => store.db.prepare(`SELECT count(*) FROM stash_sync_state WHERE entity = 'deferred-indexes'`).pluck().get();
+    const deferred = () => store.db.prepare(`SELECT count(*) FROM stash_mirror_state WHERE name = 'deferred-indexes'`).pluck().get();
     expect(deferred()).toBe(1);
     await store.restoreIndexes();
     expect(indexes(file)).toEqual(migrated);
@@ -325,7 +333,7 @@ describe('secondary indexes during a first sync', () => {
     await store.close();
     const reopened = SqliteMirrorStore.open({ file });
     expect(indexes(file)).toEqual(migrated);
-    expect(reopened.db.prepare(`SELECT count(*) FROM stash_sync_state WHERE entity = 'deferred-indexes'`).pluck().get()).toBe(0);
+    expect(reopened.db.prepare(`SELECT count(*) FROM stash_mirror_state WHERE name = 'deferred-indexes'`).pluck().get()).toBe(0);
     await reopened.close();
   });
 
@@ -498,5 +506,83 @@ describeEachDialect('the typed reads the app makes', (dialect) => {
     expect(indexedAt).toBeInstanceOf(Date);
     expect(indexedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect(indexedAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+});
+
+/** A copy of a dialect's migrations that stops before `tag`: the schema an older version made. */
+function migrationsBefore(folder: string, tag: string): string {
+  const copy = mkdtempSync(join(tmpdir(), 'stash-mirror-old-migrations-'));
+  cpSync(folder, copy, { recursive: true });
+  const journalPath = join(copy, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+  const cut = journal.entries.findIndex((entry) => entry.tag === tag);
+  expect(cut, tag).toBeGreaterThan(0);
+  for (const { tag: later } of journal.entries.slice(cut)) rmSync(join(copy, `${later}.sql`));
+  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, cut) }));
+  return copy;
+}
+
+describeEachDialect('a mirror from before stash_mirror_state whose first sync died with its indexes dropped', (dialect) => {
+  let database: MirrorDatabase;
+  let old: string;
+  afterEach(async () => {
+    await database.drop();
+    rmSync(old, { recursive: true, force: true });
+  });
+
+  it('has them built back by its next open, the mark moved and then cleared', async () => {
+    database = await createMirrorDatabase(dialect);
+    const where = database.cliArgs[1]!;
+    let migrated: unknown[];
+    if (dialect === 'sqlite') {
+      old = migrationsBefore(defaultSqliteMigrationsFolder(), '0005_mirror_state');
+      const db = new Database(where);
+      migrateSqliteDb(drizzleSqlite(db), { migrationsFolder: old });
+      const indexes = () => db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).all() as { name: string }[];
+      migrated = indexes();
+      // As that version's deferIndexes left it: the mark in stash_sync_state, the indexes gone.
+      db.transaction(() => {
+        db.exec(`INSERT INTO stash_sync_writer (token) VALUES ('sync')`);
+        db.prepare(`INSERT INTO stash_sync_state (entity, watermark, files_watermark, updated_at) VALUES ('deferred-indexes', NULL, NULL, ?)`).run(Date.now());
+        for (const { name } of migrated as { name: string }[]) if (!name.startsWith('stash_sync_runs') && !name.startsWith('stash_tag_closure')) db.exec(`DROP INDEX "${name}"`);
+        db.exec('DELETE FROM stash_sync_writer');
+      })();
+      expect(indexes().length).toBeLessThan(migrated.length);
+      db.close();
+    } else {
+      old = migrationsBefore(defaultPgMigrationsFolder(), '0005_mirror_state');
+      const client = new pg.Client({ connectionString: where });
+      await client.connect();
+      try {
+        await migratePgDb(drizzlePg(client), { migrationsFolder: old });
+        const indexes = async () =>
+          (await client.query(`SELECT indexname AS name, tablename AS "table", indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`)).rows;
+        migrated = await indexes();
+        const dropped = (migrated as { name: string }[]).filter((i) => /_(idx|search_document_idx)$/.test(i.name) && !i.name.startsWith('stash_sync_runs'));
+        await client.query('BEGIN');
+        await client.query(`SELECT set_config('stash_mirror.sync_writer', 'on', true)`);
+        await client.query(`INSERT INTO stash_sync_state (entity, watermark, updated_at) VALUES ('deferred-indexes', $1, now())`, [JSON.stringify(dropped)]);
+        await client.query('COMMIT');
+        for (const { name } of dropped) await client.query(`DROP INDEX "${name}"`);
+        expect((await indexes()).length).toBe(migrated.length - dropped.length);
+      } finally {
+        await client.end();
+      }
+    }
+
+    const store = await database.open();
+    try {
+      const indexes =
+        dialect === 'sqlite'
+          ? await store.readForTests<{ name: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
+          : await store.readForTests<{ name: string }>(
+              `SELECT indexname AS name, tablename AS "table", indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`,
+            );
+      expect(indexes.filter((index) => !index.name.startsWith('stash_mirror_state'))).toEqual(migrated);
+      expect(await store.readForTests(`SELECT name FROM stash_mirror_state`)).toEqual([]);
+      expect(await store.readForTests(`SELECT entity FROM stash_sync_state WHERE entity = 'deferred-indexes'`)).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 });

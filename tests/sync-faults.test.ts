@@ -275,7 +275,7 @@ describeEachDialect('bad input and faults', (dialect) => {
       // the markers' indexes, begun just before it, are still being built.
       const error = await syncCancelledWhen((p) => p.entity === 'markers' && p.phase === 'changes' && p.done === p.total);
       expect(error.message).toMatch(/cancelled by the test$/);
-      expect(await h.read(`SELECT entity FROM stash_sync_state WHERE entity = 'deferred-indexes'`)).toEqual([]);
+      expect(await h.read(`SELECT name FROM stash_mirror_state WHERE name = 'deferred-indexes'`)).toEqual([]);
     });
 
     it('a sync cancelled while a batch is written ends after that write, and records it', async () => {

@@ -17,7 +17,7 @@ import { withoutPassword } from './database-url';
 import { textDocumentsOf } from './search-sql';
 import { PgDriver, runOn, SYNC_LOCK_KEY, upsertWords, type LockSession } from './pg-driver';
 import { MirrorStoreCore, newestKnownMigration, refuseNewerSchema } from './store-core';
-import { DEFERRED_INDEXES, readState, saveState } from './store-sql';
+import { clearMirrorState, DEFERRED_INDEXES, readMirrorState, saveMirrorState, saveState } from './store-sql';
 import {
   MirrorConnectionError,
   MirrorSchemaError,
@@ -227,7 +227,7 @@ export class PgMirrorStore extends MirrorStoreCore<PgDriver> {
    * As on SQLite, a first sync into an empty mirror builds the secondary indexes (the full-text GIN
    * index among them) after the rows instead of row by row. An empty mirror has nothing for other
    * readers to find meanwhile. PostgreSQL cannot be migrated in memory to learn the definitions
-   * again, so the mark's watermark keeps them.
+   * again, so the mark's value keeps them.
    */
   async deferIndexes(): Promise<boolean> {
     const tables = [...ROW_TABLES, 'stash_text_search'];
@@ -244,13 +244,13 @@ export class PgMirrorStore extends MirrorStoreCore<PgDriver> {
     // Recorded first: a sync killed from here on leaves the mark. Each index is then dropped on its
     // own, CONCURRENTLY: a plain DROP INDEX locks its table exclusively and would deadlock with a
     // reader that holds one table of a join and waits for the other.
-    await this.driver.transaction([saveState(DEFERRED_INDEXES, { watermark: JSON.stringify(dropped) }, new Date())]);
+    await this.driver.transaction([saveMirrorState(DEFERRED_INDEXES, JSON.stringify(dropped), new Date())]);
     for (const { name } of dropped) await this.pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${pg.escapeIdentifier(name)}`);
     return true;
   }
 
   async restoreIndexes(entity?: EntityName): Promise<void> {
-    const [mark] = await this.driver.all<{ watermark: string }>(readState(DEFERRED_INDEXES));
+    const [mark] = await this.driver.all<{ value: string }>(readMirrorState(DEFERRED_INDEXES));
     if (!mark) return;
     const tables = entity ? tablesOf(entity) : null;
     // A DROP INDEX CONCURRENTLY killed half-way leaves the index invalid: unused, yet present.
@@ -258,12 +258,12 @@ export class PgMirrorStore extends MirrorStoreCore<PgDriver> {
       await this.driver.column<string>(sql`SELECT c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
         WHERE c.relnamespace = current_schema()::regnamespace AND x.indisvalid`),
     );
-    const missing = (JSON.parse(mark.watermark) as DroppedIndex[]).filter(
+    const missing = (JSON.parse(mark.value) as DroppedIndex[]).filter(
       (index) => !present.has(index.name) && (!tables || tables.includes(index.table)),
     );
     await this.driver.writeTransaction(async (client) => {
       for (const { name, sql } of missing) await client.query(`DROP INDEX IF EXISTS ${pg.escapeIdentifier(name)}; ${sql}`);
-      if (!tables) await client.query('DELETE FROM stash_sync_state WHERE entity = $1', [DEFERRED_INDEXES]);
+      if (!tables) await runOn(client, clearMirrorState(DEFERRED_INDEXES));
     });
   }
 
@@ -273,7 +273,7 @@ export class PgMirrorStore extends MirrorStoreCore<PgDriver> {
 
   /** A first sync that died left its indexes dropped; a sync running elsewhere restores its own. */
   private async restoreAfterCrash(): Promise<void> {
-    if ((await this.driver.all(readState(DEFERRED_INDEXES))).length === 0) return;
+    if ((await this.driver.all(readMirrorState(DEFERRED_INDEXES))).length === 0) return;
     let lock: SyncLock;
     try {
       lock = await this.acquireSyncLock();

@@ -15,7 +15,7 @@ import { ENTITY_TABLES, ROW_TABLES, tablesOf, toPageColumns, type PageColumns, t
 import { repairUnguardedTextIndex, textDocumentsOfPage } from './search-sql';
 import { MultiRowInsert, SqliteDriver, type Statement } from './sqlite-driver';
 import { MirrorStoreCore, newestKnownMigration, readJournal, refuseNewerSchema } from './store-core';
-import { DEFERRED_INDEXES, readState, saveState } from './store-sql';
+import { clearMirrorState, DEFERRED_INDEXES, readMirrorState, saveMirrorState, saveState } from './store-sql';
 import { MirrorSchemaError, SyncAlreadyRunningError, type Listing, type ListingComparison, WHOLE_LISTING, type SyncLock, type SyncState } from './store';
 
 export interface SqliteStoreOptions {
@@ -150,7 +150,8 @@ export class SqliteMirrorStore extends MirrorStoreCore<SqliteDriver> {
     if (dropped.length === 0) return false;
     this.driver.write(() => {
       // Recorded first, in the same transaction: a sync killed from here on leaves the mark.
-      this.driver.runNow(saveState(DEFERRED_INDEXES, {}, Date.now()));
+      // The definitions are the migrations' (expectedSchema): the mark needs no value.
+      this.driver.runNow(saveMirrorState(DEFERRED_INDEXES, null, Date.now()));
       for (const { name } of dropped) this.db.exec(`DROP INDEX "${name}"`);
     });
     return true;
@@ -238,7 +239,7 @@ export class SqliteMirrorStore extends MirrorStoreCore<SqliteDriver> {
     );
     this.driver.write(() => {
       for (const { sql } of missing) this.db.exec(sql);
-      if (!tables) this.db.prepare('DELETE FROM stash_sync_state WHERE entity = ?').run(DEFERRED_INDEXES);
+      if (!tables) this.driver.runNow(clearMirrorState(DEFERRED_INDEXES));
     });
   }
 
@@ -264,7 +265,7 @@ export class SqliteMirrorStore extends MirrorStoreCore<SqliteDriver> {
   }
 
   private indexesDeferred(): boolean {
-    return this.driver.runNow(readState(DEFERRED_INDEXES)).rows.length > 0;
+    return this.driver.runNow(readMirrorState(DEFERRED_INDEXES)).rows.length > 0;
   }
 
   private lockNow(): SyncLock {

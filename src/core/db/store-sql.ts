@@ -15,10 +15,24 @@ export type StoredTime = number | Date | string;
 export const SEARCH_STATE = 'text-search';
 
 /**
- * stash_sync_state's row marking that a first sync dropped secondary indexes, written in the same
+ * stash_mirror_state's row marking that a first sync dropped secondary indexes, written in the same
  * transaction as the drops; the next open of the mirror builds back what is missing if that sync died.
  */
 export const DEFERRED_INDEXES = 'deferred-indexes';
+
+/** A row of stash_mirror_state: its value, when the row exists. */
+export function readMirrorState(name: string): SQL {
+  return sql`SELECT value FROM stash_mirror_state WHERE name = ${name}`;
+}
+
+export function saveMirrorState(name: string, value: string | null, now: StoredTime): SQL {
+  return sql`INSERT INTO stash_mirror_state (name, value, updated_at) VALUES (${name}, ${value}, ${now})
+    ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
+}
+
+export function clearMirrorState(name: string): SQL {
+  return sql`DELETE FROM stash_mirror_state WHERE name = ${name}`;
+}
 
 export function readState(entity: string): SQL {
   return sql`SELECT watermark, files_watermark FROM stash_sync_state WHERE entity = ${entity}`;
