@@ -203,9 +203,12 @@ describe.skipIf(!TEST_DATABASE_URL)(
     it('migrates an older mirror, whose tables (one an older version made) are all its own', async () => {
       database = await createMirrorDatabase('postgres');
       await (await database.open()).close();
-      // As a database left at the version before the newest migration, which drops stash_marker_search.
-      await inDatabase(`DELETE FROM drizzle.__drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM drizzle.__drizzle_migrations)`);
-      await inDatabase(`DROP TABLE stash_text_search; CREATE TABLE stash_marker_search (marker_id int)`);
+      // As a database left at the version before the migration that drops stash_marker_search
+      // (0004); the one after it (0005) made stash_mirror_state.
+      await inDatabase(
+        `DELETE FROM drizzle.__drizzle_migrations WHERE created_at IN (SELECT created_at FROM drizzle.__drizzle_migrations ORDER BY created_at DESC LIMIT 2)`,
+      );
+      await inDatabase(`DROP TABLE stash_mirror_state; DROP TABLE stash_text_search; CREATE TABLE stash_marker_search (marker_id int)`);
       const store = await database.open();
       expect(await store.countLive('scenes')).toBe(0);
       await store.close();

@@ -5,8 +5,6 @@
  * file, the deferred indexes read off a mirror migrated in memory, and the guards' repair.
  */
 import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { dirname, resolve } from 'node:path';
 import type { AnyRow, EntityName } from '../mirror-rows';
 import { makePrivateDir } from '../paths';
@@ -14,7 +12,8 @@ import { inspectSqliteFile, makePrivateFile, MIRROR_APPLICATION_ID, mustOpenRead
 import { ENTITY_TABLES, ROW_TABLES, tablesOf, toPageColumns, type PageColumns, type EntityTable } from './mirror-sql';
 import { repairUnguardedTextIndex, textDocumentsOfPage } from './search-sql';
 import { MultiRowInsert, SqliteDriver, type Statement } from './sqlite-driver';
-import { MirrorStoreCore, newestKnownMigration, readJournal, refuseNewerSchema } from './store-core';
+import { expectedSchema, migrateSqlite, requireCurrentSchema, secondaryIndexesOf, type SchemaObject } from './sqlite-schema';
+import { MirrorStoreCore } from './store-core';
 import { clearMirrorState, DEFERRED_INDEXES, readMirrorState, saveMirrorState, saveState } from './store-sql';
 import { MirrorSchemaError, SyncAlreadyRunningError, type Listing, type ListingComparison, WHOLE_LISTING, type SyncLock, type SyncState } from './store';
 
@@ -332,47 +331,6 @@ export class SqliteMirrorStore extends MirrorStoreCore<SqliteDriver> {
   }
 }
 
-interface SchemaObject {
-  name: string;
-  sql: string;
-}
-
-interface SecondaryIndex extends SchemaObject {
-  table: string;
-}
-
-function secondaryIndexesOf(db: Database.Database): SecondaryIndex[] {
-  const tables = ROW_TABLES.map((t) => `'${t}'`).join(', ');
-  // Primary keys' automatic indexes have no SQL and are never dropped.
-  return db
-    .prepare(
-      `SELECT name, tbl_name AS "table", sql FROM sqlite_master
-       WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables}) ORDER BY name`,
-    )
-    .all() as SecondaryIndex[];
-}
-
-/** The secondary indexes and triggers the migrations create, read off a mirror migrated in memory. */
-const expectedSchemaCache = new Map<string, { indexes: SecondaryIndex[]; triggers: SchemaObject[] }>();
-function expectedSchema(migrationsFolder: string, nativeBinding: string | undefined): { indexes: SecondaryIndex[]; triggers: SchemaObject[] } {
-  let schema = expectedSchemaCache.get(migrationsFolder);
-  if (!schema) {
-    // The app's addon, not node_modules' own: the desktop app ships one built for Electron.
-    const scratch = new Database(':memory:', { nativeBinding });
-    try {
-      migrateSqlite(scratch, ':memory:', migrationsFolder);
-      schema = {
-        indexes: secondaryIndexesOf(scratch),
-        triggers: scratch.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name`).all() as SchemaObject[],
-      };
-    } finally {
-      scratch.close();
-    }
-    expectedSchemaCache.set(migrationsFolder, schema);
-  }
-  return schema;
-}
-
 /**
  * Makes the path ready for the mirror and says whether it must open read-only. A foreign database
  * is refused here, before anything writes; a new mirror is created 0600 in a 0700 folder.
@@ -387,27 +345,4 @@ function prepareMirrorFile(file: string, options: SqliteStoreOptions): boolean {
     restrictExisting(file);
   }
   return false;
-}
-
-/** A read-only mirror cannot be migrated: it must already have every migration this version knows. */
-function requireCurrentSchema(db: Database.Database, file: string, migrationsFolder: string): void {
-  const known = readJournal(migrationsFolder).length;
-  const applied = hasLedger(db) ? (db.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n : 0;
-  if (applied < known) {
-    throw new MirrorSchemaError(`The mirror at ${file} is read-only and older than this version: open it once where it can be written, to update it`);
-  }
-}
-
-function hasLedger(db: Database.Database): boolean {
-  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`).get() !== undefined;
-}
-
-/** Applies drizzle/sqlite in order, refusing a database that a newer version of the app migrated. */
-function migrateSqlite(db: Database.Database, file: string, migrationsFolder: string): void {
-  const newestKnown = newestKnownMigration(migrationsFolder);
-  if (hasLedger(db)) {
-    const { newest } = db.prepare('SELECT max(created_at) AS newest FROM __drizzle_migrations').get() as { newest: number | null };
-    refuseNewerSchema(Number(newest ?? 0), newestKnown, file);
-  }
-  migrate(drizzle(db), { migrationsFolder });
 }
