@@ -82,7 +82,7 @@ export class SqliteDriver implements StoreDriver {
     },
   };
 
-  /** One statement, inside a write transaction. */
+  /** One statement, now: a write only inside write(); its rows when it returns any. */
   runNow(query: SQL): Written {
     const { statement, params } = this.prepared(query);
     if (statement.reader) {
