@@ -145,7 +145,7 @@ interface Picks {
 const ASCII_WORD = /^[a-z]+$/;
 
 async function pickValues(store: MirrorStore): Promise<Picks> {
-  const read = <T>(sql: string, params: unknown[] = []) => store.read<T>(sql, params);
+  const read = <T>(sql: string, params: unknown[] = []) => store.readForTests<T>(sql, params);
   const one = async <T>(sql: string, params: unknown[] = []) => {
     const [row] = await read<T>(sql, params);
     if (!row) throw new Error(`no row for ${sql}`);
@@ -456,7 +456,7 @@ interface NaiveResult {
 
 async function runNaive(store: MirrorStore, statements: Statement[]): Promise<NaiveResult> {
   const results: Record<string, unknown>[][] = [];
-  for (const s of statements) results.push(await store.read(s.sql, s.params));
+  for (const s of statements) results.push(await store.readForTests(s.sql, s.params));
   return {
     total: Number(results[1]?.[0]?.n ?? NaN),
     facetCounts: results.slice(2).map((rows) => rows.map((r) => Number(r.n))),
@@ -611,7 +611,7 @@ try {
 
   const picks = await pickValues(sqlite);
   const list = shapes(picks);
-  const [library] = await sqlite.read<Record<string, number>>(
+  const [library] = await sqlite.readForTests<Record<string, number>>(
     `SELECT (SELECT count(*) FROM stash_performers) AS performers, (SELECT count(*) FROM stash_tags) AS tags,
        (SELECT count(*) FROM stash_scenes) AS scenes, (SELECT count(*) FROM stash_scene_markers) AS markers`,
   );
@@ -628,7 +628,7 @@ try {
       `tag pair #${picks.tagPair.join(' + #')}, performer #${picks.popularPerformer}, performer pair #${picks.performerPair.join(' + #')}, ` +
       `combination tag #${picks.combination.tag} + performer #${picks.combination.performer}`,
     'search: searchMarkers(store, input) as the app calls it (page, total, 3 facets, hit details); p50/p95 over "runs" timed calls after warm-up.',
-    'baseline: the same filters as LIKE scans and recursive CTEs via store.read (page, count, 3 facets); p50 over its runs.',
+    'baseline: the same filters as LIKE scans and recursive CTEs via store.readForTests (page, count, 3 facets); p50 over its runs.',
     'Text shapes are compared with the baseline only for words where LIKE and the prefix search must find the same markers.',
     '',
   ];

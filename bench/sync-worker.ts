@@ -106,7 +106,7 @@ if (values.mode === 'fetch-only') {
   rows = Object.fromEntries(summary.entities.map((e) => [e.entity, e.fetched]));
   indexSeconds = summary.searchIndexSeconds;
   for (const table of ['stash_performers', 'stash_tags', 'stash_scenes', 'stash_scene_markers']) {
-    const [row] = await store.read<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE NOT is_stale`);
+    const [row] = await store.readForTests<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE NOT is_stale`);
     rows[table] = Number(row?.n);
   }
   // Before the store closes: its worker thread ends with it.

@@ -123,7 +123,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
       database = await createMirrorDatabase('postgres');
       const store = await database.open();
       // Every session of the store, the lock's among them, as the server applies it over TCP.
-      const [keepalives] = await store.read<Record<string, string>>(
+      const [keepalives] = await store.readForTests<Record<string, string>>(
         `SELECT current_setting('tcp_keepalives_idle') AS idle, current_setting('tcp_keepalives_interval') AS interval,
            current_setting('tcp_keepalives_count') AS count`,
       );
@@ -203,9 +203,12 @@ describe.skipIf(!TEST_DATABASE_URL)(
     it('migrates an older mirror, whose tables (one an older version made) are all its own', async () => {
       database = await createMirrorDatabase('postgres');
       await (await database.open()).close();
-      // As a database left at the version before the newest migration, which drops stash_marker_search.
-      await inDatabase(`DELETE FROM drizzle.__drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM drizzle.__drizzle_migrations)`);
-      await inDatabase(`DROP TABLE stash_text_search; CREATE TABLE stash_marker_search (marker_id int)`);
+      // As a database left at the version before the migration that drops stash_marker_search
+      // (0004); the one after it (0005) made stash_mirror_state.
+      await inDatabase(
+        `DELETE FROM drizzle.__drizzle_migrations WHERE created_at IN (SELECT created_at FROM drizzle.__drizzle_migrations ORDER BY created_at DESC LIMIT 2)`,
+      );
+      await inDatabase(`DROP TABLE stash_mirror_state; DROP TABLE stash_text_search; CREATE TABLE stash_marker_search (marker_id int)`);
       const store = await database.open();
       expect(await store.countLive('scenes')).toBe(0);
       await store.close();
@@ -299,7 +302,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
           // The lock is free for the next sync once the holder is done.
           await holder!.query('ROLLBACK');
           await syncStash({ client: h!.client, store, entities: ['scenes'] });
-          expect(await store.read(`SELECT count(*)::int AS n FROM stash_scenes WHERE title = 'Edited while locked'`)).toEqual([{ n: 1 }]);
+          expect(await store.readForTests(`SELECT count(*)::int AS n FROM stash_scenes WHERE title = 'Edited while locked'`)).toEqual([{ n: 1 }]);
         } finally {
           await store.close();
         }
@@ -309,11 +312,11 @@ describe.skipIf(!TEST_DATABASE_URL)(
     describe('secondary indexes during a first sync', () => {
       const scene = { id: 1, title: 'A', date: '2021', details: null, filesize: 3, duration: 61.5, performerIds: [2], tagIds: [3], stashUpdatedAt: 'x', filesUpdatedAt: null };
       const indexes = async (store: MirrorStore) =>
-        store.read<{ name: string; sql: string }>(
+        store.readForTests<{ name: string; sql: string }>(
           `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`,
         );
       const marked = async (store: MirrorStore) =>
-        (await store.read(`SELECT 1 FROM stash_sync_state WHERE entity = 'deferred-indexes'`)).length;
+        (await store.readForTests(`SELECT 1 FROM stash_mirror_state WHERE name = 'deferred-indexes'`)).length;
 
       it('are dropped for an empty mirror, built back per entity, then all exactly as migrated', async () => {
         database = await createMirrorDatabase('postgres');

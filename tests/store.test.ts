@@ -1,14 +1,20 @@
 /** The SQLite mirror itself: migrations, read-only protection, and the sync lock; and the indexes both engines need. */
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SYNC_WRITTEN_TABLES } from '../src/core/db/mirror-tables';
 import { MIRROR_COLUMNS } from '../src/core/db/mirror-types';
-import { SqliteMirrorStore } from '../src/core/db/sqlite-store';
+import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
+import { migrate as migrateSqliteDb } from 'drizzle-orm/better-sqlite3/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePgDb } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { defaultPgMigrationsFolder } from '../src/core/db/pg-store';
+import { defaultSqliteMigrationsFolder, SqliteMirrorStore } from '../src/core/db/sqlite-store';
 import { MirrorSchemaError, SyncAlreadyRunningError, type MirrorStore } from '../src/core/db/store';
-import { createMirrorDatabase, describeEachDialect, startHarness, type Dialect } from './support/harness';
+import { createMirrorDatabase, describeEachDialect, startHarness, type Dialect, type MirrorDatabase } from './support/harness';
 
 let dir: string;
 let file: string;
@@ -24,6 +30,8 @@ describe('mirror tables are read-only outside the sync', () => {
   it('refuses INSERT, UPDATE and DELETE on every mirror table from any other connection', async () => {
     // A row in every table, each written the only way the app writes it: through the sync's store.
     const store = SqliteMirrorStore.open({ file });
+    // A first sync's mark in stash_mirror_state, left as a sync that died leaves it.
+    await store.deferIndexes();
     await store.applyPage('performers', [{ id: 2, name: 'P', gender: null, imagePath: null, stashUpdatedAt: 'x' }]);
     await store.applyPage('tags', [
       { id: 3, name: 'T', parentIds: [], childIds: [4], stashUpdatedAt: 'x' },
@@ -138,7 +146,7 @@ describeEachDialect('writing a page', (dialect) => {
       rows.splice(120, 0, { ...scene, id: 40, title: 'renamed forty', performerIds: [5], tagIds: [] });
       rows.push({ ...scene, id: 41, title: 'renamed forty-one', performerIds: [6, 7], tagIds: [1] });
       expect(await store.applyPage('scenes', rows)).toBe(250);
-      const column = async (sql: string, params: unknown[] = []) => (await store.read<{ v: unknown }>(sql, params)).map((r) => r.v);
+      const column = async (sql: string, params: unknown[] = []) => (await store.readForTests<{ v: unknown }>(sql, params)).map((r) => r.v);
       const title = (id: number) => column('SELECT title AS v FROM stash_scenes WHERE id = ?', [id]);
       const performers = (id: number) => column('SELECT performer_id AS v FROM stash_scene_performers WHERE scene_id = ? ORDER BY 1', [id]);
       expect(await column('SELECT count(*) AS v FROM stash_scenes')).toEqual([250]);
@@ -309,7 +317,7 @@ describe('secondary indexes during a first sync', () => {
       'stash_scenes_filesize_idx',
       'stash_scenes_stale_idx',
     ]);
-    const deferred = () => store.db.prepare(`SELECT count(*) FROM stash_sync_state WHERE entity = 'deferred-indexes'`).pluck().get();
+    const deferred = () => store.db.prepare(`SELECT count(*) FROM stash_mirror_state WHERE name = 'deferred-indexes'`).pluck().get();
     expect(deferred()).toBe(1);
     await store.restoreIndexes();
     expect(indexes(file)).toEqual(migrated);
@@ -325,7 +333,7 @@ describe('secondary indexes during a first sync', () => {
     await store.close();
     const reopened = SqliteMirrorStore.open({ file });
     expect(indexes(file)).toEqual(migrated);
-    expect(reopened.db.prepare(`SELECT count(*) FROM stash_sync_state WHERE entity = 'deferred-indexes'`).pluck().get()).toBe(0);
+    expect(reopened.db.prepare(`SELECT count(*) FROM stash_mirror_state WHERE name = 'deferred-indexes'`).pluck().get()).toBe(0);
     await reopened.close();
   });
 
@@ -370,7 +378,7 @@ const REQUIRED_LOOKUPS: [table: string, keys: string[]][] = [
 async function indexKeys(store: MirrorStore, dialect: Dialect): Promise<Record<string, string[][]>> {
   const byIndex = new Map<string, { table: string; keys: string[] }>();
   if (dialect === 'sqlite') {
-    const rows = await store.read<{ tbl: string; idx: string; col: string | null; coll: string }>(
+    const rows = await store.readForTests<{ tbl: string; idx: string; col: string | null; coll: string }>(
       `SELECT m.name AS tbl, l.name AS idx, x.name AS col, x.coll AS coll
        FROM sqlite_master m JOIN pragma_index_list(m.name) l JOIN pragma_index_xinfo(l.name) x
        WHERE m.type = 'table' AND m.name LIKE 'stash_%' AND NOT l.partial AND x.key
@@ -383,7 +391,7 @@ async function indexKeys(store: MirrorStore, dialect: Dialect): Promise<Record<s
       byIndex.set(r.idx, index);
     }
   } else {
-    const rows = await store.read<{ tablename: string; indexname: string; indexdef: string }>(
+    const rows = await store.readForTests<{ tablename: string; indexname: string; indexdef: string }>(
       `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename LIKE 'stash_%'`,
     );
     for (const r of rows) {
@@ -431,6 +439,150 @@ describeEachDialect('the indexes lookups need', (dialect) => {
       ]);
     } finally {
       await h.close();
+    }
+  });
+});
+
+describeEachDialect('the typed reads the app makes', (dialect) => {
+  let database: MirrorDatabase;
+  let store: MirrorStore;
+  beforeEach(async () => {
+    database = await createMirrorDatabase(dialect);
+    store = await database.open();
+  });
+  afterEach(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  const performer = (id: number, name: string, gender: string | null) => ({ id, name, gender, imagePath: null, stashUpdatedAt: 'x' });
+  const tag = (id: number, name: string) => ({ id, name, parentIds: [], childIds: [], stashUpdatedAt: 'x' });
+  const sceneWith = (id: number, performerIds: number[]) => ({ ...scene, id, performerIds, tagIds: [] });
+  const marker = (id: number, primaryTagId: number, tagIds: number[]) => ({ id, sceneId: 1, title: 'M', seconds: 1, endSeconds: null, primaryTagId, tagIds, stashUpdatedAt: 'x' });
+
+  it('name live tags and performers with their use counts as numbers, and the genders in order', async () => {
+    await store.applyPage('performers', [performer(2, 'Bo', 'FEMALE'), performer(3, 'Al', 'MALE'), performer(4, 'Cy', null), performer(5, 'Gone', 'NON_BINARY')]);
+    await store.applyPage('tags', [tag(3, 'Kiss'), tag(4, 'Hug'), tag(6, 'Gone')]);
+    await store.applyPage('scenes', [sceneWith(1, [2, 3]), sceneWith(7, [2])]);
+    await store.applyPage('markers', [marker(10, 3, [4]), marker(11, 3, [])]);
+    await store.markStale('performers', [5]);
+    await store.markStale('tags', [6]);
+
+    expect(await store.liveNames('performers')).toEqual([
+      { id: 2, name: 'Bo' },
+      { id: 3, name: 'Al' },
+      { id: 4, name: 'Cy' },
+    ]);
+    expect(await store.liveNames('tags')).toEqual([
+      { id: 3, name: 'Kiss' },
+      { id: 4, name: 'Hug' },
+    ]);
+    const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+    expect((await store.suggestionCandidates('performers')).sort(byId)).toEqual([
+      { id: 2, name: 'Bo', uses: 2 },
+      { id: 3, name: 'Al', uses: 1 },
+      { id: 4, name: 'Cy', uses: 0 },
+    ]);
+    expect((await store.suggestionCandidates('tags')).sort(byId)).toEqual([
+      { id: 3, name: 'Kiss', uses: 2 },
+      { id: 4, name: 'Hug', uses: 1 },
+    ]);
+    expect(await store.listGenders()).toEqual(['FEMALE', 'MALE']);
+  });
+
+  it('say which entities ever synced, and when the search was last brought up to date, as a Date', async () => {
+    expect(await store.succeededEntities()).toEqual([]);
+    expect(await store.searchIndexedAt()).toBeNull();
+    const ok = { status: 'succeeded', fetched: 0, upserted: 0, staleMarked: 0, error: null } as const;
+    await store.finishRun(await store.startRun({ runId: 'a', entity: 'tags', mode: 'full' }), ok);
+    await store.finishRun(await store.startRun({ runId: 'a', entity: 'scenes', mode: 'full' }), { ...ok, status: 'failed', error: 'no' });
+    await store.finishRun(await store.startRun({ runId: 'b', entity: 'tags', mode: 'incremental' }), ok);
+    await store.finishRun(await store.startRun({ runId: 'b', entity: 'markers', mode: 'incremental' }), ok);
+    expect(await store.succeededEntities()).toEqual(['markers', 'tags']);
+
+    const before = Date.now();
+    await store.refreshSearchIndex();
+    const indexedAt = await store.searchIndexedAt();
+    expect(indexedAt).toBeInstanceOf(Date);
+    expect(indexedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(indexedAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+});
+
+/** A copy of a dialect's migrations that stops before `tag`: the schema an older version made. */
+function migrationsBefore(folder: string, tag: string): string {
+  const copy = mkdtempSync(join(tmpdir(), 'stash-mirror-old-migrations-'));
+  cpSync(folder, copy, { recursive: true });
+  const journalPath = join(copy, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+  const cut = journal.entries.findIndex((entry) => entry.tag === tag);
+  expect(cut, tag).toBeGreaterThan(0);
+  for (const { tag: later } of journal.entries.slice(cut)) rmSync(join(copy, `${later}.sql`));
+  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, cut) }));
+  return copy;
+}
+
+describeEachDialect('a mirror from before stash_mirror_state whose first sync died with its indexes dropped', (dialect) => {
+  let database: MirrorDatabase;
+  let old: string;
+  afterEach(async () => {
+    await database.drop();
+    rmSync(old, { recursive: true, force: true });
+  });
+
+  it('has them built back by its next open, the mark moved and then cleared', async () => {
+    database = await createMirrorDatabase(dialect);
+    const where = database.cliArgs[1]!;
+    let migrated: unknown[];
+    if (dialect === 'sqlite') {
+      old = migrationsBefore(defaultSqliteMigrationsFolder(), '0005_mirror_state');
+      const db = new Database(where);
+      migrateSqliteDb(drizzleSqlite(db), { migrationsFolder: old });
+      const indexes = () => db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).all() as { name: string }[];
+      migrated = indexes();
+      // As that version's deferIndexes left it: the mark in stash_sync_state, the indexes gone.
+      db.transaction(() => {
+        db.exec(`INSERT INTO stash_sync_writer (token) VALUES ('sync')`);
+        db.prepare(`INSERT INTO stash_sync_state (entity, watermark, files_watermark, updated_at) VALUES ('deferred-indexes', NULL, NULL, ?)`).run(Date.now());
+        for (const { name } of migrated as { name: string }[]) if (!name.startsWith('stash_sync_runs') && !name.startsWith('stash_tag_closure')) db.exec(`DROP INDEX "${name}"`);
+        db.exec('DELETE FROM stash_sync_writer');
+      })();
+      expect(indexes().length).toBeLessThan(migrated.length);
+      db.close();
+    } else {
+      old = migrationsBefore(defaultPgMigrationsFolder(), '0005_mirror_state');
+      const client = new pg.Client({ connectionString: where });
+      await client.connect();
+      try {
+        await migratePgDb(drizzlePg(client), { migrationsFolder: old });
+        const indexes = async () =>
+          (await client.query(`SELECT indexname AS name, tablename AS "table", indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`)).rows;
+        migrated = await indexes();
+        const dropped = (migrated as { name: string }[]).filter((i) => /_(idx|search_document_idx)$/.test(i.name) && !i.name.startsWith('stash_sync_runs'));
+        await client.query('BEGIN');
+        await client.query(`SELECT set_config('stash_mirror.sync_writer', 'on', true)`);
+        await client.query(`INSERT INTO stash_sync_state (entity, watermark, updated_at) VALUES ('deferred-indexes', $1, now())`, [JSON.stringify(dropped)]);
+        await client.query('COMMIT');
+        for (const { name } of dropped) await client.query(`DROP INDEX "${name}"`);
+        expect((await indexes()).length).toBe(migrated.length - dropped.length);
+      } finally {
+        await client.end();
+      }
+    }
+
+    const store = await database.open();
+    try {
+      const indexes =
+        dialect === 'sqlite'
+          ? await store.readForTests<{ name: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
+          : await store.readForTests<{ name: string }>(
+              `SELECT indexname AS name, tablename AS "table", indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`,
+            );
+      expect(indexes.filter((index) => !index.name.startsWith('stash_mirror_state'))).toEqual(migrated);
+      expect(await store.readForTests(`SELECT name FROM stash_mirror_state`)).toEqual([]);
+      expect(await store.readForTests(`SELECT entity FROM stash_sync_state WHERE entity = 'deferred-indexes'`)).toEqual([]);
+    } finally {
+      await store.close();
     }
   });
 });

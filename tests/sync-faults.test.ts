@@ -275,7 +275,7 @@ describeEachDialect('bad input and faults', (dialect) => {
       // the markers' indexes, begun just before it, are still being built.
       const error = await syncCancelledWhen((p) => p.entity === 'markers' && p.phase === 'changes' && p.done === p.total);
       expect(error.message).toMatch(/cancelled by the test$/);
-      expect(await h.read(`SELECT entity FROM stash_sync_state WHERE entity = 'deferred-indexes'`)).toEqual([]);
+      expect(await h.read(`SELECT name FROM stash_mirror_state WHERE name = 'deferred-indexes'`)).toEqual([]);
     });
 
     it('a sync cancelled while a batch is written ends after that write, and records it', async () => {
@@ -302,7 +302,7 @@ describeEachDialect('bad input and faults', (dialect) => {
       let syncing = true;
       const sync = h.sync({ entities: ['markers'] }).finally(() => (syncing = false));
       while (syncing) {
-        const [row] = await reader.read<{ markers: number; tags: number }>(
+        const [row] = await reader.readForTests<{ markers: number; tags: number }>(
           'SELECT (SELECT count(*) FROM stash_scene_markers) AS markers, (SELECT count(*) FROM stash_scene_marker_tags) AS tags',
         );
         const seen = Number(row!.markers);

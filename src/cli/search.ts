@@ -70,8 +70,8 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
 const key = (name: string) => searchWords(name).join(' ');
 
 /** Finds live tags or performers by name; an unknown or ambiguous name is a usage error. */
-async function resolver(store: MirrorStore, table: 'stash_tags' | 'stash_performers', what: string) {
-  const rows = await store.read<{ id: number; name: string }>(`SELECT id, name FROM ${table} WHERE NOT is_stale`);
+async function resolver(store: MirrorStore, entity: 'tags' | 'performers', what: string) {
+  const rows = await store.liveNames(entity);
   const byKey = new Map<string, { id: number; name: string }[]>();
   for (const row of rows) byKey.set(key(row.name), [...(byKey.get(key(row.name)) ?? []), row]);
   return (name: string): number => {
@@ -132,8 +132,8 @@ function groups<T>(v: Values, flag: GroupFlag, lookUp: (name: string) => T) {
 
 /** The tag and performer filters, their names looked up in the mirror. */
 async function namedFilters(store: MirrorStore, v: Values): Promise<Pick<MarkerQueryInput, 'markerTags' | 'sceneTags' | 'performers'>> {
-  const tag = await resolver(store, 'stash_tags', 'tag');
-  const performer = await resolver(store, 'stash_performers', 'performer');
+  const tag = await resolver(store, 'tags', 'tag');
+  const performer = await resolver(store, 'performers', 'performer');
   const tagRef = (name: string) => ({ id: tag(name), withSubtags: v['with-subtags'] });
   const markerTags = groups(v, 'tag', tagRef);
   return {

@@ -106,7 +106,7 @@ export async function startHarness(
   const database = await createMirrorDatabase(options.dialect ?? 'sqlite');
   const store = await database.open();
   const client = new StashClient({ url: fake.url, apiKey: options.apiKey, retries: 2, backoffMs: 5 });
-  const read = <T>(sql: string, params?: unknown[]) => store.read<T>(sql, params);
+  const read = <T>(sql: string, params?: unknown[]) => store.readForTests<T>(sql, params);
   return {
     fake,
     library,
@@ -146,7 +146,7 @@ type StashColumns<T extends keyof MirrorRecords> = Omit<MirrorRecords[T], 'synce
  * longer has marked stale, and every relation of a live row equal to Stash's.
  */
 export async function expectMirrorEqualsLibrary(store: MirrorStore, library: FakeLibrary): Promise<void> {
-  const live = (sql: string) => store.read<Row>(sql);
+  const live = (sql: string) => store.readForTests<Row>(sql);
   // Every declared column Stash fills, so a column added to the declaration is compared too.
   const liveRows = async (entity: EntityName) => {
     const declaration = MIRROR_ENTITIES[entity];
@@ -241,5 +241,5 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
 
 /** Ids of rows marked stale in a mirror table. */
 export async function staleIds(store: MirrorStore, table: string): Promise<number[]> {
-  return (await store.read<{ id: number }>(`SELECT id FROM ${table} WHERE is_stale ORDER BY id`)).map((r) => r.id);
+  return (await store.readForTests<{ id: number }>(`SELECT id FROM ${table} WHERE is_stale ORDER BY id`)).map((r) => r.id);
 }

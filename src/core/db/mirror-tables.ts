@@ -293,6 +293,16 @@ export function defineMirrorTables(k: ColumnKit) {
     token: k.text('token').primaryKey(),
   });
 
+  /**
+   * The mirror's own state that is not a watermark, by name: 'deferred-indexes' while a first sync
+   * has its secondary indexes dropped (PostgreSQL keeps their definitions in `value`).
+   */
+  const stashMirrorState = k.table('stash_mirror_state', {
+    name: k.text('name').primaryKey(),
+    value: k.text('value'),
+    updatedAt: k.timestamp('updated_at').notNull(),
+  });
+
   return {
     stashPerformers,
     stashTags,
@@ -306,6 +316,7 @@ export function defineMirrorTables(k: ColumnKit) {
     stashSyncRuns,
     stashSyncState,
     stashSyncWriter,
+    stashMirrorState,
   };
 }
 
@@ -322,4 +333,5 @@ export const SYNC_WRITTEN_TABLES = [
   'stash_tag_closure',
   'stash_sync_runs',
   'stash_sync_state',
+  'stash_mirror_state',
 ] as const;

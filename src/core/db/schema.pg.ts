@@ -58,4 +58,5 @@ export const {
   stashSyncRuns,
   stashSyncState,
   stashSyncWriter,
+  stashMirrorState,
 } = defineMirrorTables(pgColumnKit);

@@ -52,4 +52,5 @@ export const {
   stashSyncRuns,
   stashSyncState,
   stashSyncWriter,
+  stashMirrorState,
 } = defineMirrorTables(sqliteColumnKit);

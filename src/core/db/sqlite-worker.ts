@@ -9,7 +9,7 @@ import { createRpcPeer, type RpcHandlers } from '../../shared/rpc';
 import { messagePortChannel } from '../../shared/rpc-channels';
 import { SqliteMirrorStore } from './sqlite-store';
 import type { SyncLock } from './store';
-import type { SqliteWorkerMethods } from './worker-store';
+import { WORKER_METHODS, type SqliteWorkerMethods } from './worker-store';
 
 let store: SqliteMirrorStore | null = null;
 let heldLock: SyncLock | null = null;
@@ -19,7 +19,8 @@ function opened(): SqliteMirrorStore {
   return store;
 }
 
-const handlers = {
+/** The methods with more to them than a call of the same method on the store. */
+const special = {
   open: async (options) => {
     store = SqliteMirrorStore.open(options);
     return store.location;
@@ -31,27 +32,29 @@ const handlers = {
     await heldLock?.release();
     heldLock = null;
   },
-  readSyncState: (...a) => opened().readSyncState(...a),
-  compareWithListing: (...a) => opened().compareWithListing(...a),
-  countLive: (...a) => opened().countLive(...a),
-  findDependents: (...a) => opened().findDependents(...a),
-  applyColumns: (...a) => opened().applyColumns(...a),
-  markStale: (...a) => opened().markStale(...a),
-  startRun: (...a) => opened().startRun(...a),
-  finishRun: (...a) => opened().finishRun(...a),
-  closeAbandonedRuns: () => opened().closeAbandonedRuns(),
-  listRuns: (...a) => opened().listRuns(...a),
-  deferIndexes: () => opened().deferIndexes(),
-  restoreIndexes: (...a) => opened().restoreIndexes(...a),
-  refreshSearchIndex: (...a) => opened().refreshSearchIndex(...a),
-  searchMarkers: (...a) => opened().searchMarkers(...a),
-  read: (...a) => opened().read(...a),
   close: async () => {
     await heldLock?.release();
     heldLock = null;
     await store?.close();
     store = null;
   },
-} satisfies RpcHandlers<SqliteWorkerMethods>;
+} satisfies RpcHandlers<Pick<SqliteWorkerMethods, 'open' | 'acquireSyncLock' | 'releaseSyncLock' | 'close'>>;
+
+type PlainMethod = Exclude<keyof typeof WORKER_METHODS, keyof typeof special>;
+
+/** Every other method is the store's own, so a method added to MirrorStore needs no line here. */
+const plain = Object.fromEntries(
+  (Object.keys(WORKER_METHODS) as (keyof typeof WORKER_METHODS)[])
+    .filter((method): method is PlainMethod => !Object.hasOwn(special, method))
+    .map((method) => [
+      method,
+      (...args: unknown[]) => {
+        const target = opened();
+        return (target[method] as (...a: unknown[]) => unknown).apply(target, args);
+      },
+    ]),
+) as RpcHandlers<Pick<SqliteWorkerMethods, PlainMethod>>;
+
+const handlers = { ...special, ...plain } satisfies RpcHandlers<SqliteWorkerMethods>;
 
 createRpcPeer(messagePortChannel(parentPort!), { serve: handlers, errors: MIRROR_ERRORS });

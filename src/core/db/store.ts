@@ -89,6 +89,13 @@ export class MirrorConnectionError extends Error {
   readonly kind: ErrorKind = 'database';
 }
 
+/** A live tag or performer with how often it is used: markers per tag, scenes per performer. */
+export interface NamedUses {
+  id: number;
+  name: string;
+  uses: number;
+}
+
 export interface MirrorStore {
   /** Where the mirror lives, safe to print (no password). */
   readonly location: string;
@@ -128,6 +135,8 @@ export interface MirrorStore {
   /** Runs left 'running' by a process that died are marked 'interrupted'. Call with the lock held. */
   closeAbandonedRuns(): Promise<number>;
   listRuns(limit?: number): Promise<SyncRunRow[]>;
+  /** The entities with a succeeded run anywhere in the log, however long ago. */
+  succeededEntities(): Promise<EntityName[]>;
 
   /**
    * Before a first sync into an empty mirror: drops the mirror tables' secondary indexes, which
@@ -151,8 +160,17 @@ export interface MirrorStore {
   /** Marker search over live rows, in one consistent snapshot (hits carry no Stash URLs). */
   searchMarkers(query: MarkerQuery): Promise<MarkerSearchResult>;
 
-  /** A read-only query with `?` placeholders, for diagnostics and tests. */
-  read<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** When the last sync brought the search up to date (its state moves then), null before any. */
+  searchIndexedAt(): Promise<Date | null>;
+  /** Live tags or performers with their use counts, for name suggestions. */
+  suggestionCandidates(kind: 'tags' | 'performers'): Promise<NamedUses[]>;
+  /** The genders of live performers, ascending. */
+  listGenders(): Promise<string[]>;
+  /** Live tags or performers, ascending by id. */
+  liveNames(entity: 'tags' | 'performers'): Promise<{ id: number; name: string }[]>;
+
+  /** A read-only query with `?` placeholders: for tests and diagnostics only, never for product code. */
+  readForTests<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 
   close(): Promise<void>;
 }

@@ -27,7 +27,8 @@ export interface SqliteWorkerMethods extends Omit<StoreMethods, 'acquireSyncLock
   applyColumns: SqliteMirrorStore['applyColumns'];
 }
 
-const WORKER_METHODS = {
+/** The worker's methods: the compiler holds this list to SqliteWorkerMethods, and the worker serves the plain ones from it. */
+export const WORKER_METHODS = {
   open: true,
   acquireSyncLock: true,
   releaseSyncLock: true,
@@ -45,7 +46,12 @@ const WORKER_METHODS = {
   restoreIndexes: true,
   refreshSearchIndex: true,
   searchMarkers: true,
-  read: true,
+  succeededEntities: true,
+  searchIndexedAt: true,
+  suggestionCandidates: true,
+  listGenders: true,
+  liveNames: true,
+  readForTests: true,
   close: true,
 } as const satisfies RpcMethodList<SqliteWorkerMethods>;
 
@@ -79,7 +85,7 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
   // The worker runs the same TypeScript or bundled JavaScript as this module, under the same loader.
   const worker = startWorker();
   const peer = createRpcPeer<SqliteWorkerMethods>(workerChannel(worker), { calls: WORKER_METHODS, errors: MIRROR_ERRORS });
-  const { open, acquireSyncLock, releaseSyncLock, applyColumns, close, read, ...same } = peer.remote;
+  const { open, acquireSyncLock, releaseSyncLock, applyColumns, close, readForTests, ...same } = peer.remote;
 
   const location = await open(options).catch(async (error: unknown) => {
     peer.close('the mirror could not be opened');
@@ -96,7 +102,7 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
     },
     applyPage: (entity, rows, state) => applyColumns(entity, toPageColumns(entity, rows), state),
     // A generic method's result type does not survive the mapping of the remote's methods.
-    read: read as MirrorStore['read'],
+    readForTests: readForTests as MirrorStore['readForTests'],
     async close() {
       if (!peer.closed) await close();
       peer.close('the mirror store is closed');

@@ -31,16 +31,14 @@ export const EMPTY_HISTORY: SyncHistory = { entities: [], lastSuccessAt: null, l
 export async function readSyncHistory(store: MirrorStore, chosen: readonly EntityName[], secrets = NO_SECRETS): Promise<SyncHistory> {
   const runs = (await store.listRuns(RUNS_READ)).map((run) => (run.error ? { ...run, error: secrets.redact(run.error) } : run));
   // The log may be longer than what was read: an entity's first success may lie beyond it.
-  const everSucceeded = await store.read<{ entity: EntityName }>(
-    `SELECT DISTINCT entity FROM stash_sync_runs WHERE status = 'succeeded'`,
-  );
+  const everSucceeded = new Set(await store.succeededEntities());
   const lastFinished = runs.find((run) => run.status !== 'running');
   return {
     entities: chosen.map((entity) => entityState(runs, entity)),
     lastSuccessAt: lastCompleteSuccess(runs, chosen),
     // The run log keeps an error's text, not its kind.
     lastError: lastFinished?.status === 'failed' && lastFinished.error !== null ? { reason: lastFinished.error, kind: 'other' } : null,
-    mirrorReady: chosen.every((entity) => everSucceeded.some((row) => row.entity === entity)),
+    mirrorReady: chosen.every((entity) => everSucceeded.has(entity)),
   };
 }
 

@@ -33,7 +33,7 @@ import { Secrets } from '../secrets';
 import { syncStash, type SyncProgress } from '../sync/engine';
 import { EMPTY_HISTORY, newestRunId, readSyncHistory, recordRefusedSync, viewRun, type SyncHistory } from './history';
 import { SyncScheduler, type SyncEnd } from './scheduler';
-import { GENDERS_SQL, SuggestionIndex } from './suggest';
+import { SuggestionIndex } from './suggest';
 import { sameOrigin, viewSettings, type StoredSettings } from './settings';
 import { describeBackend, type BackendDescription } from '../db/backend';
 import { withoutPassword } from '../db/database-url';
@@ -338,8 +338,7 @@ class StashMirrorService implements MirrorService {
   }
 
   async listGenders(): Promise<string[]> {
-    const rows = await (await this.store()).read<{ gender: string }>(GENDERS_SQL);
-    return rows.map((row) => row.gender);
+    return (await this.store()).listGenders();
   }
 
   // ------------------------------------------------------------------------------------------
