@@ -76,7 +76,7 @@ test.describe(`desktop app${executablePath === null ? ` (skipped: ${NO_ELECTRON}
     test.skip(process.platform !== 'linux', 'Only on Linux is the user-data folder under the fresh XDG_CONFIG_HOME');
     await app.firstWindow();
     const file = join(home, '.config', APP_NAME, 'logs', 'stash-mirror.log');
-    await expect.poll(() => (existsSync(file) ? readFileSync(file, 'utf8') : '')).toMatch(/ INFO  main: Stash Mirror \S+ is starting\n/);
+    await expect.poll(() => (existsSync(file) ? readFileSync(file, 'utf8') : '')).toMatch(/ INFO {2}main: Stash Mirror \S+ is starting\n/);
   });
 
   test('shows the search and settings pages', async () => {

@@ -74,8 +74,8 @@ describe('RPC over a MessageChannel', () => {
     const { client } = connectedPair();
     const error = await client.remote.fail({ message: 'bad input' }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).name).toBe('TypeError');
-    expect((error as Error).message).toBe('bad input');
+    expect((error).name).toBe('TypeError');
+    expect((error).message).toBe('bad input');
   });
 
   it('rejects a method the other end does not serve', async () => {
@@ -208,7 +208,7 @@ describe('RPC with a child process', () => {
     for (const call of pending) {
       const error = await call.catch((e: Error) => e);
       expect(error).toBeInstanceOf(RpcPeerClosedError);
-      expect((error as Error).message).toBe('the process was stopped by SIGKILL');
+      expect((error).message).toBe('the process was stopped by SIGKILL');
     }
     await expect(peer.remote.add({ a: 1, b: 1 })).rejects.toBeInstanceOf(RpcPeerClosedError);
     expect(reasons).toEqual(['the process was stopped by SIGKILL']);

@@ -1,6 +1,7 @@
 /** Text from elsewhere (an error, a server's answer) made fit for one line of a log, a menu or a status. */
 
 /** Whitespace and control characters: a line break or an escape code must not reach the line. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const BREAKING = /[\s\u0000-\u001f\u007f-\u009f]+/g;
 
 /**

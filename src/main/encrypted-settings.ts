@@ -145,7 +145,7 @@ export class EncryptedSettingsRepository implements SettingsRepository {
     return {
       stashUrl: typeof value.stashUrl === 'string' ? value.stashUrl : null,
       apiKeyEncrypted: typeof value.apiKeyEncrypted === 'string' ? value.apiKeyEncrypted : null,
-      backend: validBackend ? backend! : DEFAULT_SETTINGS.backend,
+      backend: validBackend ? backend : DEFAULT_SETTINGS.backend,
       periodicSync: PeriodicSync.safeParse(value.periodicSync).data ?? DEFAULT_SETTINGS.periodicSync,
       entities: entities.length > 0 ? entities : DEFAULT_SETTINGS.entities,
     };

@@ -81,7 +81,7 @@ export class MirrorSupervisor {
       const reason = this.crashReason(error.message);
       // A sync's outcome is a value, also when the process running it died.
       if (method === 'syncNow') return { ok: false, kind: 'failed', reason, errorKind: 'other' } satisfies SyncOutcome;
-      throw new Error(reason);
+      throw new Error(reason, { cause: error });
     }
   }
 

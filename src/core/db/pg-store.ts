@@ -308,7 +308,7 @@ async function insertRecords(client: pg.PoolClient, table: string, columns: stri
 /** One line a user can act on, for the ways a PostgreSQL connection fails. */
 function connectionError(error: unknown, url: string): Error {
   const e = error as { code?: string; message?: string };
-  let parsed: URL | null = null;
+  let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {

@@ -1,5 +1,5 @@
 /** The mirror tables in PostgreSQL's dialect, built from the one definition in mirror-tables.ts. */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -40,7 +40,7 @@ const pgIndexKit = {
       .where(sql`${table.isStale as AnyPgColumn}`),
   // No NOCASE collation in Postgres; queries must compare lower(name) to use this index.
   caseInsensitiveIndex: (name: string, column: unknown): unknown =>
-    index(name).on(sql`lower(${column as AnyPgColumn})` as SQL),
+    index(name).on(sql`lower(${column as AnyPgColumn})`),
   primaryKey: (...columns: unknown[]) =>
     primaryKey({ columns: columns as [AnyPgColumn, ...AnyPgColumn[]] }),
 };

@@ -1,5 +1,5 @@
 /** The mirror tables in SQLite's dialect, built from the one definition in mirror-tables.ts. */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   index,
   integer,
@@ -34,7 +34,7 @@ const sqliteIndexKit = {
       .on(table.id as AnySQLiteColumn)
       .where(sql`${table.isStale as AnySQLiteColumn}`),
   caseInsensitiveIndex: (name: string, column: unknown): unknown =>
-    index(name).on(sql`${column as AnySQLiteColumn} collate nocase` as SQL),
+    index(name).on(sql`${column as AnySQLiteColumn} collate nocase`),
   primaryKey: (...columns: unknown[]) =>
     primaryKey({ columns: columns as [AnySQLiteColumn, ...AnySQLiteColumn[]] }),
 };

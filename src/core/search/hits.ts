@@ -28,7 +28,7 @@ export function markerHit(data: MarkerData, i: number): MarkerHit {
 function liveNames(entries: NamedEntry[], rel: Relation, owner: number): NamedRef[] {
   const refs: NamedRef[] = [];
   // Slots are in name order already.
-  const slots = rel.members.slice(rel.start[owner]!, rel.start[owner + 1]!).sort();
+  const slots = rel.members.slice(rel.start[owner], rel.start[owner + 1]).sort();
   for (const slot of slots) if (entries[slot]!.live) refs.push({ id: entries[slot]!.id, name: entries[slot]!.name });
   return refs;
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntitySyncState, ErrorKind, SyncRunView } from '../../shared/contract';
 import type { MirrorStore, SyncMode, SyncRunRow } from '../db/store';
 import { ENTITIES, type EntityName } from '../mirror-rows';
-import { NO_SECRETS, type Secrets } from '../secrets';
+import { NO_SECRETS } from '../secrets';
 
 /** Enough runs to cover every entity's last success in any realistic history. */
 const RUNS_READ = 500;

@@ -129,6 +129,8 @@ class StashMirrorService implements MirrorService {
       // Nothing changed: the reason reaches the Settings page as one line, without secrets.
       const reason = this.secrets().redact(oneLine((error as Error)?.message ?? String(error)));
       this.log.warn(`Settings not saved: ${reason}`);
+      // No cause: the original message may hold the secret this one was redacted of.
+      // eslint-disable-next-line preserve-caught-error
       throw new Error(reason);
     }
     this.log.info('Settings saved', this.describeSettings(Object.keys(parsed)));
@@ -400,6 +402,8 @@ class StashMirrorService implements MirrorService {
     } catch (error) {
       const reason = this.databaseError(settings, error);
       this.log.warn(`The database chosen in Settings could not be opened: ${reason}`);
+      // No cause: the original message may hold the secret this one was redacted of.
+      // eslint-disable-next-line preserve-caught-error
       throw new Error(reason);
     }
   }

@@ -88,6 +88,7 @@ export function normalizeStashUrl(raw: string): URL {
 }
 
 /** C0 controls, DEL and C1 controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 /** The same, percent-encoded: %00 in a path is a NUL all the same to the server. */
 const ENCODED_CONTROL_CHARACTER = /%(?:[01][0-9a-f]|7f)/i;
@@ -194,7 +195,7 @@ export class StashClient {
 
   /** Transport policy under graphql-request: classifies HTTP answers, retries what can pass. */
   private async fetchWithPolicy(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-    const { retries, backoffMs, timeoutMs } = this.options;
+    const { retries, timeoutMs } = this.options;
     const callerSignal = init?.signal ?? undefined;
     for (let attempt = 0; ; attempt++) {
       callerSignal?.throwIfAborted();
@@ -333,6 +334,8 @@ export class StashClient {
         'abort',
         () => {
           clearTimeout(timer);
+          // The caller's reason, as every other aborted step of a sync rejects with it.
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
           reject(signal.reason);
         },
         { once: true },
