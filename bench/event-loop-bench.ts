@@ -32,10 +32,14 @@ async function runMirrorChild(): Promise<void> {
 }
 
 async function startFakeStash(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'tools/fake-stash/cli.ts'), '--size', SIZE, '--seed', '1', '--port', '0', '--json'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(ROOT, 'tools/fake-stash/cli.ts'), '--size', SIZE, '--seed', '1', '--port', '0', '--json'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const line = await new Promise<string>((resolveLine, reject) => {
     createInterface({ input: child.stdout }).once('line', resolveLine);
     child.once('exit', (code) => reject(new Error(`fake Stash exited with ${code}`)));

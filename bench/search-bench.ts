@@ -55,10 +55,14 @@ type DbName = keyof typeof TARGET_MS;
 // --- The library: fake Stash, synced mirrors --------------------------------------------------------
 
 async function startServer(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'tools/fake-stash/cli.ts'), '--size', SIZE, '--seed', '1', '--port', '0', '--json'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(ROOT, 'tools/fake-stash/cli.ts'), '--size', SIZE, '--seed', '1', '--port', '0', '--json'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const line = await new Promise<string>((resolveLine, reject) => {
     createInterface({ input: child.stdout }).once('line', resolveLine);
     child.once('exit', (code) => reject(new Error(`fake Stash exited with ${code}`)));
@@ -187,7 +191,8 @@ async function pickValues(store: MirrorStore): Promise<Picks> {
   // Rare: the word of a name or marker title found in the fewest markers, counted by the search
   // itself (values are picked on the SQLite mirror; PostgreSQL holds the same library).
   const nameWords = new Set<string>();
-  for (const { t } of [...tagNames, ...performerNames, ...titles]) for (const w of searchWords(t)) if (w.length >= 5 && ASCII_WORD.test(w)) nameWords.add(w);
+  for (const { t } of [...tagNames, ...performerNames, ...titles])
+    for (const w of searchWords(t)) if (w.length >= 5 && ASCII_WORD.test(w)) nameWords.add(w);
   const counted: { word: string; markers: number }[] = [];
   for (const word of nameWords) {
     const { total: n } = await searchMarkers(store, { text: word, perPage: 1, facetLimit: 0 });
@@ -200,7 +205,10 @@ async function pickValues(store: MirrorStore): Promise<Picks> {
   // Accented: the most frequent word written with accents in names and titles, typed precomposed.
   const accentedWords = new Map<string, number>();
   for (const { t } of [...tagNames, ...performerNames, ...sceneTitles]) {
-    for (const raw of t.normalize('NFC').toLowerCase().match(/[\p{L}\p{M}]+/gu) ?? []) {
+    for (const raw of t
+      .normalize('NFC')
+      .toLowerCase()
+      .match(/[\p{L}\p{M}]+/gu) ?? []) {
       const plain = searchWords(raw).join('');
       if (raw !== plain && ASCII_WORD.test(plain) && plain.length >= 4) accentedWords.set(raw, (accentedWords.get(raw) ?? 0) + 1);
     }
@@ -346,13 +354,17 @@ function naiveStatements(q: MarkerQuery): Statement[] {
 
   const subtree = (id: number) => {
     const name = `sub${ctes.length}`;
-    ctes.push(`${name}(id) AS (SELECT id FROM stash_tags WHERE id = ? UNION SELECT p.child_id FROM stash_tag_parents p JOIN ${name} ON p.parent_id = ${name}.id)`);
+    ctes.push(
+      `${name}(id) AS (SELECT id FROM stash_tags WHERE id = ? UNION SELECT p.child_id FROM stash_tag_parents p JOIN ${name} ON p.parent_id = ${name}.id)`,
+    );
     cteParams.push(id);
     return name;
   };
   /** `column` is one of the tags, as SQL and its params. */
   const tagMatch = (column: string, refs: { id: number; withSubtags: boolean }[]) => {
-    const parts = refs.map((r) => (r.withSubtags ? { sql: `${column} IN (SELECT id FROM ${subtree(r.id)})`, params: [] } : { sql: `${column} = ?`, params: [r.id] }));
+    const parts = refs.map((r) =>
+      r.withSubtags ? { sql: `${column} IN (SELECT id FROM ${subtree(r.id)})`, params: [] } : { sql: `${column} = ?`, params: [r.id] },
+    );
     return { sql: parts.map((p) => p.sql).join(' OR '), params: parts.flatMap((p) => p.params) };
   };
   const markerTag = (refs: { id: number; withSubtags: boolean }[]) => {
@@ -549,7 +561,18 @@ function ms(v: number): string {
 
 function table(db: DbName, rows: Row[]): string {
   const target = TARGET_MS[db];
-  const header = ['shape', 'total', 'runs', 'p50', 'p95', `p95 ≤ ${target} ms`, 'baseline p50 (runs)', 'speed-up', `text ≥ ${TEXT_SPEEDUP_TARGET}×`, 'check'];
+  const header = [
+    'shape',
+    'total',
+    'runs',
+    'p50',
+    'p95',
+    `p95 ≤ ${target} ms`,
+    'baseline p50 (runs)',
+    'speed-up',
+    `text ≥ ${TEXT_SPEEDUP_TARGET}×`,
+    'check',
+  ];
   const lines = rows.map((r) => {
     const speedup = r.baseline.p50 / r.search.p50;
     return [
@@ -566,7 +589,11 @@ function table(db: DbName, rows: Row[]): string {
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const targeted = rows.filter((r) => !r.shape.reference);
   const met = targeted.filter((r) => r.search.p95 <= target).length;
   const text = targeted.filter((r) => isText(r.shape));
@@ -635,9 +662,7 @@ try {
   for (const { db, rows } of results) out.push(table(db, rows), '');
   if (results.length === 2) {
     const [a, b] = results;
-    const differ = a!.rows
-      .filter((r, i) => r.total !== b!.rows[i]?.total || String(r.page) !== String(b!.rows[i]?.page))
-      .map((r) => r.shape.name);
+    const differ = a!.rows.filter((r, i) => r.total !== b!.rows[i]?.total || String(r.page) !== String(b!.rows[i]?.page)).map((r) => r.shape.name);
     out.push(
       differ.length
         ? `WARNING: SQLite and PostgreSQL totals or pages differ for: ${differ.join('; ')}`

@@ -37,8 +37,7 @@ test.afterAll(async () => {
   await stash?.close();
 });
 
-const nav = (name: 'Search' | 'Sync' | 'Settings') =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+const nav = (name: 'Search' | 'Sync' | 'Settings') => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 const resultCount = () => page.locator('.result-count');
 const searchBox = () => page.getByLabel('Search markers');
 const results = () => page.getByRole('listbox', { name: 'Results' });
@@ -86,9 +85,7 @@ function sampleBounds() {
   const scenes = [...stash.library.scenes.values()];
   const dates = scenes.flatMap((scene) => scene.date ?? []);
   const minutes = scenes.flatMap((scene) => scene.files.slice(0, 1).map((file) => file.duration / 60));
-  const lengths = [...stash.library.markers.values()].flatMap((marker) =>
-    marker.end_seconds === null ? [] : [marker.end_seconds - marker.seconds],
-  );
+  const lengths = [...stash.library.markers.values()].flatMap((marker) => (marker.end_seconds === null ? [] : [marker.end_seconds - marker.seconds]));
   const quartiles = (values: number[]) => ({ min: Math.round(quantile(values, 0.25)), max: Math.round(quantile(values, 0.75)) });
   return {
     // A year: a partial bound covers all of it.
@@ -449,7 +446,10 @@ test('a scene date range, and a date that does not exist is flagged and left out
   // The rest of the form still searches: the valid bound alone.
   await expect(resultCount()).toHaveText(markerCount(sinceFrom));
   page.off('request', recordSearch);
-  expect(searchedBodies.filter((body) => body.includes(noSuchDate)), 'searches sent with the impossible date').toEqual([]);
+  expect(
+    searchedBodies.filter((body) => body.includes(noSuchDate)),
+    'searches sent with the impossible date',
+  ).toEqual([]);
   await expect(page.getByRole('alert')).toHaveCount(0);
   await screenshot(page, 'search-date-invalid');
 
@@ -525,7 +525,10 @@ test('tags and performers chosen and removed with the keyboard alone, focus stay
   await expect(resultCount()).toHaveText(markerCount(8000));
 
   const performers = await hostCall(page.request, 'suggest', { kind: 'performers', prefix: '', limit: 50 });
-  const performerPrefix = performers.map((performer) => performer.name).find((name) => /^[a-z]/i.test(name))!.slice(0, 1);
+  const performerPrefix = performers
+    .map((performer) => performer.name)
+    .find((name) => /^[a-z]/i.test(name))!
+    .slice(0, 1);
   const performer = await pickSecondSuggestion('Add performer', 'performers', performerPrefix);
   await expectCountOf({ performers: { all: [performer.id] } });
   // Past the match select to the chip's remove button; Space presses it as well as Enter does.
@@ -602,8 +605,7 @@ test('thousands of results scroll in a virtual list with only the visible rows i
 
   // Wheel down past the first pages: the rows there load as they come into view.
   await results().hover();
-  const furthestRow = () =>
-    rows.evaluateAll((options) => Math.max(...options.map((o) => Number(o.getAttribute('aria-posinset')))));
+  const furthestRow = () => rows.evaluateAll((options) => Math.max(...options.map((o) => Number(o.getAttribute('aria-posinset')))));
   await expect
     .poll(async () => {
       await page.mouse.wheel(0, 8000);

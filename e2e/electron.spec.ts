@@ -68,7 +68,9 @@ test.describe(`desktop app${executablePath === null ? ` (skipped: ${NO_ELECTRON}
     expect(bridge.exposesIpc).toBe(false);
 
     // A call goes all the way to the mirror process and back.
-    const info = await window.evaluate(() => (window as unknown as { stashMirror: { getAppInfo(): Promise<{ host: string }> } }).stashMirror.getAppInfo());
+    const info = await window.evaluate(() =>
+      (window as unknown as { stashMirror: { getAppInfo(): Promise<{ host: string }> } }).stashMirror.getAppInfo(),
+    );
     expect(info.host).toBe('electron');
   });
 

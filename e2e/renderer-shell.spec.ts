@@ -22,10 +22,13 @@ test('the built window uses the preload bridge under its strict Content-Security
 
   await expect(page.getByRole('link', { name: 'Search' })).toHaveAttribute('aria-current', 'page');
   await expect(page.getByText('2,500 markers')).toBeVisible();
-  await page.getByRole('option', { name: /Marker 1\b/ }).first().click();
-  await expect.poll(() => page.evaluate(() => (window as unknown as { openedExternally: string[] }).openedExternally)).toEqual([
-    'http://stash.invalid/scenes/1000?t=30',
-  ]);
+  await page
+    .getByRole('option', { name: /Marker 1\b/ })
+    .first()
+    .click();
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { openedExternally: string[] }).openedExternally))
+    .toEqual(['http://stash.invalid/scenes/1000?t=30']);
   expect(rpcCalls).toEqual([]);
 
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');

@@ -78,9 +78,9 @@ test('the host serves the screenshots of a Stash that needs a key, under a polic
   await expect(page.locator('.result-count')).toHaveText(markerCount(8000));
 
   await expectThumbnailsInView('loaded');
-  const images = await results().locator('img.thumb').evaluateAll((list) =>
-    (list as HTMLImageElement[]).map((image) => ({ src: image.getAttribute('src')!, width: image.naturalWidth })),
-  );
+  const images = await results()
+    .locator('img.thumb')
+    .evaluateAll((list) => (list as HTMLImageElement[]).map((image) => ({ src: image.getAttribute('src')!, width: image.naturalWidth })));
   for (const image of images) {
     expect(image.src).toMatch(/^\/api\/stash-image\/scene\/\d+\/scene_marker\/\d+\/screenshot\?connection=[\w-]+&token=/);
     expect(image.src).not.toContain(STASH_API_KEY);

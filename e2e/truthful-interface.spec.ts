@@ -144,7 +144,7 @@ test('search form: Clear puts the all/any/none pickers back, "none" fits, an imp
   await expect(pickers[0]!).not.toHaveValue('all');
 });
 
-test('after the Stash URL changed, the old server\'s error is not shown as current', async () => {
+test("after the Stash URL changed, the old server's error is not shown as current", async () => {
   await connectStash(page, stash.origin, STASH_API_KEY);
   await useWrongKeyAndSync();
   await mainNav(page, 'Settings').click();

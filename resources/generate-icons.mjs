@@ -63,12 +63,18 @@ const templateIcon = (x, y) => (inGlyph(x, y) ? [0, 0, 0] : null);
 /** 4×4 supersampling for smooth edges at tray sizes. */
 function sampled(shape) {
   return (px, py, size) => {
-    let r = 0, g = 0, b = 0, covered = 0;
+    let r = 0,
+      g = 0,
+      b = 0,
+      covered = 0;
     for (let sy = 0; sy < 4; sy++) {
       for (let sx = 0; sx < 4; sx++) {
         const colour = shape((px + (sx + 0.5) / 4) / size, (py + (sy + 0.5) / 4) / size);
         if (!colour) continue;
-        r += colour[0]; g += colour[1]; b += colour[2]; covered++;
+        r += colour[0];
+        g += colour[1];
+        b += colour[2];
+        covered++;
       }
     }
     if (covered === 0) return [0, 0, 0, 0];

@@ -48,8 +48,6 @@ const reason = await new Promise((resolve) => {
 });
 
 if (reason !== null) {
-  console.warn(
-    `Electron binary not downloaded (${reason}): everything but launching the app works; ${MANUAL}`,
-  );
+  console.warn(`Electron binary not downloaded (${reason}): everything but launching the app works; ${MANUAL}`);
 }
 process.exit(0);

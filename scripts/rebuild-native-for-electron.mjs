@@ -30,7 +30,9 @@ try {
   const response = await fetch(headers, { method: 'HEAD', signal: AbortSignal.timeout(15_000) });
   if (!response.ok) fail(`Electron ${electronVersion}'s headers are not available (${response.status} from ${headers}).`);
 } catch (error) {
-  fail(`needs network access to download Electron ${electronVersion}'s headers (${error.cause?.code ?? error.message}); run it online before npm run dist.`);
+  fail(
+    `needs network access to download Electron ${electronVersion}'s headers (${error.cause?.code ?? error.message}); run it online before npm run dist.`,
+  );
 }
 
 // A throwaway project holding a copy of better-sqlite3 without its Node build.

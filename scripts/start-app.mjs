@@ -23,7 +23,9 @@ function electronBinaryPresent() {
 }
 
 if (!electronBinaryPresent()) {
-  console.error('npm start: the Electron binary is not installed; get it with `node node_modules/electron/install.js` (needs the network), then run `npm run rebuild:electron`');
+  console.error(
+    'npm start: the Electron binary is not installed; get it with `node node_modules/electron/install.js` (needs the network), then run `npm run rebuild:electron`',
+  );
   process.exit(1);
 }
 

@@ -46,7 +46,12 @@ describe('app:// files', () => {
   it('counts only its own page as the app', () => {
     expect(isAppPageUrl(APP_PAGE_URL)).toBe(true);
     expect(isAppPageUrl(`${APP_PAGE_URL}#/settings`)).toBe(true);
-    for (const url of ['app://stash-mirror/assets/x.js', 'app://other/index.html', 'file:///opt/stash-mirror/renderer/index.html', 'https://stash.example/index.html']) {
+    for (const url of [
+      'app://stash-mirror/assets/x.js',
+      'app://other/index.html',
+      'file:///opt/stash-mirror/renderer/index.html',
+      'https://stash.example/index.html',
+    ]) {
       expect(isAppPageUrl(url), url).toBe(false);
     }
   });
@@ -66,7 +71,8 @@ describe("the renderer's Content-Security-Policy", () => {
     const inPage = directives(meta!);
     for (const [name, directive] of header) {
       if (name === 'frame-ancestors') expect(inPage.has(name)).toBe(false);
-      else if (name === 'img-src' || name === 'media-src') expect(inPage.get(name), name).toBe(directive.replace('http://stash.lan:9999', 'http: https:'));
+      else if (name === 'img-src' || name === 'media-src')
+        expect(inPage.get(name), name).toBe(directive.replace('http://stash.lan:9999', 'http: https:'));
       else expect(inPage.get(name), name).toBe(directive);
     }
     expect([...inPage.keys()].filter((name) => !header.has(name))).toEqual([]);

@@ -33,7 +33,13 @@ describe('Stash URLs', () => {
   });
 
   it('refuses control characters anywhere, which the URL parser would silently drop', () => {
-    for (const raw of ['http://127.0.0.1:9999/graphql\u0000', 'http://127.0.0.1:99\t99/graphql', '\nhttp://h:1/graphql', 'http://h:1/gra\u007fphql', 'http://h:1/graph%00ql']) {
+    for (const raw of [
+      'http://127.0.0.1:9999/graphql\u0000',
+      'http://127.0.0.1:99\t99/graphql',
+      '\nhttp://h:1/graphql',
+      'http://h:1/gra\u007fphql',
+      'http://h:1/graph%00ql',
+    ]) {
       expect(() => normalizeStashUrl(raw), JSON.stringify(raw)).toThrow(/contains a control character/);
       expect(refusal(raw).split('\n')).toHaveLength(1);
     }
@@ -47,7 +53,12 @@ describe('Stash URLs', () => {
   });
 
   it('never repeats a key or password from an address it cannot use', () => {
-    for (const raw of ['ftp://h/graphql?x=1&ApiKey=SECRET#top', 'not a url ?apikey=SECRET', 'ftp://me:SECRET@h/graphql', 'h:1/x?apikey=SECRET\u0000']) {
+    for (const raw of [
+      'ftp://h/graphql?x=1&ApiKey=SECRET#top',
+      'not a url ?apikey=SECRET',
+      'ftp://me:SECRET@h/graphql',
+      'h:1/x?apikey=SECRET\u0000',
+    ]) {
       expect(refusal(raw)).toMatch(/is not (a|an http\(s\)) URL|control character/);
       expect(refusal(raw)).not.toContain('SECRET');
     }
@@ -92,7 +103,9 @@ describe('secrets in errors', () => {
         if (req.url!.startsWith('/failing')) {
           res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`no backend for ${echoed}`);
         } else {
-          res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ errors: [{ message: `unknown key ${echoed}` }], data: null }));
+          res
+            .writeHead(200, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ errors: [{ message: `unknown key ${echoed}` }], data: null }));
         }
       },
       async (origin) => {
@@ -253,7 +266,7 @@ describe('servers that are not Stash', () => {
     });
   }
 
-  it('a failing proxy\'s HTML page is retried but not quoted, and the tries are counted right', async () => {
+  it("a failing proxy's HTML page is retried but not quoted, and the tries are counted right", async () => {
     let requests = 0;
     await withServer(
       (_req, res) => {
@@ -285,26 +298,30 @@ async function withServer(handler: RequestListener, work: (origin: string) => Pr
 
 describe('reading pages', () => {
   it('turns a scene into a mirror row from its primary file', () => {
-    const page = readRowPage('scenes', {
-      findScenes: {
-        count: 1,
-        scenes: [
-          {
-            id: '12',
-            title: null,
-            details: '',
-            date: '2021',
-            updated_at: '2025-01-10T14:03:22+01:00',
-            performers: [{ id: '3' }],
-            tags: [{ id: '4' }, { id: '5' }],
-            files: [
-              { size: 5_000_000_000, duration: 12.5, updated_at: '2025-01-09T00:00:00+01:00' },
-              { size: 1, duration: 1, updated_at: '2025-01-11T00:00:00+01:00' },
-            ],
-          },
-        ],
+    const page = readRowPage(
+      'scenes',
+      {
+        findScenes: {
+          count: 1,
+          scenes: [
+            {
+              id: '12',
+              title: null,
+              details: '',
+              date: '2021',
+              updated_at: '2025-01-10T14:03:22+01:00',
+              performers: [{ id: '3' }],
+              tags: [{ id: '4' }, { id: '5' }],
+              files: [
+                { size: 5_000_000_000, duration: 12.5, updated_at: '2025-01-09T00:00:00+01:00' },
+                { size: 1, duration: 1, updated_at: '2025-01-11T00:00:00+01:00' },
+              ],
+            },
+          ],
+        },
       },
-    }, 25);
+      25,
+    );
     expect(page.rows[0]).toEqual({
       id: 12,
       title: null,
@@ -320,9 +337,13 @@ describe('reading pages', () => {
   });
 
   it('stores an empty image path as null', () => {
-    const page = readRowPage('performers', {
-      findPerformers: { count: 1, performers: [{ id: '1', name: 'Ä', gender: null, image_path: '', updated_at: 't' }] },
-    }, 25);
+    const page = readRowPage(
+      'performers',
+      {
+        findPerformers: { count: 1, performers: [{ id: '1', name: 'Ä', gender: null, image_path: '', updated_at: 't' }] },
+      },
+      25,
+    );
     expect(page.rows[0]!.imagePath).toBeNull();
   });
 
@@ -429,9 +450,7 @@ describe('reading pages', () => {
   });
 
   it('rejects a malformed page with the path of the first problem', () => {
-    expect(() => readVersionPage('markers', { findSceneMarkers: { count: 1, scene_markers: [{ id: null }] } }, 25)).toThrow(
-      MalformedResponseError,
-    );
+    expect(() => readVersionPage('markers', { findSceneMarkers: { count: 1, scene_markers: [{ id: null }] } }, 25)).toThrow(MalformedResponseError);
     expect(() => readRowPage('tags', { findTags: { count: 'x', tags: [] } }, 25)).toThrow(/malformed findTags page: findTags\.count/);
     expect(() => readRowPage('tags', null, 25)).toThrow(MalformedResponseError);
   });

@@ -126,7 +126,11 @@ describe('desktop settings', () => {
     const { store, repository } = setup();
     await repository.save({ apiKey: API_KEY });
     const warnings: string[] = [];
-    const otherKeychain = new EncryptedSettingsRepository(store, new TestCipher(), createLogger((record) => warnings.push(record.message)));
+    const otherKeychain = new EncryptedSettingsRepository(
+      store,
+      new TestCipher(),
+      createLogger((record) => warnings.push(record.message)),
+    );
     expect((await otherKeychain.load()).apiKey).toBeNull();
     // Said once, in the log, without the key.
     expect(warnings).toEqual([expect.stringMatching(/^The saved API key no longer decrypts/)]);
@@ -146,7 +150,10 @@ describe('desktop settings', () => {
 
   it('falls back to defaults for a damaged settings file', async () => {
     const { store, cipher } = setup();
-    writeFileSync(store.file, JSON.stringify({ settings: { stashUrl: 42, backend: { kind: 'mysql' }, periodicSync: { enabled: 'yes' }, entities: ['nope'] } }));
+    writeFileSync(
+      store.file,
+      JSON.stringify({ settings: { stashUrl: 42, backend: { kind: 'mysql' }, periodicSync: { enabled: 'yes' }, entities: ['nope'] } }),
+    );
     const loaded = await new EncryptedSettingsRepository(store, cipher).load();
     expect(loaded).toMatchObject({ stashUrl: null, apiKey: null, backend: { kind: 'sqlite' }, periodicSync: { enabled: false } });
     expect(loaded.entities.length).toBeGreaterThan(0);

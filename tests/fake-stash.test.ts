@@ -541,8 +541,7 @@ describe('filters', () => {
   });
 
   it('searches with q: every word must match, -word must not', async () => {
-    const q = async (text: string) =>
-      ids((await find(stash, 'findScenes', SCENE_LISTING, { filter: { q: text, sort: 'id', per_page: -1 } })).rows);
+    const q = async (text: string) => ids((await find(stash, 'findScenes', SCENE_LISTING, { filter: { q: text, sort: 'id', per_page: -1 } })).rows);
     expect(await q('scene 2')).toEqual([2, 12, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
     expect(await q('"Scene 2" -21 -22 -23 -24 -25 -26 -27 -28 -29')).toEqual([2]);
   });
@@ -754,7 +753,11 @@ describe('authentication', () => {
   it('requires the configured key in the ApiKey header or the apikey query parameter', async () => {
     const stash = await startFakeStash({ library: smallLibrary(), apiKey: 'secret' });
     try {
-      const none = await fetch(stash.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: SERVER_IDENTITY }) });
+      const none = await fetch(stash.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ query: SERVER_IDENTITY }),
+      });
       expect(none.status).toBe(401);
       expect(none.headers.get('content-type')).toContain('text/plain');
       const wrong = await post(stash.url, SERVER_IDENTITY, {}, { ApiKey: 'nope' });
@@ -886,7 +889,11 @@ describe('latency, as of a Stash on another machine', () => {
     try {
       const ask = async () => {
         const started = performance.now();
-        const r = await fetch(stash.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: SCENE_LISTING }) });
+        const r = await fetch(stash.url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ query: SCENE_LISTING }),
+        });
         const body = (await r.json()) as { data: { findScenes: { count: number } } };
         return { elapsed: performance.now() - started, count: body.data.findScenes.count, done: performance.now() };
       };
@@ -996,9 +1003,7 @@ describe('generated libraries', () => {
         const a = await post(fast.url, query, variables);
         const b = await post(ref.url, query, variables);
         // Only the origin inside image URLs differs between the two servers.
-        expect(JSON.stringify(a.data).replaceAll(fast.origin, 'ORIGIN')).toBe(
-          JSON.stringify(b.data).replaceAll(ref.origin, 'ORIGIN'),
-        );
+        expect(JSON.stringify(a.data).replaceAll(fast.origin, 'ORIGIN')).toBe(JSON.stringify(b.data).replaceAll(ref.origin, 'ORIGIN'));
         expect(a.errors?.map((e) => e.message)).toEqual(b.errors?.map((e) => e.message));
       }
     } finally {

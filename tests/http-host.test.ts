@@ -312,9 +312,7 @@ describe('headless host', () => {
     expect(failed.status).toBe(500);
     expect((await s.rpc('getSettings', { unexpected: true })).status).toBe(400);
     const errors = records.filter((record) => record.level === 'error');
-    expect(errors).toEqual([
-      expect.objectContaining({ module: 'http', message: `POST /api/rpc/updateSettings answered 500: ${failed.body.error}` }),
-    ]);
+    expect(errors).toEqual([expect.objectContaining({ module: 'http', message: `POST /api/rpc/updateSettings answered 500: ${failed.body.error}` })]);
     const written = JSON.stringify(records);
     for (const secret of ['pw-never-logged-91', API_KEY, 'query-not-logged']) expect(written).not.toContain(secret);
   });

@@ -45,7 +45,11 @@ describe('the rotating log file', () => {
     const logger = createLogger(log.sink, { module: 'test', now: () => at });
     for (let n = 1; n <= 7; n++) logger.info(`line ${n}`);
     log.close();
-    const lines = (name: string) => readFileSync(join(folder, name), 'utf8').trim().split('\n').map((line) => line.slice(-6));
+    const lines = (name: string) =>
+      readFileSync(join(folder, name), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.slice(-6));
     expect(readdirSync(folder).sort()).toEqual(['stash-mirror.log', 'stash-mirror.log.1', 'stash-mirror.log.2']);
     expect(lines('stash-mirror.log')).toEqual(['line 7']);
     expect(lines('stash-mirror.log.1')).toEqual(['line 5', 'line 6']);

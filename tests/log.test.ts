@@ -18,15 +18,21 @@ describe('logger', () => {
   });
 
   it('formats a record as one line', () => {
-    expect(formatLogRecord({ time: at.toISOString(), level: 'warn', module: 'sync', message: 'deletions not checked', fields: { entity: 'tags', n: 2 } })).toBe(
-      '2026-12-07T13:40:00.000Z WARN  sync: deletions not checked (entity=tags, n=2)',
-    );
+    expect(
+      formatLogRecord({ time: at.toISOString(), level: 'warn', module: 'sync', message: 'deletions not checked', fields: { entity: 'tags', n: 2 } }),
+    ).toBe('2026-12-07T13:40:00.000Z WARN  sync: deletions not checked (entity=tags, n=2)');
   });
 
   it('hands every record to each sink of a tee', () => {
     const first: LogRecord[] = [];
     const second: LogRecord[] = [];
-    createLogger(teeSink((r) => first.push(r), (r) => second.push(r)), { now: () => at }).warn('both');
+    createLogger(
+      teeSink(
+        (r) => first.push(r),
+        (r) => second.push(r),
+      ),
+      { now: () => at },
+    ).warn('both');
     expect(first).toEqual([{ time: at.toISOString(), level: 'warn', module: '', message: 'both' }]);
     expect(second).toEqual(first);
   });

@@ -36,7 +36,7 @@ function randomLibrary(rng: Rng): MarkerIndexSource {
   const live = new Set(tags.filter((t) => !t.is_stale).map((t) => t.id));
   const closure = [...live].flatMap((ancestor) => {
     const below = new Set([ancestor]);
-    for (let grown = true; grown; ) {
+    for (let grown = true; grown;) {
       grown = false;
       for (const [child, ps] of parents) {
         if (live.has(child) && !below.has(child) && ps.some((p) => below.has(p))) {
@@ -143,9 +143,21 @@ function referenceFacets(lib: MarkerIndexSource, markerIds: number[], limit: num
   const ofScene = <R extends { scene_id: number }, K extends keyof R>(rows: R[], key: K, sceneId: number) =>
     rows.filter((r) => r.scene_id === sceneId).map((r) => r[key] as number);
   return {
-    primaryTags: count(markers.map((m) => m.primary_tag_id), lib.tags, live.tags),
-    performers: count(markers.flatMap((m) => ofScene(lib.scenePerformers, 'performer_id', m.scene_id)), lib.performers, live.performers),
-    sceneTags: count(markers.flatMap((m) => ofScene(lib.sceneTags, 'tag_id', m.scene_id)), lib.tags, live.tags),
+    primaryTags: count(
+      markers.map((m) => m.primary_tag_id),
+      lib.tags,
+      live.tags,
+    ),
+    performers: count(
+      markers.flatMap((m) => ofScene(lib.scenePerformers, 'performer_id', m.scene_id)),
+      lib.performers,
+      live.performers,
+    ),
+    sceneTags: count(
+      markers.flatMap((m) => ofScene(lib.sceneTags, 'tag_id', m.scene_id)),
+      lib.tags,
+      live.tags,
+    ),
   };
 }
 
@@ -159,8 +171,16 @@ function referenceHitNames(lib: MarkerIndexSource, markerId: number) {
       .sort((a, b) => compareCodePoints(a.name, b.name) || a.id - b.id)
       .map((r) => ({ id: r.id, name: r.name }));
   return {
-    tags: named(lib.markerTags.filter((r) => r.marker_id === markerId).map((r) => r.tag_id), lib.tags, live.tags),
-    performers: named(lib.scenePerformers.filter((r) => r.scene_id === marker.scene_id).map((r) => r.performer_id), lib.performers, live.performers),
+    tags: named(
+      lib.markerTags.filter((r) => r.marker_id === markerId).map((r) => r.tag_id),
+      lib.tags,
+      live.tags,
+    ),
+    performers: named(
+      lib.scenePerformers.filter((r) => r.scene_id === marker.scene_id).map((r) => r.performer_id),
+      lib.performers,
+      live.performers,
+    ),
   };
 }
 
@@ -179,7 +199,10 @@ describe('the in-memory marker index', () => {
         const words = Array.from({ length: randInt(rng, 0, 2) }, () => randomHits(rng));
         const found = index.search(parseMarkerQuery(input), words.length ? words : undefined);
         const expected = reference(lib, input, words);
-        expect(found.hits.map((h) => h.id).sort((a, b) => a - b), `seed ${seed} query ${n}`).toEqual(expected);
+        expect(
+          found.hits.map((h) => h.id).sort((a, b) => a - b),
+          `seed ${seed} query ${n}`,
+        ).toEqual(expected);
         expect(found.total).toBe(expected.length);
         expect(found.facets, `facets, seed ${seed} query ${n}`).toEqual(referenceFacets(lib, expected, parseMarkerQuery(input).facetLimit));
         for (const hit of found.hits) expect({ tags: hit.tags, performers: hit.performers }).toEqual(referenceHitNames(lib, hit.id));
@@ -200,7 +223,13 @@ describe('the in-memory marker index', () => {
         const scope = index.textScope(q, words.length, 300);
         if (!scope) continue;
         scoped++;
-        expect(index.search(q, words.map((w) => among(w, scope))), `seed ${seed} query ${n}`).toEqual(index.search(q, words));
+        expect(
+          index.search(
+            q,
+            words.map((w) => among(w, scope)),
+          ),
+          `seed ${seed} query ${n}`,
+        ).toEqual(index.search(q, words));
       }
     }
     expect(scoped).toBeGreaterThan(200);
@@ -215,7 +244,15 @@ describe('the in-memory marker index', () => {
       tags: [{ id: 1, name: 'tag', is_stale: false }],
       performers: [{ id: 1, name: 'p', gender: null, is_stale: false }],
       scenes: [1, 2, 3, 4].map((id) => ({ id, title: null, date: null, duration: null })),
-      markers: [5, 8, 11, 14].map((id, k) => ({ id, title: '', scene_id: k + 1, primary_tag_id: 1, seconds: 0, end_seconds: null, stash_updated_at: '' })),
+      markers: [5, 8, 11, 14].map((id, k) => ({
+        id,
+        title: '',
+        scene_id: k + 1,
+        primary_tag_id: 1,
+        seconds: 0,
+        end_seconds: null,
+        stash_updated_at: '',
+      })),
       markerTags: [],
       sceneTags: [],
       scenePerformers: [1, 2].map((scene_id) => ({ scene_id, performer_id: 1 })),
@@ -242,7 +279,13 @@ describe('orders that need no database', () => {
       performers: [],
       scenes: scenes.map((s, k) => ({ id: k + 1, title: s.title, date: null, duration: null })),
       markers: scenes.map((s, k) => ({
-        id: k + 101, title: '', scene_id: k + 1, primary_tag_id: 1, seconds: 0, end_seconds: null, stash_updated_at: s.updated,
+        id: k + 101,
+        title: '',
+        scene_id: k + 1,
+        primary_tag_id: 1,
+        seconds: 0,
+        end_seconds: null,
+        stash_updated_at: s.updated,
       })),
       markerTags: [],
       sceneTags: [],
@@ -250,7 +293,8 @@ describe('orders that need no database', () => {
       closure: [{ ancestor_id: 1, descendant_id: 1 }],
     });
   }
-  const order = (index: MarkerIndex, input: MarkerQueryInput) => index.search(parseMarkerQuery({ perPage: 500, facetLimit: 0, ...input })).hits.map((h) => h.id);
+  const order = (index: MarkerIndex, input: MarkerQueryInput) =>
+    index.search(parseMarkerQuery({ perPage: 500, facetLimit: 0, ...input })).hits.map((h) => h.id);
 
   it('scene titles ignore case, accents and punctuation; equal ones go by marker id; untitled last either way', () => {
     const index = library(['Zebra', 'éclair', null, 'apple', '"Apple"', 'Eclair', '¿Ñu?'].map((title) => ({ title, updated: '' })));
@@ -260,7 +304,10 @@ describe('orders that need no database', () => {
 
   it('update times compare as instants whatever their offset; an unreadable one goes last either way', () => {
     const index = library(
-      ['2025-10-26T02:10:00+01:00', '2025-10-26T02:30:00+02:00', 'garbage', '2025-10-26T00:50:00Z', '2025-10-26T01:10:00.5Z'].map((updated) => ({ title: null, updated })),
+      ['2025-10-26T02:10:00+01:00', '2025-10-26T02:30:00+02:00', 'garbage', '2025-10-26T00:50:00Z', '2025-10-26T01:10:00.5Z'].map((updated) => ({
+        title: null,
+        updated,
+      })),
     );
     // Instants: 01:10Z, 00:30Z, -, 00:50Z, 01:10:00.5Z.
     expect(order(index, { sort: 'updated', direction: 'asc' })).toEqual([102, 104, 101, 105, 103]);

@@ -64,9 +64,11 @@ function canonicalJson(value: unknown): string {
 function customTags(folder: string): string[] {
   const schemaOf = (tag: string) => {
     const prefix = tag.split('_')[0] ?? tag;
-    const { id: _id, prevId: _prevId, ...rest } = JSON.parse(
-      readFileSync(join(root, folder, 'meta', `${prefix}_snapshot.json`), 'utf8'),
-    ) as Record<string, unknown>;
+    const {
+      id: _id,
+      prevId: _prevId,
+      ...rest
+    } = JSON.parse(readFileSync(join(root, folder, 'meta', `${prefix}_snapshot.json`), 'utf8')) as Record<string, unknown>;
     return canonicalJson(rest);
   };
   const tags = readJournal(folder).entries.map((e) => e.tag);
@@ -87,11 +89,11 @@ describe('migration folders are up to date with mirror-tables.ts', () => {
           `export default ${JSON.stringify({ dialect: d.dialect, schema: join(root, d.schema), out: './out' })};\n`,
         );
         const before = snapshotFolder(out);
-        const { stdout, stderr } = await run(
-          join(root, 'node_modules/.bin/drizzle-kit'),
-          ['generate', '--config', 'drizzle.config.ts'],
-          { cwd: dir, timeout: 45_000, env: { ...process.env, CI: 'true' } },
-        );
+        const { stdout, stderr } = await run(join(root, 'node_modules/.bin/drizzle-kit'), ['generate', '--config', 'drizzle.config.ts'], {
+          cwd: dir,
+          timeout: 45_000,
+          env: { ...process.env, CI: 'true' },
+        });
         const after = snapshotFolder(out);
         expect(
           Object.keys(after).filter((f) => !(f in before)),
@@ -122,7 +124,7 @@ describe('drizzle/sqlite and drizzle/pg hold the same migrations', () => {
     expect(customTags(DIALECTS.pg.folder)).toEqual(sqlite);
   });
 
-  it('hold exactly the journal\'s SQL files', () => {
+  it("hold exactly the journal's SQL files", () => {
     for (const d of Object.values(DIALECTS)) {
       const tags = readJournal(d.folder).entries.map((e) => `${e.tag}.sql`);
       const files = readdirSync(join(root, d.folder)).filter((f) => f.endsWith('.sql'));

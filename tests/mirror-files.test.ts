@@ -157,7 +157,9 @@ describe('a SQLite database that is not a mirror', () => {
       expect(() => SqliteMirrorStore.open({ file })).toThrow(/database of another program, not a Stash Mirror/);
       const sync = await runCli(SYNC, ['--stash-url', 'http://127.0.0.1:9', '--db', file]);
       expect(sync.code).toBe(1);
-      expect(sync.stderr.trim().split('\n')).toEqual([`sync:stash failed: ${file} is a SQLite database of another program, not a Stash Mirror; it was left untouched`]);
+      expect(sync.stderr.trim().split('\n')).toEqual([
+        `sync:stash failed: ${file} is a SQLite database of another program, not a Stash Mirror; it was left untouched`,
+      ]);
       const search = await runCli(SEARCH, ['--db', file, 'sun']);
       expect(search.code).toBe(1);
       expect(search.stderr).toMatch(/not a Stash Mirror/);
@@ -172,7 +174,9 @@ describe('a SQLite database that is not a mirror', () => {
     truncateSync(file, 2.5 * 1024 ** 3);
     const { size, mtimeMs } = statSync(file);
     const listing = readdirSync(folder);
-    expect(() => SqliteMirrorStore.open({ file })).toThrow(/cannot be inspected without writing beside it \(too large to read into memory\); it was left untouched/);
+    expect(() => SqliteMirrorStore.open({ file })).toThrow(
+      /cannot be inspected without writing beside it \(too large to read into memory\); it was left untouched/,
+    );
     expect(statSync(file)).toMatchObject({ size, mtimeMs });
     expect(readdirSync(folder)).toEqual(listing);
   });

@@ -64,7 +64,13 @@ describe("the mirror process's log", () => {
     try {
       await supervisor.service.getSettings();
       await expect.poll(() => records.length).toBe(1);
-      expect(records[0]).toEqual({ time: expect.any(String), level: 'warn', module: 'service', message: 'settings read', fields: { entity: 'scenes', n: 2 } });
+      expect(records[0]).toEqual({
+        time: expect.any(String),
+        level: 'warn',
+        module: 'service',
+        message: 'settings read',
+        fields: { entity: 'scenes', n: 2 },
+      });
       expect(readFileSync(join(folder, 'stash-mirror.log'), 'utf8')).toBe(`${records[0]!.time} WARN  service: settings read (entity=scenes, n=2)\n`);
     } finally {
       await supervisor.close();

@@ -13,7 +13,16 @@ import { StashClient } from '../src/core/stash/client';
 import { syncStash } from '../src/core/sync/engine';
 import { DEFAULT_SETTINGS, MemorySettingsRepository, type StoredSettings } from '../src/core/service/settings';
 import type { MirrorService } from '../src/core/service/types';
-import { createClock, DELETIONS_LEFT, FakeLibrary, generateLibrary, growPerformersWhileListed, startFakeStash, STASH_VERSION, type FakeStash } from '../tools/fake-stash';
+import {
+  createClock,
+  DELETIONS_LEFT,
+  FakeLibrary,
+  generateLibrary,
+  growPerformersWhileListed,
+  startFakeStash,
+  STASH_VERSION,
+  type FakeStash,
+} from '../tools/fake-stash';
 import { waitFor } from './support/cli';
 import { createMirrorDatabase, describeEachDialect, SMALL_LIBRARY, TEST_DATABASE_URL, type Dialect, type MirrorDatabase } from './support/harness';
 

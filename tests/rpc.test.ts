@@ -74,8 +74,8 @@ describe('RPC over a MessageChannel', () => {
     const { client } = connectedPair();
     const error = await client.remote.fail({ message: 'bad input' }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
-    expect((error).name).toBe('TypeError');
-    expect((error).message).toBe('bad input');
+    expect(error.name).toBe('TypeError');
+    expect(error.message).toBe('bad input');
   });
 
   it('rejects a method the other end does not serve', async () => {
@@ -208,7 +208,7 @@ describe('RPC with a child process', () => {
     for (const call of pending) {
       const error = await call.catch((e: Error) => e);
       expect(error).toBeInstanceOf(RpcPeerClosedError);
-      expect((error).message).toBe('the process was stopped by SIGKILL');
+      expect(error.message).toBe('the process was stopped by SIGKILL');
     }
     await expect(peer.remote.add({ a: 1, b: 1 })).rejects.toBeInstanceOf(RpcPeerClosedError);
     expect(reasons).toEqual(['the process was stopped by SIGKILL']);
@@ -268,12 +268,23 @@ describe('the mirror process supervisor', () => {
       await expect.poll(() => events.length).toBe(1);
       children[0]!.kill('SIGKILL');
       const outcome = await sync;
-      expect(outcome).toMatchObject({ ok: false, kind: 'failed', reason: expect.stringMatching(/stopped unexpectedly \(the process was stopped by SIGKILL\)/) });
+      expect(outcome).toMatchObject({
+        ok: false,
+        kind: 'failed',
+        reason: expect.stringMatching(/stopped unexpectedly \(the process was stopped by SIGKILL\)/),
+      });
       expect(events.map((e) => e.event)).toEqual(['syncStatus', 'syncStatus', 'syncFinished']);
       expect(events[1]!.payload).toMatchObject({ state: 'idle', lastError: (outcome as { reason: string }).reason });
 
       // A new process serves the next calls.
-      await expect.poll(() => supervisor.service.getSyncStatus().then((s) => s.state, () => 'restarting')).toBe('idle');
+      await expect
+        .poll(() =>
+          supervisor.service.getSyncStatus().then(
+            (s) => s.state,
+            () => 'restarting',
+          ),
+        )
+        .toBe('idle');
       expect(children).toHaveLength(2);
     } finally {
       await supervisor.close();
@@ -281,7 +292,7 @@ describe('the mirror process supervisor', () => {
   });
 });
 
-describe('errors across the app\'s boundaries', () => {
+describe("errors across the app's boundaries", () => {
   const fixture = resolve(import.meta.dirname, 'support/throwing-peer.ts');
 
   function overWorkerThread(): { channel: RpcChannel; stop: () => Promise<unknown> } {
@@ -292,7 +303,10 @@ describe('errors across the app\'s boundaries', () => {
   }
 
   function overChildProcess(): { channel: RpcChannel; stop: () => Promise<unknown> } {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
     return { channel: childProcessChannel(child), stop: async () => child.kill('SIGKILL') };
   }
 

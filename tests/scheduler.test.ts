@@ -201,7 +201,8 @@ describe('periodic sync scheduler', () => {
 
   it('logs each new plan, a due time met by a running sync, and a backoff', () => {
     const s = setUp();
-    const lines = () => s.log.splice(0).map((record) => `${record.level} ${record.message}${record.fields ? ` ${JSON.stringify(record.fields)}` : ''}`);
+    const lines = () =>
+      s.log.splice(0).map((record) => `${record.level} ${record.message}${record.fields ? ` ${JSON.stringify(record.fields)}` : ''}`);
     const at = (minutes: number) => JSON.stringify({ at: new Date(START + minutes * MINUTE).toISOString() });
     expect(lines()).toEqual([`debug Next periodic sync planned ${at(1)}`]);
     s.setRunning(true);

@@ -44,7 +44,13 @@ function drizzleColumns(dialect: Dialect, drizzle: unknown) {
   const config = dialect === 'sqlite' ? sqliteTableConfig(drizzle as never) : pgTableConfig(drizzle as never);
   return {
     name: config.name,
-    columns: config.columns.map((c) => ({ name: c.name, type: c.getSQLType(), notNull: c.notNull, primaryKey: c.primary, default: c.default as unknown })),
+    columns: config.columns.map((c) => ({
+      name: c.name,
+      type: c.getSQLType(),
+      notNull: c.notNull,
+      primaryKey: c.primary,
+      default: c.default as unknown,
+    })),
   };
 }
 
@@ -132,7 +138,8 @@ describe('the in-memory index sources', () => {
 describe('the record column lists', () => {
   it('are the declared columns of every data table', () => {
     expect(Object.keys(MIRROR_COLUMNS).toSorted()).toEqual(Object.keys(MIRROR_TABLES).toSorted());
-    for (const [name, declaration] of Object.entries(MIRROR_TABLES)) expect(MIRROR_COLUMNS[name as keyof typeof MIRROR_COLUMNS]).toEqual(sqlNamesOf(declaration));
+    for (const [name, declaration] of Object.entries(MIRROR_TABLES))
+      expect(MIRROR_COLUMNS[name as keyof typeof MIRROR_COLUMNS]).toEqual(sqlNamesOf(declaration));
   });
 
   it('the tests compare: every declared column Stash fills, none of the mirror own', () => {

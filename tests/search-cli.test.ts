@@ -28,7 +28,11 @@ function library(): FakeLibrary {
   const ana = lib.createPerformer({ name: 'Ana Álvarez', gender: 'FEMALE' });
   const kim = lib.createPerformer({ name: 'Kim Lee', gender: 'NON_BINARY' });
   const scene = lib.createScene({
-    title: 'Beach day', date: '2021-05', performerIds: [ana.id], tagIds: [outdoor.id], files: [{ size: 10, duration: 600 }],
+    title: 'Beach day',
+    date: '2021-05',
+    performerIds: [ana.id],
+    tagIds: [outdoor.id],
+    files: [{ size: 10, duration: 600 }],
   });
   const plain = lib.createScene({ title: 'Studio', date: '2019', tagIds: [indoor.id], files: [] });
   const roof = lib.createScene({ title: 'Rooftop', date: '2022', performerIds: [ana.id, kim.id], tagIds: [outdoor.id, night.id], files: [] });

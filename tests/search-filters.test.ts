@@ -43,7 +43,7 @@ describe('narrowsSearch', () => {
 });
 
 describe('buildQuery', () => {
-  it('turns minutes and seconds into the query\'s seconds', () => {
+  it("turns minutes and seconds into the query's seconds", () => {
     const { query, errors } = buildQuery(form({ sceneMinutesMin: '2', markerSecondsMax: '30' }));
     expect(errors).toEqual({});
     expect(query.sceneDuration).toEqual({ min: 120, max: undefined });

@@ -68,11 +68,15 @@ describe('the words of a text', () => {
 
   it('finds exactly the words of the definition: NFKD, marks removed, lower case, runs of letters and digits', () => {
     const definition = (text: string) =>
-      text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+      text
+        .normalize('NFKD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase()
+        .match(/[\p{L}\p{N}]+/gu) ?? [];
     // Letters, digits and separators of several scripts, marks alone and in sequences, ligatures,
     // Greek capital sigma (its lower case depends on what follows), dotted capital I, emoji and
     // letters beyond the BMP (surrogate pairs), CJK, and ASCII.
-    const alphabet = [...'aZ9 .-\'_éÉñ\u0301\u0308\u0345ﬁ①²ΣΑΟςİıßÆøŁ日本語한글😀🇫𠀀𐐀\u200d\u00a0\t٣ⅫＡ'];
+    const alphabet = [..."aZ9 .-'_éÉñ\u0301\u0308\u0345ﬁ①²ΣΑΟςİıßÆøŁ日本語한글😀🇫𠀀𐐀\u200d\u00a0\t٣ⅫＡ"];
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let n = 0; n < 3000; n++) {
@@ -107,7 +111,14 @@ describe('seeded random order', () => {
   it('orders exactly the requested range, as a full sort would, duplicates included', () => {
     let state = 12345;
     const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) % 1000;
-    for (const [length, start, end] of [[1, 0, 1], [10, 3, 7], [5000, 0, 50], [5000, 2500, 2550], [5000, 4990, 5000], [5000, 0, 5000]] as const) {
+    for (const [length, start, end] of [
+      [1, 0, 1],
+      [10, 3, 7],
+      [5000, 0, 50],
+      [5000, 2500, 2550],
+      [5000, 4990, 5000],
+      [5000, 0, 5000],
+    ] as const) {
       const values = Float64Array.from({ length }, next);
       const sorted = values.slice().sort();
       orderRange(values, start, end);
@@ -159,9 +170,12 @@ describe('search index rebuild', () => {
       ]);
 
       const summary = await h.sync();
-      expect(summary.searchIndexed).toBe(Number(await h.value('SELECT count(*) FROM stash_scene_markers')) +
-        Number(await h.value('SELECT count(*) FROM stash_scenes')) + Number(await h.value('SELECT count(*) FROM stash_tags')) +
-        Number(await h.value('SELECT count(*) FROM stash_performers')));
+      expect(summary.searchIndexed).toBe(
+        Number(await h.value('SELECT count(*) FROM stash_scene_markers')) +
+          Number(await h.value('SELECT count(*) FROM stash_scenes')) +
+          Number(await h.value('SELECT count(*) FROM stash_tags')) +
+          Number(await h.value('SELECT count(*) FROM stash_performers')),
+      );
       expect((await searchMarkers(h.store, { text: word, perPage: 500 })).total).toBe(before);
 
       // Pages keep the index current from then on: the next sync rebuilds nothing.
@@ -254,7 +268,9 @@ describe('search index repair (SQLite: a virtual table carries no read-only trig
       byHand(h.database, (raw) => {
         raw.exec(`DROP TRIGGER stash_scenes_readonly_delete`);
         // Same name, guarding nothing.
-        raw.exec(`DROP TRIGGER stash_tags_readonly_update; CREATE TRIGGER stash_tags_readonly_update BEFORE UPDATE ON stash_tags BEGIN SELECT 1; END`);
+        raw.exec(
+          `DROP TRIGGER stash_tags_readonly_update; CREATE TRIGGER stash_tags_readonly_update BEFORE UPDATE ON stash_tags BEGIN SELECT 1; END`,
+        );
       });
       expect(await triggers()).not.toEqual(migrated);
       await h.sync();

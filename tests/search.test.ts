@@ -8,14 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FacetCount, MarkerHit, MarkerQueryInput, MarkerSearchResult } from '../src/core/search/query';
 import { searchMarkers } from '../src/core/search/search';
 import { describeEachDialect, staleIds, startHarness, type Harness } from './support/harness';
-import {
-  buildSearchLibrary,
-  type MarkerName,
-  type PerformerName,
-  type SceneName,
-  type SearchLibrary,
-  type TagName,
-} from './support/search-library';
+import { buildSearchLibrary, type MarkerName, type PerformerName, type SceneName, type SearchLibrary, type TagName } from './support/search-library';
 
 type LiveScene = Exclude<SceneName, 'doomedScene'>;
 
@@ -36,10 +29,27 @@ const ALL_SCENES = Object.keys(SCENE_MARKERS) as LiveScene[];
 
 /** Live markers with an end (21 of the 27). */
 const WITH_END: MarkerName[] = [
-  'sunriseStretch', 'deepLungeHold', 'openingRemarks', 'cafeBreak', 'quietKneel', 'lungePractice',
-  'wellKnownPose', 'studioWarmup', 'neonWalk', 'skylineYoga', 'tailEnd', 'flowerToast', 'gardenLunge',
-  'oldBlooper', 'grandFinale', 'kneelingBow', 'zebraCrossing', 'beachYogaFlow', 'joseInterview',
-  'kneelingStretch', 'studioWrap',
+  'sunriseStretch',
+  'deepLungeHold',
+  'openingRemarks',
+  'cafeBreak',
+  'quietKneel',
+  'lungePractice',
+  'wellKnownPose',
+  'studioWarmup',
+  'neonWalk',
+  'skylineYoga',
+  'tailEnd',
+  'flowerToast',
+  'gardenLunge',
+  'oldBlooper',
+  'grandFinale',
+  'kneelingBow',
+  'zebraCrossing',
+  'beachYogaFlow',
+  'joseInterview',
+  'kneelingStretch',
+  'studioWrap',
 ];
 const WITHOUT_END: MarkerName[] = ['emptyTitle', 'standingOvation', 'loopEntry', 'streetStretch', 'reelEnding', 'sunsetSalute'];
 
@@ -76,8 +86,7 @@ describeEachDialect('marker search', (dialect) => {
   const tag = (name: TagName, withSubtags = false) => ({ id: fx.tags[name], withSubtags });
   const perf = (...names: PerformerName[]) => names.map((n) => fx.performers[n]);
 
-  const search = (input: MarkerQueryInput, options?: { stashUrl?: string }): Promise<MarkerSearchResult> =>
-    searchMarkers(h.store, input, options);
+  const search = (input: MarkerQueryInput, options?: { stashUrl?: string }): Promise<MarkerSearchResult> => searchMarkers(h.store, input, options);
 
   /** The matching set (every page at once), checked against the reported total. */
   async function matching(input: MarkerQueryInput): Promise<number[]> {
@@ -304,9 +313,7 @@ describeEachDialect('marker search', (dialect) => {
     });
 
     it('sort relevance returns the same set as the filter', async () => {
-      expect(await matching({ text: 'stretch', sort: 'relevance' })).toEqual(
-        set('sunriseStretch', 'streetStretch', 'kneelingStretch'),
-      );
+      expect(await matching({ text: 'stretch', sort: 'relevance' })).toEqual(set('sunriseStretch', 'streetStretch', 'kneelingStretch'));
     });
   });
 
@@ -314,7 +321,15 @@ describeEachDialect('marker search', (dialect) => {
 
   describe('relevance', () => {
     // 'br' is in the title 'cafe break' (10), the tag Crème Brûlée (5) and beachMorning's details (2).
-    const BR_BEST_FIRST: MarkerName[] = ['cafeBreak', 'openingRemarks', 'grandFinale', 'sunriseStretch', 'deepLungeHold', 'emptyTitle', 'beachYogaFlow'];
+    const BR_BEST_FIRST: MarkerName[] = [
+      'cafeBreak',
+      'openingRemarks',
+      'grandFinale',
+      'sunriseStretch',
+      'deepLungeHold',
+      'emptyTitle',
+      'beachYogaFlow',
+    ];
 
     it('weighs where a word is found: title, then tags, then scene title and details; ties by marker id', async () => {
       expect(await ordered({ text: 'br' })).toEqual(ids(...BR_BEST_FIRST));
@@ -328,16 +343,34 @@ describeEachDialect('marker search', (dialect) => {
       // The title 'José interview' (10), then José's scenes (3).
       expect(await ordered({ text: 'jose' })).toEqual(
         ids(
-          'joseInterview', 'sunriseStretch', 'deepLungeHold', 'emptyTitle', 'wellKnownPose', 'studioWarmup', 'loopEntry',
-          'flowerToast', 'gardenLunge', 'beachYogaFlow', 'kneelingStretch',
+          'joseInterview',
+          'sunriseStretch',
+          'deepLungeHold',
+          'emptyTitle',
+          'wellKnownPose',
+          'studioWarmup',
+          'loopEntry',
+          'flowerToast',
+          'gardenLunge',
+          'beachYogaFlow',
+          'kneelingStretch',
         ),
       );
       // One letter: the title and scene title 'Zebra' (12), Zoë's scenes (3), the scene title 'Zebra Finale' (2).
       expect(await ordered({ text: 'z' })).toEqual(
         ids(
           'zebraCrossing',
-          'sunriseStretch', 'deepLungeHold', 'emptyTitle', 'openingRemarks', 'cafeBreak', 'standingOvation', 'beachYogaFlow', 'joseInterview',
-          'grandFinale', 'kneelingBow', 'studioWrap',
+          'sunriseStretch',
+          'deepLungeHold',
+          'emptyTitle',
+          'openingRemarks',
+          'cafeBreak',
+          'standingOvation',
+          'beachYogaFlow',
+          'joseInterview',
+          'grandFinale',
+          'kneelingBow',
+          'studioWrap',
         ),
       );
     });
@@ -363,7 +396,15 @@ describeEachDialect('marker search', (dialect) => {
     });
 
     it('ascending lists the least relevant first, ties still by marker id, and pages through that order', async () => {
-      const leastFirst: MarkerName[] = ['sunriseStretch', 'deepLungeHold', 'emptyTitle', 'beachYogaFlow', 'openingRemarks', 'grandFinale', 'cafeBreak'];
+      const leastFirst: MarkerName[] = [
+        'sunriseStretch',
+        'deepLungeHold',
+        'emptyTitle',
+        'beachYogaFlow',
+        'openingRemarks',
+        'grandFinale',
+        'cafeBreak',
+      ];
       expect(await ordered({ text: 'br', direction: 'asc' })).toEqual(ids(...leastFirst));
       expect(await ordered({ text: 'br', direction: 'desc' })).toEqual(ids(...BR_BEST_FIRST));
       const page = await search({ text: 'br', direction: 'asc', perPage: 3, page: 2, facetLimit: 0 });
@@ -403,9 +444,20 @@ describeEachDialect('marker search', (dialect) => {
     it('withSubtags reaches three levels down (Position > Standing > Lunge > Deep Lunge)', async () => {
       expect(await matching({ markerTags: { any: [tag('position', true)], on: 'primary' } })).toEqual(
         set(
-          'sunriseStretch', 'deepLungeHold', 'emptyTitle', 'standingOvation', 'quietKneel', 'lungePractice',
-          'wellKnownPose', 'studioWarmup', 'streetStretch', 'skylineYoga', 'gardenLunge', 'kneelingBow',
-          'kneelingStretch', 'sunsetSalute',
+          'sunriseStretch',
+          'deepLungeHold',
+          'emptyTitle',
+          'standingOvation',
+          'quietKneel',
+          'lungePractice',
+          'wellKnownPose',
+          'studioWarmup',
+          'streetStretch',
+          'skylineYoga',
+          'gardenLunge',
+          'kneelingBow',
+          'kneelingStretch',
+          'sunsetSalute',
         ),
       );
       expect(await matching({ markerTags: { any: [tag('position')], on: 'primary' } })).toEqual(set('wellKnownPose'));
@@ -428,8 +480,19 @@ describeEachDialect('marker search', (dialect) => {
       );
       expect(await matching({ markerTags: { any: [tag('standing', true)] } })).toEqual(
         set(
-          'sunriseStretch', 'deepLungeHold', 'standingOvation', 'lungePractice', 'wellKnownPose', 'studioWarmup',
-          'streetStretch', 'skylineYoga', 'gardenLunge', 'grandFinale', 'beachYogaFlow', 'kneelingStretch', 'sunsetSalute',
+          'sunriseStretch',
+          'deepLungeHold',
+          'standingOvation',
+          'lungePractice',
+          'wellKnownPose',
+          'studioWarmup',
+          'streetStretch',
+          'skylineYoga',
+          'gardenLunge',
+          'grandFinale',
+          'beachYogaFlow',
+          'kneelingStretch',
+          'sunsetSalute',
         ),
       );
     });
@@ -476,15 +539,37 @@ describeEachDialect('marker search', (dialect) => {
     it('all on primary: two different tags can never both be the primary', async () => {
       expect(await matching({ markerTags: { all: [tag('standing'), tag('yoga')], on: 'primary' } })).toEqual([]);
       expect(await matching({ markerTags: { all: [tag('position', true), tag('standing', true)], on: 'primary' } })).toEqual(
-        set('sunriseStretch', 'deepLungeHold', 'standingOvation', 'lungePractice', 'studioWarmup', 'streetStretch', 'skylineYoga', 'gardenLunge', 'sunsetSalute'),
+        set(
+          'sunriseStretch',
+          'deepLungeHold',
+          'standingOvation',
+          'lungePractice',
+          'studioWarmup',
+          'streetStretch',
+          'skylineYoga',
+          'gardenLunge',
+          'sunsetSalute',
+        ),
       );
     });
 
     it('none: no listed tag may match', async () => {
       expect(await matching({ markerTags: { none: [tag('standing', true)] } })).toEqual(
         set(
-          'emptyTitle', 'openingRemarks', 'cafeBreak', 'quietKneel', 'loopEntry', 'neonWalk', 'tailEnd', 'flowerToast',
-          'oldBlooper', 'reelEnding', 'kneelingBow', 'zebraCrossing', 'joseInterview', 'studioWrap',
+          'emptyTitle',
+          'openingRemarks',
+          'cafeBreak',
+          'quietKneel',
+          'loopEntry',
+          'neonWalk',
+          'tailEnd',
+          'flowerToast',
+          'oldBlooper',
+          'reelEnding',
+          'kneelingBow',
+          'zebraCrossing',
+          'joseInterview',
+          'studioWrap',
         ),
       );
       expect(await matching({ markerTags: { none: [tag('highlight')] } })).toEqual(
@@ -660,9 +745,7 @@ describeEachDialect('marker search', (dialect) => {
     });
 
     it('both bounds, inclusive', async () => {
-      expect(await matching({ sceneDate: { from: '2021-05', to: '2021-05' } })).toEqual(
-        inScenes('beachMorning', 'cafeConversations', 'zebraFinale'),
-      );
+      expect(await matching({ sceneDate: { from: '2021-05', to: '2021-05' } })).toEqual(inScenes('beachMorning', 'cafeConversations', 'zebraFinale'));
       expect(await matching({ sceneDate: { from: '2021', to: '2021-05' } })).toEqual(
         inScenes('beachMorning', 'cafeConversations', 'untitled', 'zebraFinale'),
       );
@@ -736,8 +819,18 @@ describeEachDialect('marker search', (dialect) => {
     it('min and max, inclusive', async () => {
       expect(await matching({ markerLength: { min: 30, max: 60 } })).toEqual(
         set(
-          'deepLungeHold', 'quietKneel', 'gardenLunge', 'zebraCrossing', 'openingRemarks', 'joseInterview',
-          'sunriseStretch', 'studioWarmup', 'neonWalk', 'flowerToast', 'kneelingStretch', 'studioWrap',
+          'deepLungeHold',
+          'quietKneel',
+          'gardenLunge',
+          'zebraCrossing',
+          'openingRemarks',
+          'joseInterview',
+          'sunriseStretch',
+          'studioWarmup',
+          'neonWalk',
+          'flowerToast',
+          'kneelingStretch',
+          'studioWrap',
         ),
       );
     });
@@ -769,9 +862,9 @@ describeEachDialect('marker search', (dialect) => {
         set('neonWalk', 'grandFinale', 'kneelingBow', 'zebraCrossing', 'studioWrap'),
       );
       expect(await matching({ text: 'stretch', sceneDate: { from: '2021' } })).toEqual(set('sunriseStretch'));
-      expect(
-        await matching({ text: 'kneel', markerTags: { none: [tag('highlight')] }, sceneDuration: { min: 1000 } }),
-      ).toEqual(set('kneelingBow', 'kneelingStretch'));
+      expect(await matching({ text: 'kneel', markerTags: { none: [tag('highlight')] }, sceneDuration: { min: 1000 } })).toEqual(
+        set('kneelingBow', 'kneelingStretch'),
+      );
     });
 
     it('words with tag and performer filters: words found in any of the markers’ rows', async () => {
@@ -781,7 +874,9 @@ describeEachDialect('marker search', (dialect) => {
       // Found through the performer's own name, and through the scene title.
       expect(await matching({ text: 'marta', markerTags: { any: [tag('highlight')] } })).toEqual(set('standingOvation', 'grandFinale'));
       expect(await matching({ text: 'finale', performers: { any: perf('marta') } })).toEqual(inScenes('zebraFinale'));
-      expect(await matching({ text: 'stretch kneel', sort: 'position', markerTags: { any: [tag('position', true)] } })).toEqual(set('kneelingStretch'));
+      expect(await matching({ text: 'stretch kneel', sort: 'position', markerTags: { any: [tag('position', true)] } })).toEqual(
+        set('kneelingStretch'),
+      );
     });
 
     it('words and filters together give exactly the markers and order each gives alone', async () => {
@@ -815,15 +910,33 @@ describeEachDialect('marker search', (dialect) => {
   // ---- sorting ----
 
   const POSITION_ORDER: MarkerName[] = [
-    'sunriseStretch', 'emptyTitle', 'deepLungeHold', 'beachYogaFlow',
-    'openingRemarks', 'cafeBreak', 'joseInterview', 'standingOvation',
-    'quietKneel', 'lungePractice',
-    'studioWarmup', 'wellKnownPose', 'loopEntry', 'kneelingStretch',
-    'neonWalk', 'streetStretch',
-    'skylineYoga', 'sunsetSalute', 'tailEnd',
-    'flowerToast', 'gardenLunge',
-    'oldBlooper', 'reelEnding',
-    'studioWrap', 'zebraCrossing', 'grandFinale', 'kneelingBow',
+    'sunriseStretch',
+    'emptyTitle',
+    'deepLungeHold',
+    'beachYogaFlow',
+    'openingRemarks',
+    'cafeBreak',
+    'joseInterview',
+    'standingOvation',
+    'quietKneel',
+    'lungePractice',
+    'studioWarmup',
+    'wellKnownPose',
+    'loopEntry',
+    'kneelingStretch',
+    'neonWalk',
+    'streetStretch',
+    'skylineYoga',
+    'sunsetSalute',
+    'tailEnd',
+    'flowerToast',
+    'gardenLunge',
+    'oldBlooper',
+    'reelEnding',
+    'studioWrap',
+    'zebraCrossing',
+    'grandFinale',
+    'kneelingBow',
   ];
 
   describe('sort', () => {
@@ -844,14 +957,33 @@ describeEachDialect('marker search', (dialect) => {
     it('sceneDate: newest first by default, partial dates as strings, undated scenes last', async () => {
       expectGroups(
         await ordered({ sort: 'sceneDate' }),
-        sceneGroups('rooftopSession', 'gardenParty', 'beachMorning', 'zebraFinale', 'cafeConversations', 'untitled', 'winterStudio', 'archiveReel', 'nightShift'),
+        sceneGroups(
+          'rooftopSession',
+          'gardenParty',
+          'beachMorning',
+          'zebraFinale',
+          'cafeConversations',
+          'untitled',
+          'winterStudio',
+          'archiveReel',
+          'nightShift',
+        ),
       );
     });
 
     it('sceneDate ascending: still undated last, ties by marker id', async () => {
       expect(await ordered({ sort: 'sceneDate', direction: 'asc' })).toEqual(
-        sceneGroups('archiveReel', 'winterStudio', 'untitled', 'cafeConversations', 'zebraFinale', 'beachMorning', 'gardenParty', 'rooftopSession', 'nightShift')
-          .flatMap((g) => ids(...g)),
+        sceneGroups(
+          'archiveReel',
+          'winterStudio',
+          'untitled',
+          'cafeConversations',
+          'zebraFinale',
+          'beachMorning',
+          'gardenParty',
+          'rooftopSession',
+          'nightShift',
+        ).flatMap((g) => ids(...g)),
       );
     });
 
@@ -859,9 +991,7 @@ describeEachDialect('marker search', (dialect) => {
       // Without 山田花子's scenes, which leaves out the one scene without a title. 'archive reel' is
       // in lower case: first all the same, where byte order would put it after 'Zebra Finale'.
       const order = ['archiveReel', 'beachMorning', 'cafeConversations', 'nightShift', 'rooftopSession', 'winterStudio', 'zebraFinale'] as const;
-      expect(await ordered({ sort: 'sceneTitle', performers: { none: perf('yamada') } })).toEqual(
-        sceneGroups(...order).flatMap((g) => ids(...g)),
-      );
+      expect(await ordered({ sort: 'sceneTitle', performers: { none: perf('yamada') } })).toEqual(sceneGroups(...order).flatMap((g) => ids(...g)));
       expectGroups(
         await ordered({ sort: 'sceneTitle', direction: 'desc', performers: { none: perf('yamada') } }),
         sceneGroups(...[...order].reverse()),
@@ -884,23 +1014,59 @@ describeEachDialect('marker search', (dialect) => {
     it('length ascending, ties by marker id', async () => {
       expect(await ordered({ sort: 'length', direction: 'asc', hasEnd: true })).toEqual(
         ids(
-          'lungePractice', 'oldBlooper', 'kneelingBow',
-          'deepLungeHold', 'quietKneel', 'gardenLunge', 'zebraCrossing',
-          'openingRemarks', 'joseInterview',
-          'sunriseStretch', 'studioWarmup', 'neonWalk', 'flowerToast', 'kneelingStretch', 'studioWrap',
-          'wellKnownPose', 'skylineYoga', 'tailEnd', 'grandFinale',
-          'beachYogaFlow', 'cafeBreak',
+          'lungePractice',
+          'oldBlooper',
+          'kneelingBow',
+          'deepLungeHold',
+          'quietKneel',
+          'gardenLunge',
+          'zebraCrossing',
+          'openingRemarks',
+          'joseInterview',
+          'sunriseStretch',
+          'studioWarmup',
+          'neonWalk',
+          'flowerToast',
+          'kneelingStretch',
+          'studioWrap',
+          'wellKnownPose',
+          'skylineYoga',
+          'tailEnd',
+          'grandFinale',
+          'beachYogaFlow',
+          'cafeBreak',
         ),
       );
     });
 
     const UPDATED_ASC: MarkerName[] = [
-      'sunriseStretch', 'deepLungeHold', 'emptyTitle', 'openingRemarks', 'cafeBreak', 'standingOvation',
-      'lungePractice', 'wellKnownPose', 'studioWarmup', 'loopEntry', 'neonWalk', 'streetStretch', 'tailEnd',
-      'flowerToast', 'gardenLunge', 'oldBlooper', 'reelEnding',
-      'grandFinale', 'kneelingBow', 'zebraCrossing', // one second
-      'beachYogaFlow', 'joseInterview', 'kneelingStretch', 'sunsetSalute', 'studioWrap',
-      'quietKneel', 'skylineYoga', // edited last, skylineYoga after the clocks went back
+      'sunriseStretch',
+      'deepLungeHold',
+      'emptyTitle',
+      'openingRemarks',
+      'cafeBreak',
+      'standingOvation',
+      'lungePractice',
+      'wellKnownPose',
+      'studioWarmup',
+      'loopEntry',
+      'neonWalk',
+      'streetStretch',
+      'tailEnd',
+      'flowerToast',
+      'gardenLunge',
+      'oldBlooper',
+      'reelEnding',
+      'grandFinale',
+      'kneelingBow',
+      'zebraCrossing', // one second
+      'beachYogaFlow',
+      'joseInterview',
+      'kneelingStretch',
+      'sunsetSalute',
+      'studioWrap',
+      'quietKneel',
+      'skylineYoga', // edited last, skylineYoga after the clocks went back
     ];
 
     it('updated compares instants, not the stamps Stash writes in its local offset', async () => {
@@ -952,7 +1118,12 @@ describeEachDialect('marker search', (dialect) => {
       const pages: MarkerSearchResult[] = [];
       for (const page of [1, 2, 3, 4]) pages.push(await search({ sort: 'position', perPage: 10, page }));
       expect(pages.map((p) => p.total)).toEqual([27, 27, 27, 27]);
-      expect(pages.map((p) => [p.page, p.perPage])).toEqual([[1, 10], [2, 10], [3, 10], [4, 10]]);
+      expect(pages.map((p) => [p.page, p.perPage])).toEqual([
+        [1, 10],
+        [2, 10],
+        [3, 10],
+        [4, 10],
+      ]);
       expect(pages[0]!.hits.map((x) => x.id)).toEqual(ids(...POSITION_ORDER.slice(0, 10)));
       expect(pages[1]!.hits.map((x) => x.id)).toEqual(ids(...POSITION_ORDER.slice(10, 20)));
       expect(pages[2]!.hits.map((x) => x.id)).toEqual(

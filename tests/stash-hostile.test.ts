@@ -15,7 +15,9 @@ afterEach(async () => {
 });
 
 /** Stash's data as mirrored; the run log records the refused sync, as it should, and the closure is derived. */
-const MIRROR_TABLES = SYNC_WRITTEN_TABLES.filter((table) => !['stash_tag_closure', 'stash_sync_runs', 'stash_sync_state', 'stash_mirror_state'].includes(table));
+const MIRROR_TABLES = SYNC_WRITTEN_TABLES.filter(
+  (table) => !['stash_tag_closure', 'stash_sync_runs', 'stash_sync_state', 'stash_mirror_state'].includes(table),
+);
 
 /** Every row of every mirror table, in a stable order: what "the mirror is unchanged" compares. */
 async function mirrorContents(store: MirrorStore): Promise<Record<string, unknown[]>> {
@@ -100,7 +102,12 @@ describeEachDialect('a hostile Stash', (dialect) => {
       expect(`${error.message}\n${error.stack}`).not.toContain('SECRET');
     }
     const runs = await h.store.listRuns();
-    expect(runs.filter((r) => r.status === 'failed').map((r) => r.entity).sort()).toEqual(['markers', 'performers', 'scenes', 'tags']);
+    expect(
+      runs
+        .filter((r) => r.status === 'failed')
+        .map((r) => r.entity)
+        .sort(),
+    ).toEqual(['markers', 'performers', 'scenes', 'tags']);
     for (const run of runs) expect(run.error ?? '').not.toContain('SECRET');
   });
 });

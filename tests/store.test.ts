@@ -24,7 +24,18 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const scene = { id: 1, title: 'A', date: '2021-05', details: null, filesize: 3 * 2 ** 31, duration: 61.5, performerIds: [2], tagIds: [3], stashUpdatedAt: '2025-01-10T14:03:22+01:00', filesUpdatedAt: null };
+const scene = {
+  id: 1,
+  title: 'A',
+  date: '2021-05',
+  details: null,
+  filesize: 3 * 2 ** 31,
+  duration: 61.5,
+  performerIds: [2],
+  tagIds: [3],
+  stashUpdatedAt: '2025-01-10T14:03:22+01:00',
+  filesUpdatedAt: null,
+};
 
 describe('mirror tables are read-only outside the sync', () => {
   it('refuses INSERT, UPDATE and DELETE on every mirror table from any other connection', async () => {
@@ -38,7 +49,9 @@ describe('mirror tables are read-only outside the sync', () => {
       { id: 4, name: 'U', parentIds: [3], childIds: [], stashUpdatedAt: 'x' },
     ]);
     await store.applyPage('scenes', [scene], { watermark: 'x' });
-    await store.applyPage('markers', [{ id: 5, sceneId: 1, title: 'M', seconds: 1, endSeconds: null, primaryTagId: 3, tagIds: [4], stashUpdatedAt: 'x' }]);
+    await store.applyPage('markers', [
+      { id: 5, sceneId: 1, title: 'M', seconds: 1, endSeconds: null, primaryTagId: 3, tagIds: [4], stashUpdatedAt: 'x' },
+    ]);
     await store.startRun({ runId: 'r', entity: 'scenes', mode: 'full' });
     await store.refreshSearchIndex();
     await store.close();
@@ -59,14 +72,15 @@ describe('mirror tables are read-only outside the sync', () => {
     other.close();
   });
 
-  const guards = (store: SqliteMirrorStore) =>
-    store.db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name`).all();
+  const guards = (store: SqliteMirrorStore) => store.db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name`).all();
 
   it('keeps every guard as the migrations made it after the sync writes pages, and after a page fails', async () => {
     const store = SqliteMirrorStore.open({ file });
     const migrated = guards(store);
     await store.applyPage('scenes', [scene]);
-    await store.applyPage('markers', [{ id: 5, sceneId: 1, title: 'M', seconds: 1, endSeconds: null, primaryTagId: 3, tagIds: [4], stashUpdatedAt: 'x' }]);
+    await store.applyPage('markers', [
+      { id: 5, sceneId: 1, title: 'M', seconds: 1, endSeconds: null, primaryTagId: 3, tagIds: [4], stashUpdatedAt: 'x' },
+    ]);
     expect(guards(store)).toEqual(migrated);
     // A NOT NULL column left null: the page's transaction fails after its guards were lifted.
     const broken = { ...scene, id: 2, stashUpdatedAt: null as unknown as string };
@@ -96,7 +110,11 @@ describe('mirror tables are read-only outside the sync', () => {
   it('has three guarding triggers per mirror table', () => {
     const store = SqliteMirrorStore.open({ file });
     const triggers = store.db.prepare(`SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'`).all() as { tbl_name: string }[];
-    for (const table of SYNC_WRITTEN_TABLES) expect(triggers.filter((t) => t.tbl_name === table), table).toHaveLength(3);
+    for (const table of SYNC_WRITTEN_TABLES)
+      expect(
+        triggers.filter((t) => t.tbl_name === table),
+        table,
+      ).toHaveLength(3);
     void store.close();
   });
 });
@@ -126,7 +144,7 @@ describe('values round-trip exactly', () => {
     await store.close();
   });
 
-  it('replaces a row\'s join rows whole when it is written again', async () => {
+  it("replaces a row's join rows whole when it is written again", async () => {
     const store = SqliteMirrorStore.open({ file });
     await store.applyPage('scenes', [scene]);
     await store.applyPage('scenes', [{ ...scene, performerIds: [7, 8], tagIds: [] }]);
@@ -137,12 +155,18 @@ describe('values round-trip exactly', () => {
 });
 
 describeEachDialect('writing a page', (dialect) => {
-  it('writes every row of a long page, a row given twice as its last copy with that copy\'s relations and words', async () => {
+  it("writes every row of a long page, a row given twice as its last copy with that copy's relations and words", async () => {
     const database = await createMirrorDatabase(dialect);
     const store = await database.open();
     try {
       // 250 rows: SQLite writes many rows per statement, so this crosses statements and leaves a remainder.
-      const rows = Array.from({ length: 250 }, (_, i) => ({ ...scene, id: i + 1, title: `scene ${i + 1}`, performerIds: [i + 1, 1000 + i], tagIds: [i % 7] }));
+      const rows = Array.from({ length: 250 }, (_, i) => ({
+        ...scene,
+        id: i + 1,
+        title: `scene ${i + 1}`,
+        performerIds: [i + 1, 1000 + i],
+        tagIds: [i % 7],
+      }));
       rows.splice(120, 0, { ...scene, id: 40, title: 'renamed forty', performerIds: [5], tagIds: [] });
       rows.push({ ...scene, id: 41, title: 'renamed forty-one', performerIds: [6, 7], tagIds: [1] });
       expect(await store.applyPage('scenes', rows)).toBe(250);
@@ -150,7 +174,12 @@ describeEachDialect('writing a page', (dialect) => {
       const title = (id: number) => column('SELECT title AS v FROM stash_scenes WHERE id = ?', [id]);
       const performers = (id: number) => column('SELECT performer_id AS v FROM stash_scene_performers WHERE scene_id = ? ORDER BY 1', [id]);
       expect(await column('SELECT count(*) AS v FROM stash_scenes')).toEqual([250]);
-      expect([await title(1), await title(40), await title(41), await title(250)]).toEqual([['scene 1'], ['renamed forty'], ['renamed forty-one'], ['scene 250']]);
+      expect([await title(1), await title(40), await title(41), await title(250)]).toEqual([
+        ['scene 1'],
+        ['renamed forty'],
+        ['renamed forty-one'],
+        ['scene 250'],
+      ]);
       expect([await performers(40), await performers(41), await performers(250)]).toEqual([[5], [6, 7], [250, 1249]]);
       expect(await column('SELECT count(*) AS v FROM stash_scene_performers')).toEqual([248 * 2 + 1 + 2]);
       expect(await column('SELECT count(*) AS v FROM stash_scene_tags')).toEqual([248 + 1]);
@@ -204,7 +233,11 @@ describeEachDialect('comparing the mirror with a listing of Stash', (dialect) =>
         live: parts.reduce((n, p) => n + p.live, 0),
       }).toEqual(expected);
       // Rows above the last page vanish only in the last range; an empty listing loses every live row.
-      expect(await store.compareWithListing('scenes', { ids: [], stamps: [] }, { after: 4, through: null })).toEqual({ changed: [], vanished: [6, 9], live: 2 });
+      expect(await store.compareWithListing('scenes', { ids: [], stamps: [] }, { after: 4, through: null })).toEqual({
+        changed: [],
+        vanished: [6, 9],
+        live: 2,
+      });
       expect(await store.compareWithListing('scenes', { ids: [], stamps: [] })).toEqual({ changed: [], vanished: [2, 4, 6, 9], live: 4 });
     }));
 });
@@ -458,10 +491,24 @@ describeEachDialect('the typed reads the app makes', (dialect) => {
   const performer = (id: number, name: string, gender: string | null) => ({ id, name, gender, imagePath: null, stashUpdatedAt: 'x' });
   const tag = (id: number, name: string) => ({ id, name, parentIds: [], childIds: [], stashUpdatedAt: 'x' });
   const sceneWith = (id: number, performerIds: number[]) => ({ ...scene, id, performerIds, tagIds: [] });
-  const marker = (id: number, primaryTagId: number, tagIds: number[]) => ({ id, sceneId: 1, title: 'M', seconds: 1, endSeconds: null, primaryTagId, tagIds, stashUpdatedAt: 'x' });
+  const marker = (id: number, primaryTagId: number, tagIds: number[]) => ({
+    id,
+    sceneId: 1,
+    title: 'M',
+    seconds: 1,
+    endSeconds: null,
+    primaryTagId,
+    tagIds,
+    stashUpdatedAt: 'x',
+  });
 
   it('name live tags and performers with their use counts as numbers, and the genders in order', async () => {
-    await store.applyPage('performers', [performer(2, 'Bo', 'FEMALE'), performer(3, 'Al', 'MALE'), performer(4, 'Cy', null), performer(5, 'Gone', 'NON_BINARY')]);
+    await store.applyPage('performers', [
+      performer(2, 'Bo', 'FEMALE'),
+      performer(3, 'Al', 'MALE'),
+      performer(4, 'Cy', null),
+      performer(5, 'Gone', 'NON_BINARY'),
+    ]);
     await store.applyPage('tags', [tag(3, 'Kiss'), tag(4, 'Hug'), tag(6, 'Gone')]);
     await store.applyPage('scenes', [sceneWith(1, [2, 3]), sceneWith(7, [2])]);
     await store.applyPage('markers', [marker(10, 3, [4]), marker(11, 3, [])]);
@@ -538,13 +585,17 @@ describeEachDialect('a mirror from before stash_mirror_state whose first sync di
       old = migrationsBefore(defaultSqliteMigrationsFolder(), '0005_mirror_state');
       const db = new Database(where);
       migrateSqliteDb(drizzleSqlite(db), { migrationsFolder: old });
-      const indexes = () => db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).all() as { name: string }[];
+      const indexes = () =>
+        db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).all() as { name: string }[];
       migrated = indexes();
       // As that version's deferIndexes left it: the mark in stash_sync_state, the indexes gone.
       db.transaction(() => {
         db.exec(`INSERT INTO stash_sync_writer (token) VALUES ('sync')`);
-        db.prepare(`INSERT INTO stash_sync_state (entity, watermark, files_watermark, updated_at) VALUES ('deferred-indexes', NULL, NULL, ?)`).run(Date.now());
-        for (const { name } of migrated as { name: string }[]) if (!name.startsWith('stash_sync_runs') && !name.startsWith('stash_tag_closure')) db.exec(`DROP INDEX "${name}"`);
+        db.prepare(`INSERT INTO stash_sync_state (entity, watermark, files_watermark, updated_at) VALUES ('deferred-indexes', NULL, NULL, ?)`).run(
+          Date.now(),
+        );
+        for (const { name } of migrated as { name: string }[])
+          if (!name.startsWith('stash_sync_runs') && !name.startsWith('stash_tag_closure')) db.exec(`DROP INDEX "${name}"`);
         db.exec('DELETE FROM stash_sync_writer');
       })();
       expect(indexes().length).toBeLessThan(migrated.length);
@@ -556,12 +607,20 @@ describeEachDialect('a mirror from before stash_mirror_state whose first sync di
       try {
         await migratePgDb(drizzlePg(client), { migrationsFolder: old });
         const indexes = async () =>
-          (await client.query(`SELECT indexname AS name, tablename AS "table", indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`)).rows;
+          (
+            await client.query(
+              `SELECT indexname AS name, tablename AS "table", indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`,
+            )
+          ).rows;
         migrated = await indexes();
-        const dropped = (migrated as { name: string }[]).filter((i) => /_(idx|search_document_idx)$/.test(i.name) && !i.name.startsWith('stash_sync_runs'));
+        const dropped = (migrated as { name: string }[]).filter(
+          (i) => /_(idx|search_document_idx)$/.test(i.name) && !i.name.startsWith('stash_sync_runs'),
+        );
         await client.query('BEGIN');
         await client.query(`SELECT set_config('stash_mirror.sync_writer', 'on', true)`);
-        await client.query(`INSERT INTO stash_sync_state (entity, watermark, updated_at) VALUES ('deferred-indexes', $1, now())`, [JSON.stringify(dropped)]);
+        await client.query(`INSERT INTO stash_sync_state (entity, watermark, updated_at) VALUES ('deferred-indexes', $1, now())`, [
+          JSON.stringify(dropped),
+        ]);
         await client.query('COMMIT');
         for (const { name } of dropped) await client.query(`DROP INDEX "${name}"`);
         expect((await indexes()).length).toBe(migrated.length - dropped.length);

@@ -51,7 +51,9 @@ describe('sync:stash arguments', () => {
     const env = { STASH_URL: 'http://s', STASH_MIRROR_DB: '/tmp/env.db', DATABASE_URL: 'postgres://env/mirror' };
     expect(parseSyncCommand(['--db', '/tmp/mine.db'], env).mirror).toEqual({ file: '/tmp/mine.db' });
     expect(parseSyncCommand(['--database-url', 'postgres://mine/mirror'], env).mirror).toEqual({ databaseUrl: 'postgres://mine/mirror' });
-    expect(() => parseSyncCommand(['--db', '/tmp/mine.db', '--database-url', 'postgres://mine/mirror'], env)).toThrow(/either --db .* or --database-url/);
+    expect(() => parseSyncCommand(['--db', '/tmp/mine.db', '--database-url', 'postgres://mine/mirror'], env)).toThrow(
+      /either --db .* or --database-url/,
+    );
   });
 
   it('prints its usage on stdout and succeeds with --help', async () => {
@@ -244,7 +246,8 @@ describe('sync:stash on a terminal', () => {
   /** "entity fetched N" from the summary, as the bars should end: "N/N done". */
   function summaryTotals(output: string): Record<string, string> {
     const totals: Record<string, string> = {};
-    for (const match of output.matchAll(/^\s+(performers|tags|scenes|markers)\s+fetched (\d+),/gm)) totals[match[1]!] = `${match[2]}/${match[2]} done`;
+    for (const match of output.matchAll(/^\s+(performers|tags|scenes|markers)\s+fetched (\d+),/gm))
+      totals[match[1]!] = `${match[2]}/${match[2]} done`;
     return totals;
   }
 

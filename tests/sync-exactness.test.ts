@@ -25,9 +25,12 @@ describeEachDialect('exactness', (dialect) => {
       expect(markerPages.every((p, i) => p.done <= p.total && (i === 0 || p.done > markerPages[i - 1]!.done))).toBe(true);
       expect(markerPages.at(-1)).toMatchObject({ done: h.library.markers.size, total: h.library.markers.size });
       const runs = await h.store.listRuns();
-      expect(runs.map((r) => `${r.entity}:${r.status}`).sort()).toEqual(
-        ['markers:succeeded', 'performers:succeeded', 'scenes:succeeded', 'tags:succeeded'],
-      );
+      expect(runs.map((r) => `${r.entity}:${r.status}`).sort()).toEqual([
+        'markers:succeeded',
+        'performers:succeeded',
+        'scenes:succeeded',
+        'tags:succeeded',
+      ]);
     });
 
     it('pages a library with more markers than one Stash query can bind, at its own page sizes', async () => {
@@ -171,7 +174,8 @@ describe('a first sync into an empty SQLite mirror', () => {
   it('builds the secondary indexes once at the end, leaving the schema as migrated', async () => {
     const h = await startHarness({ dialect: 'sqlite' });
     try {
-      const schema = () => h.read<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`);
+      const schema = () =>
+        h.read<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`);
       const migrated = await schema();
       let fewestDuring = Infinity;
       await h.sync({

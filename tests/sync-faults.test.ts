@@ -109,12 +109,12 @@ describeEachDialect('bad input and faults', (dialect) => {
 
     it('an unreachable host fails with the reason after the retries', async () => {
       h = await startHarness({ dialect });
-      const port = (await new Promise<number>((resolve) => {
+      const port = await new Promise<number>((resolve) => {
         const s = createServer().listen(0, '127.0.0.1', () => {
           const p = (s.address() as AddressInfo).port;
           s.close(() => resolve(p));
         });
-      }));
+      });
       const client = new StashClient({ url: `http://127.0.0.1:${port}/graphql`, retries: 1, backoffMs: 1 });
       const error = await syncWith(client).catch((e: Error) => e);
       expect(error).toBeInstanceOf(StashUnreachableError);
@@ -148,7 +148,9 @@ describeEachDialect('bad input and faults', (dialect) => {
       expect(scenes.length).toBeGreaterThan(0);
       expect(scenes.length % 37).toBe(0);
       const relations = async (table: string, column: string) => {
-        const rows = await h.read<{ scene_id: number; other: number }>(`SELECT scene_id, ${column} AS other FROM ${table} ORDER BY scene_id, ${column}`);
+        const rows = await h.read<{ scene_id: number; other: number }>(
+          `SELECT scene_id, ${column} AS other FROM ${table} ORDER BY scene_id, ${column}`,
+        );
         const byScene = new Map<number, number[]>();
         for (const r of rows) byScene.set(r.scene_id, [...(byScene.get(r.scene_id) ?? []), r.other]);
         return byScene;
@@ -179,7 +181,7 @@ describeEachDialect('bad input and faults', (dialect) => {
       expect(Number(await h.value('SELECT count(*) FROM stash_scenes'))).toBe(0);
     });
 
-    it('a failed sync refreshes the search only after writing, and a failing refresh keeps the sync\'s error', async () => {
+    it("a failed sync refreshes the search only after writing, and a failing refresh keeps the sync's error", async () => {
       h = await startHarness({ dialect });
       const refresh = vi.spyOn(h.store, 'refreshSearchIndex').mockRejectedValue(new Error('refresh failed too'));
       h.fake.faults.inject('malformed', { operationName: 'PerformerRows' });
@@ -202,7 +204,7 @@ describeEachDialect('bad input and faults', (dialect) => {
       expect((error as Error).message).toMatch(/JSON/);
     });
 
-    it('GraphQL errors surface with Stash\'s message', async () => {
+    it("GraphQL errors surface with Stash's message", async () => {
       h = await startHarness({ dialect });
       h.fake.faults.inject('graphqlError', { operationName: 'MarkerRows' });
       const error = await h.sync().catch((e: Error) => e);
@@ -265,7 +267,10 @@ describeEachDialect('bad input and faults', (dialect) => {
         (await searchMarkers(h.store, { markerTags: { any: [{ id: parent.id, withSubtags }] }, perPage: 500 })).hits.map((hit) => hit.id);
       expect(new Set(await found(false))).toEqual(own);
       const withSubtags = new Set(await found(true));
-      expect([...own].filter((id) => !withSubtags.has(id)), 'own markers missing with sub-tags').toEqual([]);
+      expect(
+        [...own].filter((id) => !withSubtags.has(id)),
+        'own markers missing with sub-tags',
+      ).toEqual([]);
       expect(withSubtags).toEqual(markersOf([...new Set(below(parent.id))]));
     });
 

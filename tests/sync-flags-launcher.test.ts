@@ -9,11 +9,15 @@ import { PROJECT_ROOT } from './support/cli';
 
 const folder = mkdtempSync(join(tmpdir(), 'sync-flags-'));
 const probe = join(folder, 'probe.ts');
-writeFileSync(probe, "const code: number = Number(process.argv[2]);\nconsole.log(JSON.stringify(process.execArgv));\nprocess.exitCode = code;\n");
+writeFileSync(probe, 'const code: number = Number(process.argv[2]);\nconsole.log(JSON.stringify(process.execArgv));\nprocess.exitCode = code;\n');
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 function launch(...args: string[]) {
-  return spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts/with-sync-flags.mjs'), ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts/with-sync-flags.mjs'), ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 describe('the sync process launcher', () => {

@@ -9,12 +9,14 @@ import { describeEachDialect, expectMirrorEqualsLibrary, staleIds, startHarness,
 let h: Harness;
 afterEach(async () => h?.close());
 
-const isChangeQuery = (variables: Record<string, unknown>) =>
-  JSON.stringify(variables).includes('"sort":"updated_at"');
+const isChangeQuery = (variables: Record<string, unknown>) => JSON.stringify(variables).includes('"sort":"updated_at"');
 
 /** Forty scenes' files rescanned an hour apart: the files watermark ends far above the early ones. */
 function rescanFortyHourly(): number[] {
-  const rescanned = [...h.library.scenes.values()].filter((s) => s.files.length > 0).slice(0, 40).map((s) => s.id);
+  const rescanned = [...h.library.scenes.values()]
+    .filter((s) => s.files.length > 0)
+    .slice(0, 40)
+    .map((s) => s.id);
   for (const [i, id] of rescanned.entries()) {
     h.library.clock.advance(3600);
     h.library.rescanFile(id, { size: 2 ** 33 + i, duration: 100 + i });
@@ -35,7 +37,10 @@ describeEachDialect('Stash API traps', (dialect) => {
 
     it('follows a daylight-saving fall-back, when later writes sort before earlier ones as strings', async () => {
       const clock = createClock({ start: '2025-10-26T00:30:00Z', offset: '+02:00' });
-      h = await startHarness({ dialect, library: generateLibrary({ seed: 11, size: { performers: 30, tags: 20, scenes: 60, markers: 120 }, clock }) });
+      h = await startHarness({
+        dialect,
+        library: generateLibrary({ seed: 11, size: { performers: 30, tags: 20, scenes: 60, markers: 120 }, clock }),
+      });
       h.library.clock.advance(25 * 60);
       h.library.updatePerformer([...h.library.performers.keys()][0]!, { name: 'Before the fall-back' });
       await h.sync();
@@ -150,9 +155,7 @@ describeEachDialect('Stash API traps', (dialect) => {
       h.fake.beforeExecute = null;
       const performers = first.entities[0]!;
       // The listing was retried and, once quiet, trusted: only the two deleted rows went stale.
-      expect(await staleIds(h.store, 'stash_performers')).toEqual(
-        performers.deletionsChecked ? [ids[0]!, ids[1]!].sort((a, b) => a - b) : [],
-      );
+      expect(await staleIds(h.store, 'stash_performers')).toEqual(performers.deletionsChecked ? [ids[0]!, ids[1]!].sort((a, b) => a - b) : []);
       await h.sync({ entities: ['performers'] });
       expect(await staleIds(h.store, 'stash_performers')).toEqual([ids[0]!, ids[1]!].sort((a, b) => a - b));
       await expectMirrorEqualsLibrary(h.store, h.library);
@@ -201,7 +204,9 @@ describeEachDialect('Stash API traps', (dialect) => {
       h.fake.beforeExecute = null;
       expect(byId).toBeGreaterThan(2);
       // Every other scene of the batch was re-fetched without the deleted performer.
-      const stillWithPerformer = await h.read<{ scene_id: number }>('SELECT scene_id FROM stash_scene_performers WHERE performer_id = ?', [performer]);
+      const stillWithPerformer = await h.read<{ scene_id: number }>('SELECT scene_id FROM stash_scene_performers WHERE performer_id = ?', [
+        performer,
+      ]);
       expect(stillWithPerformer.map((r) => r.scene_id)).toEqual([doomed]);
       await h.sync();
       await expectMirrorEqualsLibrary(h.store, h.library);
@@ -240,9 +245,7 @@ describeEachDialect('Stash API traps', (dialect) => {
       await h.sync();
       const primaryTags = new Set([...h.library.markers.values()].map((m) => m.primaryTagId));
       // A parent that no marker uses as its primary tag (Stash refuses to delete those).
-      const parent = [...h.library.tags.values()]
-        .flatMap((t) => t.parentIds)
-        .find((id) => !primaryTags.has(id))!;
+      const parent = [...h.library.tags.values()].flatMap((t) => t.parentIds).find((id) => !primaryTags.has(id))!;
       expect(parent).toBeDefined();
       h.library.deleteTag(parent);
       await h.sync();
@@ -336,7 +339,7 @@ describeEachDialect('Stash API traps', (dialect) => {
       await expectMirrorEqualsLibrary(h.store, h.library);
     });
 
-    it('editing a tag\'s parents bumps only that tag, and both ends of the edge are right', async () => {
+    it("editing a tag's parents bumps only that tag, and both ends of the edge are right", async () => {
       h = await startHarness({ dialect });
       await h.sync();
       // A tag without children cannot become its own ancestor.

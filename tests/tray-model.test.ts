@@ -42,7 +42,7 @@ describe('tray status line', () => {
   });
 
   it('says the last sync failed, and why in one short line', () => {
-    const reason = 'Stash at http://stash:9999/graphql refused the API key (HTTP 401): check the key in\nStash\'s Settings > Security';
+    const reason = "Stash at http://stash:9999/graphql refused the API key (HTTP 401): check the key in\nStash's Settings > Security";
     const line = statusLine({ status: status({ lastSuccessAt: minutesAgo(5), lastError: reason }), now });
     expect(line).toBe('Last sync failed: Stash at http://stash:9999/graphql refused the API key (HTT…');
     expect(statusLine({ status: status({ lastError: 'Cannot reach Stash' }), now })).toBe('Last sync failed: Cannot reach Stash');

@@ -6,11 +6,7 @@ type Argument<M extends MethodName> = Parameters<StashMirrorMethods[M]>[0];
 type Result<M extends MethodName> = Awaited<ReturnType<StashMirrorMethods[M]>>;
 
 /** Calls the host directly, to learn what the interface should show. */
-export async function hostCall<M extends MethodName>(
-  request: APIRequestContext,
-  method: M,
-  argument?: Argument<M>,
-): Promise<Result<M>> {
+export async function hostCall<M extends MethodName>(request: APIRequestContext, method: M, argument?: Argument<M>): Promise<Result<M>> {
   const response = await request.post(`${HOST_URL}${HTTP_ROUTES.rpc(method)}`, {
     headers: { Authorization: `Bearer ${HOST_TOKEN}` },
     data: argument,

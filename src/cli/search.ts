@@ -29,7 +29,6 @@ const USAGE = `Usage: npm run search -- [words…] [--tag NAME]… [--any-tag NA
 --gender: the scene has a performer of one of them: ${GENDER_NAMES.join(', ')}.
 Dates: YYYY, YYYY-MM or YYYY-MM-DD. Relevance sorts most relevant first; --asc reverses it.`;
 
-
 const OPTIONS = {
   tag: { type: 'string', multiple: true },
   'any-tag': { type: 'string', multiple: true },
@@ -91,7 +90,10 @@ function number(value: string | undefined, flag: string): number | undefined {
 
 /** A gender as Stash spells it, from any case with '-' or ' ' for '_'. */
 function gender(value: string): string {
-  const name = value.trim().toUpperCase().replace(/[-\s]+/g, '_');
+  const name = value
+    .trim()
+    .toUpperCase()
+    .replace(/[-\s]+/g, '_');
   if ((PERFORMER_GENDERS as readonly string[]).includes(name)) return name;
   throw new UsageError(`--gender takes one of ${GENDER_NAMES.join(', ')}; got "${value}"`);
 }
@@ -171,9 +173,7 @@ export function formatResult(result: MarkerSearchResult): string {
     header.map((h, i) => cell(h, widths[i]!)).join('  '),
     ...lines,
     '',
-    result.total === 0
-      ? 'No markers match.'
-      : `${first + 1}–${first + result.hits.length} of ${result.total} markers (page ${result.page})`,
+    result.total === 0 ? 'No markers match.' : `${first + 1}–${first + result.hits.length} of ${result.total} markers (page ${result.page})`,
     facet('Primary tags', result.facets.primaryTags),
     facet('Performers', result.facets.performers),
     facet('Scene tags', result.facets.sceneTags),

@@ -77,7 +77,8 @@ export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv, warn: W
 
 function maxResponseBytes(megabytes: string | undefined): number {
   if (megabytes === undefined) return DEFAULT_MAX_RESPONSE_BYTES;
-  if (!/^[1-9]\d{0,5}$/.test(megabytes)) throw new UsageError(`--max-response-mb takes a whole number of megabytes from 1 to 999999, not "${megabytes}"`);
+  if (!/^[1-9]\d{0,5}$/.test(megabytes))
+    throw new UsageError(`--max-response-mb takes a whole number of megabytes from 1 to 999999, not "${megabytes}"`);
   return Number(megabytes) * 1024 * 1024;
 }
 

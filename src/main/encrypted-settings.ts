@@ -7,7 +7,14 @@
 import { Backend, ENTITIES, PeriodicSync, type EntityName } from '../shared/contract';
 import { hasPassword } from '../core/db/database-url';
 import { silentLogger, type Logger } from '../core/log';
-import { applySettingsUpdate, DEFAULT_SETTINGS, keepsApiKey, type ParsedSettingsUpdate, type SettingsRepository, type StoredSettings } from '../core/service/settings';
+import {
+  applySettingsUpdate,
+  DEFAULT_SETTINGS,
+  keepsApiKey,
+  type ParsedSettingsUpdate,
+  type SettingsRepository,
+  type StoredSettings,
+} from '../core/service/settings';
 
 export interface KeyValueStore {
   get(key: string): unknown;
@@ -139,8 +146,7 @@ export class EncryptedSettingsRepository implements SettingsRepository {
     const validBackend =
       backend?.kind === 'sqlite' ||
       (backend?.kind === 'postgres' &&
-        (('urlEncrypted' in backend && typeof backend.urlEncrypted === 'string') ||
-          ('url' in backend && Backend.safeParse(backend).success)));
+        (('urlEncrypted' in backend && typeof backend.urlEncrypted === 'string') || ('url' in backend && Backend.safeParse(backend).success)));
     const entities = Array.isArray(value.entities) ? ENTITIES.filter((e) => (value.entities as unknown[]).includes(e)) : [];
     return {
       stashUrl: typeof value.stashUrl === 'string' ? value.stashUrl : null,

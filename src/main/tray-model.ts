@@ -9,9 +9,7 @@ import { timeAgo } from '../shared/time-format';
 export type TrayAction = 'syncNow' | 'open' | 'quit';
 
 export type TrayMenuItem =
-  | { kind: 'label'; label: string }
-  | { kind: 'action'; action: TrayAction; label: string; enabled: boolean }
-  | { kind: 'separator' };
+  { kind: 'label'; label: string } | { kind: 'action'; action: TrayAction; label: string; enabled: boolean } | { kind: 'separator' };
 
 export interface TrayState {
   /** Null until the service has reported its first status. */

@@ -43,7 +43,8 @@ export function eventStreams(service: MirrorService, heartbeatMs = HEARTBEAT_MS,
       // The first status is a head start: the page also asks for it, and hears the next change.
       service.getSyncStatus().then(
         (status) => send('syncStatus', status),
-        (error: unknown) => logger.warn(`The first sync status of a new event stream could not be read: ${(error as Error)?.message ?? String(error)}`),
+        (error: unknown) =>
+          logger.warn(`The first sync status of a new event stream could not be read: ${(error as Error)?.message ?? String(error)}`),
       );
     },
     closeAll() {

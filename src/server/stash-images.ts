@@ -20,11 +20,7 @@ import { HttpError } from './http-error';
 export const STASH_IMAGE_ROUTE = '/api/stash-image';
 
 /** Stash's picture routes: scene and marker screenshots, performer, tag and studio images. */
-const STASH_IMAGE_PATHS = [
-  /^\/scene\/\d+\/screenshot$/,
-  /^\/scene\/\d+\/scene_marker\/\d+\/screenshot$/,
-  /^\/(?:performer|tag|studio)\/\d+\/image$/,
-];
+const STASH_IMAGE_PATHS = [/^\/scene\/\d+\/screenshot$/, /^\/scene\/\d+\/scene_marker\/\d+\/screenshot$/, /^\/(?:performer|tag|studio)\/\d+\/image$/];
 /** Stash's cache buster and its "generated placeholder" flag; nothing else (such as the host's token) goes on. */
 const FORWARDED_PARAMS = ['t', 'default'];
 /** Revalidation, and Stash's own caching rules on the way back, as the desktop app's page would get them. */
@@ -52,9 +48,7 @@ export class StashPictures {
   hostedScreenshots(result: MarkerSearchResult): MarkerSearchResult {
     return {
       ...result,
-      hits: result.hits.map((hit) =>
-        hit.urls ? { ...hit, urls: { ...hit.urls, screenshot: this.hostedUrl(hit.urls.screenshot) } } : hit,
-      ),
+      hits: result.hits.map((hit) => (hit.urls ? { ...hit, urls: { ...hit.urls, screenshot: this.hostedUrl(hit.urls.screenshot) } } : hit)),
     };
   }
 

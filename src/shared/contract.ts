@@ -22,11 +22,7 @@ export type { EntityName, ErrorKind, MarkerQueryInput, MarkerSearchResult, Named
 export { ENTITIES };
 
 const entity = z.enum(ENTITIES);
-const httpUrl = z
-  .string()
-  .trim()
-  .max(2000)
-  .refine(isHttpAddress, 'expected an http:// or https:// address');
+const httpUrl = z.string().trim().max(2000).refine(isHttpAddress, 'expected an http:// or https:// address');
 const postgresUrl = z
   .string()
   .trim()
@@ -45,7 +41,11 @@ export type Backend = z.output<typeof Backend>;
 export const PeriodicSync = z.object({
   enabled: z.boolean(),
   /** Minutes between the end of one sync and the start of the next. */
-  intervalMinutes: z.number().int().min(5).max(7 * 24 * 60),
+  intervalMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60),
 });
 export type PeriodicSync = z.output<typeof PeriodicSync>;
 

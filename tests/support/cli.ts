@@ -11,7 +11,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(script: string, args: string[], env: Record<string, string> = {}): {
+export function startCli(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): {
   child: ChildProcess;
   done: Promise<CliResult>;
 } {
@@ -25,9 +29,7 @@ export function startCli(script: string, args: string[], env: Record<string, str
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<CliResult>((resolvePromise) =>
-    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr })),
-  );
+  const done = new Promise<CliResult>((resolvePromise) => child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr })));
   return { child, done };
 }
 

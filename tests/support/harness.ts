@@ -15,14 +15,7 @@ import type { MirrorStore } from '../../src/core/db/store';
 import { ENTITIES, type EntityName } from '../../src/core/mirror-rows';
 import { StashClient } from '../../src/core/stash/client';
 import { syncStash, type SyncOptions, type SyncSummary } from '../../src/core/sync/engine';
-import {
-  generateLibrary,
-  performerImagePath,
-  startFakeStash,
-  type FakeLibrary,
-  type FakeStash,
-  type LibrarySize,
-} from '../../tools/fake-stash';
+import { generateLibrary, performerImagePath, startFakeStash, type FakeLibrary, type FakeStash, type LibrarySize } from '../../tools/fake-stash';
 
 export const SMALL_LIBRARY: LibrarySize = { performers: 60, tags: 40, scenes: 200, markers: 600 };
 
@@ -176,9 +169,7 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
   // Every edge of a live tag, whatever its parent's state: an edge left pointing at a stale tag
   // differs from Stash too.
   const edges = await live('SELECT e.child_id, e.parent_id FROM stash_tag_parents e JOIN stash_tags c ON c.id = e.child_id AND NOT c.is_stale');
-  expect(pairs(edges, 'child_id', 'parent_id')).toEqual(
-    [...library.tags.values()].flatMap((t) => t.parentIds.map((p) => `${t.id}>${p}`)).sort(),
-  );
+  expect(pairs(edges, 'child_id', 'parent_id')).toEqual([...library.tags.values()].flatMap((t) => t.parentIds.map((p) => `${t.id}>${p}`)).sort());
 
   const scenes = await liveRows('scenes');
   expect(scenes).toEqual(
@@ -223,9 +214,7 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
       'tag_id',
     ),
   ).toEqual(
-    [...library.markers.values()]
-      .flatMap((m) => [...new Set(m.tagIds)].filter((t) => t !== m.primaryTagId).map((t) => `${m.id}>${t}`))
-      .sort(),
+    [...library.markers.values()].flatMap((m) => [...new Set(m.tagIds)].filter((t) => t !== m.primaryTagId).map((t) => `${m.id}>${t}`)).sort(),
   );
 
   // Rows Stash no longer has are kept, but stale.
@@ -233,7 +222,10 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
     const table = MIRROR_ENTITIES[entity].name;
     const map: ReadonlyMap<number, unknown> = library[entity];
     const stale = (await live(`SELECT id FROM ${table} WHERE is_stale`)).map((r) => r.id as number);
-    expect(stale.filter((id) => map.has(id)), `${table}: rows present in Stash but marked stale`).toEqual([]);
+    expect(
+      stale.filter((id) => map.has(id)),
+      `${table}: rows present in Stash but marked stale`,
+    ).toEqual([]);
     const [all] = await live(`SELECT count(*) AS n FROM ${table}`);
     expect(Number(all!.n) - stale.length).toBe(map.size);
   }

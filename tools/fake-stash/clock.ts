@@ -52,14 +52,16 @@ export function clockFormat(clock: FakeClock, epochMs: number): string {
   return clock.format ? clock.format(epochMs) : formatStamp(epochMs, clockOffset(clock));
 }
 
-export function createClock(opts: {
-  /** ISO instant; default '2025-01-10T12:00:00Z' (virtual) or the wall clock (real). */
-  start?: string;
-  /** Default '+01:00'. */
-  offset?: StashOffset;
-  /** 'virtual' (default): frozen until advance(). 'real': follows the wall clock. */
-  mode?: 'virtual' | 'real';
-} = {}): FakeClock {
+export function createClock(
+  opts: {
+    /** ISO instant; default '2025-01-10T12:00:00Z' (virtual) or the wall clock (real). */
+    start?: string;
+    /** Default '+01:00'. */
+    offset?: StashOffset;
+    /** 'virtual' (default): frozen until advance(). 'real': follows the wall clock. */
+    mode?: 'virtual' | 'real';
+  } = {},
+): FakeClock {
   const mode = opts.mode ?? 'virtual';
   let offset = opts.offset ?? '+01:00';
   offsetMinutes(offset);
@@ -68,8 +70,7 @@ export function createClock(opts: {
   if (Number.isNaN(startMs)) throw new Error(`invalid clock start: ${opts.start}`);
   const wallAtStart = Date.now();
   let skewMs = 0;
-  const epoch = (): number =>
-    mode === 'real' ? startMs + (Date.now() - wallAtStart) + skewMs : startMs + skewMs;
+  const epoch = (): number => (mode === 'real' ? startMs + (Date.now() - wallAtStart) + skewMs : startMs + skewMs);
   return {
     now: () => formatStamp(epoch(), offset),
     advance(seconds: number) {

@@ -139,10 +139,7 @@ function buildPools(seed: number): Pools {
     ...times(30, () => fakerDE.lorem.sentence()),
   ];
   const paragraphs = [...times(60, () => fakerEN.lorem.paragraph(8)), ...times(20, () => fakerJA.lorem.paragraph(6))];
-  const emoji = [
-    ...times(60, () => fakerEN.internet.emoji()),
-    '👩‍🎤', '🏳️‍🌈', '👨‍👩‍👧‍👦', '🇯🇵', '❤️', '✨', '🔥', '🎬',
-  ];
+  const emoji = [...times(60, () => fakerEN.internet.emoji()), '👩‍🎤', '🏳️‍🌈', '👨‍👩‍👧‍👦', '🇯🇵', '❤️', '✨', '🔥', '🎬'];
   const emojiRng = createRng(mixSeed(seed, 99));
   const markerTitles = [
     ...times(120, () => fakerEN.word.words({ count: { min: 1, max: 3 } })),
@@ -283,7 +280,11 @@ export function generateLibrary(opts: GenerateOptions): FakeLibrary {
     else if (r < 0.94) base = pick(tagRng, pools.words);
     else if (r < 0.97) base = decomposed(`${capitalize(pick(tagRng, pools.tagWords))} café`);
     else if (r < 0.99) base = `${capitalize(pick(tagRng, pools.tagWords))} ${randInt(tagRng, 1, 120)}`;
-    else base = times(12, () => pick(tagRng, pools.tagWords)).join(' ').padEnd(210, ' …').slice(0, 230);
+    else
+      base = times(12, () => pick(tagRng, pools.tagWords))
+        .join(' ')
+        .padEnd(210, ' …')
+        .slice(0, 230);
     const name = uniqueTagName(base);
 
     let parents: number[] = [];
@@ -331,7 +332,7 @@ export function generateLibrary(opts: GenerateOptions): FakeLibrary {
     } else {
       let base = pick(pRng, pools.names);
       // The first rows always include each kind of nasty name, so even tiny libraries have them.
-      const v = i >= 1 && i <= 4 ? [0, 0.01, 0.04, 0.05, 0.058][i] ?? 1 : pRng();
+      const v = i >= 1 && i <= 4 ? ([0, 0.01, 0.04, 0.05, 0.058][i] ?? 1) : pRng();
       if (v < 0.03) base = `${base} ${pick(pRng, pools.emoji)}`;
       else if (v < 0.045) base = decomposed(`${base} Chloé`);
       else if (v < 0.055) base = `${base} "${pick(pRng, pools.words)}" ${pick(pRng, pools.names)}`;
@@ -385,7 +386,10 @@ export function generateLibrary(opts: GenerateOptions): FakeLibrary {
     else if (r < 0.9) title = `${capitalize(pick(sRng, pools.words))} ${pick(sRng, pools.words)} ${randInt(sRng, 1, 40)}`;
     else if (r < 0.96) title = `${pick(sRng, pools.emoji)} ${pick(sRng, pools.names)} – ${pick(sRng, pools.words)}`;
     else if (r < 0.99) title = decomposed(`Déjà vu ${pick(sRng, pools.words)}`);
-    else title = times(40, () => pick(sRng, pools.words)).join(' ').padEnd(240, '!');
+    else
+      title = times(40, () => pick(sRng, pools.words))
+        .join(' ')
+        .padEnd(240, '!');
 
     const d = sRng();
     const details =
@@ -453,8 +457,7 @@ export function generateLibrary(opts: GenerateOptions): FakeLibrary {
     const prevSeconds = lastSecondsOf.get(si);
     // A few markers sit on exactly the same second as another in the scene: a full tie.
     const scale = mRng() < 0.5 ? 1 : 1000; // whole seconds or milliseconds
-    const seconds =
-      prevSeconds !== undefined && mRng() < 0.03 ? prevSeconds : Math.round(mRng() * duration * scale) / scale;
+    const seconds = prevSeconds !== undefined && mRng() < 0.03 ? prevSeconds : Math.round(mRng() * duration * scale) / scale;
     lastSecondsOf.set(si, seconds);
     const primary = tagIds[pickTag(mRng)] as number;
     const extra = mRng() < 0.5 ? [] : pickDistinct(mRng, randInt(mRng, 1, 3), pickTag, size.tags).map((k) => tagIds[k] as number);

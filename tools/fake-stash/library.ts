@@ -5,22 +5,9 @@
  */
 import type { FakeClock } from './clock';
 
-export type Gender =
-  | 'MALE'
-  | 'FEMALE'
-  | 'TRANSGENDER_MALE'
-  | 'TRANSGENDER_FEMALE'
-  | 'INTERSEX'
-  | 'NON_BINARY';
+export type Gender = 'MALE' | 'FEMALE' | 'TRANSGENDER_MALE' | 'TRANSGENDER_FEMALE' | 'INTERSEX' | 'NON_BINARY';
 
-export const GENDERS: readonly Gender[] = [
-  'MALE',
-  'FEMALE',
-  'TRANSGENDER_MALE',
-  'TRANSGENDER_FEMALE',
-  'INTERSEX',
-  'NON_BINARY',
-];
+export const GENDERS: readonly Gender[] = ['MALE', 'FEMALE', 'TRANSGENDER_MALE', 'TRANSGENDER_FEMALE', 'INTERSEX', 'NON_BINARY'];
 
 export interface FakePerformer {
   id: number;
@@ -328,8 +315,7 @@ export class FakeLibrary {
     const sources = new Set(sourceIds);
     if (sources.has(destinationId)) throw new Error('cannot merge a tag into itself');
     for (const id of sources) this.must(this.tags, 'tag', id);
-    const repoint = (ids: number[]): number[] =>
-      ids.some((x) => sources.has(x)) ? uniq(ids.map((x) => (sources.has(x) ? destinationId : x))) : ids;
+    const repoint = (ids: number[]): number[] => (ids.some((x) => sources.has(x)) ? uniq(ids.map((x) => (sources.has(x) ? destinationId : x))) : ids);
     for (const s of this.scenes.values()) s.tagIds = repoint(s.tagIds);
     for (const m of this.markers.values()) {
       m.tagIds = repoint(m.tagIds);

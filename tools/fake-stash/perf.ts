@@ -50,13 +50,9 @@ async function measure(label: string, run: () => Promise<number>): Promise<void>
 const markers = () => fetchAll(MARKER_LISTING, 'findSceneMarkers', 'scene_markers', 5000, 'id');
 await measure('marker listing, pages of 5000 (cold: builds the sort cache)', markers);
 await measure('marker listing, pages of 5000 (warm)', markers);
-await measure('marker listing by updated_at, pages of 5000', () =>
-  fetchAll(MARKER_LISTING, 'findSceneMarkers', 'scene_markers', 5000, 'updated_at'),
-);
+await measure('marker listing by updated_at, pages of 5000', () => fetchAll(MARKER_LISTING, 'findSceneMarkers', 'scene_markers', 5000, 'updated_at'));
 await measure('scene listing, pages of 5000', () => fetchAll(SCENE_LISTING, 'findScenes', 'scenes', 5000, 'id'));
-await measure('full marker rows, pages of 2000', () =>
-  fetchAll(MARKER_ROWS, 'findSceneMarkers', 'scene_markers', 2000, 'id'),
-);
+await measure('full marker rows, pages of 2000', () => fetchAll(MARKER_ROWS, 'findSceneMarkers', 'scene_markers', 2000, 'id'));
 await measure('full scene rows, pages of 1000', () => fetchAll(SCENE_ROWS, 'findScenes', 'scenes', 1000, 'id'));
 library.updateScene([...library.scenes.keys()][0] as number, { title: 'touched' });
 await measure('marker listing by updated_at after one write (re-sort)', () =>

@@ -6,15 +6,7 @@
  * Sorted orders are cached per library version, so serving a page costs O(page) (plus the tie
  * groups it touches), not a sort of the whole table.
  */
-import {
-  ENTITY_LABEL,
-  type EntityKind,
-  type FakeLibrary,
-  type FakeMarker,
-  type FakePerformer,
-  type FakeScene,
-  type FakeTag,
-} from './library';
+import { ENTITY_LABEL, type EntityKind, type FakeLibrary, type FakeMarker, type FakePerformer, type FakeScene, type FakeTag } from './library';
 import { clockFormat } from './clock';
 import type { Rng } from './rng';
 
@@ -42,13 +34,7 @@ export interface MultiCriterion {
   excludes?: string[] | null;
 }
 
-type RowOf<K extends EntityKind> = K extends 'performer'
-  ? FakePerformer
-  : K extends 'tag'
-    ? FakeTag
-    : K extends 'scene'
-      ? FakeScene
-      : FakeMarker;
+type RowOf<K extends EntityKind> = K extends 'performer' ? FakePerformer : K extends 'tag' ? FakeTag : K extends 'scene' ? FakeScene : FakeMarker;
 
 export interface TieOptions {
   /** 'shuffle': rows tying on every sort key come back in a per-request order. */
@@ -117,16 +103,53 @@ const SORTS: { [K in EntityKind]: Record<string, SortSpec<RowOf<K>>> } = {
 /** Sorts real Stash accepts that the fake does not implement: refused with a clear message. */
 const KNOWN_UNSUPPORTED: Record<EntityKind, readonly string[]> = {
   performer: [
-    'birthdate', 'career_length', 'galleries_count', 'height', 'images_count', 'last_o_at', 'last_played_at',
-    'measurements', 'o_counter', 'penis_length', 'play_count', 'random', 'rating', 'scenes_count',
-    'scenes_duration', 'tag_count', 'weight',
+    'birthdate',
+    'career_length',
+    'galleries_count',
+    'height',
+    'images_count',
+    'last_o_at',
+    'last_played_at',
+    'measurements',
+    'o_counter',
+    'penis_length',
+    'play_count',
+    'random',
+    'rating',
+    'scenes_count',
+    'scenes_duration',
+    'tag_count',
+    'weight',
   ],
   tag: ['galleries_count', 'images_count', 'performers_count', 'random', 'scene_markers_count', 'scenes_count'],
   scene: [
-    'bitrate', 'code', 'production_date', 'file_count', 'filesize', 'duration', 'file_mod_time', 'framerate',
-    'group_scene_number', 'interactive', 'interactive_speed', 'last_o_at', 'last_played_at',
-    'movie_scene_number', 'o_counter', 'organized', 'performer_count', 'play_count', 'play_duration',
-    'resume_time', 'path', 'perceptual_similarity', 'random', 'rating', 'resolution', 'studio', 'tag_count',
+    'bitrate',
+    'code',
+    'production_date',
+    'file_count',
+    'filesize',
+    'duration',
+    'file_mod_time',
+    'framerate',
+    'group_scene_number',
+    'interactive',
+    'interactive_speed',
+    'last_o_at',
+    'last_played_at',
+    'movie_scene_number',
+    'o_counter',
+    'organized',
+    'performer_count',
+    'play_count',
+    'play_duration',
+    'resume_time',
+    'path',
+    'perceptual_similarity',
+    'random',
+    'rating',
+    'resolution',
+    'studio',
+    'tag_count',
     'performer_age',
   ],
   marker: ['random'],
@@ -341,12 +364,7 @@ function rankKeys(keys: Key[]): { ranks: Int32Array; distinct: number } {
   return { ranks, distinct: next };
 }
 
-function sortedView<K extends EntityKind>(
-  lib: FakeLibrary,
-  kind: K,
-  sort: string,
-  desc: boolean,
-): SortedView<RowOf<K>> {
+function sortedView<K extends EntityKind>(lib: FakeLibrary, kind: K, sort: string, desc: boolean): SortedView<RowOf<K>> {
   const cache = cacheFor(lib);
   const cacheKey = `${kind}|${sort}|${desc ? 'D' : 'A'}`;
   const hit = cache.sorted.get(cacheKey);
@@ -525,22 +543,12 @@ function and<R>(preds: Pred<R>[]): Pred<R> | null {
 
 type Filter = Record<string, unknown>;
 
-function timestampField<R>(
-  out: Pred<R>[],
-  lib: FakeLibrary,
-  field: string,
-  c: unknown,
-  get: (r: R) => string | null,
-): void {
+function timestampField<R>(out: Pred<R>[], lib: FakeLibrary, field: string, c: unknown, get: (r: R) => string | null): void {
   const p = timestampPred(c as TimestampCriterion, lib, field);
   out.push((r) => p(get(r)));
 }
 
-function simplePred<R extends { created_at: string; updated_at: string }>(
-  kind: string,
-  lib: FakeLibrary,
-  f: Filter,
-): Pred<R> | null {
+function simplePred<R extends { created_at: string; updated_at: string }>(kind: string, lib: FakeLibrary, f: Filter): Pred<R> | null {
   const preds: Pred<R>[] = [];
   for (const [field, c] of Object.entries(f)) {
     if (!present(c)) continue;
@@ -632,9 +640,7 @@ function markerPred(lib: FakeLibrary, f: Filter): Pred<FakeMarker> | null {
 
 /** Stash's query string: every word must appear (case-insensitively) in one of the columns; '-word' in none. */
 function searchPred<R>(q: string, columns: (r: R) => (string | null)[]): Pred<R> | null {
-  const words = [...q.matchAll(/"([^"]*)"|(\S+)/g)]
-    .map((m) => m[1] ?? m[2] ?? '')
-    .filter((w) => w !== '' && w.toUpperCase() !== 'OR');
+  const words = [...q.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '').filter((w) => w !== '' && w.toUpperCase() !== 'OR');
   if (words.length === 0) return null;
   const terms = words.map((w) =>
     w.startsWith('-') && w.length > 1 ? { neg: true, w: w.slice(1).toLowerCase() } : { neg: false, w: w.toLowerCase() },
@@ -692,13 +698,7 @@ function entityPred<K extends EntityKind>(
 // ---------------------------------------------------------------------------------------------
 // Paging
 
-function pageOf<R>(
-  view: SortedView<R>,
-  positions: Int32Array | null,
-  start: number,
-  end: number,
-  ties: TieOptions,
-): R[] {
+function pageOf<R>(view: SortedView<R>, positions: Int32Array | null, start: number, end: number, ties: TieOptions): R[] {
   const at = positions === null ? (i: number) => i : (i: number) => positions[i] as number;
   const n = positions === null ? view.rows.length : positions.length;
   const out: R[] = [];

@@ -65,8 +65,7 @@ const resolvers: Record<string, Record<string, Resolver>> = {
   },
   Tag: {
     parents: (t: FakeTag, _a: unknown, ctx: ExecContext) => existing(t.parentIds, ctx.lib.tags),
-    children: (t: FakeTag, _a: unknown, ctx: ExecContext) =>
-      existing(tagChildren(ctx.lib, t.id), ctx.lib.tags),
+    children: (t: FakeTag, _a: unknown, ctx: ExecContext) => existing(tagChildren(ctx.lib, t.id), ctx.lib.tags),
   },
   Scene: {
     performers: (s: FakeScene, _a: unknown, ctx: ExecContext) => existing(s.performerIds, ctx.lib.performers),

@@ -6,16 +6,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import {
-  type DocumentNode,
-  execute,
-  type ExecutionResult,
-  type GraphQLError,
-  getOperationAST,
-  Kind,
-  parse,
-  validate,
-} from 'graphql';
+import { type DocumentNode, execute, type ExecutionResult, type GraphQLError, getOperationAST, Kind, parse, validate } from 'graphql';
 import { createClock, type FakeClock } from './clock';
 import { FakeLibrary } from './library';
 import { warmSortCaches } from './query';
@@ -218,7 +209,7 @@ function hslToRgb(hue: number, saturation: number, lightness: number): [number, 
   const chroma = (1 - Math.abs(2 * lightness - 1)) * saturation;
   const channel = (n: number) => {
     const k = (n + hue / 30) % 12;
-    return Math.round(255 * (lightness - chroma / 2 * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+    return Math.round(255 * (lightness - (chroma / 2) * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
   };
   return [channel(0), channel(8), channel(4)];
 }
@@ -357,11 +348,7 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
     return sent === apiKey;
   }
 
-  async function serveGraphql(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    url: URL,
-  ): Promise<void> {
+  async function serveGraphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     let query = '';
     let variables: Record<string, unknown> = {};
     let operationName: string | null = null;
@@ -494,9 +481,7 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
     if ((fault?.kind === 'extraRows' || fault?.kind === 'badId') && result.data) {
       alterPage(fault, result.data, rootFieldOf(prepared.document, operationName), variables);
     }
-    const body = result.errors
-      ? { errors: result.errors.map((e) => e.toJSON()), data: result.data ?? null }
-      : { data: result.data };
+    const body = result.errors ? { errors: result.errors.map((e) => e.toJSON()), data: result.data ?? null } : { data: result.data };
     return reply(200, 'application/json', JSON.stringify(body));
   }
 

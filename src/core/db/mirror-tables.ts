@@ -13,15 +13,7 @@
  * or DELETE these rows.
  */
 import type { EntityName } from '../mirror-rows';
-import {
-  column,
-  table,
-  type Columns,
-  type FieldsOf,
-  type IndexKit,
-  type TableDeclaration,
-  type TableExtras,
-} from './table-declaration';
+import { column, table, type Columns, type FieldsOf, type IndexKit, type TableDeclaration, type TableExtras } from './table-declaration';
 
 export type { IndexKit } from './table-declaration';
 
@@ -40,11 +32,7 @@ export interface ColumnKit {
   boolean(name: string): ColumnBuilder;
   timestamp(name: string): ColumnBuilder;
   serial(name: string): ColumnBuilder;
-  table(
-    name: string,
-    columns: Record<string, ColumnBuilder>,
-    extras?: (t: Record<string, unknown>, k: IndexKit) => unknown[],
-  ): unknown;
+  table(name: string, columns: Record<string, ColumnBuilder>, extras?: (t: Record<string, unknown>, k: IndexKit) => unknown[]): unknown;
 }
 
 // --- The data tables ----------------------------------------------------------------------------

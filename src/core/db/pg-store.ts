@@ -100,10 +100,9 @@ export class PgMirrorStore extends MirrorStoreCore<PgDriver> {
       // An app left running while a newer version migrated the database must not write to it.
       // Checked before locking: a refusal then leaves no lock behind on the pooled connection.
       refuseNewerSchema(await newestAppliedMigration(client), this.newestKnownMigration, this.location);
-      const { rows } = await client.query<{ locked: boolean; pid: number }>(
-        'SELECT pg_try_advisory_lock($1) AS locked, pg_backend_pid() AS pid',
-        [SYNC_LOCK_KEY],
-      );
+      const { rows } = await client.query<{ locked: boolean; pid: number }>('SELECT pg_try_advisory_lock($1) AS locked, pg_backend_pid() AS pid', [
+        SYNC_LOCK_KEY,
+      ]);
       if (!rows[0]?.locked) throw new SyncAlreadyRunningError(this.location);
       session = { pid: rows[0].pid, lost: null };
     } catch (error) {
@@ -137,8 +136,9 @@ export class PgMirrorStore extends MirrorStoreCore<PgDriver> {
     const table = ENTITY_TABLES[entity].table;
     // The merge runs in the server: the listing arrives as two arrays and is joined with the
     // table's rows in the range; the live count of that range comes back with the same snapshot.
-    const { rows } = await this.driver.syncQuery((client) => client.query<{ id: number | null; kind: 'changed' | 'vanished' | 'live' }>(
-      `WITH listed AS (SELECT * FROM unnest($1::int8[], $2::text[]) AS l(id, stamp)),
+    const { rows } = await this.driver.syncQuery((client) =>
+      client.query<{ id: number | null; kind: 'changed' | 'vanished' | 'live' }>(
+        `WITH listed AS (SELECT * FROM unnest($1::int8[], $2::text[]) AS l(id, stamp)),
        mirrored AS (SELECT id, stash_updated_at, is_stale FROM ${table} WHERE id > $3::int8 AND id <= $4::int8)
        SELECT coalesce(l.id, m.id) AS id, CASE WHEN l.id IS NULL THEN 'vanished' ELSE 'changed' END AS kind
        FROM listed l FULL JOIN mirrored m ON m.id = l.id
@@ -147,8 +147,9 @@ export class PgMirrorStore extends MirrorStoreCore<PgDriver> {
        UNION ALL
        SELECT count(*), 'live' FROM mirrored WHERE NOT is_stale
        ORDER BY 2, 1`,
-      [listing.ids, listing.stamps, range.after ?? -1, range.through ?? Number.MAX_SAFE_INTEGER],
-    ));
+        [listing.ids, listing.stamps, range.after ?? -1, range.through ?? Number.MAX_SAFE_INTEGER],
+      ),
+    );
     return {
       changed: rows.filter((r) => r.kind === 'changed').map((r) => Number(r.id)),
       vanished: rows.filter((r) => r.kind === 'vanished').map((r) => Number(r.id)),
@@ -209,10 +210,9 @@ export class PgMirrorStore extends MirrorStoreCore<PgDriver> {
 
   async markStale(entity: EntityName, ids: readonly number[]): Promise<number> {
     return this.driver.writeTransaction(async (client) => {
-      const result = await client.query(
-        `UPDATE ${ENTITY_TABLES[entity].table} SET is_stale = true WHERE id = ANY($1::int8[]) AND NOT is_stale`,
-        [ids],
-      );
+      const result = await client.query(`UPDATE ${ENTITY_TABLES[entity].table} SET is_stale = true WHERE id = ANY($1::int8[]) AND NOT is_stale`, [
+        ids,
+      ]);
       return result.rowCount ?? 0;
     });
   }

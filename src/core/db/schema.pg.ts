@@ -27,22 +27,18 @@ export const pgColumnKit: ColumnKit = {
   // timestamptz so the instant never depends on the server's or session's time zone.
   timestamp: (name) => asBuilder(timestamp(name, { withTimezone: true, mode: 'date' })),
   serial: (name) => asBuilder(serial(name).primaryKey()),
-  table: (name, columns, extras) =>
-    pgTable(name, columns as never, extras ? (t) => extras(t, pgIndexKit) as never : undefined),
+  table: (name, columns, extras) => pgTable(name, columns as never, extras ? (t) => extras(t, pgIndexKit) as never : undefined),
 };
 
 const pgIndexKit = {
-  index: (name: string, ...columns: unknown[]) =>
-    index(name).on(...(columns as [AnyPgColumn, ...AnyPgColumn[]])),
+  index: (name: string, ...columns: unknown[]) => index(name).on(...(columns as [AnyPgColumn, ...AnyPgColumn[]])),
   staleIndex: (name: string, table: Record<string, unknown>) =>
     index(name)
       .on(table.id as AnyPgColumn)
       .where(sql`${table.isStale as AnyPgColumn}`),
   // No NOCASE collation in Postgres; queries must compare lower(name) to use this index.
-  caseInsensitiveIndex: (name: string, column: unknown): unknown =>
-    index(name).on(sql`lower(${column as AnyPgColumn})`),
-  primaryKey: (...columns: unknown[]) =>
-    primaryKey({ columns: columns as [AnyPgColumn, ...AnyPgColumn[]] }),
+  caseInsensitiveIndex: (name: string, column: unknown): unknown => index(name).on(sql`lower(${column as AnyPgColumn})`),
+  primaryKey: (...columns: unknown[]) => primaryKey({ columns: columns as [AnyPgColumn, ...AnyPgColumn[]] }),
 };
 
 export const {

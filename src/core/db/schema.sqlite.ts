@@ -1,14 +1,6 @@
 /** The mirror tables in SQLite's dialect, built from the one definition in mirror-tables.ts. */
 import { sql } from 'drizzle-orm';
-import {
-  index,
-  integer,
-  primaryKey,
-  real,
-  sqliteTable,
-  text,
-  type AnySQLiteColumn,
-} from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { defineMirrorTables, type ColumnBuilder, type ColumnKit } from './mirror-tables';
 
 const asBuilder = (b: unknown) => b as ColumnBuilder;
@@ -22,21 +14,17 @@ export const sqliteColumnKit: ColumnKit = {
   boolean: (name) => asBuilder(integer(name, { mode: 'boolean' })),
   timestamp: (name) => asBuilder(integer(name, { mode: 'timestamp_ms' })),
   serial: (name) => asBuilder(integer(name).primaryKey({ autoIncrement: true })),
-  table: (name, columns, extras) =>
-    sqliteTable(name, columns as never, extras ? (t) => extras(t, sqliteIndexKit) as never : undefined),
+  table: (name, columns, extras) => sqliteTable(name, columns as never, extras ? (t) => extras(t, sqliteIndexKit) as never : undefined),
 };
 
 const sqliteIndexKit = {
-  index: (name: string, ...columns: unknown[]) =>
-    index(name).on(...(columns as [AnySQLiteColumn, ...AnySQLiteColumn[]])),
+  index: (name: string, ...columns: unknown[]) => index(name).on(...(columns as [AnySQLiteColumn, ...AnySQLiteColumn[]])),
   staleIndex: (name: string, table: Record<string, unknown>) =>
     index(name)
       .on(table.id as AnySQLiteColumn)
       .where(sql`${table.isStale as AnySQLiteColumn}`),
-  caseInsensitiveIndex: (name: string, column: unknown): unknown =>
-    index(name).on(sql`${column as AnySQLiteColumn} collate nocase`),
-  primaryKey: (...columns: unknown[]) =>
-    primaryKey({ columns: columns as [AnySQLiteColumn, ...AnySQLiteColumn[]] }),
+  caseInsensitiveIndex: (name: string, column: unknown): unknown => index(name).on(sql`${column as AnySQLiteColumn} collate nocase`),
+  primaryKey: (...columns: unknown[]) => primaryKey({ columns: columns as [AnySQLiteColumn, ...AnySQLiteColumn[]] }),
 };
 
 export const {

@@ -6,7 +6,16 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { AnyRow, EntityName } from '../mirror-rows';
-import { MarkerIndex, TEXT_KINDS, textKey, wordHitsOf, type MarkerIndexSource, type TextKind, type TextRows, type WordHits } from '../search/marker-index';
+import {
+  MarkerIndex,
+  TEXT_KINDS,
+  textKey,
+  wordHitsOf,
+  type MarkerIndexSource,
+  type TextKind,
+  type TextRows,
+  type WordHits,
+} from '../search/marker-index';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { searchDocument, searchWords } from '../search/text';
 import { searchStateVersion, VersionedCache } from '../search/versioned-cache';
@@ -87,13 +96,23 @@ export interface TextDocument {
 /** The words of rows the sync is about to write, or of mirror rows. */
 export function textDocumentsOf(entity: EntityName, rows: readonly (AnyRow | Record<string, unknown>)[]): TextDocument[] {
   const records = rows as readonly (Record<string, unknown> & { id: number })[];
-  return documents(entity, rows.length, (i) => records[i]!.id, (field, i) => records[i]![field]);
+  return documents(
+    entity,
+    rows.length,
+    (i) => records[i]!.id,
+    (field, i) => records[i]![field],
+  );
 }
 
 /** The words of a page in columns. */
 export function textDocumentsOfPage(entity: EntityName, page: PageColumns): TextDocument[] {
   const byField = Object.fromEntries(ENTITY_TABLES[entity].columns.map((c, k) => [c.field, page.values[k]!]));
-  return documents(entity, page.ids.length, (i) => page.ids[i]!, (field, i) => byField[field]![i]);
+  return documents(
+    entity,
+    page.ids.length,
+    (i) => page.ids[i]!,
+    (field, i) => byField[field]![i],
+  );
 }
 
 function documents(entity: EntityName, count: number, idOf: (i: number) => number, valueOf: (field: string, i: number) => unknown): TextDocument[] {
@@ -115,7 +134,9 @@ function textRows(entity: EntityName, after: number, limit: number): SQL {
 /** Whether every mirror row has its words in the index: true for any mirror the sync has written since. */
 const TEXT_INDEX_COUNTS = sql.raw(`SELECT
   (SELECT count(*) FROM stash_text_search) AS indexed,
-  ${Object.keys(TEXT_SOURCES).map((entity) => `(SELECT count(*) FROM ${ENTITY_TABLES[entity as EntityName].table})`).join(' + ')} AS mirrored`);
+  ${Object.keys(TEXT_SOURCES)
+    .map((entity) => `(SELECT count(*) FROM ${ENTITY_TABLES[entity as EntityName].table})`)
+    .join(' + ')} AS mirrored`);
 
 /** What a store provides so the shared refresh and search can run on it. */
 export interface SearchStorage {
@@ -193,7 +214,7 @@ async function rebuildTextIndex(storage: SearchStorage): Promise<number> {
   await storage.clearDocuments();
   let indexed = 0;
   for (const entity of Object.keys(TEXT_SOURCES) as EntityName[]) {
-    for (let after = -1; ; ) {
+    for (let after = -1; ;) {
       const rows = await storage.all<Record<string, unknown> & { id: number }>(textRows(entity, after, INDEX_BATCH));
       if (rows.length === 0) break;
       await storage.writeDocuments(textDocumentsOf(entity, rows));
@@ -273,12 +294,7 @@ async function wordHits(source: SearchStorage, words: string[], d: SearchDialect
  * of the mirror — with the query's words from the database's full-text index, read when the search
  * runs and so outside that snapshot (see docs/search.md, "The page").
  */
-export async function executeSearch(
-  source: SearchStorage,
-  q: MarkerQuery,
-  d: SearchDialect,
-  cache: MarkerIndexCache,
-): Promise<MarkerSearchResult> {
+export async function executeSearch(source: SearchStorage, q: MarkerQuery, d: SearchDialect, cache: MarkerIndexCache): Promise<MarkerSearchResult> {
   const words = searchWords(q.text);
   const index = await cache.get(searchStateVersion(await source.indexedSince()), () => source.readSnapshot(loadMarkerIndex));
   const scope = words.length && d.wordHitsAmong ? index.textScope(q, words.length, SCOPED_WORDS_MAX_ROWS) : undefined;

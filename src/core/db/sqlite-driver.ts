@@ -162,7 +162,12 @@ export class MultiRowInsert {
   private readonly params: unknown[];
 
   /** `into`: "INSERT INTO table (columns)"; `onConflict`: the clause after the values, if any. */
-  constructor(db: Database.Database, into: string, private readonly width: number, onConflict = '') {
+  constructor(
+    db: Database.Database,
+    into: string,
+    private readonly width: number,
+    onConflict = '',
+  ) {
     const row = `(${Array(width).fill('?').join(', ')})`;
     this.one = db.prepare(`${into} VALUES ${row} ${onConflict}`);
     this.many = db.prepare(`${into} VALUES ${Array(ROWS_PER_STATEMENT).fill(row).join(', ')} ${onConflict}`);

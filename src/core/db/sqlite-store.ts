@@ -15,7 +15,15 @@ import { MultiRowInsert, SqliteDriver, type Statement } from './sqlite-driver';
 import { expectedSchema, migrateSqlite, requireCurrentSchema, secondaryIndexesOf, type SchemaObject } from './sqlite-schema';
 import { MirrorStoreCore } from './store-core';
 import { clearMirrorState, DEFERRED_INDEXES, readMirrorState, saveMirrorState, saveState } from './store-sql';
-import { MirrorSchemaError, SyncAlreadyRunningError, type Listing, type ListingComparison, WHOLE_LISTING, type SyncLock, type SyncState } from './store';
+import {
+  MirrorSchemaError,
+  SyncAlreadyRunningError,
+  type Listing,
+  type ListingComparison,
+  WHOLE_LISTING,
+  type SyncLock,
+  type SyncState,
+} from './store';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for a throwaway mirror. */
@@ -221,7 +229,9 @@ export class SqliteMirrorStore extends MirrorStoreCore<SqliteDriver> {
 
   /** Puts back a read-only trigger dropped or changed by hand since the migrations made it. */
   private restoreReadOnlyGuards(): void {
-    const present = new Map((this.db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger'`).all() as SchemaObject[]).map((t) => [t.name, t.sql]));
+    const present = new Map(
+      (this.db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger'`).all() as SchemaObject[]).map((t) => [t.name, t.sql]),
+    );
     const wrong = expectedSchema(this.migrationsFolder, this.nativeBinding).triggers.filter((t) => present.get(t.name) !== t.sql);
     if (wrong.length === 0) return;
     this.driver.write(() => {
@@ -308,8 +318,7 @@ export class SqliteMirrorStore extends MirrorStoreCore<SqliteDriver> {
         .filter((c) => c !== 'id')
         .map((c) => `${c} = excluded.${c}`)
         .concat('is_stale = false');
-      const listingColumn = (name: string) =>
-        this.db.prepare(`SELECT ${name} FROM ${spec.table} WHERE id > ? AND id <= ? ORDER BY id`).pluck();
+      const listingColumn = (name: string) => this.db.prepare(`SELECT ${name} FROM ${spec.table} WHERE id > ? AND id <= ? ORDER BY id`).pluck();
       s = {
         listingColumns: [listingColumn('id'), listingColumn('stash_updated_at'), listingColumn('is_stale')],
         existingIds: this.db.prepare(`SELECT id FROM ${spec.table} WHERE id IN (SELECT value FROM json_each(?))`).pluck(),

@@ -10,7 +10,15 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { AnyRow, EntityName } from '../mirror-rows';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { ENTITY_TABLES } from './mirror-sql';
-import { executeSearch, MarkerIndexCache, refreshSearchIndex, type SearchDialect, type SearchRefresh, type SearchStorage, type TextDocument } from './search-sql';
+import {
+  executeSearch,
+  MarkerIndexCache,
+  refreshSearchIndex,
+  type SearchDialect,
+  type SearchRefresh,
+  type SearchStorage,
+  type TextDocument,
+} from './search-sql';
 import {
   MirrorSchemaError,
   type Listing,
@@ -222,6 +230,8 @@ export function newestKnownMigration(migrationsFolder: string): number {
 /** Running against a schema a newer version made could corrupt it. */
 export function refuseNewerSchema(newestApplied: number, newestKnown: number, where: string): void {
   if (newestApplied > newestKnown) {
-    throw new MirrorSchemaError(`The mirror database ${where} was migrated by a newer version of Stash Mirror; update the app or use another database`);
+    throw new MirrorSchemaError(
+      `The mirror database ${where} was migrated by a newer version of Stash Mirror; update the app or use another database`,
+    );
   }
 }

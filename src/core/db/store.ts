@@ -174,4 +174,3 @@ export interface MirrorStore {
 
   close(): Promise<void>;
 }
-

@@ -67,7 +67,8 @@ export const column = {
 export type Columns = Record<string, ColumnDeclaration>;
 
 /** The value a declared column holds, null included when it may be null. */
-export type ValueOf<C> = C extends ColumnDeclaration<string, infer Type, infer Nullable> ? ValueOfType[Type] | (Nullable extends true ? null : never) : never;
+export type ValueOf<C> =
+  C extends ColumnDeclaration<string, infer Type, infer Nullable> ? ValueOfType[Type] | (Nullable extends true ? null : never) : never;
 
 /** A row as the database returns it: keyed by SQL name, read-only. */
 export type RecordOf<C extends Columns> = { readonly [K in keyof C as C[K]['sqlName']]: ValueOf<C[K]> };

@@ -47,7 +47,19 @@ export function matchMarkers(data: MarkerData, scratch: ScratchBuffers, conditio
 
 /** One test per condition of the query; a marker matches when it passes all. */
 export function queryConditions(data: MarkerData, q: MarkerQuery): Condition[] {
-  const { markerPrimary, markerTags, tagMarkers, sceneTags, tagScenes, scenePerformers, performerScenes, sceneDates, sceneDuration, markerEnd, markerSeconds } = data;
+  const {
+    markerPrimary,
+    markerTags,
+    tagMarkers,
+    sceneTags,
+    tagScenes,
+    scenePerformers,
+    performerScenes,
+    sceneDates,
+    sceneDuration,
+    markerEnd,
+    markerSeconds,
+  } = data;
   const tests: Condition[] = [];
   const on = q.markerTags?.on ?? 'primaryOrSecondary';
   for (const set of filterSets(q.markerTags)) {

@@ -63,9 +63,7 @@ export class MarkerData {
   constructor(source: MarkerIndexSource) {
     const byName = <T extends { id: number; name: string }>(a: T, b: T) => compareCodePoints(a.name, b.name) || a.id - b.id;
     this.tags = source.tags.map((t) => ({ id: t.id, name: t.name, live: !t.is_stale })).sort(byName);
-    this.performers = source.performers
-      .map((p) => ({ id: p.id, name: p.name, gender: p.gender, live: !p.is_stale }))
-      .sort(byName);
+    this.performers = source.performers.map((p) => ({ id: p.id, name: p.name, gender: p.gender, live: !p.is_stale })).sort(byName);
     this.tagIndex = new Map(this.tags.map((t, i) => [t.id, i]));
     this.performerIndex = new Map(this.performers.map((p, i) => [p.id, i]));
 
@@ -88,8 +86,18 @@ export class MarkerData {
     this.markerUpdated = Float64Array.from(markers, (m) => Date.parse(m.stash_updated_at));
     const markerIndex = new Map(markers.map((m, i) => [m.id, i]));
 
-    this.markerTags = relation(this.size, source.markerTags, (r) => markerIndex.get(r.marker_id), (r) => this.tagSlot(r.tag_id));
-    this.sceneTags = relation(scenes.length, source.sceneTags, (r) => this.sceneIndex.get(r.scene_id), (r) => this.tagSlot(r.tag_id));
+    this.markerTags = relation(
+      this.size,
+      source.markerTags,
+      (r) => markerIndex.get(r.marker_id),
+      (r) => this.tagSlot(r.tag_id),
+    );
+    this.sceneTags = relation(
+      scenes.length,
+      source.sceneTags,
+      (r) => this.sceneIndex.get(r.scene_id),
+      (r) => this.tagSlot(r.tag_id),
+    );
     this.scenePerformers = relation(
       scenes.length,
       source.scenePerformers,
@@ -97,20 +105,41 @@ export class MarkerData {
       (r) => this.performerIndex.get(r.performer_id),
     );
     const sceneMarkerPairs = Array.from(this.markerScene, (scene, marker) => ({ scene, marker }));
-    this.sceneMarkers = relation(scenes.length, sceneMarkerPairs, (r) => r.scene, (r) => r.marker);
+    this.sceneMarkers = relation(
+      scenes.length,
+      sceneMarkerPairs,
+      (r) => r.scene,
+      (r) => r.marker,
+    );
 
     const tagMarkerPairs: { tag: number; marker: number }[] = [];
     for (let i = 0; i < this.size; i++) {
       tagMarkerPairs.push({ tag: this.markerPrimary[i]!, marker: i });
       forEachIn(this.markerTags, i, (tag) => tagMarkerPairs.push({ tag, marker: i }));
     }
-    this.tagMarkers = relation(this.tags.length, tagMarkerPairs, (r) => r.tag, (r) => r.marker);
+    this.tagMarkers = relation(
+      this.tags.length,
+      tagMarkerPairs,
+      (r) => r.tag,
+      (r) => r.marker,
+    );
     const tagScenePairs: { tag: number; scene: number }[] = [];
     for (let scene = 0; scene < scenes.length; scene++) forEachIn(this.sceneTags, scene, (tag) => tagScenePairs.push({ tag, scene }));
-    this.tagScenes = relation(this.tags.length, tagScenePairs, (r) => r.tag, (r) => r.scene);
+    this.tagScenes = relation(
+      this.tags.length,
+      tagScenePairs,
+      (r) => r.tag,
+      (r) => r.scene,
+    );
     const performerScenePairs: { performer: number; scene: number }[] = [];
-    for (let scene = 0; scene < scenes.length; scene++) forEachIn(this.scenePerformers, scene, (performer) => performerScenePairs.push({ performer, scene }));
-    this.performerScenes = relation(this.performers.length, performerScenePairs, (r) => r.performer, (r) => r.scene);
+    for (let scene = 0; scene < scenes.length; scene++)
+      forEachIn(this.scenePerformers, scene, (performer) => performerScenePairs.push({ performer, scene }));
+    this.performerScenes = relation(
+      this.performers.length,
+      performerScenePairs,
+      (r) => r.performer,
+      (r) => r.scene,
+    );
 
     this.closure = new Map();
     for (const { ancestor_id, descendant_id } of source.closure) {

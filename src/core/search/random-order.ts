@@ -10,12 +10,23 @@ const KEY_SPACE = 2 ** 32;
 const POSITION_SPACE = 2 ** 21;
 
 /** Markers `start` to `start + count` of `matched` in the seed's order (descending reverses it). */
-export function randomPage(data: MarkerData, scratch: ScratchBuffers, matched: Int32Array, seed: number, descending: boolean, start: number, count: number): Int32Array {
+export function randomPage(
+  data: MarkerData,
+  scratch: ScratchBuffers,
+  matched: Int32Array,
+  seed: number,
+  descending: boolean,
+  start: number,
+  count: number,
+): Int32Array {
   const { markerIds } = data;
   const mix = seedMix(seed);
   if (data.size >= POSITION_SPACE) {
     const key = (i: number) => randomKey(markerIds[i]!, mix) * (descending ? -1 : 1);
-    return matched.slice().sort((a, b) => key(a) - key(b) || a - b).subarray(start, start + count);
+    return matched
+      .slice()
+      .sort((a, b) => key(a) - key(b) || a - b)
+      .subarray(start, start + count);
   }
   // Key and position packed in one number, so ordering is numeric comparison of doubles; and
   // only the page's range is put in order, not the whole result.

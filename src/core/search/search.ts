@@ -11,11 +11,7 @@ export interface SearchOptions {
   stashUrl?: string;
 }
 
-export async function searchMarkers(
-  store: MirrorStore,
-  input: MarkerQueryInput,
-  options: SearchOptions = {},
-): Promise<MarkerSearchResult> {
+export async function searchMarkers(store: MirrorStore, input: MarkerQueryInput, options: SearchOptions = {}): Promise<MarkerSearchResult> {
   const result = await store.searchMarkers(parseMarkerQuery(input));
   if (!options.stashUrl) return result;
   const origin = normalizeStashUrl(options.stashUrl).origin;

@@ -48,7 +48,7 @@ function wordsSkippingMarks(text: string): string[] {
   const words: string[] = [];
   let word = ''; // the current word's characters before its current run
   let from = -1; // start of the current run of word characters, -1 outside one
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const code = text.codePointAt(i)!;
     const kind = classOf(code);
     if (kind === CharClass.WordChar) {

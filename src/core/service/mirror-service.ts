@@ -410,7 +410,9 @@ class StashMirrorService implements MirrorService {
 
   /** Why a database failed, in one line without the API key or the database's password. */
   private databaseError(settings: StoredSettings, error: unknown): string {
-    return this.secrets().with(...this.backend(settings).secrets).redact(oneLine((error as Error)?.message ?? String(error)));
+    return this.secrets()
+      .with(...this.backend(settings).secrets)
+      .redact(oneLine((error as Error)?.message ?? String(error)));
   }
 
   private openStore(settings: StoredSettings): Promise<MirrorStore> {

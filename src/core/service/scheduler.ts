@@ -131,7 +131,10 @@ export class SyncScheduler {
   private schedule(at: number | null): void {
     this.cancelTimer?.();
     this.cancelTimer = null;
-    if (at !== this.nextAt) this.log.debug(at === null ? 'No periodic sync planned' : 'Next periodic sync planned', { at: at === null ? null : new Date(at).toISOString() });
+    if (at !== this.nextAt)
+      this.log.debug(at === null ? 'No periodic sync planned' : 'Next periodic sync planned', {
+        at: at === null ? null : new Date(at).toISOString(),
+      });
     this.nextAt = at;
     if (at !== null) this.cancelTimer = this.clock.setTimer(() => this.fire(), Math.max(0, at - this.clock.now()));
     this.options.onReplanned?.(at);

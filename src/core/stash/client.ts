@@ -7,15 +7,7 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import { isHttpProtocol } from '../../shared/http-url';
 import { oneLine } from '../one-line';
 import { redactUrl, redactUrlText, Secrets } from '../secrets';
-import {
-  NotStashError,
-  ResponseTooLargeError,
-  StashAuthError,
-  StashError,
-  StashQueryError,
-  StashServerError,
-  StashUnreachableError,
-} from './errors';
+import { NotStashError, ResponseTooLargeError, StashAuthError, StashError, StashQueryError, StashServerError, StashUnreachableError } from './errors';
 import { SERVER_IDENTITY } from './documents';
 
 export interface StashClientOptions {
@@ -129,7 +121,7 @@ export class StashClient {
     // A pasted key often brings a line break or spaces along; inside, no key has them.
     const apiKey = options.apiKey?.trim() || undefined;
     if (apiKey && !HEADER_SAFE_KEY.test(apiKey)) {
-      throw new StashAuthError('The API key has spaces, line breaks or other characters no key has: copy it again from Stash\'s Settings > Security');
+      throw new StashAuthError("The API key has spaces, line breaks or other characters no key has: copy it again from Stash's Settings > Security");
     }
     this.options = { ...DEFAULTS, ...options, apiKey };
     this.secrets = new Secrets([apiKey]);
@@ -270,8 +262,7 @@ export class StashClient {
    */
   private async readCapped(response: Response, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
     const cap = this.options.maxResponseBytes;
-    const tooLarge = () =>
-      new ResponseTooLargeError(`${this.shownUrl} sent a response larger than ${formatBytes(cap)}: the request was stopped`);
+    const tooLarge = () => new ResponseTooLargeError(`${this.shownUrl} sent a response larger than ${formatBytes(cap)}: the request was stopped`);
     const declared = Number(response.headers.get('content-length'));
     if (response.headers.get('content-encoding') === null && declared > cap) {
       await response.body?.cancel();

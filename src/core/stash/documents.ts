@@ -6,8 +6,15 @@
 /** Identifies the server: a Stash answers both fields; anything else fails validation. */
 export const SERVER_IDENTITY = /* GraphQL */ `
   query ServerIdentity {
-    version { version hash build_time }
-    systemStatus { status appSchema }
+    version {
+      version
+      hash
+      build_time
+    }
+    systemStatus {
+      status
+      appSchema
+    }
   }
 `;
 
@@ -17,7 +24,13 @@ export const PERFORMER_ROWS = /* GraphQL */ `
   query PerformerRows($filter: FindFilterType, $performer_filter: PerformerFilterType, $ids: [ID!]) {
     findPerformers(filter: $filter, performer_filter: $performer_filter, ids: $ids) {
       count
-      performers { id name gender image_path updated_at }
+      performers {
+        id
+        name
+        gender
+        image_path
+        updated_at
+      }
     }
   }
 `;
@@ -26,7 +39,17 @@ export const TAG_ROWS = /* GraphQL */ `
   query TagRows($filter: FindFilterType, $tag_filter: TagFilterType, $ids: [ID!]) {
     findTags(filter: $filter, tag_filter: $tag_filter, ids: $ids) {
       count
-      tags { id name updated_at parents { id } children { id } }
+      tags {
+        id
+        name
+        updated_at
+        parents {
+          id
+        }
+        children {
+          id
+        }
+      }
     }
   }
 `;
@@ -36,10 +59,22 @@ export const SCENE_ROWS = /* GraphQL */ `
     findScenes(filter: $filter, scene_filter: $scene_filter, ids: $ids) {
       count
       scenes {
-        id title details date updated_at
-        performers { id }
-        tags { id }
-        files { size duration updated_at }
+        id
+        title
+        details
+        date
+        updated_at
+        performers {
+          id
+        }
+        tags {
+          id
+        }
+        files {
+          size
+          duration
+          updated_at
+        }
       }
     }
   }
@@ -50,10 +85,20 @@ export const MARKER_ROWS = /* GraphQL */ `
     findSceneMarkers(filter: $filter, scene_marker_filter: $scene_marker_filter, ids: $ids) {
       count
       scene_markers {
-        id title seconds end_seconds updated_at
-        scene { id }
-        primary_tag { id }
-        tags { id }
+        id
+        title
+        seconds
+        end_seconds
+        updated_at
+        scene {
+          id
+        }
+        primary_tag {
+          id
+        }
+        tags {
+          id
+        }
       }
     }
   }
@@ -63,26 +108,50 @@ export const MARKER_ROWS = /* GraphQL */ `
 
 export const PERFORMER_LISTING = /* GraphQL */ `
   query PerformerListing($filter: FindFilterType) {
-    findPerformers(filter: $filter) { count performers { id updated_at } }
+    findPerformers(filter: $filter) {
+      count
+      performers {
+        id
+        updated_at
+      }
+    }
   }
 `;
 
 export const TAG_LISTING = /* GraphQL */ `
   query TagListing($filter: FindFilterType) {
-    findTags(filter: $filter) { count tags { id updated_at } }
+    findTags(filter: $filter) {
+      count
+      tags {
+        id
+        updated_at
+      }
+    }
   }
 `;
 
 /** Also lists the scenes whose files changed, with a files_filter: a rescan bumps the file, not the scene. */
 export const SCENE_LISTING = /* GraphQL */ `
   query SceneListing($filter: FindFilterType, $scene_filter: SceneFilterType) {
-    findScenes(filter: $filter, scene_filter: $scene_filter) { count scenes { id updated_at } }
+    findScenes(filter: $filter, scene_filter: $scene_filter) {
+      count
+      scenes {
+        id
+        updated_at
+      }
+    }
   }
 `;
 
 export const MARKER_LISTING = /* GraphQL */ `
   query MarkerListing($filter: FindFilterType) {
-    findSceneMarkers(filter: $filter) { count scene_markers { id updated_at } }
+    findSceneMarkers(filter: $filter) {
+      count
+      scene_markers {
+        id
+        updated_at
+      }
+    }
   }
 `;
 

@@ -9,15 +9,7 @@
  * databases must hold the same values.
  */
 import { z } from 'zod';
-import type {
-  EntityName,
-  MarkerRow,
-  PerformerRow,
-  RowOf,
-  RowVersion,
-  SceneRow,
-  TagRow,
-} from '../mirror-rows';
+import type { EntityName, MarkerRow, PerformerRow, RowOf, RowVersion, SceneRow, TagRow } from '../mirror-rows';
 import { MalformedResponseError } from './errors';
 
 const ref = z.object({ id: z.string() });

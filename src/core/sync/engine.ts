@@ -245,7 +245,10 @@ class EntitySync implements SceneFetcher {
 
     // 3. List every id with its updated_at: catches rows the paged query skipped while Stash
     //    changed under it, updates hidden by string order, and deletions.
-    const { comparison, stable, listing } = await settledOnFailure(() => this.listVersions(), () => indexing);
+    const { comparison, stable, listing } = await settledOnFailure(
+      () => this.listVersions(),
+      () => indexing,
+    );
     await indexing;
     const refetch = new Set<number>(comparison.changed);
     for (const id of this.files?.unfetchedOf(listing, stable) ?? []) refetch.add(id);
@@ -301,7 +304,10 @@ class EntitySync implements SceneFetcher {
     const result = await listVersions(this.queries, this.options.store, (done, total) => this.progress('listing', done, total));
     this.summary.listed = result.listing.ids.length;
     if (result.stable && result.attempts > 1) {
-      this.sync.logger.info(`${this.entity}: Stash changed while its ids were listed; listed again`, { entity: this.entity, attempts: result.attempts });
+      this.sync.logger.info(`${this.entity}: Stash changed while its ids were listed; listed again`, {
+        entity: this.entity,
+        attempts: result.attempts,
+      });
     }
     return result;
   }

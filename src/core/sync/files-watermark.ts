@@ -97,7 +97,10 @@ export class FilesWatermark {
     if (first.rows.length < scenes.queries.pageSize) return true;
     let listed = await this.listSceneIds(scenes.queries, sceneFilter);
     for (let attempt = 1; attempt <= LISTING_ATTEMPTS; attempt++) {
-      await scenes.fetchByIds(listed.ids.filter((id) => !this.fetchedIds.has(id)), 'changes');
+      await scenes.fetchByIds(
+        listed.ids.filter((id) => !this.fetchedIds.has(id)),
+        'changes',
+      );
       if (listed.pages === 1) return true;
       const again = await this.listSceneIds(scenes.queries, sceneFilter);
       if (again.ids.length === listed.ids.length && again.ids.every((id, i) => id === listed.ids[i])) return true;

@@ -1,10 +1,4 @@
-import {
-  HTTP_ROUTES,
-  METHOD_NAMES,
-  type MethodName,
-  type StashMirrorApi,
-  type StashMirrorMethods,
-} from '../../../shared/contract';
+import { HTTP_ROUTES, METHOD_NAMES, type MethodName, type StashMirrorApi, type StashMirrorMethods } from '../../../shared/contract';
 import { EventStream, parseJson } from './event-stream';
 import { withToken } from './token';
 

@@ -13,7 +13,11 @@ export function SyncIndicator() {
 
   const state = running ? 'running' : lastError ? 'failed' : status?.lastSuccessAt ? 'ok' : 'never';
   const label = {
-    running: cancelling ? 'Cancelling' : current ? `Syncing ${ENTITY_LABELS[current.entity].toLowerCase()}${current.share === null ? '' : ` ${Math.floor(current.share * 100)}%`}` : 'Syncing',
+    running: cancelling
+      ? 'Cancelling'
+      : current
+        ? `Syncing ${ENTITY_LABELS[current.entity].toLowerCase()}${current.share === null ? '' : ` ${Math.floor(current.share * 100)}%`}`
+        : 'Syncing',
     failed: 'Last sync failed',
     ok: 'Up to date',
     never: 'Not synced',

@@ -81,20 +81,8 @@ export function countActiveFilters(filters: Filters): number {
     (sum, category) => sum + GROUPS.reduce((n, group) => n + filters[category][group].length, 0),
     0,
   );
-  const fields: (keyof Filters)[] = [
-    'sceneDateFrom',
-    'sceneDateTo',
-    'sceneMinutesMin',
-    'sceneMinutesMax',
-    'markerSecondsMin',
-    'markerSecondsMax',
-  ];
-  return (
-    refs +
-    filters.genders.length +
-    fields.filter((field) => filters[field] !== '').length +
-    (filters.hasEnd === 'any' ? 0 : 1)
-  );
+  const fields: (keyof Filters)[] = ['sceneDateFrom', 'sceneDateTo', 'sceneMinutesMin', 'sceneMinutesMax', 'markerSecondsMin', 'markerSecondsMax'];
+  return refs + filters.genders.length + fields.filter((field) => filters[field] !== '').length + (filters.hasEnd === 'any' ? 0 : 1);
 }
 
 /**

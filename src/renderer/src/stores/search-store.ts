@@ -92,8 +92,7 @@ export const useSearch = create<SearchState>((set, get) => {
 
   // The query of the current generation: later pages must match the first even if the form moved on.
   let currentQuery = buildQuery(initialFilters()).query;
-  const fetchPage = (page: number) =>
-    api.searchMarkers({ ...currentQuery, page, perPage: PER_PAGE, facetLimit: page === 1 ? FACET_LIMIT : 0 });
+  const fetchPage = (page: number) => api.searchMarkers({ ...currentQuery, page, perPage: PER_PAGE, facetLimit: page === 1 ? FACET_LIMIT : 0 });
 
   return {
     filters: initialFilters(),
@@ -110,8 +109,7 @@ export const useSearch = create<SearchState>((set, get) => {
 
     setText: (text) => apply({ ...get().filters, text }, true),
     setFilters: (patch, typing) => apply({ ...get().filters, ...patch }, typing),
-    setSort: (sort) =>
-      apply({ ...get().filters, sort, direction: NATURAL_DIRECTION[sort], seed: sort === 'random' ? randomSeed() : 0 }),
+    setSort: (sort) => apply({ ...get().filters, sort, direction: NATURAL_DIRECTION[sort], seed: sort === 'random' ? randomSeed() : 0 }),
     addRef: (category, group, ref) => apply(withRef(get().filters, category, group, ref)),
     addFacet: (facet, ref) => {
       const { filters } = get();

@@ -1,13 +1,5 @@
 import { create } from 'zustand';
-import type {
-  EntityName,
-  EntityProgress,
-  EntitySyncState,
-  SyncOutcome,
-  SyncRequest,
-  SyncRunView,
-  SyncStatus,
-} from '../../../shared/contract';
+import type { EntityName, EntityProgress, EntitySyncState, SyncOutcome, SyncRequest, SyncRunView, SyncStatus } from '../../../shared/contract';
 import { api, messageOf } from '../api';
 import { isSyncRunning } from '../lib/sync-state';
 
@@ -114,9 +106,7 @@ export function followSync(): () => void {
   const store = useSync.getState();
   void store.refreshStatus();
   void store.refreshRuns();
-  const offStatus = api.on('syncStatus', (status) =>
-    useSync.setState({ status, statusError: null }),
-  );
+  const offStatus = api.on('syncStatus', (status) => useSync.setState({ status, statusError: null }));
   const offFinished = api.on('syncFinished', () => {
     void useSync.getState().refreshRuns();
     void useSync.getState().refreshStatus();
@@ -147,8 +137,6 @@ export function currentSyncError(state: Pick<SyncState, 'status' | 'starting'>):
   if (!lastError || isSyncRunning(state)) return null;
   return lastError;
 }
-
-
 
 /** The entity a running sync is working on, and how far along it is (0..1, or null before counting). */
 export function currentProgress(status: SyncStatus | null): { entity: EntityName; share: number | null } | null {

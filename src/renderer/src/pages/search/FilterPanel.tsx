@@ -23,11 +23,7 @@ export function FilterPanel() {
 
       <RefPicker category="markerTags" noun="Marker tag" title="Marker tags">
         <label className="check">
-          <input
-            type="checkbox"
-            checked={filters.primaryTagOnly}
-            onChange={(e) => setFilters({ primaryTagOnly: e.target.checked })}
-          />
+          <input type="checkbox" checked={filters.primaryTagOnly} onChange={(e) => setFilters({ primaryTagOnly: e.target.checked })} />
           Primary tag only
         </label>
       </RefPicker>
@@ -56,11 +52,7 @@ export function FilterPanel() {
         </div>
         <div className="filter-field">
           <label htmlFor="has-end">End time</label>
-          <select
-            id="has-end"
-            value={filters.hasEnd}
-            onChange={(e) => setFilters({ hasEnd: e.target.value as typeof filters.hasEnd })}
-          >
+          <select id="has-end" value={filters.hasEnd} onChange={(e) => setFilters({ hasEnd: e.target.value as typeof filters.hasEnd })}>
             <option value="any">With or without</option>
             <option value="yes">Has an end time</option>
             <option value="no">No end time</option>

@@ -14,13 +14,11 @@ export function FirstRun() {
     <section className="first-run" aria-labelledby="first-run-title">
       <h2 id="first-run-title">No sync has completed yet</h2>
       <p className="muted">
-        Stash Mirror searches a local copy of your Stash server’s markers. Copy them once, and search works
-        offline from then on.
+        Stash Mirror searches a local copy of your Stash server’s markers. Copy them once, and search works offline from then on.
       </p>
       {!configured && settings && (
         <p>
-          No Stash server is configured. <a href={hrefOf('settings')}>Open Settings</a> to enter its address and
-          API key.
+          No Stash server is configured. <a href={hrefOf('settings')}>Open Settings</a> to enter its address and API key.
         </p>
       )}
       <div className="first-run-actions">

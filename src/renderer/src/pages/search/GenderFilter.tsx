@@ -15,8 +15,7 @@ export function GenderFilter() {
     api.listGenders().then(setGenders, (failure: unknown) => setError(messageOf(failure)));
   }, []);
 
-  const toggle = (gender: string, on: boolean) =>
-    setFilters({ genders: on ? [...chosen, gender] : chosen.filter((g) => g !== gender) });
+  const toggle = (gender: string, on: boolean) => setFilters({ genders: on ? [...chosen, gender] : chosen.filter((g) => g !== gender) });
 
   return (
     <fieldset className="filter-section">

@@ -62,14 +62,7 @@ export function RefPicker({ category, noun, title, children }: RefPickerProps) {
         <div key={g} className="chip-group" role="group" aria-label={`${noun}s: ${GROUP_LABELS[g].toLowerCase()}`}>
           <span className="chip-group-label">{GROUP_LABELS[g]}</span>
           {chosen[g].map((ref) => (
-            <RefChip
-              key={ref.id}
-              category={category}
-              group={g}
-              chosenRef={ref}
-              isTag={isTag}
-              onRemove={(click) => removeChip(g, ref.id, click)}
-            />
+            <RefChip key={ref.id} category={category} group={g} chosenRef={ref} isTag={isTag} onRemove={(click) => removeChip(g, ref.id, click)} />
           ))}
         </div>
       ))}

@@ -23,11 +23,7 @@ export function SortControls() {
         </button>
       )}
       {hasDirection(sort) && (
-        <select
-          aria-label="Direction"
-          value={direction}
-          onChange={(e) => setFilters({ direction: e.target.value as Direction })}
-        >
+        <select aria-label="Direction" value={direction} onChange={(e) => setFilters({ direction: e.target.value as Direction })}>
           <option value="asc">Ascending</option>
           <option value="desc">Descending</option>
         </select>

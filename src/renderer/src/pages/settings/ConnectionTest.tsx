@@ -39,10 +39,7 @@ export function ConnectionTest({ stashUrl, apiKey }: { stashUrl: string; apiKey:
         {busy ? 'Testing…' : 'Test connection'}
       </button>
       <span role="status" className={result ? (result.ok ? 'test-ok' : 'test-failed') : undefined}>
-        {result &&
-          (result.ok
-            ? `Connected: Stash ${result.version ?? '(version unknown)'}`
-            : `Connection failed: ${result.reason}`)}
+        {result && (result.ok ? `Connected: Stash ${result.version ?? '(version unknown)'}` : `Connection failed: ${result.reason}`)}
       </span>
     </div>
   );

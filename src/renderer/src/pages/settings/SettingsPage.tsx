@@ -88,7 +88,9 @@ function SettingsEditor({ saved }: { saved: SettingsView }) {
         <Field
           label="API key"
           error={errors.apiKey}
-          hint={saved.hasApiKey ? 'A key is saved; type a new one to replace it.' : 'From Stash: Settings → Security. Leave empty if Stash needs none.'}
+          hint={
+            saved.hasApiKey ? 'A key is saved; type a new one to replace it.' : 'From Stash: Settings → Security. Leave empty if Stash needs none.'
+          }
         >
           {(props) => (
             <div className="key-row">
@@ -103,11 +105,7 @@ function SettingsEditor({ saved }: { saved: SettingsView }) {
               {saved.hasApiKey && (
                 <>
                   <span className="badge badge-succeeded">Key saved</span>
-                  <button
-                    type="button"
-                    disabled={saving}
-                    onClick={() => void persist(() => saveSettings({ apiKey: null }), 'API key removed.')}
-                  >
+                  <button type="button" disabled={saving} onClick={() => void persist(() => saveSettings({ apiKey: null }), 'API key removed.')}>
                     Remove key
                   </button>
                 </>
@@ -123,35 +121,19 @@ function SettingsEditor({ saved }: { saved: SettingsView }) {
         <fieldset className="radio-group">
           <legend className="visually-hidden">Database</legend>
           <label className="check">
-            <input
-              type="radio"
-              name="backend"
-              checked={form.backendKind === 'sqlite'}
-              onChange={() => change({ backendKind: 'sqlite' })}
-            />
+            <input type="radio" name="backend" checked={form.backendKind === 'sqlite'} onChange={() => change({ backendKind: 'sqlite' })} />
             Embedded SQLite
           </label>
           {saved.backend.kind === 'sqlite' && <p className="hint mono indent">{saved.backend.file}</p>}
           <label className="check">
-            <input
-              type="radio"
-              name="backend"
-              checked={form.backendKind === 'postgres'}
-              onChange={() => change({ backendKind: 'postgres' })}
-            />
+            <input type="radio" name="backend" checked={form.backendKind === 'postgres'} onChange={() => change({ backendKind: 'postgres' })} />
             PostgreSQL
           </label>
         </fieldset>
         {form.backendKind === 'postgres' && (
           <Field label="PostgreSQL URL" error={errors.postgresUrl} hint="postgres://user:password@host:5432/database">
             {(props) => (
-              <input
-                {...props}
-                type="text"
-                spellCheck={false}
-                value={form.postgresUrl}
-                onChange={(e) => change({ postgresUrl: e.target.value })}
-              />
+              <input {...props} type="text" spellCheck={false} value={form.postgresUrl} onChange={(e) => change({ postgresUrl: e.target.value })} />
             )}
           </Field>
         )}
@@ -160,11 +142,7 @@ function SettingsEditor({ saved }: { saved: SettingsView }) {
       <section className="panel">
         <h2>Syncing</h2>
         <label className="check">
-          <input
-            type="checkbox"
-            checked={form.periodicEnabled}
-            onChange={(e) => change({ periodicEnabled: e.target.checked })}
-          />
+          <input type="checkbox" checked={form.periodicEnabled} onChange={(e) => change({ periodicEnabled: e.target.checked })} />
           Sync periodically
         </label>
         <Field label="Interval (minutes)" error={errors.intervalMinutes}>
@@ -185,11 +163,7 @@ function SettingsEditor({ saved }: { saved: SettingsView }) {
           <legend>What to sync</legend>
           {ENTITIES.map((entity) => (
             <label key={entity} className="check">
-              <input
-                type="checkbox"
-                checked={form.entities.includes(entity)}
-                onChange={(e) => toggleEntity(entity, e.target.checked)}
-              />
+              <input type="checkbox" checked={form.entities.includes(entity)} onChange={(e) => toggleEntity(entity, e.target.checked)} />
               {ENTITY_LABELS[entity]}
             </label>
           ))}

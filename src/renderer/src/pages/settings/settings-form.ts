@@ -1,9 +1,4 @@
-import {
-  ENTITIES,
-  SettingsUpdate,
-  type EntityName,
-  type SettingsView,
-} from '../../../../shared/contract';
+import { ENTITIES, SettingsUpdate, type EntityName, type SettingsView } from '../../../../shared/contract';
 
 /** The settings form as typed. */
 export interface SettingsForm {
@@ -39,10 +34,7 @@ const FIELD_MESSAGES: Partial<Record<SettingsField, string>> = {
 };
 
 /** The update the form asks for, checked with the contract's own schema. */
-export function updateFromForm(
-  form: SettingsForm,
-  saved: SettingsView,
-): { update: SettingsUpdate; errors: SettingsErrors } {
+export function updateFromForm(form: SettingsForm, saved: SettingsView): { update: SettingsUpdate; errors: SettingsErrors } {
   const errors: SettingsErrors = {};
   const update: SettingsUpdate = {
     periodicSync: { enabled: form.periodicEnabled, intervalMinutes: Number(form.intervalMinutes.trim() || NaN) },

@@ -22,10 +22,18 @@ export function RunHistory() {
               <th scope="col">Entity</th>
               <th scope="col">Mode</th>
               <th scope="col">Status</th>
-              <th scope="col" className="num">Took</th>
-              <th scope="col" className="num">Fetched</th>
-              <th scope="col" className="num">Written</th>
-              <th scope="col" className="num">Removed</th>
+              <th scope="col" className="num">
+                Took
+              </th>
+              <th scope="col" className="num">
+                Fetched
+              </th>
+              <th scope="col" className="num">
+                Written
+              </th>
+              <th scope="col" className="num">
+                Removed
+              </th>
               <th scope="col">Error</th>
             </tr>
           </thead>
@@ -40,9 +48,7 @@ export function RunHistory() {
                 <td>
                   <StatusBadge status={run.status} />
                 </td>
-                <td className="num">
-                  {run.finishedAt ? formatDuration((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000) : '—'}
-                </td>
+                <td className="num">{run.finishedAt ? formatDuration((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000) : '—'}</td>
                 <td className="num">{formatCount(run.fetched)}</td>
                 <td className="num">{formatCount(run.upserted)}</td>
                 <td className="num">{formatCount(run.staleMarked)}</td>
