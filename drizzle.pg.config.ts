@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/core/db/schema.pg.ts',
+  schema: './drizzle/pg-schema.cjs',
   out: './drizzle/pg',
 });

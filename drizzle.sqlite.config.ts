@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './src/core/db/schema.sqlite.ts',
+  schema: './drizzle/sqlite-schema.cjs',
   out: './drizzle/sqlite',
 });

@@ -24,8 +24,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
 
 const DIALECTS = {
-  sqlite: { dialect: 'sqlite', schema: 'src/core/db/schema.sqlite.ts', folder: 'drizzle/sqlite' },
-  pg: { dialect: 'postgresql', schema: 'src/core/db/schema.pg.ts', folder: 'drizzle/pg' },
+  sqlite: { dialect: 'sqlite', schema: 'drizzle/sqlite-schema.cjs', folder: 'drizzle/sqlite' },
+  pg: { dialect: 'postgresql', schema: 'drizzle/pg-schema.cjs', folder: 'drizzle/pg' },
 } as const;
 
 /** Every file under dir with its content, so any added or rewritten file shows up. */

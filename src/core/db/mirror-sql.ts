@@ -35,29 +35,28 @@ const STALE_TAGS = 'SELECT id FROM stash_tags WHERE is_stale';
 const STALE_PERFORMERS = 'SELECT id FROM stash_performers WHERE is_stale';
 const STALE_SCENES = 'SELECT id FROM stash_scenes WHERE is_stale';
 
+/** The rows any of the relations name, less the stale rows themselves. */
+const dependents = (stale: string, ...relations: string[]) => `${relations.join('\nUNION\n')}\nEXCEPT\n${stale}`;
+
 const DEPENDENTS_SQL: Record<EntityName, string | null> = {
   performers: null,
-  tags: `
-    SELECT child_id AS id FROM stash_tag_parents WHERE parent_id IN (${STALE_TAGS})
-    UNION
-    SELECT parent_id AS id FROM stash_tag_parents WHERE child_id IN (${STALE_TAGS})
-    EXCEPT
-    ${STALE_TAGS}`,
-  scenes: `
-    SELECT scene_id AS id FROM stash_scene_tags WHERE tag_id IN (${STALE_TAGS})
-    UNION
-    SELECT scene_id AS id FROM stash_scene_performers WHERE performer_id IN (${STALE_PERFORMERS})
-    EXCEPT
-    ${STALE_SCENES}`,
+  tags: dependents(
+    STALE_TAGS,
+    `SELECT child_id AS id FROM stash_tag_parents WHERE parent_id IN (${STALE_TAGS})`,
+    `SELECT parent_id AS id FROM stash_tag_parents WHERE child_id IN (${STALE_TAGS})`,
+  ),
+  scenes: dependents(
+    STALE_SCENES,
+    `SELECT scene_id AS id FROM stash_scene_tags WHERE tag_id IN (${STALE_TAGS})`,
+    `SELECT scene_id AS id FROM stash_scene_performers WHERE performer_id IN (${STALE_PERFORMERS})`,
+  ),
   // A scene merge moves markers without bumping them; a tag merge re-points their tags.
-  markers: `
-    SELECT id FROM stash_scene_markers WHERE scene_id IN (${STALE_SCENES})
-    UNION
-    SELECT id FROM stash_scene_markers WHERE primary_tag_id IN (${STALE_TAGS})
-    UNION
-    SELECT marker_id AS id FROM stash_scene_marker_tags WHERE tag_id IN (${STALE_TAGS})
-    EXCEPT
-    SELECT id FROM stash_scene_markers WHERE is_stale`,
+  markers: dependents(
+    'SELECT id FROM stash_scene_markers WHERE is_stale',
+    `SELECT id FROM stash_scene_markers WHERE scene_id IN (${STALE_SCENES})`,
+    `SELECT id FROM stash_scene_markers WHERE primary_tag_id IN (${STALE_TAGS})`,
+    `SELECT marker_id AS id FROM stash_scene_marker_tags WHERE tag_id IN (${STALE_TAGS})`,
+  ),
 };
 
 /**

@@ -12,6 +12,7 @@
  * enforces it with triggers (see the read-only custom migration); nothing else may INSERT, UPDATE
  * or DELETE these rows.
  */
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { EntityName } from '../mirror-rows';
 import { column, table, type Columns, type FieldsOf, type IndexKit, type TableDeclaration, type TableExtras } from './table-declaration';
 
@@ -33,6 +34,24 @@ export interface ColumnKit {
   timestamp(name: string): ColumnBuilder;
   serial(name: string): ColumnBuilder;
   table(name: string, columns: Record<string, ColumnBuilder>, extras?: (t: Record<string, unknown>, k: IndexKit) => unknown[]): unknown;
+}
+
+/** What a dialect's drizzle gives for indexes: an index on columns or expressions, and a composite key. */
+export interface IndexPrimitives {
+  index(name: string, columns: unknown[]): { where(condition: SQL): unknown };
+  primaryKey(columns: unknown[]): unknown;
+  /** The expression a case-insensitive index is built on. */
+  caseInsensitive(column: unknown): SQL;
+}
+
+/** The index kit, alike in both dialects but for the primitives they hand in. */
+export function indexKitOf(p: IndexPrimitives): IndexKit {
+  return {
+    index: (name, ...columns) => p.index(name, columns),
+    staleIndex: (name, table) => p.index(name, [table.id]).where(sql`${table.isStale as SQLWrapper}`),
+    caseInsensitiveIndex: (name, column) => p.index(name, [p.caseInsensitive(column)]),
+    primaryKey: (...columns) => p.primaryKey(columns),
+  };
 }
 
 // --- The data tables ----------------------------------------------------------------------------
@@ -232,79 +251,65 @@ export function drizzleTable(k: ColumnKit, declaration: TableDeclaration): unkno
 // --- The drizzle tables -------------------------------------------------------------------------
 
 export function defineMirrorTables(k: ColumnKit) {
-  const stashPerformers = drizzleTable(k, performers);
-  const stashTags = drizzleTable(k, tags);
-  const stashTagParents = drizzleTable(k, tagParents);
-  const stashScenes = drizzleTable(k, scenes);
-  const stashScenePerformers = drizzleTable(k, scenePerformers);
-  const stashSceneTags = drizzleTable(k, sceneTags);
-  const stashSceneMarkers = drizzleTable(k, markers);
-  const stashSceneMarkerTags = drizzleTable(k, markerTags);
-  const stashTagClosure = drizzleTable(k, tagClosure);
-
-  // The sync's own bookkeeping: nothing derives from these columns (no rows handed over, no
-  // records for readers, no search sources), so they are written with the kit directly.
-
-  /** One row per run and entity. */
-  const stashSyncRuns = k.table(
-    'stash_sync_runs',
-    {
-      id: k.serial('id'),
-      runId: k.text('run_id').notNull(),
-      entity: k.text('entity').notNull(),
-      mode: k.text('mode').notNull(),
-      status: k.text('status').notNull(),
-      startedAt: k.timestamp('started_at').notNull(),
-      finishedAt: k.timestamp('finished_at'),
-      fetched: k.integer('fetched').notNull().default(0),
-      upserted: k.integer('upserted').notNull().default(0),
-      staleMarked: k.integer('stale_marked').notNull().default(0),
-      error: k.text('error'),
-    },
-    (t, i) => [i.index('stash_sync_runs_entity_idx', t.entity, t.startedAt)],
-  );
-
-  /** Per-entity high-water marks, committed with the page that advanced them. */
-  const stashSyncState = k.table('stash_sync_state', {
-    entity: k.text('entity').primaryKey(),
-    watermark: k.text('watermark'),
-    filesWatermark: k.text('files_watermark'),
-    updatedAt: k.timestamp('updated_at').notNull(),
-  });
-
-  /**
-   * Holds a row only inside the sync's own write transactions (inserted first, deleted before
-   * commit), so other connections never see one: the read-only triggers let a write through
-   * only while it exists.
-   */
-  const stashSyncWriter = k.table('stash_sync_writer', {
-    token: k.text('token').primaryKey(),
-  });
-
-  /**
-   * The mirror's own state that is not a watermark, by name: 'deferred-indexes' while a first sync
-   * has its secondary indexes dropped (PostgreSQL keeps their definitions in `value`).
-   */
-  const stashMirrorState = k.table('stash_mirror_state', {
-    name: k.text('name').primaryKey(),
-    value: k.text('value'),
-    updatedAt: k.timestamp('updated_at').notNull(),
-  });
-
   return {
-    stashPerformers,
-    stashTags,
-    stashTagParents,
-    stashScenes,
-    stashScenePerformers,
-    stashSceneTags,
-    stashSceneMarkers,
-    stashSceneMarkerTags,
-    stashTagClosure,
-    stashSyncRuns,
-    stashSyncState,
-    stashSyncWriter,
-    stashMirrorState,
+    stashPerformers: drizzleTable(k, performers),
+    stashTags: drizzleTable(k, tags),
+    stashTagParents: drizzleTable(k, tagParents),
+    stashScenes: drizzleTable(k, scenes),
+    stashScenePerformers: drizzleTable(k, scenePerformers),
+    stashSceneTags: drizzleTable(k, sceneTags),
+    stashSceneMarkers: drizzleTable(k, markers),
+    stashSceneMarkerTags: drizzleTable(k, markerTags),
+    stashTagClosure: drizzleTable(k, tagClosure),
+
+    // The sync's own bookkeeping: nothing derives from these columns (no rows handed over, no
+    // records for readers, no search sources), so they are written with the kit directly.
+
+    /** One row per run and entity. */
+    stashSyncRuns: k.table(
+      'stash_sync_runs',
+      {
+        id: k.serial('id'),
+        runId: k.text('run_id').notNull(),
+        entity: k.text('entity').notNull(),
+        mode: k.text('mode').notNull(),
+        status: k.text('status').notNull(),
+        startedAt: k.timestamp('started_at').notNull(),
+        finishedAt: k.timestamp('finished_at'),
+        fetched: k.integer('fetched').notNull().default(0),
+        upserted: k.integer('upserted').notNull().default(0),
+        staleMarked: k.integer('stale_marked').notNull().default(0),
+        error: k.text('error'),
+      },
+      (t, i) => [i.index('stash_sync_runs_entity_idx', t.entity, t.startedAt)],
+    ),
+
+    /** Per-entity high-water marks, committed with the page that advanced them. */
+    stashSyncState: k.table('stash_sync_state', {
+      entity: k.text('entity').primaryKey(),
+      watermark: k.text('watermark'),
+      filesWatermark: k.text('files_watermark'),
+      updatedAt: k.timestamp('updated_at').notNull(),
+    }),
+
+    /**
+     * Holds a row only inside the sync's own write transactions (inserted first, deleted before
+     * commit), so other connections never see one: the read-only triggers let a write through
+     * only while it exists.
+     */
+    stashSyncWriter: k.table('stash_sync_writer', {
+      token: k.text('token').primaryKey(),
+    }),
+
+    /**
+     * The mirror's own state that is not a watermark, by name: 'deferred-indexes' while a first sync
+     * has its secondary indexes dropped (PostgreSQL keeps their definitions in `value`).
+     */
+    stashMirrorState: k.table('stash_mirror_state', {
+      name: k.text('name').primaryKey(),
+      value: k.text('value'),
+      updatedAt: k.timestamp('updated_at').notNull(),
+    }),
   };
 }
 

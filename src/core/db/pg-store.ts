@@ -16,15 +16,8 @@ import { PgDriver, runOn, SYNC_LOCK_KEY, upsertWords, type LockSession } from '.
 import { migratePg, newestAppliedMigration } from './pg-migrate';
 import { MirrorStoreCore, refuseNewerSchema } from './store-core';
 import { clearMirrorState, DEFERRED_INDEXES, readMirrorState, saveMirrorState, saveState } from './store-sql';
-import {
-  MirrorConnectionError,
-  SyncAlreadyRunningError,
-  type Listing,
-  type ListingComparison,
-  WHOLE_LISTING,
-  type SyncLock,
-  type SyncState,
-} from './store';
+import { MirrorConnectionError, SyncAlreadyRunningError, WHOLE_LISTING } from './store';
+import type { Listing, ListingComparison, SyncLock, SyncState } from './store';
 
 export interface PgStoreOptions {
   /** postgres://user:password@host:port/database */

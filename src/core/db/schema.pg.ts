@@ -13,7 +13,7 @@ import {
   timestamp,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
-import { defineMirrorTables, type ColumnBuilder, type ColumnKit } from './mirror-tables';
+import { defineMirrorTables, indexKitOf, type ColumnBuilder, type ColumnKit } from './mirror-tables';
 
 const asBuilder = (b: unknown) => b as ColumnBuilder;
 
@@ -30,29 +30,12 @@ export const pgColumnKit: ColumnKit = {
   table: (name, columns, extras) => pgTable(name, columns as never, extras ? (t) => extras(t, pgIndexKit) as never : undefined),
 };
 
-const pgIndexKit = {
-  index: (name: string, ...columns: unknown[]) => index(name).on(...(columns as [AnyPgColumn, ...AnyPgColumn[]])),
-  staleIndex: (name: string, table: Record<string, unknown>) =>
-    index(name)
-      .on(table.id as AnyPgColumn)
-      .where(sql`${table.isStale as AnyPgColumn}`),
+const pgIndexKit = indexKitOf({
+  index: (name, columns) => index(name).on(...(columns as [AnyPgColumn, ...AnyPgColumn[]])),
+  primaryKey: (columns) => primaryKey({ columns: columns as [AnyPgColumn, ...AnyPgColumn[]] }),
   // No NOCASE collation in Postgres; queries must compare lower(name) to use this index.
-  caseInsensitiveIndex: (name: string, column: unknown): unknown => index(name).on(sql`lower(${column as AnyPgColumn})`),
-  primaryKey: (...columns: unknown[]) => primaryKey({ columns: columns as [AnyPgColumn, ...AnyPgColumn[]] }),
-};
+  caseInsensitive: (column) => sql`lower(${column as AnyPgColumn})`,
+});
 
-export const {
-  stashPerformers,
-  stashTags,
-  stashTagParents,
-  stashScenes,
-  stashScenePerformers,
-  stashSceneTags,
-  stashSceneMarkers,
-  stashSceneMarkerTags,
-  stashTagClosure,
-  stashSyncRuns,
-  stashSyncState,
-  stashSyncWriter,
-  stashMirrorState,
-} = defineMirrorTables(pgColumnKit);
+/** Every mirror table in PostgreSQL's dialect; drizzle/pg-schema.cjs hands them to drizzle-kit. */
+export const pgMirrorTables = defineMirrorTables(pgColumnKit);

@@ -1,7 +1,7 @@
 /** The mirror tables in SQLite's dialect, built from the one definition in mirror-tables.ts. */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { defineMirrorTables, type ColumnBuilder, type ColumnKit } from './mirror-tables';
+import { defineMirrorTables, indexKitOf, type ColumnBuilder, type ColumnKit } from './mirror-tables';
 
 const asBuilder = (b: unknown) => b as ColumnBuilder;
 
@@ -17,28 +17,11 @@ export const sqliteColumnKit: ColumnKit = {
   table: (name, columns, extras) => sqliteTable(name, columns as never, extras ? (t) => extras(t, sqliteIndexKit) as never : undefined),
 };
 
-const sqliteIndexKit = {
-  index: (name: string, ...columns: unknown[]) => index(name).on(...(columns as [AnySQLiteColumn, ...AnySQLiteColumn[]])),
-  staleIndex: (name: string, table: Record<string, unknown>) =>
-    index(name)
-      .on(table.id as AnySQLiteColumn)
-      .where(sql`${table.isStale as AnySQLiteColumn}`),
-  caseInsensitiveIndex: (name: string, column: unknown): unknown => index(name).on(sql`${column as AnySQLiteColumn} collate nocase`),
-  primaryKey: (...columns: unknown[]) => primaryKey({ columns: columns as [AnySQLiteColumn, ...AnySQLiteColumn[]] }),
-};
+const sqliteIndexKit = indexKitOf({
+  index: (name, columns) => index(name).on(...(columns as [AnySQLiteColumn, ...AnySQLiteColumn[]])),
+  primaryKey: (columns) => primaryKey({ columns: columns as [AnySQLiteColumn, ...AnySQLiteColumn[]] }),
+  caseInsensitive: (column) => sql`${column as AnySQLiteColumn} collate nocase`,
+});
 
-export const {
-  stashPerformers,
-  stashTags,
-  stashTagParents,
-  stashScenes,
-  stashScenePerformers,
-  stashSceneTags,
-  stashSceneMarkers,
-  stashSceneMarkerTags,
-  stashTagClosure,
-  stashSyncRuns,
-  stashSyncState,
-  stashSyncWriter,
-  stashMirrorState,
-} = defineMirrorTables(sqliteColumnKit);
+/** Every mirror table in SQLite's dialect; drizzle/sqlite-schema.cjs hands them to drizzle-kit. */
+export const sqliteMirrorTables = defineMirrorTables(sqliteColumnKit);

@@ -15,15 +15,8 @@ import { MultiRowInsert, SqliteDriver, type Statement } from './sqlite-driver';
 import { expectedSchema, migrateSqlite, requireCurrentSchema, secondaryIndexesOf, type SchemaObject } from './sqlite-schema';
 import { MirrorStoreCore } from './store-core';
 import { clearMirrorState, DEFERRED_INDEXES, readMirrorState, saveMirrorState, saveState } from './store-sql';
-import {
-  MirrorSchemaError,
-  SyncAlreadyRunningError,
-  type Listing,
-  type ListingComparison,
-  WHOLE_LISTING,
-  type SyncLock,
-  type SyncState,
-} from './store';
+import { MirrorSchemaError, SyncAlreadyRunningError, WHOLE_LISTING } from './store';
+import type { Listing, ListingComparison, SyncLock, SyncState } from './store';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for a throwaway mirror. */
