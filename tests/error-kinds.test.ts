@@ -125,12 +125,12 @@ describe('error kinds, as they reach the service', () => {
     expect(await service.getSyncStatus()).toMatchObject({ lastError: null, lastErrorKind: null });
   });
 
-  it('a failure read back from the run log, after a restart, is other: the log keeps its text only', async () => {
+  it('a failure read back from the run log, after a restart, keeps its kind: the log stores it beside the text', async () => {
     const file = mirrorFile();
     const service = await startService({ stashUrl: 'http://127.0.0.1:1/graphql' }, file);
     expect(await failedSync(service)).toEqual(both('unreachable'));
     await service.close();
     const restarted = await startService({ stashUrl: 'http://127.0.0.1:1/graphql' }, file);
-    expect(await restarted.getSyncStatus()).toMatchObject({ lastError: expect.stringMatching(/Cannot reach Stash/), lastErrorKind: 'other' });
+    expect(await restarted.getSyncStatus()).toMatchObject({ lastError: expect.stringMatching(/Cannot reach Stash/), lastErrorKind: 'unreachable' });
   });
 });

@@ -454,7 +454,7 @@ describeEachDialect('mirror service: secrets and the truth of the status', (dial
     try {
       const row = await store.startRun({ runId: 'raw', entity: 'tags', mode: 'full' });
       const words = JSON.stringify(echo(key)) + (password ? ` password=${password}` : '');
-      await store.finishRun(row, { status: 'failed', fetched: 0, upserted: 0, staleMarked: 0, error: words });
+      await store.finishRun(row, { status: 'failed', fetched: 0, upserted: 0, staleMarked: 0, error: words, errorKind: 'other' });
     } finally {
       await store.close();
     }

@@ -540,9 +540,14 @@ describeEachDialect('the typed reads the app makes', (dialect) => {
   it('say which entities ever synced, and when the search was last brought up to date, as a Date', async () => {
     expect(await store.succeededEntities()).toEqual([]);
     expect(await store.searchIndexedAt()).toBeNull();
-    const ok = { status: 'succeeded', fetched: 0, upserted: 0, staleMarked: 0, error: null } as const;
+    const ok = { status: 'succeeded', fetched: 0, upserted: 0, staleMarked: 0, error: null, errorKind: null } as const;
     await store.finishRun(await store.startRun({ runId: 'a', entity: 'tags', mode: 'full' }), ok);
-    await store.finishRun(await store.startRun({ runId: 'a', entity: 'scenes', mode: 'full' }), { ...ok, status: 'failed', error: 'no' });
+    await store.finishRun(await store.startRun({ runId: 'a', entity: 'scenes', mode: 'full' }), {
+      ...ok,
+      status: 'failed',
+      error: 'no',
+      errorKind: 'unreachable',
+    });
     await store.finishRun(await store.startRun({ runId: 'b', entity: 'tags', mode: 'incremental' }), ok);
     await store.finishRun(await store.startRun({ runId: 'b', entity: 'markers', mode: 'incremental' }), ok);
     expect(await store.succeededEntities()).toEqual(['markers', 'tags']);

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { openMirrorStore } from '../core/db/open';
 import { SyncAlreadyRunningError, type MirrorStore } from '../core/db/store';
 import { isEntryPoint } from '../core/entry-point';
+import { errorKindOf } from '../core/errors';
 import { oneLine } from '../core/one-line';
 import { createLogger, logLevelFrom, streamSink } from '../core/log';
 import { ENTITIES, type EntityName } from '../core/mirror-rows';
@@ -155,7 +156,12 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
     const reason = oneLine((error as Error).message);
     log(`sync:stash failed: ${reason}`);
     // Refused before its first entity (a wrong key, an unreachable host): History shows it too.
-    const refused = { entities: command.entities, mode: command.full ? ('full' as const) : ('incremental' as const), error: reason };
+    const refused = {
+      entities: command.entities,
+      mode: command.full ? ('full' as const) : ('incremental' as const),
+      error: reason,
+      errorKind: errorKindOf(error),
+    };
     if (store) {
       await recordRefusedSync(store, newestBefore, refused).catch((error: unknown) =>
         logger.warn(`The refused sync was not recorded in History: ${oneLine((error as Error).message)}`),

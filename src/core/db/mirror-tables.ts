@@ -280,6 +280,8 @@ export function defineMirrorTables(k: ColumnKit) {
         upserted: k.integer('upserted').notNull().default(0),
         staleMarked: k.integer('stale_marked').notNull().default(0),
         error: k.text('error'),
+        /** The error's ErrorKind (src/core/errors.ts), so History tells a wrong key from a server down without reading the text. */
+        errorKind: k.text('error_kind'),
       },
       (t, i) => [i.index('stash_sync_runs_entity_idx', t.entity, t.startedAt)],
     ),

@@ -4,6 +4,7 @@
  * dialect's store extends this core with the driver and the few operations that really differ
  * (the page upsert, the listing comparison, the lock, the deferred indexes).
  */
+import { ERROR_KINDS, type ErrorKind } from '../errors';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
@@ -140,6 +141,7 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
       upserted: Number(r.upserted),
       staleMarked: Number(r.stale_marked),
       error: r.error as string | null,
+      errorKind: errorKindFrom(r.error_kind),
     }));
   }
 
@@ -234,4 +236,10 @@ export function refuseNewerSchema(newestApplied: number, newestKnown: number, wh
       `The mirror database ${where} was migrated by a newer version of Stash Mirror; update the app or use another database`,
     );
   }
+}
+
+/** A stored kind as the app knows it; a run written before kinds were kept (or by a newer app) reads as 'other'. */
+function errorKindFrom(stored: unknown): ErrorKind | null {
+  if (stored === null || stored === undefined) return null;
+  return (ERROR_KINDS as readonly unknown[]).includes(stored) ? (stored as ErrorKind) : 'other';
 }

@@ -60,9 +60,9 @@ export function startRun(run: RunRecord, now: StoredTime): SQL {
 }
 
 export function finishRun(runRowId: number, outcome: RunOutcome, now: StoredTime): SQL {
-  const { status, fetched, upserted, staleMarked, error } = outcome;
+  const { status, fetched, upserted, staleMarked, error, errorKind } = outcome;
   return sql`UPDATE stash_sync_runs SET status = ${status}, finished_at = ${now}, fetched = ${fetched}, upserted = ${upserted},
-    stale_marked = ${staleMarked}, error = ${error}
+    stale_marked = ${staleMarked}, error = ${error}, error_kind = ${errorKind}
     WHERE id = ${runRowId}`;
 }
 
@@ -71,7 +71,7 @@ export function closeAbandonedRuns(now: StoredTime): SQL {
 }
 
 export function listRuns(limit: number): SQL {
-  return sql`SELECT id, run_id, entity, mode, status, started_at, finished_at, fetched, upserted, stale_marked, error
+  return sql`SELECT id, run_id, entity, mode, status, started_at, finished_at, fetched, upserted, stale_marked, error, error_kind
     FROM stash_sync_runs ORDER BY id DESC LIMIT ${limit}`;
 }
 

@@ -2,10 +2,10 @@
  * The one door to the mirror database. The sync engine (and later the search) talk to this
  * interface only; which SQL dialect sits behind it is decided in openMirrorStore and nowhere else.
  */
+import type { ErrorKind } from '../errors';
 import type { AnyRow, EntityName } from '../mirror-rows';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import type { SearchRefresh } from './search-sql';
-import type { ErrorKind } from '../errors';
 
 export type SyncMode = 'incremental' | 'full';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
@@ -56,6 +56,8 @@ export interface RunOutcome {
   upserted: number;
   staleMarked: number;
   error: string | null;
+  /** What kind of failure `error` is; null when it succeeded. */
+  errorKind: ErrorKind | null;
 }
 
 export interface SyncRunRow extends RunRecord, Omit<RunOutcome, 'status'> {

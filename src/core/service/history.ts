@@ -36,8 +36,10 @@ export async function readSyncHistory(store: MirrorStore, chosen: readonly Entit
   return {
     entities: chosen.map((entity) => entityState(runs, entity)),
     lastSuccessAt: lastCompleteSuccess(runs, chosen),
-    // The run log keeps an error's text, not its kind.
-    lastError: lastFinished?.status === 'failed' && lastFinished.error !== null ? { reason: lastFinished.error, kind: 'other' } : null,
+    lastError:
+      lastFinished?.status === 'failed' && lastFinished.error !== null
+        ? { reason: lastFinished.error, kind: lastFinished.errorKind ?? 'other' }
+        : null,
     mirrorReady: chosen.every((entity) => everSucceeded.has(entity)),
   };
 }
@@ -94,12 +96,12 @@ export async function newestRunId(store: MirrorStore): Promise<number | null> {
 export async function recordRefusedSync(
   store: MirrorStore,
   newestBefore: number | null,
-  refused: { entities: readonly EntityName[]; mode: SyncMode; error: string },
+  refused: { entities: readonly EntityName[]; mode: SyncMode; error: string; errorKind: ErrorKind },
 ): Promise<void> {
   if ((await newestRunId(store)) !== newestBefore) return;
   const runId = randomUUID();
   for (const entity of ENTITIES.filter((e) => refused.entities.includes(e))) {
     const row = await store.startRun({ runId, entity, mode: refused.mode });
-    await store.finishRun(row, { status: 'failed', fetched: 0, upserted: 0, staleMarked: 0, error: refused.error });
+    await store.finishRun(row, { status: 'failed', fetched: 0, upserted: 0, staleMarked: 0, error: refused.error, errorKind: refused.errorKind });
   }
 }

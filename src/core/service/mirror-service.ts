@@ -253,7 +253,7 @@ class StashMirrorService implements MirrorService {
       if (error instanceof SyncAlreadyRunningError) return { ok: false, kind: 'alreadyRunning', reason: oneLine(error.message) };
       const reason = this.reasonOf(error, settings.apiKey);
       if (opened) {
-        const refused = { entities, mode: full ? ('full' as const) : ('incremental' as const), error: reason };
+        const refused = { entities, mode: full ? ('full' as const) : ('incremental' as const), error: reason, errorKind: errorKindOf(error) };
         // The history is a record, not the outcome: failing to write it must not hide the reason.
         await recordRefusedSync(opened.store, opened.newestBefore, refused).catch((error: unknown) =>
           this.log.warn(`The refused sync was not recorded in History: ${this.secrets().redact(oneLine((error as Error).message))}`),

@@ -19,7 +19,7 @@ import { listVersions, type VersionListing } from './listing';
 import { fetchByIds } from './paging';
 import { inFlight, settledOnFailure } from './pipelining';
 import { SyncWarnings } from './warnings';
-import { SyncRefusedError } from '../errors';
+import { errorKindOf, SyncRefusedError } from '../errors';
 import { changeQueryFloor, laterOf } from './watermark';
 
 export type { SyncPhase, SyncProgress };
@@ -172,11 +172,16 @@ async function syncEntities(options: SyncOptions, run: SyncRun, summaries: Entit
       summaries.push(sync.summary);
       try {
         await sync.run();
-        await store.finishRun(runRow, { status: 'succeeded', ...counts(sync.summary), error: null });
+        await store.finishRun(runRow, { status: 'succeeded', ...counts(sync.summary), error: null, errorKind: null });
       } catch (error) {
         const status = signal?.aborted ? 'cancelled' : 'failed';
         const message = signal?.aborted ? 'cancelled' : options.client.secrets.redact(error instanceof Error ? error.message : String(error));
-        await store.finishRun(runRow, { status, ...counts(sync.summary), error: message });
+        await store.finishRun(runRow, {
+          status,
+          ...counts(sync.summary),
+          error: message,
+          errorKind: signal?.aborted ? 'cancelled' : errorKindOf(error),
+        });
         throw error;
       }
     }

@@ -1,0 +1,1 @@
+ALTER TABLE `stash_sync_runs` ADD `error_kind` text;
