@@ -152,7 +152,7 @@ export interface SearchStorage {
   /** Empties the index before it is built from scratch. */
   clearDocuments(): Promise<void>;
   /** When the index was last brought up to date, as the store writes synced_at; null if never. */
-  indexedSince(): Promise<unknown>;
+  indexedSince(): Promise<Date | null>;
   markIndexed(at: unknown): Promise<void>;
   /** The current time as the store writes synced_at. */
   now(): unknown;

@@ -164,9 +164,8 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
     return executeSearch(this.searchStorage(), query, this.driver.fullText, this.searchCache);
   }
 
-  async searchIndexedAt(): Promise<Date | null> {
-    const at = await this.indexedSince();
-    return at === null ? null : this.driver.toDate(at);
+  searchIndexedAt(): Promise<Date | null> {
+    return this.indexedSince();
   }
 
   async suggestionCandidates(kind: 'tags' | 'performers'): Promise<NamedUses[]> {
@@ -211,9 +210,10 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
     };
   }
 
-  private async indexedSince(): Promise<unknown> {
+  /** As a Date whichever way the dialect stores it, so nothing above the store sees the difference. */
+  private async indexedSince(): Promise<Date | null> {
     const [at] = await this.driver.column<unknown>(q.SEARCH_INDEXED_AT);
-    return at ?? null;
+    return at === undefined || at === null ? null : this.driver.toDate(at);
   }
 }
 

@@ -22,7 +22,7 @@ export class VersionedCache<T> {
   }
 }
 
-/** The search state's time as a version: SQLite stores it as a number, PostgreSQL as a timestamp. */
-export function searchStateVersion(indexedAt: unknown): string {
-  return String(indexedAt instanceof Date ? indexedAt.getTime() : indexedAt);
+/** The search state's time as a version (null: never indexed). */
+export function searchStateVersion(indexedAt: Date | null): string {
+  return indexedAt === null ? 'never' : String(indexedAt.getTime());
 }
