@@ -1,4 +1,4 @@
-// The layers of the README's Layout table as import rules, so a change that crosses one fails the lint:
+// The layers of docs/architecture.md (and the README's Layout table) as import rules, so a change that crosses one fails the lint:
 // - src/core is plain Node: no Electron, no React, nothing from the interface.
 // - src/renderer reaches the mirror only through src/shared (not even for types), so the interface
 //   never bundles or depends on the core's internals.
