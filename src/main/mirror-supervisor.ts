@@ -73,11 +73,14 @@ export class MirrorSupervisor {
   ) as unknown as MirrorServiceRemote;
 
   private async callService(method: ForwardedMethod, arg: unknown): Promise<unknown> {
+    const peer = this.peer;
     try {
       await this.whenStarted();
-      return await (this.peer.remote[method] as (arg: unknown) => Promise<unknown>)(arg);
+      return await (peer.remote[method] as (arg: unknown) => Promise<unknown>)(arg);
     } catch (error) {
-      if (!(error instanceof RpcPeerClosedError)) throw error;
+      // Only this process's own channel closing is a crash: a closed channel inside it (the SQLite
+      // worker thread) arrives as an error of the call, like any other.
+      if (!(error instanceof RpcPeerClosedError) || !peer.closed) throw error;
       const reason = this.crashReason(error.message);
       // A sync's outcome is a value, also when the process running it died.
       if (method === 'syncNow') return { ok: false, kind: 'failed', reason, errorKind: 'other' } satisfies SyncOutcome;
@@ -90,6 +93,7 @@ export class MirrorSupervisor {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.options.closeTimeoutMs ?? 5_000).unref());
+    // The process is killed next whatever close answers: its failure loses nothing.
     await Promise.race([this.peer.remote.close().catch(() => {}), timeout]);
     this.peer.close('the app is quitting');
     this.handle.kill();

@@ -5,11 +5,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import { MIRROR_ERRORS } from '../error-registry';
-import { createRpcPeer, type RpcMethodList, type RpcMethodName } from '../../shared/rpc';
+import { createRpcPeer, RpcPeerClosedError, type RpcMethodList, type RpcMethodName } from '../../shared/rpc';
 import { workerChannel } from '../../shared/rpc-channels';
 import { toPageColumns } from './mirror-sql';
 import type { SqliteMirrorStore, SqliteStoreOptions } from './sqlite-store';
-import type { MirrorStore, SyncLock } from './store';
+import { MirrorConnectionError, type MirrorStore, type SyncLock } from './store';
 
 type StoreMethods = Pick<MirrorStore, RpcMethodName<MirrorStore>>;
 
@@ -85,7 +85,7 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
   // The worker runs the same TypeScript or bundled JavaScript as this module, under the same loader.
   const worker = startWorker();
   const peer = createRpcPeer<SqliteWorkerMethods>(workerChannel(worker), { calls: WORKER_METHODS, errors: MIRROR_ERRORS });
-  const { open, acquireSyncLock, releaseSyncLock, applyColumns, close, readForTests, ...same } = peer.remote;
+  const { open, acquireSyncLock, releaseSyncLock, applyColumns, close, readForTests, ...same } = whenStopped(peer.remote);
 
   const location = await open(options).catch(async (error: unknown) => {
     peer.close('the mirror could not be opened');
@@ -104,9 +104,28 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
     // A generic method's result type does not survive the mapping of the remote's methods.
     readForTests: readForTests as MirrorStore['readForTests'],
     async close() {
-      if (!peer.closed) await close();
-      peer.close('the mirror store is closed');
-      await worker.terminate();
+      try {
+        if (!peer.closed) await close();
+      } finally {
+        peer.close('the mirror store is closed');
+        await worker.terminate();
+      }
     },
   };
+}
+
+/**
+ * The remote's methods, each failing with a MirrorConnectionError once the worker thread is gone:
+ * the mirror process is still there, so the error must not read as that process's crash.
+ */
+function whenStopped<T extends object>(remote: T): T {
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, method] of Object.entries(remote) as [string, (...args: unknown[]) => Promise<unknown>][]) {
+    wrapped[name] = (...args: unknown[]) =>
+      method(...args).catch((error: unknown) => {
+        if (!(error instanceof RpcPeerClosedError)) throw error;
+        throw new MirrorConnectionError(`The SQLite mirror stopped: ${error.message}`, { cause: error });
+      });
+  }
+  return wrapped as T;
 }
