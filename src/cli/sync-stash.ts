@@ -116,7 +116,8 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
   }
   const log = (message: string) => process.stderr.write(`${message}\n`);
   // Beyond the outcome above: what the engine warns of, and what went wrong on the side.
-  const logger = createLogger(streamSink(process.stderr), { level: logLevelFrom(env) }).child('sync');
+  const rootLogger = createLogger(streamSink(process.stderr), { level: logLevelFrom(env) });
+  const logger = rootLogger.child('sync');
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
@@ -136,7 +137,8 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
       full: command.full,
       signal: controller.signal,
       onProgress: progress.update,
-      onWarning: (message) => logger.warn(message),
+      // The engine logs its warnings (and what it retried or could not refresh) under 'sync'.
+      logger: rootLogger,
     });
     progress.finish(summary);
     if (command.json) process.stdout.write(`${JSON.stringify({ ...summary, firstSync })}\n`);
