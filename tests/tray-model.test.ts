@@ -36,7 +36,7 @@ describe('tray status line', () => {
   it('says how long ago the last successful sync was', () => {
     expect(statusLine({ status: status({ lastSuccessAt: minutesAgo(5) }), now })).toBe('Last sync: 5 minutes ago');
     expect(statusLine({ status: status({ lastSuccessAt: minutesAgo(1) }), now })).toBe('Last sync: 1 minute ago');
-    expect(statusLine({ status: status({ lastSuccessAt: minutesAgo(0.2) }), now })).toBe('Last sync: just now');
+    expect(statusLine({ status: status({ lastSuccessAt: minutesAgo(0.1) }), now })).toBe('Last sync: just now');
     expect(statusLine({ status: status({ lastSuccessAt: minutesAgo(125) }), now })).toBe('Last sync: 2 hours ago');
     expect(statusLine({ status: status({ lastSuccessAt: minutesAgo(3 * 24 * 60) }), now })).toBe('Last sync: 3 days ago');
   });

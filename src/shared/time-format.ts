@@ -16,27 +16,28 @@ export function formatTimeRange(start: number, end: number | null): string {
   return end === null ? formatClock(start) : `${formatClock(start)}–${formatClock(end)}`;
 }
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-/** Largest first; each unit counts whole ones. */
-const UNITS: [string, number][] = [
-  ['year', 365 * DAY],
-  ['month', 30 * DAY],
-  ['day', DAY],
-  ['hour', HOUR],
-  ['minute', MINUTE],
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+/** Each unit, and how many of it make the next. */
+const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 30],
+  ['month', 12],
+  ['year', Infinity],
 ];
 
 /**
- * "just now", "5 minutes ago", "3 hours ago", "2 days ago". A time a moment ahead of `now` (another
- * machine's clock, a render just before the tick) is "just now" too, never "in 20 seconds".
+ * "just now", "5 minutes ago", "yesterday", in the user's language, rounded to the nearest whole
+ * unit. A time a moment ahead of `now` (another machine's clock, a render just before the tick)
+ * is "just now" too, never "in 20 seconds".
  */
 export function timeAgo(then: Date, now: Date): string {
-  const elapsed = Math.max(0, now.getTime() - then.getTime());
-  for (const [unit, size] of UNITS) {
-    const count = Math.floor(elapsed / size);
-    if (count >= 1) return `${count} ${unit}${count === 1 ? '' : 's'} ago`;
+  let value = (then.getTime() - now.getTime()) / 1000;
+  if (value > -10) return 'just now';
+  for (const [unit, size] of STEPS) {
+    if (Math.abs(value) < size) return relative.format(Math.round(value), unit);
+    value /= size;
   }
-  return 'just now';
+  return relative.format(Math.round(value), 'year');
 }
