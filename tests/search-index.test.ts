@@ -166,7 +166,7 @@ describe('search index rebuild', () => {
 
       await writeAsSync(h.database, [
         `INSERT INTO stash_text_search (stash_text_search) VALUES ('delete-all')`,
-        `DELETE FROM stash_sync_state WHERE entity = 'text-search'`,
+        `DELETE FROM stash_mirror_state WHERE name = 'text-search'`,
       ]);
 
       const summary = await h.sync();

@@ -582,7 +582,8 @@ describeEachDialect('a mirror from before stash_mirror_state whose first sync di
     rmSync(old, { recursive: true, force: true });
   });
 
-  it('has them built back by its next open, the mark moved and then cleared', async () => {
+  it('has them built back by its next open, the mark moved and then cleared, and its search state moved', async () => {
+    const indexedAt = new Date('2026-01-02T03:04:05.000Z');
     database = await createMirrorDatabase(dialect);
     const where = database.cliArgs[1]!;
     let migrated: unknown[];
@@ -598,6 +599,9 @@ describeEachDialect('a mirror from before stash_mirror_state whose first sync di
         db.exec(`INSERT INTO stash_sync_writer (token) VALUES ('sync')`);
         db.prepare(`INSERT INTO stash_sync_state (entity, watermark, files_watermark, updated_at) VALUES ('deferred-indexes', NULL, NULL, ?)`).run(
           Date.now(),
+        );
+        db.prepare(`INSERT INTO stash_sync_state (entity, watermark, files_watermark, updated_at) VALUES ('text-search', NULL, NULL, ?)`).run(
+          indexedAt.getTime(),
         );
         for (const { name } of migrated as { name: string }[])
           if (!name.startsWith('stash_sync_runs') && !name.startsWith('stash_tag_closure')) db.exec(`DROP INDEX "${name}"`);
@@ -626,6 +630,7 @@ describeEachDialect('a mirror from before stash_mirror_state whose first sync di
         await client.query(`INSERT INTO stash_sync_state (entity, watermark, updated_at) VALUES ('deferred-indexes', $1, now())`, [
           JSON.stringify(dropped),
         ]);
+        await client.query(`INSERT INTO stash_sync_state (entity, watermark, updated_at) VALUES ('text-search', NULL, $1)`, [indexedAt]);
         await client.query('COMMIT');
         for (const { name } of dropped) await client.query(`DROP INDEX "${name}"`);
         expect((await indexes()).length).toBe(migrated.length - dropped.length);
@@ -643,8 +648,9 @@ describeEachDialect('a mirror from before stash_mirror_state whose first sync di
               `SELECT indexname AS name, tablename AS "table", indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`,
             );
       expect(indexes.filter((index) => !index.name.startsWith('stash_mirror_state'))).toEqual(migrated);
-      expect(await store.readForTests(`SELECT name FROM stash_mirror_state`)).toEqual([]);
-      expect(await store.readForTests(`SELECT entity FROM stash_sync_state WHERE entity = 'deferred-indexes'`)).toEqual([]);
+      expect(await store.readForTests(`SELECT name FROM stash_mirror_state`)).toEqual([{ name: 'text-search' }]);
+      expect(await store.readForTests(`SELECT entity FROM stash_sync_state`)).toEqual([]);
+      expect(await store.searchIndexedAt()).toEqual(indexedAt);
     } finally {
       await store.close();
     }

@@ -31,7 +31,11 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 /** The kind an error carries, or 'other'. Works on errors revived from another process as well. */
 export function errorKindOf(error: unknown): ErrorKind {
   const kind = typeof error === 'object' && error !== null ? (error as { kind?: unknown }).kind : undefined;
-  return (ERROR_KINDS as readonly unknown[]).includes(kind) ? (kind as ErrorKind) : 'other';
+  return isErrorKind(kind) ? kind : 'other';
+}
+
+export function isErrorKind(value: unknown): value is ErrorKind {
+  return (ERROR_KINDS as readonly unknown[]).includes(value);
 }
 
 /** The reason a sync's abort signal carries when the user (or the app closing) cancels it. */

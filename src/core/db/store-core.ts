@@ -4,7 +4,7 @@
  * dialect's store extends this core with the driver and the few operations that really differ
  * (the page upsert, the listing comparison, the lock, the deferred indexes).
  */
-import { ERROR_KINDS, type ErrorKind } from '../errors';
+import { isErrorKind, type ErrorKind } from '../errors';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
@@ -202,7 +202,7 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
       writeDocuments: (documents) => driver.fullText.write(documents),
       indexedSince: () => this.indexedSince(),
       markIndexed: async (at) => {
-        await driver.transaction([q.saveState(q.SEARCH_STATE, {}, at as q.StoredTime)]);
+        await driver.transaction([q.saveMirrorState(q.SEARCH_STATE, null, at as q.StoredTime)]);
       },
       now: () => driver.now(),
       optimize: () => driver.fullText.optimize(),
@@ -241,5 +241,5 @@ export function refuseNewerSchema(newestApplied: number, newestKnown: number, wh
 /** A stored kind as the app knows it; a run written before kinds were kept (or by a newer app) reads as 'other'. */
 function errorKindFrom(stored: unknown): ErrorKind | null {
   if (stored === null || stored === undefined) return null;
-  return (ERROR_KINDS as readonly unknown[]).includes(stored) ? (stored as ErrorKind) : 'other';
+  return isErrorKind(stored) ? stored : 'other';
 }

@@ -11,7 +11,7 @@ import type { RunOutcome, RunRecord, SyncState } from './store';
 /** A timestamp column's value as bound: ms since the epoch on SQLite; a Date or ISO text on PostgreSQL. */
 export type StoredTime = number | Date | string;
 
-/** The full-text index's state row ('search' named the per-marker index it replaced). */
+/** stash_mirror_state's row saying when the full-text index was last brought up to date. */
 export const SEARCH_STATE = 'text-search';
 
 /**
@@ -48,7 +48,7 @@ export function saveState(entity: string, state: Partial<SyncState>, now: Stored
       updated_at = excluded.updated_at`;
 }
 
-export const SEARCH_INDEXED_AT = sql`SELECT updated_at FROM stash_sync_state WHERE entity = ${SEARCH_STATE}`;
+export const SEARCH_INDEXED_AT = sql`SELECT updated_at FROM stash_mirror_state WHERE name = ${SEARCH_STATE}`;
 
 export function countLive(entity: EntityName): SQL {
   return sql`SELECT count(*) AS n FROM ${sql.raw(ENTITY_TABLES[entity].table)} WHERE NOT is_stale`;
