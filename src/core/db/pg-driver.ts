@@ -194,6 +194,7 @@ export class PgDriver implements StoreDriver {
     } catch {
       // The server is gone: the sync's own statements fail with it.
     } finally {
+      // Only a cancel was asked of this connection: a failure to close it loses nothing.
       await client.end().catch(() => {});
     }
   }
@@ -241,6 +242,7 @@ export class PgDriver implements StoreDriver {
         await client.query('COMMIT');
         return result;
       } catch (error) {
+        // The error below is the news; a failed ROLLBACK means the connection is gone, and the server rolls back.
         await client.query('ROLLBACK').catch(() => {});
         throw error;
       }

@@ -22,6 +22,8 @@ const MIGRATION_LOCK_KEY = 0x5354_4d4d;
 export async function migratePg(pool: pg.Pool, where: string, migrationsFolder: string): Promise<number> {
   const newestKnown = newestKnownMigration(migrationsFolder);
   const client = await pool.connect();
+  // A connection that may still hold the migration lock must not go back to the pool.
+  let keepsLock: Error | undefined;
   try {
     const current = async () => {
       const newest = await newestAppliedMigration(client);
@@ -41,11 +43,13 @@ export async function migratePg(pool: pg.Pool, where: string, migrationsFolder: 
       const cause = ((error as { cause?: Error }).cause ?? (error as Error)).message;
       throw new MirrorSchemaError(`Cannot create or update the mirror's tables in ${where}: ${cause}`);
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
-      await client.query('RESET lock_timeout').catch(() => {});
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch((error: Error) => (keepsLock = error));
+      // A connection whose reset failed is dropped below as well: nothing else depends on it.
+      await client.query('RESET lock_timeout').catch((error: Error) => (keepsLock = error));
     }
   } finally {
-    client.release();
+    // Given an error, the pool closes the connection, and the server releases its session lock.
+    client.release(keepsLock);
   }
   return newestKnown;
 }

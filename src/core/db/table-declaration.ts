@@ -8,7 +8,11 @@
 /** The logical column types; docs/schema-type-map.md says what each is in either dialect. */
 export type ColumnType = 'integer' | 'bigint' | 'double' | 'text' | 'boolean' | 'timestamp' | 'serial';
 
-/** The JS value a column of each type reads back as, on both dialects. */
+/**
+ * The JS value a column of each type reads back as through drizzle, on both dialects. Raw SQL on
+ * SQLite reads booleans as 0/1 and timestamps as milliseconds; code reading it so (the search's
+ * sources) tests booleans by truthiness and converts times in the driver.
+ */
 export interface ValueOfType {
   integer: number;
   bigint: number;

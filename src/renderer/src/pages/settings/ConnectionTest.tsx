@@ -20,8 +20,8 @@ export function ConnectionTest({ stashUrl, apiKey }: { stashUrl: string; apiKey:
     if (stashUrl.trim()) candidate.stashUrl = stashUrl.trim();
     if (apiKey.trim()) candidate.apiKey = apiKey;
     const check = ConnectionCandidate.safeParse(candidate);
-    // What the service answers for an address that is not one.
-    if (!check.success) return setResult({ ok: false, reason: sentence(check.error.issues[0]?.message ?? 'Invalid'), errorKind: 'not-stash' });
+    // The service refuses such an address outright; here it is said before asking.
+    if (!check.success) return setResult({ ok: false, reason: sentence(check.error.issues[0]?.message ?? 'Invalid'), errorKind: 'other' });
     setBusy(true);
     setResult(null);
     try {
