@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MirrorConnectionError, MirrorSchemaError } from '../src/core/db/store';
+import { failsAsDatabaseWhenStopped } from '../src/core/db/worker-store';
 import { MIRROR_ERRORS } from '../src/core/error-registry';
 import { errorKindOf } from '../src/core/errors';
 import { DEFAULT_SETTINGS, MemorySettingsRepository } from '../src/core/service/settings';
@@ -239,6 +241,11 @@ describe('the mirror process supervisor', () => {
         on: (event, listener) => (listeners[event].add(listener), () => listeners[event].delete(listener)),
         getSyncStatus: async () => status('idle'),
         getSettings: async () => ({ stashUrl: (await settings.load()).stashUrl }),
+        // As a service whose SQLite worker thread died answers: the process itself lives on.
+        listGenders: async () => {
+          const { RpcPeerClosedError } = await import(${modules('../src/shared/rpc.ts')});
+          throw new RpcPeerClosedError('the worker thread exited with code 1');
+        },
         syncNow: () => {
           for (const listener of listeners.syncStatus) listener(status('running'));
           return new Promise(() => {});
@@ -292,6 +299,25 @@ describe('the mirror process supervisor', () => {
       await supervisor.close();
     }
   });
+  it("passes on a closed channel inside the process as the call's error, without calling it a crash", async () => {
+    const supervisor = new MirrorSupervisor({
+      launch,
+      start: { databaseFile: ':memory:', host: 'electron', version: 'test' },
+      settings: new MemorySettingsRepository(DEFAULT_SETTINGS),
+      onEvent: () => {},
+      restartDelayMs: 10,
+    });
+    try {
+      const error: unknown = await supervisor.service.listGenders().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RpcPeerClosedError);
+      expect((error as Error).message).toBe('the worker thread exited with code 1');
+      // The process still serves, and none was started again.
+      await expect(supervisor.service.getSettings()).resolves.toEqual({ stashUrl: null });
+      expect(children).toHaveLength(1);
+    } finally {
+      await supervisor.close();
+    }
+  });
 });
 
 describe("errors across the app's boundaries", () => {
@@ -334,5 +360,21 @@ describe("errors across the app's boundaries", () => {
     } finally {
       await stop();
     }
+  });
+});
+
+describe('the SQLite worker store', () => {
+  it('fails a call whose worker thread stopped as a database error, and passes every other outcome on', async () => {
+    const remote = failsAsDatabaseWhenStopped({
+      stopped: () => Promise.reject(new RpcPeerClosedError('the worker thread exited with code 1')),
+      refused: () => Promise.reject(new MirrorSchemaError('newer schema')),
+      answered: (n: number) => Promise.resolve(n + 1),
+    });
+    const stopped = await remote.stopped().catch((e: unknown) => e as Error);
+    expect(stopped).toBeInstanceOf(MirrorConnectionError);
+    expect(stopped.message).toBe('The SQLite mirror stopped: the worker thread exited with code 1');
+    expect(errorKindOf(stopped)).toBe('database');
+    await expect(remote.refused()).rejects.toBeInstanceOf(MirrorSchemaError);
+    await expect(remote.answered(1)).resolves.toBe(2);
   });
 });

@@ -85,7 +85,7 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
   // The worker runs the same TypeScript or bundled JavaScript as this module, under the same loader.
   const worker = startWorker();
   const peer = createRpcPeer<SqliteWorkerMethods>(workerChannel(worker), { calls: WORKER_METHODS, errors: MIRROR_ERRORS });
-  const { open, acquireSyncLock, releaseSyncLock, applyColumns, close, readForTests, ...same } = whenStopped(peer.remote);
+  const { open, acquireSyncLock, releaseSyncLock, applyColumns, close, readForTests, ...same } = failsAsDatabaseWhenStopped(peer.remote);
 
   const location = await open(options).catch(async (error: unknown) => {
     peer.close('the mirror could not be opened');
@@ -118,7 +118,7 @@ export async function openWorkerMirrorStore(options: SqliteStoreOptions): Promis
  * The remote's methods, each failing with a MirrorConnectionError once the worker thread is gone:
  * the mirror process is still there, so the error must not read as that process's crash.
  */
-function whenStopped<T extends object>(remote: T): T {
+export function failsAsDatabaseWhenStopped<T extends object>(remote: T): T {
   const wrapped = {} as Record<string, unknown>;
   for (const [name, method] of Object.entries(remote) as [string, (...args: unknown[]) => Promise<unknown>][]) {
     wrapped[name] = (...args: unknown[]) =>
