@@ -1,0 +1,240 @@
+/**
+ * The layout from a small 800 px window up to a full HD screen: on every page nothing is cut off,
+ * nothing overlaps and nothing scrolls sideways; the search keeps its results readable and its
+ * facets reachable, below the panels' breakpoint behind a toggle that works from the keyboard.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { connectStash, mainNav, syncNow } from './support/app-steps';
+import { HOST_TOKEN, HOST_URL } from './support/env';
+import { startSampleStash, STASH_API_KEY, type FakeStash } from './support/fake-stash';
+import { markerCount } from './support/host-api';
+import { screenshot } from './support/screens';
+
+test.describe.configure({ mode: 'serial' });
+
+/** Window sizes from a small laptop window up; below 1024 px the facets fold under the filters. */
+const WINDOWS = [
+  { width: 800, height: 600, facetsFolded: true },
+  { width: 1024, height: 768, facetsFolded: false },
+  { width: 1280, height: 800, facetsFolded: false },
+  { width: 1920, height: 1080, facetsFolded: false },
+];
+/** The sizes whose screenshots are saved for review. */
+const SCREENSHOT_WIDTHS = new Set([800, 1280]);
+
+let page: Page;
+let stash: FakeStash;
+
+test.beforeAll(async ({ browser }) => {
+  stash = await startSampleStash();
+  page = await browser.newPage({ baseURL: HOST_URL, viewport: { width: 1280, height: 800 } });
+  await page.goto(`/?token=${HOST_TOKEN}`);
+  await connectStash(page, stash.origin, STASH_API_KEY);
+  await syncNow(page);
+});
+
+test.afterAll(async () => {
+  await page?.close();
+  await stash?.close();
+});
+
+const resultCount = () => page.locator('.result-count');
+const facetToggle = () => page.getByRole('button', { name: 'Facets' });
+const facets = () => page.getByRole('complementary', { name: 'Facets' });
+
+/**
+ * Every element that scrolls sideways (the page itself, or any scrolling box in it), as
+ * "tag.class scrollWidth>clientWidth": none is expected.
+ */
+function sidewaysScrollers(): Promise<string[]> {
+  return page.evaluate(() => {
+    const root = document.scrollingElement!;
+    const scrollers = [root, ...Array.from(document.querySelectorAll('*')).filter((el) => /auto|scroll/.test(getComputedStyle(el).overflowX))];
+    return scrollers
+      .filter((el) => el.scrollWidth > (el === root ? window.innerWidth : el.clientWidth) + 1)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className} ${el.scrollWidth}>${el === root ? window.innerWidth : el.clientWidth}`);
+  });
+}
+
+/**
+ * Elements under `container` (each match) that stick out of it on the left or right, or out of
+ * the window: "selector: element" descriptions, none expected.
+ */
+function elementsOutside(containerSelector: string): Promise<string[]> {
+  return page.evaluate((selector) => {
+    const outside: string[] = [];
+    for (const container of Array.from(document.querySelectorAll(selector))) {
+      const box = container.getBoundingClientRect();
+      for (const el of Array.from(container.querySelectorAll('*'))) {
+        const part = el.getBoundingClientRect();
+        if (part.width === 0 && part.height === 0) continue;
+        if (part.left < box.left - 0.5 || part.right > box.right + 0.5 || part.right > window.innerWidth) {
+          outside.push(
+            `${selector}: ${el.tagName.toLowerCase()}.${el.className} "${el.textContent?.slice(0, 30)}" ${part.left}-${part.right} in ${box.left}-${box.right}`,
+          );
+        }
+      }
+    }
+    return outside;
+  }, containerSelector);
+}
+
+/** Pairs of the given regions whose boxes overlap, or regions that leave the window: none expected. */
+function overlappingRegions(selectors: string[]): Promise<string[]> {
+  return page.evaluate((list) => {
+    const boxes = list.map((selector) => ({ selector, box: document.querySelector(selector)!.getBoundingClientRect() }));
+    const problems: string[] = [];
+    for (const [i, a] of boxes.entries()) {
+      if (a.box.left < 0 || a.box.right > window.innerWidth + 0.5) problems.push(`${a.selector} leaves the window`);
+      for (const b of boxes.slice(i + 1)) {
+        const apart =
+          a.box.right <= b.box.left + 0.5 || b.box.right <= a.box.left + 0.5 || a.box.bottom <= b.box.top + 0.5 || b.box.bottom <= a.box.top + 0.5;
+        if (!apart) problems.push(`${a.selector} overlaps ${b.selector}`);
+      }
+    }
+    return problems;
+  }, selectors);
+}
+
+/**
+ * What is wrong with the result rows in view: a part sticking out of its row or line, a part cut
+ * through, a title, scene or performer list squeezed below a readable width, a time range
+ * shortened. A tag that does not fit is left out whole (on a line of its own, clipped away).
+ */
+function resultRowProblems(): Promise<string[]> {
+  return page.evaluate(() => {
+    const list = document.querySelector('[role="listbox"][aria-label="Results"]')!;
+    const view = list.getBoundingClientRect();
+    const problems: string[] = [];
+    const rows = Array.from(list.querySelectorAll('[role="option"]')).filter((row) => {
+      const box = row.getBoundingClientRect();
+      return box.top >= view.top && box.bottom <= view.bottom;
+    });
+    if (rows.length === 0) problems.push('no result row in view');
+    /** Parts that may shorten with an ellipsis, and the width they keep at least. */
+    const readableWidth: Record<string, number> = { 'result-title': 160, 'tag-primary': 100, 'scene-title': 100, performers: 100 };
+    for (const row of rows) {
+      const rowBox = row.getBoundingClientRect();
+      if (rowBox.left < view.left - 0.5 || rowBox.right > view.right + 0.5) problems.push(`${row.id} sticks out of the list`);
+      for (const part of Array.from(
+        row.querySelectorAll<HTMLElement>('.thumb, .result-title, .result-time, .tag, .scene-title, .scene-date, .performers'),
+      )) {
+        const name = `${row.id} ${part.className} "${part.textContent}"`;
+        const box = part.getBoundingClientRect();
+        const line = (part.closest('.result-line') ?? row).getBoundingClientRect();
+        const leftOut = box.left >= line.right - 0.5 || box.top >= line.bottom - 0.5;
+        if (leftOut) {
+          if (!part.matches('.tag:not(.tag-primary)')) problems.push(`${name} is not shown`);
+          continue;
+        }
+        if (box.left < line.left - 0.5 || box.right > line.right + 0.5 || box.right > rowBox.right + 0.5 || box.left < rowBox.left - 0.5) {
+          problems.push(`${name} is cut off (${box.left}-${box.right} in ${line.left}-${line.right})`);
+        }
+        const keeps = Object.entries(readableWidth).find(([cls]) => part.classList.contains(cls))?.[1];
+        if (keeps !== undefined && part.clientWidth < Math.min(part.scrollWidth, keeps))
+          problems.push(`${name} is squeezed to ${part.clientWidth} px`);
+        if (part.matches('.result-time, .scene-date') && part.scrollWidth > part.clientWidth + 1) problems.push(`${name} is shortened`);
+      }
+    }
+    return problems;
+  });
+}
+
+/** Expects the element's middle not to be covered by anything else: a user can see and click it. */
+async function expectUncovered(selector: string): Promise<void> {
+  const covered = await page.evaluate((sel) => {
+    const el = document.querySelector(sel)!;
+    const box = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return hit && (el === hit || el.contains(hit)) ? null : `${sel} is covered by ${hit?.tagName.toLowerCase()}.${hit?.className}`;
+  }, selector);
+  expect(covered).toBeNull();
+}
+
+for (const size of WINDOWS) {
+  const { width, height } = size;
+  const name = (what: string) => `layout-${width}-${what}`;
+
+  test.describe(`at ${width}×${height}`, () => {
+    test.beforeAll(async () => {
+      await page.setViewportSize({ width, height });
+    });
+
+    test('the search shows filters, readable results and facets side by side, without sideways scrolling', async () => {
+      await mainNav(page, 'Search').click();
+      await expect(resultCount()).toHaveText(markerCount(8000));
+      await expect(page.locator('#result-0 .result-title')).not.toBeEmpty();
+      await expect(page.locator('[role="option"] .skeleton')).toHaveCount(0);
+
+      expect(await sidewaysScrollers()).toEqual([]);
+      expect(await resultRowProblems()).toEqual([]);
+      expect(await elementsOutside('.filter-panel')).toEqual([]);
+      expect(await elementsOutside('.results-bar')).toEqual([]);
+      expect(await overlappingRegions(['.app-header', '.filter-panel', '.results', '.facet-panel'])).toEqual([]);
+      for (const part of ['.search-box input', '.result-count', '#sort', '.filter-panel-head button']) await expectUncovered(part);
+
+      if (size.facetsFolded) {
+        await expect(facetToggle()).toHaveAttribute('aria-expanded', 'false');
+        await expect(facets().locator('.facet').first()).toBeHidden();
+      } else {
+        await expect(facetToggle()).toBeHidden();
+        await expect(facets().locator('.facet').first()).toBeVisible();
+        expect(await elementsOutside('.facet-panel')).toEqual([]);
+        await expectUncovered('.facet');
+      }
+      if (SCREENSHOT_WIDTHS.has(width)) await screenshot(page, name('search'));
+    });
+
+    if (size.facetsFolded) {
+      test('the facets fold under the filters, and open, narrow and close from the keyboard', async () => {
+        const toggle = facetToggle();
+        await toggle.focus();
+        await page.keyboard.press('Enter');
+        await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+        const first = facets().locator('.facet').first();
+        await expect(first).toBeVisible();
+        expect(await sidewaysScrollers()).toEqual([]);
+        expect(await elementsOutside('.facet-panel')).toEqual([]);
+        expect(await overlappingRegions(['.app-header', '.filter-panel', '.results', '.facet-panel'])).toEqual([]);
+        await expectUncovered('.facet');
+        // The filters keep room of their own above the open facets.
+        expect((await page.locator('.filter-panel').boundingBox())!.height).toBeGreaterThan(height / 4);
+        if (SCREENSHOT_WIDTHS.has(width)) await screenshot(page, name('search-facets-open'));
+
+        // The next stop of Tab is the first facet, and Enter narrows the results to it.
+        await page.keyboard.press('Tab');
+        await expect(first).toBeFocused();
+        const label = (await first.getAttribute('aria-label'))!;
+        const count = Number(/\(([\d,]+)\)$/.exec(label)![1]!.replace(/,/g, ''));
+        await page.keyboard.press('Enter');
+        await expect(resultCount()).toHaveText(markerCount(count));
+        expect(await resultRowProblems()).toEqual([]);
+
+        await toggle.focus();
+        await page.keyboard.press('Space');
+        await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+        await expect(first).toBeHidden();
+        await page.getByRole('button', { name: /^Clear/ }).click();
+        await expect(resultCount()).toHaveText(markerCount(8000));
+      });
+    }
+
+    test('the Sync page fits its panels and tables', async () => {
+      await mainNav(page, 'Sync').click();
+      await expect(page.getByRole('table', { name: 'Sync history' })).toBeVisible();
+      expect(await sidewaysScrollers()).toEqual([]);
+      expect(await elementsOutside('.panel')).toEqual([]);
+      expect(await elementsOutside('.app-header')).toEqual([]);
+      if (SCREENSHOT_WIDTHS.has(width)) await screenshot(page, name('sync'));
+    });
+
+    test('the Settings page fits its panels and keeps Save in reach', async () => {
+      await mainNav(page, 'Settings').click();
+      await expect(page.getByLabel('Stash URL')).toHaveValue(stash.origin);
+      expect(await sidewaysScrollers()).toEqual([]);
+      expect(await elementsOutside('.panel')).toEqual([]);
+      await expectUncovered('.form-footer button[type="submit"]');
+      if (SCREENSHOT_WIDTHS.has(width)) await screenshot(page, name('settings'));
+    });
+  });
+}
