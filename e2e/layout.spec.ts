@@ -6,7 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { connectStash, mainNav, syncNow } from './support/app-steps';
 import { HOST_TOKEN, HOST_URL } from './support/env';
-import { startSampleStash, STASH_API_KEY, type FakeStash } from './support/fake-stash';
+import { slowDown, startSampleStash, STASH_API_KEY, type FakeStash } from './support/fake-stash';
 import { markerCount } from './support/host-api';
 import { screenshot } from './support/screens';
 
@@ -19,6 +19,7 @@ const WINDOWS = [
   { width: 1280, height: 800, facetsFolded: false },
   { width: 1920, height: 1080, facetsFolded: false },
 ];
+const NARROWEST = WINDOWS[0]!;
 /** The sizes whose screenshots are saved for review. */
 const SCREENSHOT_WIDTHS = new Set([800, 1280]);
 
@@ -27,10 +28,7 @@ let stash: FakeStash;
 
 test.beforeAll(async ({ browser }) => {
   stash = await startSampleStash();
-  page = await browser.newPage({ baseURL: HOST_URL, viewport: { width: 1280, height: 800 } });
-  await page.goto(`/?token=${HOST_TOKEN}`);
-  await connectStash(page, stash.origin, STASH_API_KEY);
-  await syncNow(page);
+  page = await browser.newPage({ baseURL: HOST_URL, viewport: { width: NARROWEST.width, height: NARROWEST.height } });
 });
 
 test.afterAll(async () => {
@@ -151,6 +149,31 @@ async function expectUncovered(selector: string): Promise<void> {
   expect(covered).toBeNull();
 }
 
+test('at 800 px the first run fits, with a sync running in it', async () => {
+  await page.goto(`/?token=${HOST_TOKEN}`);
+  await expect(page.getByRole('heading', { name: 'No sync has completed yet' })).toBeVisible();
+  expect(await sidewaysScrollers()).toEqual([]);
+  expect(await elementsOutside('.first-run')).toEqual([]);
+  await connectStash(page, stash.origin, STASH_API_KEY);
+  slowDown(stash, 150);
+  await mainNav(page, 'Search').click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await expect(page.getByRole('progressbar', { name: 'Markers progress' })).toBeVisible();
+  expect(await sidewaysScrollers()).toEqual([]);
+  expect(await elementsOutside('.first-run')).toEqual([]);
+  await screenshot(page, 'layout-800-first-run-syncing');
+  stash.faults.clear();
+  await expect(page.locator('.result-count')).toHaveText(markerCount(8000), { timeout: 30_000 });
+});
+
+/** The Sync page and the header above it: nothing scrolls sideways, sticks out or overlaps. */
+async function expectSyncPageFits(): Promise<void> {
+  expect(await sidewaysScrollers()).toEqual([]);
+  expect(await elementsOutside('.panel')).toEqual([]);
+  expect(await elementsOutside('.app-header')).toEqual([]);
+  expect(await overlappingRegions(['.brand', '.app-header nav', '.sync-indicator'])).toEqual([]);
+}
+
 for (const size of WINDOWS) {
   const { width, height } = size;
   const name = (what: string) => `layout-${width}-${what}`;
@@ -219,12 +242,38 @@ for (const size of WINDOWS) {
       });
     }
 
+    if (size === NARROWEST) {
+      test('a running sync and a refused one fit the Sync page and the header', async () => {
+        await mainNav(page, 'Sync').click();
+        slowDown(stash, 250);
+        await page.getByRole('button', { name: 'Sync now' }).click();
+        // The header's longest state: an entity's name and its share.
+        await expect(page.getByRole('link', { name: /^Sync status: Syncing \w+ \d+%$/ })).toBeVisible({ timeout: 15_000 });
+        await expect(page.getByRole('progressbar', { name: 'Markers progress' })).toBeVisible();
+        await expectSyncPageFits();
+        await screenshot(page, name('sync-running'));
+        await page.getByRole('button', { name: 'Cancel' }).click();
+        await expect(page.getByRole('button', { name: 'Sync now' })).toBeEnabled({ timeout: 30_000 });
+        stash.faults.clear();
+
+        await connectStash(page, stash.origin, 'a-wrong-key');
+        await mainNav(page, 'Sync').click();
+        await page.getByRole('button', { name: 'Sync now' }).click();
+        const history = page.getByRole('table', { name: 'Sync history' });
+        await expect(history.getByRole('row').filter({ hasText: 'Failed' }).first()).toContainText('refused the API key', { timeout: 20_000 });
+        await expectSyncPageFits();
+        // History's error column is the one that wraps: the screenshot shows it.
+        await history.scrollIntoViewIfNeeded();
+        await screenshot(page, name('sync-refused'));
+        await connectStash(page, stash.origin, STASH_API_KEY);
+        await syncNow(page);
+      });
+    }
+
     test('the Sync page fits its panels and tables', async () => {
       await mainNav(page, 'Sync').click();
       await expect(page.getByRole('table', { name: 'Sync history' })).toBeVisible();
-      expect(await sidewaysScrollers()).toEqual([]);
-      expect(await elementsOutside('.panel')).toEqual([]);
-      expect(await elementsOutside('.app-header')).toEqual([]);
+      await expectSyncPageFits();
       if (SCREENSHOT_WIDTHS.has(width)) await screenshot(page, name('sync'));
     });
 
