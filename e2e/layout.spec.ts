@@ -7,7 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { connectStash, mainNav, syncNow } from './support/app-steps';
 import { HOST_TOKEN, HOST_URL } from './support/env';
 import { slowDown, startSampleStash, STASH_API_KEY, type FakeStash } from './support/fake-stash';
-import { markerCount } from './support/host-api';
+import { hostCall, markerCount } from './support/host-api';
 import { screenshot } from './support/screens';
 
 test.describe.configure({ mode: 'serial' });
@@ -166,6 +166,12 @@ test('at 800 px the first run fits, with a sync running in it', async () => {
   await expect(page.locator('.result-count')).toHaveText(markerCount(8000), { timeout: 30_000 });
 });
 
+/** The first hundred names of `kind` the library has, longest first. */
+async function longestNames(kind: 'tags' | 'performers'): Promise<string[]> {
+  const refs = await hostCall(page.request, 'suggest', { kind, prefix: '', limit: 100 });
+  return refs.map((ref) => ref.name).sort((a, b) => b.length - a.length);
+}
+
 /** The Sync page and the header above it: nothing scrolls sideways, sticks out or overlaps. */
 async function expectSyncPageFits(): Promise<void> {
   expect(await sidewaysScrollers()).toEqual([]);
@@ -243,6 +249,33 @@ for (const size of WINDOWS) {
     }
 
     if (size === NARROWEST) {
+      test('chosen tags and performers fit the filters, and the longest sort fits above the results', async () => {
+        const [tag] = await longestNames('tags');
+        const [performer] = await longestNames('performers');
+        // Left out rather than required: the two together may match no marker.
+        await page.getByLabel('Performer match').selectOption('none');
+        for (const [picker, name] of [
+          ['Add marker tag', tag!],
+          ['Add performer', performer!],
+        ] as const) {
+          await page.getByLabel(picker, { exact: true }).fill(name);
+          await page.getByRole('listbox', { name: picker }).getByRole('option', { name, exact: true }).click();
+        }
+        await page.getByLabel('Sort').selectOption('position');
+        await expect(page.getByLabel('Direction')).toBeVisible();
+        await expect(page.locator('[role="option"] .skeleton')).toHaveCount(0);
+        expect(await sidewaysScrollers()).toEqual([]);
+        expect(await elementsOutside('.filter-panel')).toEqual([]);
+        expect(await elementsOutside('.results-bar')).toEqual([]);
+        expect(await resultRowProblems()).toEqual([]);
+        await screenshot(page, name('search-filtered'));
+
+        await page.getByLabel('Sort').selectOption('relevance');
+        // Clear puts the performer's match back to "all" as well.
+        await page.getByRole('button', { name: /^Clear/ }).click();
+        await expect(resultCount()).toHaveText(markerCount(8000));
+      });
+
       test('a running sync and a refused one fit the Sync page and the header', async () => {
         await mainNav(page, 'Sync').click();
         slowDown(stash, 250);
