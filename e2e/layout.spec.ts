@@ -4,6 +4,7 @@
  * facets reachable, below the panels' breakpoint behind a toggle that works from the keyboard.
  */
 import { expect, test, type Page } from '@playwright/test';
+import type { MarkerHit } from '../src/shared/search-query';
 import { connectStash, mainNav, syncNow } from './support/app-steps';
 import { HOST_TOKEN, HOST_URL } from './support/env';
 import { slowDown, startSampleStash, STASH_API_KEY, type FakeStash } from './support/fake-stash';
@@ -37,6 +38,7 @@ test.afterAll(async () => {
 });
 
 const resultCount = () => page.locator('.result-count');
+const results = () => page.getByRole('listbox', { name: 'Results' });
 const facetToggle = () => page.getByRole('button', { name: 'Facets' });
 const facets = () => page.getByRole('complementary', { name: 'Facets' });
 
@@ -135,6 +137,14 @@ function resultRowProblems(): Promise<string[]> {
       }
     }
     return problems;
+  });
+}
+
+/** How many tags of result row `index` are left out of their line (wrapped away). */
+function tagsLeftOut(index: number): Promise<number> {
+  return page.locator(`#result-${index} .result-tags`).evaluate((line) => {
+    const box = line.getBoundingClientRect();
+    return Array.from(line.querySelectorAll('.tag')).filter((tag) => tag.getBoundingClientRect().top >= box.bottom - 0.5).length;
   });
 }
 
@@ -249,6 +259,22 @@ for (const size of WINDOWS) {
     }
 
     if (size === NARROWEST) {
+      test('a row with more tags than its line holds leaves the last ones out whole, never cut through', async () => {
+        const { hits } = await hostCall(page.request, 'searchMarkers', { perPage: 200 });
+        const tagLetters = (hit: MarkerHit) => [hit.primaryTag, ...hit.tags].reduce((sum, tag) => sum + tag.name.length + 2, 0);
+        const index = hits.reduce((best, hit, at) => (tagLetters(hit) > tagLetters(hits[best]!) ? at : best), 0);
+        await results().evaluate((list, at) => {
+          list.scrollTop = at * list.querySelector<HTMLElement>('[role="option"]')!.offsetHeight;
+        }, index);
+        const row = page.locator(`#result-${index}`);
+        await expect(row.locator('.tag')).toHaveCount(1 + hits[index]!.tags.length);
+        await expect(page.locator('[role="option"] .skeleton')).toHaveCount(0);
+        expect(await resultRowProblems()).toEqual([]);
+        expect(await tagsLeftOut(index)).toBeGreaterThan(0);
+        await screenshot(page, name('search-many-tags'));
+        await results().evaluate((list) => list.scrollTo({ top: 0 }));
+      });
+
       test('chosen tags and performers fit the filters, and the longest sort fits above the results', async () => {
         const [tag] = await longestNames('tags');
         const [performer] = await longestNames('performers');
