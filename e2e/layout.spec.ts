@@ -57,8 +57,8 @@ function sidewaysScrollers(): Promise<string[]> {
 }
 
 /**
- * Elements under `container` (each match) that stick out of it on the left or right, or out of
- * the window: "selector: element" descriptions, none expected.
+ * Elements inside any element matching `containerSelector` that stick out of it on the left or
+ * right, or out of the window, as descriptions: none is expected.
  */
 function elementsOutside(containerSelector: string): Promise<string[]> {
   return page.evaluate((selector) => {
