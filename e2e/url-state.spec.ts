@@ -150,6 +150,20 @@ test('Back restores the previous filters and Forward the later ones', async () =
   await expectCountOf(after);
 });
 
+test('an address opened in another tab searches the same, naming its refs from what it finds', async ({ browser }) => {
+  const other = await browser.newPage({ baseURL: host.url, viewport: VIEWPORT });
+  try {
+    // A new tab: none of the names remembered by the first one, and the host token still to take.
+    await other.goto(`/?token=${HOST_TOKEN}&tags=${tag.id}&sort=sceneTitle#/search`);
+    const total = await countOf({ markerTags: { all: [{ id: tag.id }] } });
+    await expect(other.locator('.result-count')).toHaveText(markerCount(total));
+    await expect(other.getByRole('button', { name: `Remove ${tag.name}`, exact: true })).toBeVisible();
+    expect(new URL(other.url()).search).toBe(`?tags=${tag.id}&sort=sceneTitle`);
+  } finally {
+    await other.close();
+  }
+});
+
 test('an address that makes no sense shows the default search, with no error', async () => {
   await page.goto(
     `/?tags=abc,-1&performers=x*&sort=loudest&dir=up&end=maybe&date-from=2021-13&minutes-min=soon&q=${'w'.repeat(600)}&view=wall&utm_source=mail#/search`,

@@ -19,7 +19,7 @@ export const PER_PAGE = 100;
 const FACET_LIMIT = 12;
 const TYPING_DELAY_MS = 150;
 
-interface SearchState {
+export interface SearchState {
   filters: Filters;
   /** The last change of the filters was typed: the address follows it without a history entry each keystroke. */
   typed: boolean;

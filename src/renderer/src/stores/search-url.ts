@@ -4,9 +4,10 @@
  * sort) pushes an entry. The same for the app:// window and the headless host: only the query part
  * changes, the page stays in the hash (nav-store.ts).
  */
-import { filtersOfSearch, REF_KIND, searchOfFilters, unknownName, type NameOf } from '../lib/url-state';
-import { GROUPS, type Filters, type RefCategory } from './search-filters';
-import { useSearch } from './search-store';
+import type { NamedRef } from '../../../shared/search-query';
+import { filtersOfSearch, REF_KIND, searchOfFilters, unknownName, type NameOf, type RefKind } from '../lib/url-state';
+import { GROUPS, type Chosen, type Filters, type RefCategory } from './search-filters';
+import { useSearch, type SearchState } from './search-store';
 
 /** Names of the refs chosen in this tab: the address carries ids only. */
 const NAMES_KEY = 'stash-mirror.ref-names';
@@ -48,6 +49,41 @@ const nameOf: NameOf = (kind, id) => {
   return typeof name === 'string' ? name : undefined;
 };
 
+/**
+ * The refs known only by id (an address from another tab or a bookmark) named from what the search
+ * found: a chosen tag or performer in an all/any group shows up in the results and their facets.
+ */
+function nameFromResults(state: SearchState): void {
+  const found = new Map<string, string>();
+  const add = (kind: RefKind, refs: readonly NamedRef[]) => refs.forEach((ref) => found.set(`${kind}:${ref.id}`, ref.name));
+  for (const hit of state.pages[1] ?? []) {
+    add('tag', [hit.primaryTag, ...hit.tags]);
+    add('performer', hit.performers);
+  }
+  if (state.facets) {
+    add('tag', [...state.facets.primaryTags, ...state.facets.sceneTags]);
+    add('performer', state.facets.performers);
+  }
+  let renamed = false;
+  const named = (category: RefCategory): Chosen => {
+    const chosen = state.filters[category];
+    return Object.fromEntries(
+      GROUPS.map((group) => [
+        group,
+        chosen[group].map((ref) => {
+          const name = ref.name === unknownName(ref.id) ? found.get(`${REF_KIND[category]}:${ref.id}`) : undefined;
+          if (name === undefined) return ref;
+          renamed = true;
+          return { ...ref, name };
+        }),
+      ]),
+    ) as Chosen;
+  };
+  const filters = { ...state.filters, markerTags: named('markerTags'), sceneTags: named('sceneTags'), performers: named('performers') };
+  // Only names change: the same search, so the address stays and nothing is searched again.
+  if (renamed) useSearch.setState({ filters, typed: false });
+}
+
 function writeAddress(filters: Filters, how: 'push' | 'replace'): void {
   rememberNames(filters);
   const search = searchOfFilters(filters);
@@ -73,6 +109,7 @@ export function followSearchAddress(): () => void {
   window.addEventListener('popstate', onPopState);
   const unsubscribe = useSearch.subscribe((state, previous) => {
     if (state.filters !== previous.filters) writeAddress(state.filters, state.typed ? 'replace' : 'push');
+    if (state.pages !== previous.pages) nameFromResults(state);
   });
   return () => {
     window.removeEventListener('popstate', onPopState);
