@@ -48,6 +48,8 @@ type TextField = keyof typeof TEXT_KEYS;
 const MAX_TEXT = 500;
 const MAX_REFS = 100;
 const MAX_GENDERS = 10;
+/** A date or a number of minutes or seconds: anything longer was not typed into the form. */
+const MAX_FIELD = 20;
 const SUBTAGS_MARK = '*';
 const REF_ID = /^(\d{1,15})(\*?)$/;
 const GENDER = /^[A-Z_]{1,40}$/;
@@ -107,7 +109,7 @@ export function filtersOfSearch(search: string, nameOf: NameOf): Filters {
 
   for (const [field, key] of Object.entries(TEXT_KEYS) as [TextField, string][]) {
     const value = get(key);
-    if (value !== undefined && value.length <= 20) filters[field] = value;
+    if (value !== undefined && value.length <= MAX_FIELD) filters[field] = value;
   }
   // The form's own rules judge the fields: a date or number it would not search with is dropped.
   for (const field of Object.keys(buildQuery(filters).errors) as TextField[]) filters[field] = '';
