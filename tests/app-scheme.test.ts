@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN, APP_PAGE_URL, isAppPageUrl, resolveAppFile } from '../src/main/app-scheme';
+import { searchOfFilters } from '../src/renderer/src/lib/url-state';
+import { initialFilters } from '../src/renderer/src/stores/search-filters';
 import { contentSecurityPolicy, META_CONTENT_SECURITY_POLICY } from '../src/shared/content-policy';
 
 const RENDERER = join('/opt', 'stash-mirror', 'renderer');
@@ -21,6 +23,17 @@ describe('app:// files', () => {
       contentType: 'font/woff2',
     });
     expect(resolveAppFile(RENDERER, `${APP_ORIGIN}/assets/blob.bin`)).toMatchObject({ contentType: 'application/octet-stream' });
+  });
+
+  it('serves the page for an address holding a search, as the search page writes it', () => {
+    const filters = {
+      ...initialFilters(),
+      text: '100% café, "quoted" & more?',
+      markerTags: { all: [{ id: 12, name: 'Kissing', withSubtags: true }], any: [], none: [] },
+      sceneDateFrom: '2020',
+    };
+    const url = `${APP_PAGE_URL}${searchOfFilters(filters)}#/search`;
+    expect(resolveAppFile(RENDERER, url), url).toEqual({ file: join(RENDERER, 'index.html'), contentType: 'text/html; charset=utf-8' });
   });
 
   it('refuses anything that climbs out of the folder, however it is written, and other origins', () => {

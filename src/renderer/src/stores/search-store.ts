@@ -19,8 +19,10 @@ export const PER_PAGE = 100;
 const FACET_LIMIT = 12;
 const TYPING_DELAY_MS = 150;
 
-interface SearchState {
+export interface SearchState {
   filters: Filters;
+  /** The last change of the filters was typed: the address follows it without a history entry each keystroke. */
+  typed: boolean;
   fieldErrors: FieldErrors;
   /** Bumped by every new search; answers for an older one are dropped. */
   generation: number;
@@ -49,6 +51,8 @@ interface SearchState {
   setAddGroup(category: RefCategory, group: Group): void;
   /** Drops every filter and puts the pickers' group back to their default; the words stay. */
   clearFilters(): void;
+  /** The filters of an address (a reload, Back or Forward): taken as they are, then searched if `andSearch`. */
+  restoreFilters(filters: Filters, andSearch: boolean): void;
   search(): void;
   /** Loads the pages holding results `first..last` (indexes), if not loaded yet. */
   ensureLoaded(first: number, last: number): void;
@@ -78,7 +82,7 @@ export function hasChangedAddGroup(state: Pick<SearchState, 'addGroups'>): boole
 export const useSearch = create<SearchState>((set, get) => {
   const searchSoon = debounce(() => get().search(), TYPING_DELAY_MS);
   const apply = (filters: Filters, typing = false) => {
-    set({ filters, fieldErrors: buildQuery(filters).errors });
+    set({ filters, typed: typing, fieldErrors: buildQuery(filters).errors });
     if (typing) searchSoon();
     else {
       searchSoon.cancel();
@@ -96,6 +100,7 @@ export const useSearch = create<SearchState>((set, get) => {
 
   return {
     filters: initialFilters(),
+    typed: false,
     fieldErrors: {},
     generation: 0,
     total: null,
@@ -126,6 +131,11 @@ export const useSearch = create<SearchState>((set, get) => {
       const { text, sort, direction, seed } = get().filters;
       set({ addGroups: initialAddGroups() });
       apply({ ...initialFilters(), text, sort, direction, seed });
+    },
+    restoreFilters: (filters, andSearch) => {
+      searchSoon.cancel();
+      set({ filters, typed: false, fieldErrors: buildQuery(filters).errors });
+      if (andSearch) get().search();
     },
 
     search: () => {

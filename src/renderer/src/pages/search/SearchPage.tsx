@@ -3,6 +3,7 @@ import { api } from '../../api';
 import { ErrorLine } from '../../components/ErrorLine';
 import { plural } from '../../lib/format';
 import { useSearch } from '../../stores/search-store';
+import { followSearchAddress } from '../../stores/search-url';
 import { useSync } from '../../stores/sync-store';
 import { FacetPanel } from './FacetPanel';
 import { FilterPanel } from './FilterPanel';
@@ -26,10 +27,15 @@ function SearchWorkspace() {
   const [openError, setOpenError] = useState<string | null>(null);
   const onOpenError = useCallback((message: string) => setOpenError(message), []);
 
-  // Search on arrival, and again whenever a sync has changed the mirror.
+  // Search on arrival (for the search in the address), and again whenever a sync has changed the mirror.
   useEffect(() => {
+    const stopFollowing = followSearchAddress();
     search();
-    return api.on('syncFinished', (outcome) => outcome.ok && search());
+    const stopListening = api.on('syncFinished', (outcome) => outcome.ok && search());
+    return () => {
+      stopFollowing();
+      stopListening();
+    };
   }, [search]);
 
   return (

@@ -1,0 +1,110 @@
+/**
+ * The search form in the address: written short and readable, read back to the same form, and a
+ * hand-edited or stale address read as far as it makes sense, never thrown on.
+ */
+import { describe, expect, it } from 'vitest';
+import { filtersOfSearch, searchOfFilters, type NameOf } from '../src/renderer/src/lib/url-state';
+import { initialFilters, type Filters } from '../src/renderer/src/stores/search-filters';
+
+const form = (patch: Partial<Filters>): Filters => ({ ...initialFilters(), ...patch });
+const NAMES: Record<string, string> = { 'tag:12': 'Kissing', 'tag:15': 'Outdoor', 'tag:3': 'Beach', 'performer:7': 'Ana' };
+const nameOf: NameOf = (kind, id) => NAMES[`${kind}:${id}`];
+const read = (search: string) => filtersOfSearch(search, nameOf);
+
+describe('searchOfFilters', () => {
+  it('writes nothing for the untouched form', () => {
+    expect(searchOfFilters(initialFilters())).toBe('');
+  });
+
+  it('writes only what differs from the untouched form, with ids listed by commas', () => {
+    const filters = form({
+      text: 'red car',
+      markerTags: {
+        all: [
+          { id: 12, name: 'Kissing', withSubtags: true },
+          { id: 15, name: 'Outdoor', withSubtags: false },
+        ],
+        any: [],
+        none: [],
+      },
+      sceneTags: { all: [], any: [], none: [{ id: 3, name: 'Beach', withSubtags: false }] },
+      sort: 'sceneDate',
+      direction: 'asc',
+    });
+    expect(searchOfFilters(filters)).toBe('?q=red+car&tags=12*,15&scene-tags-none=3&sort=sceneDate&dir=asc');
+  });
+
+  it('leaves the direction out when it is the sort’s natural one', () => {
+    expect(searchOfFilters(form({ sort: 'sceneTitle', direction: 'asc' }))).toBe('?sort=sceneTitle');
+  });
+});
+
+describe('filtersOfSearch', () => {
+  it('reads back every part of the form it wrote', () => {
+    const filters = form({
+      text: 'a, b & c?',
+      markerTags: { all: [{ id: 12, name: 'Kissing', withSubtags: true }], any: [{ id: 15, name: 'Outdoor', withSubtags: false }], none: [] },
+      primaryTagOnly: true,
+      sceneTags: { all: [], any: [], none: [{ id: 3, name: 'Beach', withSubtags: true }] },
+      performers: { all: [], any: [{ id: 7, name: 'Ana', withSubtags: false }], none: [] },
+      genders: ['FEMALE', 'NON_BINARY'],
+      sceneDateFrom: '2020',
+      sceneDateTo: '2021-02-28',
+      sceneMinutesMin: '5',
+      sceneMinutesMax: '30.5',
+      markerSecondsMin: '0',
+      markerSecondsMax: '90',
+      hasEnd: 'yes',
+      sort: 'random',
+      direction: 'desc',
+      seed: 4242,
+    });
+    expect(read(searchOfFilters(filters))).toEqual(filters);
+  });
+
+  it('names refs it has no name for by their id', () => {
+    expect(read('?performers=99').performers.all).toEqual([{ id: 99, name: '#99', withSubtags: false }]);
+  });
+
+  it('gives the untouched form for an empty or foreign query', () => {
+    expect(read('')).toEqual(initialFilters());
+    expect(read('?token=abc&view=wall&utm=1')).toEqual(initialFilters());
+  });
+
+  it('drops the values it cannot take and keeps the rest', () => {
+    const filters = read(
+      '?q=ok&tags=12,x,-3,1.5,15**&performers=7*,7&genders=female,MALE&date-from=2021-02-30&date-to=2021-03' +
+        '&minutes-min=abc&minutes-max=10&seconds-min=50&seconds-max=20&end=maybe&sort=loudest&dir=up&seed=9&primary=yes',
+    );
+    expect(filters).toEqual(
+      form({
+        text: 'ok',
+        markerTags: { all: [{ id: 12, name: 'Kissing', withSubtags: false }], any: [], none: [] },
+        // Performers have no sub-performers: the marked id is dropped, the plain one kept.
+        performers: { all: [{ id: 7, name: 'Ana', withSubtags: false }], any: [], none: [] },
+        genders: ['MALE'],
+        sceneDateTo: '2021-03',
+        sceneMinutesMax: '10',
+        // Below its minimum: the form would not search with it.
+        markerSecondsMin: '50',
+      }),
+    );
+  });
+
+  it('keeps a ref in the first group that names it, once', () => {
+    const filters = read('?tags=12,12&tags-none=12,15');
+    expect(filters.markerTags.all.map((ref) => ref.id)).toEqual([12]);
+    expect(filters.markerTags.none.map((ref) => ref.id)).toEqual([15]);
+  });
+
+  it('keeps lists within what the search accepts', () => {
+    const ids = Array.from({ length: 150 }, (_, i) => i + 1).join(',');
+    expect(read(`?tags=${ids}`).markerTags.all).toHaveLength(100);
+    expect(read(`?q=${'w'.repeat(501)}`).text).toBe('');
+  });
+
+  it('takes the natural direction of the sort when the address names none, and a seed only for random', () => {
+    expect(read('?sort=sceneTitle').direction).toBe('asc');
+    expect(read('?sort=sceneDate&seed=5').seed).toBe(0);
+  });
+});
