@@ -13,6 +13,7 @@ import { connectStash, syncNow } from './support/app-steps';
 import { HOST_TOKEN, HOST_URL, VIEWPORT } from './support/env';
 import { slowDown, startSampleStash, STASH_API_KEY, type FakeStash } from './support/fake-stash';
 import { hostCall, markerCount } from './support/host-api';
+import { elementsOutsideOf, sidewaysScrollersOf } from './support/layout-checks';
 import { screenshot } from './support/screens';
 
 test.describe.configure({ mode: 'serial' });
@@ -204,6 +205,12 @@ test('first run: no sync yet, with the way to Settings and to a sync', async () 
   // The token moved out of the address bar into this tab's session.
   expect(page.url()).not.toContain('token=');
   await screenshot(page, 'first-run');
+  // The host is fresh only here, the first spec: the first-run screen also fits an 800 px window.
+  await page.setViewportSize({ width: 800, height: 600 });
+  expect(await sidewaysScrollersOf(page)).toEqual([]);
+  expect(await elementsOutsideOf(page, '.first-run')).toEqual([]);
+  await screenshot(page, 'layout-800-first-run');
+  await page.setViewportSize(VIEWPORT);
 
   await page.getByRole('button', { name: 'Sync now' }).click();
   await expect(page.getByRole('alert')).toContainText(/Stash/i);
