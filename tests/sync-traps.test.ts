@@ -3,6 +3,7 @@
  * Stash, and the mirror still exact afterwards.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { searchMarkers } from '../src/core/search/search';
 import { createClock, generateLibrary } from '../tools/fake-stash';
 import { describeEachDialect, expectMirrorEqualsLibrary, staleIds, startHarness, type Harness } from './support/harness';
 
@@ -277,6 +278,24 @@ describeEachDialect('Stash API traps', (dialect) => {
       await h.sync();
       await expectMirrorEqualsLibrary(h.store, h.library);
       expect(await h.value('SELECT filesize FROM stash_scenes WHERE id = ?', [scene.id])).toBe(2 ** 33 + 5);
+    });
+
+    it("a renamed file changes the scene's basename and its words without a scene bump", async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      h.library.clock.advance(24 * 3600);
+      const marked = new Set([...h.library.markers.values()].map((m) => m.sceneId));
+      const scene = [...h.library.scenes.values()].find((s) => s.files.length > 0 && marked.has(s.id))!;
+      const stamp = scene.updated_at;
+      h.library.rescanFile(scene.id, { basename: 'Renamed quokkaburrow 2024.mkv' });
+      expect(h.library.scenes.get(scene.id)!.updated_at).toBe(stamp);
+      await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      expect(await h.value('SELECT basename FROM stash_scenes WHERE id = ?', [scene.id])).toBe('Renamed quokkaburrow 2024.mkv');
+      const markers = [...h.library.markers.values()].filter((m) => m.sceneId === scene.id).map((m) => m.id);
+      const found = await searchMarkers(h.store, { text: 'quokkaburrow', perPage: 500 });
+      expect(markers.length).toBeGreaterThan(0);
+      expect(found.hits.map((hit) => hit.id).sort((a, b) => a - b)).toEqual(markers.sort((a, b) => a - b));
     });
 
     it('a rescan is not lost when a rescanned scene is deleted while the rescans are listed', async () => {

@@ -36,6 +36,8 @@ export class MarkerData {
   readonly sceneIds: Int32Array;
   readonly sceneDates: (string | null)[];
   readonly sceneTitles: (string | null)[];
+  /** The primary file's; null where the scene has no file. */
+  readonly sceneBasenames: (string | null)[];
   /** NaN where the scene has no file. */
   readonly sceneDuration: Float64Array;
   readonly sceneTags: Relation;
@@ -72,6 +74,7 @@ export class MarkerData {
     this.sceneIndex = new Map(scenes.map((s, i) => [s.id, i]));
     this.sceneDates = scenes.map((s) => s.date);
     this.sceneTitles = scenes.map((s) => s.title);
+    this.sceneBasenames = scenes.map((s) => s.basename);
     this.sceneDuration = Float64Array.from(scenes, (s) => s.duration ?? NaN);
 
     const markers = source.markers.filter((m) => this.sceneIndex.has(m.scene_id));
