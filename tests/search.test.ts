@@ -1005,6 +1005,22 @@ describeEachDialect('marker search', (dialect) => {
       );
     });
 
+    it('sceneTitle: a scene without a title sorts by its file basename, the name its rows show', async () => {
+      // 'VID_0412 kittiwake.mkv' sorts between 'Rooftop Session' and 'Winter Studio'.
+      const order = [
+        'archiveReel',
+        'beachMorning',
+        'cafeConversations',
+        'gardenParty',
+        'nightShift',
+        'rooftopSession',
+        'untitled',
+        'winterStudio',
+        'zebraFinale',
+      ] as const;
+      expect(await ordered({ sort: 'sceneTitle' })).toEqual(sceneGroups(...order).flatMap((g) => ids(...g)));
+    });
+
     it('length: longest first by default', async () => {
       expectGroups(await ordered({ sort: 'length', hasEnd: true }), [
         ['cafeBreak'],
