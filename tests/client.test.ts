@@ -313,8 +313,8 @@ describe('reading pages', () => {
               performers: [{ id: '3' }],
               tags: [{ id: '4' }, { id: '5' }],
               files: [
-                { size: 5_000_000_000, duration: 12.5, updated_at: '2025-01-09T00:00:00+01:00' },
-                { size: 1, duration: 1, updated_at: '2025-01-11T00:00:00+01:00' },
+                { basename: 'beach\u0000 day.mp4', size: 5_000_000_000, duration: 12.5, updated_at: '2025-01-09T00:00:00+01:00' },
+                { basename: 'second.mkv', size: 1, duration: 1, updated_at: '2025-01-11T00:00:00+01:00' },
               ],
             },
           ],
@@ -329,11 +329,37 @@ describe('reading pages', () => {
       date: '2021',
       filesize: 5_000_000_000,
       duration: 12.5,
+      basename: 'beach day.mp4',
       performerIds: [3],
       tagIds: [4, 5],
       stashUpdatedAt: '2025-01-10T14:03:22+01:00',
       filesUpdatedAt: '2025-01-11T00:00:00+01:00',
     });
+  });
+
+  it('leaves the file columns null for a scene without files', () => {
+    const page = readRowPage(
+      'scenes',
+      {
+        findScenes: {
+          count: 1,
+          scenes: [{ id: '7', title: null, details: null, date: null, updated_at: 't', performers: [], tags: [], files: [] }],
+        },
+      },
+      25,
+    );
+    expect(page.rows[0]).toMatchObject({ filesize: null, duration: null, basename: null, filesUpdatedAt: null });
+  });
+
+  it('refuses a file without its basename', () => {
+    const file = { size: 1, duration: 1, updated_at: 't' };
+    const data = {
+      findScenes: {
+        count: 1,
+        scenes: [{ id: '7', title: null, details: null, date: null, updated_at: 't', performers: [], tags: [], files: [file] }],
+      },
+    };
+    expect(() => readRowPage('scenes', data, 25)).toThrow(/files\.0\.basename/);
   });
 
   it('stores an empty image path as null', () => {
@@ -372,7 +398,7 @@ describe('reading pages', () => {
               updated_at: stamp,
               performers: [{ id: '1' }],
               tags: [{ id: '4' }],
-              files: [{ size: 10, duration: 1.5, updated_at: '2025-01-09T00:00:00+01:00' }],
+              files: [{ basename: 'beach.mp4', size: 10, duration: 1.5, updated_at: '2025-01-09T00:00:00+01:00' }],
             },
           ],
         },
@@ -400,6 +426,7 @@ describe('reading pages', () => {
           date: '2021-06',
           filesize: 10,
           duration: 1.5,
+          basename: 'beach.mp4',
           performerIds: [1],
           tagIds: [4],
           stashUpdatedAt: stamp,

@@ -154,8 +154,10 @@ describe('server identity, rows and routes', () => {
   it('lists files primary first, sizes above 2^31 as JSON numbers, and no file at all', async () => {
     const { rows } = await find(stash, 'findScenes', SCENE_ROWS, { ids: ['1', '2'] });
     expect(rows[0]?.files).toEqual([]);
-    const files = rows[1]?.files as { size: number; duration: number; updated_at: string }[];
+    const files = rows[1]?.files as { basename: string; size: number; duration: number; updated_at: string }[];
     expect(files.map((f) => f.size)).toEqual([3_000_000_002, 10]);
+    // Files created without a name are named after their scene and place.
+    expect(files.map((f) => f.basename)).toEqual(['2_1.mp4', '2_2.mp4']);
     expect(files[0]?.size).toBeGreaterThan(2 ** 31);
     expect(rows[1]?.date).toBe('2024-05');
     expect((rows[1]?.performers as { id: string }[]).map((p) => p.id)).toEqual(['1', '2']);
@@ -737,10 +739,10 @@ describe('what bumps updated_at, and what does not', () => {
   it('rescanning a file changes only the file row; the parent tag of an edited edge is not bumped', async () => {
     await setup();
     const before = snapshot();
-    lib.rescanFile(10, { size: 5_000_000_000, duration: 12.25 });
+    lib.rescanFile(10, { basename: 'renamed é.mkv', size: 5_000_000_000, duration: 12.25 });
     const s = await find(stash, 'findScenes', SCENE_ROWS, { ids: ['10'] });
-    const file = (s.rows[0]?.files as { size: number; duration: number; updated_at: string }[])[0];
-    expect(file).toEqual({ size: 5_000_000_000, duration: 12.25, updated_at: clock.now() });
+    const file = (s.rows[0]?.files as { basename: string; size: number; duration: number; updated_at: string }[])[0];
+    expect(file).toEqual({ basename: 'renamed é.mkv', size: 5_000_000_000, duration: 12.25, updated_at: clock.now() });
     expect(s.rows[0]?.updated_at).toBe(before.scenes.get(10));
     lib.setTagParents(3, [1]);
     expect(lib.tags.get(3)?.updated_at).not.toBe(before.tags.get(3));
@@ -952,6 +954,12 @@ describe('generated libraries', () => {
     expect(scenes.some((s) => s.files.length === 2)).toBe(true);
     expect(scenes.some((s) => s.files.some((f) => f.size > 2 ** 31))).toBe(true);
     expect(scenes.every((s) => s.files.every((f) => Number.isSafeInteger(f.size)))).toBe(true);
+    const basenames = scenes.flatMap((s) => s.files.map((f) => f.basename));
+    expect(basenames.every((b) => /^[^/\\]+\.\w+$/.test(b))).toBe(true); // a name and an extension, no folder
+    expect(basenames.some((b) => b.includes(' '))).toBe(true);
+    expect(basenames.some((b) => /^IMG_\d{4}\./.test(b))).toBe(true);
+    expect(basenames.some((b) => [...b].some((c) => c.codePointAt(0)! > 0x7f))).toBe(true); // beyond ASCII
+    expect(scenes.some((s) => s.title === null && s.files.length > 0)).toBe(true); // shown by its basename
     expect(scenes.some((s) => (s.details?.length ?? 0) >= 10_240)).toBe(true);
     expect(markers.some((m) => m.title === '')).toBe(true);
     expect(markers.some((m) => m.end_seconds === null)).toBe(true);

@@ -47,7 +47,7 @@ function randomLibrary(rng: Rng): MarkerIndexSource {
     }
     return [...below].map((descendant_id) => ({ ancestor_id: ancestor, descendant_id }));
   });
-  const scenes = Array.from({ length: SCENES }, (_, s) => ({ id: idOf(s), title: `scene ${s}`, date: null, duration: null }));
+  const scenes = Array.from({ length: SCENES }, (_, s) => ({ id: idOf(s), title: `scene ${s}`, basename: null, date: null, duration: null }));
   const markers = Array.from({ length: MARKERS }, (_, m) => ({
     id: idOf(m),
     title: `marker ${m}`,
@@ -243,7 +243,7 @@ describe('the in-memory marker index', () => {
     const lib: MarkerIndexSource = {
       tags: [{ id: 1, name: 'tag', is_stale: false }],
       performers: [{ id: 1, name: 'p', gender: null, is_stale: false }],
-      scenes: [1, 2, 3, 4].map((id) => ({ id, title: null, date: null, duration: null })),
+      scenes: [1, 2, 3, 4].map((id) => ({ id, title: null, basename: null, date: null, duration: null })),
       markers: [5, 8, 11, 14].map((id, k) => ({
         id,
         title: '',
@@ -277,7 +277,7 @@ describe('orders that need no database', () => {
     return new MarkerIndex({
       tags: [{ id: 1, name: 'tag', is_stale: false }],
       performers: [],
-      scenes: scenes.map((s, k) => ({ id: k + 1, title: s.title, date: null, duration: null })),
+      scenes: scenes.map((s, k) => ({ id: k + 1, title: s.title, basename: null, date: null, duration: null })),
       markers: scenes.map((s, k) => ({
         id: k + 101,
         title: '',
@@ -323,7 +323,7 @@ describe('facet limit', () => {
     const index = new MarkerIndex({
       tags: ids.map((id) => ({ id, name: `tag ${String(id).padStart(3, '0')}`, is_stale: false })),
       performers: [],
-      scenes: ids.map((id) => ({ id, title: null, date: null, duration: null })),
+      scenes: ids.map((id) => ({ id, title: null, basename: null, date: null, duration: null })),
       markers: ids.map((id) => ({ id, title: '', scene_id: id, primary_tag_id: id, seconds: 0, end_seconds: null, stash_updated_at: '' })),
       markerTags: [],
       sceneTags: ids.map((id) => ({ scene_id: id, tag_id: id })),

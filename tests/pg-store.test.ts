@@ -203,12 +203,12 @@ describe.skipIf(!TEST_DATABASE_URL)(`the PostgreSQL mirror${TEST_DATABASE_URL ? 
     await (await database.open()).close();
     // As a database left at the version before the migration that drops stash_marker_search
     // (0004): every migration from it on is forgotten, and what those after it made is undone
-    // (stash_mirror_state in 0005, the runs' error_kind in 0006).
+    // (stash_mirror_state in 0005, the runs' error_kind in 0006, the scenes' basename in 0008).
     await inDatabase(
       `DELETE FROM drizzle.__drizzle_migrations WHERE created_at >= (SELECT created_at FROM drizzle.__drizzle_migrations ORDER BY created_at LIMIT 1 OFFSET 4)`,
     );
     await inDatabase(
-      `DROP TABLE stash_mirror_state; ALTER TABLE stash_sync_runs DROP COLUMN error_kind; DROP TABLE stash_text_search; CREATE TABLE stash_marker_search (marker_id int)`,
+      `DROP TABLE stash_mirror_state; ALTER TABLE stash_sync_runs DROP COLUMN error_kind; ALTER TABLE stash_scenes DROP COLUMN basename; DROP TABLE stash_text_search; CREATE TABLE stash_marker_search (marker_id int)`,
     );
     const store = await database.open();
     expect(await store.countLive('scenes')).toBe(0);
@@ -326,6 +326,7 @@ describe.skipIf(!TEST_DATABASE_URL)(`the PostgreSQL mirror${TEST_DATABASE_URL ? 
       performerIds: [2],
       tagIds: [3],
       stashUpdatedAt: 'x',
+      basename: null,
       filesUpdatedAt: null,
     };
     const indexes = async (store: MirrorStore) =>

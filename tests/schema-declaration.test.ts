@@ -143,7 +143,16 @@ describe('the record column lists', () => {
   });
 
   it('the tests compare: every declared column Stash fills, none of the mirror own', () => {
-    expect(stashColumnsOf(MIRROR_ENTITIES.scenes)).toEqual(['id', 'stash_updated_at', 'title', 'date', 'details', 'filesize', 'duration']);
+    expect(stashColumnsOf(MIRROR_ENTITIES.scenes)).toEqual([
+      'id',
+      'stash_updated_at',
+      'title',
+      'date',
+      'details',
+      'filesize',
+      'duration',
+      'basename',
+    ]);
   });
 });
 
@@ -166,7 +175,7 @@ describe('a column added to the declaration', () => {
 
   it('is written by the upserts from the row field of its name, and compared by the tests', () => {
     const upsert = entityTableOf<Record<string, unknown>>(withRating, null);
-    expect(upsert.columns.map((c) => c.column)).toEqual(['title', 'date', 'details', 'filesize', 'duration', 'rating']);
+    expect(upsert.columns.map((c) => c.column)).toEqual(['title', 'date', 'details', 'filesize', 'duration', 'basename', 'rating']);
     expect(upsert.columns.at(-1)!.value({ rating: 4 })).toBe(4);
     expect(stashColumnsOf(withRating)).toContain('rating');
   });

@@ -92,6 +92,22 @@ describeEachDialect('search command', (dialect) => {
     expect(result.hits[0].urls.stream).toMatch(/^http:\/\/stash:9999\/scene\/\d+\/scene_marker\/\d+\/stream$/);
   });
 
+  it('finds an untitled scene by its file basename and names it by that basename, as Stash does', async () => {
+    const lib = library();
+    const positions = [...lib.tags.values()].find((t) => t.name === 'Positions')!;
+    const lake = lib.createScene({ title: null, date: '2020', files: [{ basename: 'Lake.Trip.2020.mp4', size: 5, duration: 90 }] });
+    const blank = lib.createScene({ title: '', files: [{ basename: 'blank-title lake.mkv', size: 5, duration: 90 }] });
+    lib.createMarker({ sceneId: lake.id, primaryTagId: positions.id, title: 'Paddle', seconds: 12 });
+    lib.createMarker({ sceneId: blank.id, primaryTagId: positions.id, title: 'Shore', seconds: 14 });
+    h = await startHarness({ dialect, library: lib });
+    await h.sync();
+    const table = await runCli(SCRIPT, [...h.database.cliArgs, 'lake']);
+    expect(table.stderr).toBe('');
+    expect(table.stdout).toMatch(/Paddle\s+Positions\s+Lake\.Trip\.2020\.mp4 \(2020\)/);
+    expect(table.stdout).toMatch(/Shore\s+Positions\s+blank-title lake\.mkv\s/);
+    expect(table.stdout).toMatch(/1–2 of 2 markers/);
+  });
+
   it('says which name it does not know, and rejects bad values with exit code 2', async () => {
     h = await startHarness({ dialect, library: library() });
     await h.sync();

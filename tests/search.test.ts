@@ -257,6 +257,13 @@ describeEachDialect('marker search', (dialect) => {
       expect(await matching({ text: 'panorama dusk' })).toEqual(inScenes('rooftopSession'));
     });
 
+    it("matches the scene's primary file basename", async () => {
+      // 'kittiwake' is nowhere but in the untitled scene's file name.
+      expect(await matching({ text: 'kittiwake' })).toEqual(inScenes('untitled'));
+      expect(await matching({ text: 'vid_0412 kitti' })).toEqual(inScenes('untitled'));
+      expect(await matching({ text: 'kittiwake quiet' })).toEqual(set('quietKneel'));
+    });
+
     it('matches the names of the scene performers', async () => {
       expect(await matching({ text: 'marta' })).toEqual(inScenes('cafeConversations', 'nightShift', 'zebraFinale'));
       expect(await matching({ text: 'nilsen kai' })).toEqual(inScenes('zebraFinale'));
@@ -998,6 +1005,22 @@ describeEachDialect('marker search', (dialect) => {
       );
     });
 
+    it('sceneTitle: a scene without a title sorts by its file basename, the name its rows show', async () => {
+      // 'VID_0412 kittiwake.mkv' sorts between 'Rooftop Session' and 'Winter Studio'.
+      const order = [
+        'archiveReel',
+        'beachMorning',
+        'cafeConversations',
+        'gardenParty',
+        'nightShift',
+        'rooftopSession',
+        'untitled',
+        'winterStudio',
+        'zebraFinale',
+      ] as const;
+      expect(await ordered({ sort: 'sceneTitle' })).toEqual(sceneGroups(...order).flatMap((g) => ids(...g)));
+    });
+
     it('length: longest first by default', async () => {
       expectGroups(await ordered({ sort: 'length', hasEnd: true }), [
         ['cafeBreak'],
@@ -1260,7 +1283,7 @@ describeEachDialect('marker search', (dialect) => {
             { id: fx.tags.creme, name: 'Crème Brûlée' },
             { id: fx.tags.standing, name: 'Standing' },
           ],
-          scene: { id: fx.scenes.zebraFinale, title: 'Zebra Finale', date: '2021-05-01' },
+          scene: { id: fx.scenes.zebraFinale, title: 'Zebra Finale', basename: `${fx.scenes.zebraFinale}_1.mp4`, date: '2021-05-01' },
           performers: [
             { id: fx.performers.kai, name: 'Kai Müller' },
             { id: fx.performers.marta, name: 'Marta Nilsen' },
@@ -1280,7 +1303,7 @@ describeEachDialect('marker search', (dialect) => {
         endSeconds: null,
         primaryTag: { id: fx.tags.kneeling, name: 'Kneeling' },
         tags: [{ id: fx.tags.highlight, name: 'Highlight' }],
-        scene: { id: s, title: 'Beach Morning', date: '2021-05-17' },
+        scene: { id: s, title: 'Beach Morning', basename: `${s}_1.mp4`, date: '2021-05-17' },
         performers: [
           { id: fx.performers.jose, name: 'José Álvarez' },
           { id: fx.performers.zoe, name: 'Zoë' },
@@ -1304,7 +1327,7 @@ describeEachDialect('marker search', (dialect) => {
       expect(hit.urls?.scene).toBe(`https://stash.example/scenes/${fx.scenes.cafeConversations}?t=900`);
     });
 
-    it('a scene without a title, a marker without secondary tags', async () => {
+    it('a scene without a title (its file basename instead), a marker without secondary tags', async () => {
       expect(await hitOf('quietKneel')).toEqual({
         id: fx.markers.quietKneel,
         title: 'Quiet kneel',
@@ -1312,7 +1335,7 @@ describeEachDialect('marker search', (dialect) => {
         endSeconds: 40,
         primaryTag: { id: fx.tags.kneeling, name: 'Kneeling' },
         tags: [],
-        scene: { id: fx.scenes.untitled, title: null, date: '2021' },
+        scene: { id: fx.scenes.untitled, title: null, basename: 'VID_0412 kittiwake.mkv', date: '2021' },
         performers: [{ id: fx.performers.yamada, name: '山田花子' }],
         urls: null,
       });
@@ -1326,7 +1349,7 @@ describeEachDialect('marker search', (dialect) => {
         endSeconds: 180,
         primaryTag: { id: fx.tags.loopBeta, name: 'Loop Beta' },
         tags: [{ id: fx.tags.night, name: 'Night' }],
-        scene: { id: fx.scenes.nightShift, title: 'Night Shift', date: null },
+        scene: { id: fx.scenes.nightShift, title: 'Night Shift', basename: `${fx.scenes.nightShift}_1.mp4`, date: null },
         performers: [{ id: fx.performers.marta, name: 'Marta Nilsen' }],
         urls: null,
       });

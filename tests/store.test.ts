@@ -34,6 +34,7 @@ const scene = {
   performerIds: [2],
   tagIds: [3],
   stashUpdatedAt: '2025-01-10T14:03:22+01:00',
+  basename: null,
   filesUpdatedAt: null,
 };
 

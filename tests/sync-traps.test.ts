@@ -3,8 +3,34 @@
  * Stash, and the mirror still exact afterwards.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { searchMarkers } from '../src/core/search/search';
+import { syncStash } from '../src/core/sync/engine';
 import { createClock, generateLibrary } from '../tools/fake-stash';
 import { describeEachDialect, expectMirrorEqualsLibrary, staleIds, startHarness, type Harness } from './support/harness';
+
+/** Undoes the newest migration by hand (`undo`) and drops it from drizzle's ledger, so the next open applies it again. */
+async function forgetNewestMigration(h: Harness, undo: string): Promise<void> {
+  if (h.database.dialect === 'sqlite') {
+    const db = new Database(h.database.cliArgs[1]);
+    try {
+      db.exec(undo);
+      db.exec('DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)');
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: h.database.cliArgs[1]! });
+  await client.connect();
+  try {
+    await client.query(undo);
+    await client.query('DELETE FROM drizzle.__drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM drizzle.__drizzle_migrations)');
+  } finally {
+    await client.end();
+  }
+}
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -277,6 +303,40 @@ describeEachDialect('Stash API traps', (dialect) => {
       await h.sync();
       await expectMirrorEqualsLibrary(h.store, h.library);
       expect(await h.value('SELECT filesize FROM stash_scenes WHERE id = ?', [scene.id])).toBe(2 ** 33 + 5);
+    });
+
+    it("a renamed file changes the scene's basename and its words without a scene bump", async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      h.library.clock.advance(24 * 3600);
+      const marked = new Set([...h.library.markers.values()].map((m) => m.sceneId));
+      const scene = [...h.library.scenes.values()].find((s) => s.files.length > 0 && marked.has(s.id))!;
+      const stamp = scene.updated_at;
+      h.library.rescanFile(scene.id, { basename: 'Renamed quokkaburrow 2024.mkv' });
+      expect(h.library.scenes.get(scene.id)!.updated_at).toBe(stamp);
+      await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      expect(await h.value('SELECT basename FROM stash_scenes WHERE id = ?', [scene.id])).toBe('Renamed quokkaburrow 2024.mkv');
+      const markers = [...h.library.markers.values()].filter((m) => m.sceneId === scene.id).map((m) => m.id);
+      const found = await searchMarkers(h.store, { text: 'quokkaburrow', perPage: 500 });
+      expect(markers.length).toBeGreaterThan(0);
+      expect(found.hits.map((hit) => hit.id).sort((a, b) => a - b)).toEqual(markers.sort((a, b) => a - b));
+    });
+
+    it('a mirror synced before the basename column has it filled by its next incremental sync', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      // As a mirror the version before migration 0008 wrote: the column and its ledger row gone.
+      await forgetNewestMigration(h, 'ALTER TABLE stash_scenes DROP COLUMN basename');
+      const store = await h.database.open();
+      try {
+        expect(await store.readForTests('SELECT id FROM stash_scenes WHERE basename IS NOT NULL')).toEqual([]);
+        const summary = await syncStash({ client: h.client, store, pageSize: 37, listingPageSize: 53 });
+        expect(summary.mode).toBe('incremental');
+        await expectMirrorEqualsLibrary(store, h.library);
+      } finally {
+        await store.close();
+      }
     });
 
     it('a rescan is not lost when a rescanned scene is deleted while the rescans are listed', async () => {

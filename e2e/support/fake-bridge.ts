@@ -14,7 +14,7 @@ export function installFakeBridge(): void {
     endSeconds: index % 3 === 0 ? null : 45 + index * 7,
     primaryTag: tag(index % 20),
     tags: [tag((index + 1) % 20), tag((index + 2) % 20)],
-    scene: { id: 1000 + index, title: `Scene ${1000 + index}`, date: '2021-05-04' },
+    scene: { id: 1000 + index, title: `Scene ${1000 + index}`, basename: `scene-${1000 + index}.mp4`, date: '2021-05-04' },
     performers: [{ id: 1, name: 'Performer One' }],
     urls: {
       stream: 'http://stash.invalid/stream',

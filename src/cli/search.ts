@@ -11,6 +11,7 @@ import { isEntryPoint } from '../core/entry-point';
 import { parseMarkerQuery, PERFORMER_GENDERS, SORTS, type MarkerQueryInput, type MarkerSearchResult } from '../core/search/query';
 import { searchMarkers } from '../core/search/search';
 import { searchWords } from '../core/search/text';
+import { sceneLabel } from '../shared/scene-label';
 import { formatTimeRange } from '../shared/time-format';
 import { mirrorLocation } from './mirror-options';
 import { HelpRequested, isUsage, reportUsage, UsageError } from './usage';
@@ -154,7 +155,7 @@ export function formatResult(result: MarkerSearchResult): string {
   const lines = result.hits.map((hit) => {
     const time = formatTimeRange(hit.seconds, hit.endSeconds);
     const tags = [hit.primaryTag.name, ...hit.tags.map((t) => t.name)].join(', ');
-    const scene = `${hit.scene.title || `scene ${hit.scene.id}`}${hit.scene.date ? ` (${hit.scene.date})` : ''}`;
+    const scene = `${sceneLabel(hit.scene) ?? `scene ${hit.scene.id}`}${hit.scene.date ? ` (${hit.scene.date})` : ''}`;
     return [
       cell(String(hit.id), 7),
       cell(time, 15),

@@ -182,6 +182,7 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
         details: s.details,
         filesize: s.files[0]?.size ?? null,
         duration: s.files[0]?.duration ?? null,
+        basename: s.files[0]?.basename ?? null,
         stash_updated_at: s.updated_at,
       })),
   );

@@ -30,7 +30,7 @@
  *   cafeConversations  'Café Conversations' '2021-05'    1800  Zoë, Marta    Interview, Studio
  *                      'Quiet talk over espresso.'
  *   untitled           null                 '2021'        600  山田花子       (none)
- *                      'Untitled footage from the vault.'
+ *                      'Untitled footage from the vault.'   primary file 'VID_0412 kittiwake.mkv'
  *   winterStudio       'Winter Studio'      '2020-12-31' 2400  Kai, José     Studio
  *                      null
  *   nightShift         'Night Shift'        null          900  Marta, Vera   Night, Outdoor
@@ -45,6 +45,7 @@
  *                      'Doomed details zeppelin.'   (deleted after the first sync, with its markers)
  *   zebraFinale        'Zebra Finale'       '2021-05-01' 1200  Kai, Marta    Studio, Night, Highlight, Spotlight
  *                      'Stripes everywhere.'
+ *   Every other scene with a file has the fake's default basename, '<scene id>_1.mp4'.
  *
  * Markers, in id order (scene | title | seconds | end | primary tag | secondary tags):
  *   1001 sunriseStretch   beachMorning      'Sunrise stretch'   30     90    Yoga        Standing
@@ -246,6 +247,7 @@ export function buildSearchLibrary(): SearchLibrary {
       performers: PerformerName[];
       tags: TagName[];
       details: string | null;
+      basename?: string;
     },
   ): void => {
     scenes[key] = library.createScene({
@@ -254,7 +256,7 @@ export function buildSearchLibrary(): SearchLibrary {
       details: s.details,
       performerIds: s.performers.map((p) => performers[p]),
       tagIds: s.tags.map((t) => tags[t]),
-      files: s.duration === null ? [] : [{ size: 1_000_000 + s.duration, duration: s.duration }],
+      files: s.duration === null ? [] : [{ basename: s.basename, size: 1_000_000 + s.duration, duration: s.duration }],
     }).id;
   };
   scene('beachMorning', {
@@ -280,6 +282,7 @@ export function buildSearchLibrary(): SearchLibrary {
     performers: ['yamada'],
     tags: [],
     details: 'Untitled footage from the attic.', // edited after the first sync
+    basename: 'VID_0412 kittiwake.mkv',
   });
   scene('winterStudio', {
     title: 'Winter Studio',

@@ -1,6 +1,7 @@
 /**
  * Seeded generator of realistic and deliberately nasty libraries: unicode everywhere, very long
- * names, partial and missing dates, null and empty titles, scenes with no or two files, files over
+ * names, partial and missing dates, null and empty titles, scenes with no or two files, file basenames
+ * in the shapes downloads and cameras leave (dotted, spaced, unicode), files over
  * 2^31 bytes, multi-parent tag hierarchies, id gaps, and many rows sharing one second.
  *
  * faker only fills small pools up front; rows are assembled from the pools with a fast PRNG, so
@@ -94,6 +95,23 @@ interface Pools {
 
 function times<T>(n: number, f: () => T): T[] {
   return Array.from({ length: n }, f);
+}
+
+const EXTENSIONS = ['mp4', 'mp4', 'mp4', 'mkv', 'wmv', 'mov', 'webm'];
+
+/** File names as downloads and cameras leave them: dotted release names, plain words, camera counters, unicode. */
+function basenames(r: Rng, pools: Pools): () => string {
+  return () => {
+    const ext = pick(r, EXTENSIONS);
+    const k = r();
+    if (k < 0.4) {
+      const words = times(randInt(r, 2, 5), () => capitalize(pick(r, pools.words)));
+      return `${words.join('.')}.${randInt(r, 1995, 2025)}.${pick(r, ['720p', '1080p', '2160p'])}.${ext}`;
+    }
+    if (k < 0.7) return `${times(randInt(r, 1, 4), () => pick(r, pools.words)).join(' ')}.${ext}`;
+    if (k < 0.85) return `IMG_${String(randInt(r, 1, 9999)).padStart(4, '0')}.${ext.toUpperCase()}`;
+    return `${pick(r, pools.names)} - ${pick(r, pools.words)}_${randInt(r, 1, 99)}.${ext}`;
+  };
 }
 
 function buildPools(seed: number): Pools {
@@ -365,6 +383,8 @@ export function generateLibrary(opts: GenerateOptions): FakeLibrary {
   const sBulk = bulkEventTimes(sRng, 25, start, now);
   const pickPerformer = skewedPicker(stream(4), size.performers, 0.1);
   const pickTag = skewedPicker(stream(5), size.tags, 0.2);
+  // Its own stream, so basenames leave every other generated value as it was.
+  const basenameOf = basenames(stream(8), pools);
   const sharedTitles = ['Untitled', 'untitled', 'Scene', 'IMG_0001', '無題', 'Без названия'];
   const startYear = 1995;
   const lastYear = new Date(now).getUTCFullYear();
@@ -422,7 +442,7 @@ export function generateLibrary(opts: GenerateOptions): FakeLibrary {
       let sz = Math.floor(duration * rate);
       if (big && sz <= 2 ** 31) sz = 2 ** 31 + Math.floor(sRng() * 2 ** 33);
       const fileTime = sRng() < 0.9 ? created : created + sRng() * (now - created);
-      return { size: sz, duration, updated_at: stamp(fileTime) };
+      return { basename: basenameOf(), size: sz, duration, updated_at: stamp(fileTime) };
     });
     if (i === 5 && files[0]) files[0].size = 2 ** 31 + 12_345; // always at least one > 2^31
 

@@ -30,6 +30,8 @@ export interface FakeTag {
 
 /** `size` can exceed 2^31; it stays a JS number (< 2^53). */
 export interface FakeFile {
+  /** The file's name without its folder, as Stash lists it. */
+  basename: string;
   size: number;
   duration: number;
   updated_at: string;
@@ -334,8 +336,9 @@ export class FakeLibrary {
 
   // ---- scenes ----
 
-  private makeFile(f: Partial<FakeFile>, now: string): FakeFile {
-    return { size: f.size ?? 0, duration: f.duration ?? 0, updated_at: f.updated_at ?? now };
+  /** A file the caller does not name gets its scene's id and its place among the scene's files. */
+  private makeFile(f: Partial<FakeFile>, now: string, sceneId: number, index: number): FakeFile {
+    return { basename: f.basename ?? `${sceneId}_${index + 1}.mp4`, size: f.size ?? 0, duration: f.duration ?? 0, updated_at: f.updated_at ?? now };
   }
 
   createScene(s: SceneInput = {}): FakeScene {
@@ -352,7 +355,7 @@ export class FakeLibrary {
       date: s.date ?? null,
       performerIds,
       tagIds,
-      files: (s.files ?? []).map((f) => this.makeFile(f, now)),
+      files: (s.files ?? []).map((f, index) => this.makeFile(f, now, id, index)),
       created_at: s.created_at ?? now,
       updated_at: s.updated_at ?? s.created_at ?? now,
     };
@@ -373,7 +376,7 @@ export class FakeLibrary {
       this.checkRefs(this.tags, 'tag', rest.tagIds);
     }
     Object.assign(row, rest, { id, updated_at: patch.updated_at ?? now });
-    if (files) row.files = files.map((f) => this.makeFile(f, now));
+    if (files) row.files = files.map((f, index) => this.makeFile(f, now, id, index));
     this.version++;
     return row;
   }
@@ -435,11 +438,12 @@ export class FakeLibrary {
     this.updateScene(destinationId, values);
   }
 
-  /** Changes the primary file; bumps only the file's updated_at, never the scene's. */
-  rescanFile(sceneId: number, file: { size?: number; duration?: number }): void {
+  /** Changes the primary file (a rename too); bumps only the file's updated_at, never the scene's. */
+  rescanFile(sceneId: number, file: { basename?: string; size?: number; duration?: number }): void {
     const scene = this.must(this.scenes, 'scene', sceneId);
     const primary = scene.files[0];
     if (!primary) throw new Error(`scene with id ${sceneId} has no file`);
+    if (file.basename !== undefined) primary.basename = file.basename;
     if (file.size !== undefined) primary.size = file.size;
     if (file.duration !== undefined) primary.duration = file.duration;
     primary.updated_at = this.clock.now();
@@ -450,7 +454,7 @@ export class FakeLibrary {
   addFile(sceneId: number, file: Partial<FakeFile>): FakeFile {
     const scene = this.must(this.scenes, 'scene', sceneId);
     const now = this.clock.now();
-    const f = this.makeFile(file, now);
+    const f = this.makeFile(file, now, sceneId, scene.files.length);
     scene.files.push(f);
     scene.updated_at = now;
     this.version++;

@@ -160,9 +160,11 @@ const scenes = entity('stash_scenes', {
     /** Of the primary (first) file; null when the scene has no file. */
     filesize: column.bigint('filesize'),
     duration: column.double('duration'),
+    /** The primary file's name without its folder: what Stash shows for an untitled scene. */
+    basename: column.text('basename'),
   },
   joins: [join(scenePerformers, 'sceneId', 'performerId', 'performerIds'), join(sceneTags, 'sceneId', 'tagId', 'tagIds')],
-  words: ['title', 'details'],
+  words: ['title', 'details', 'basename'],
   extras: (t, i) => [
     i.index('stash_scenes_date_idx', t.date),
     i.index('stash_scenes_filesize_idx', t.filesize),

@@ -57,7 +57,7 @@ export const REBUILD_TAG_CLOSURE = [
 ];
 
 /**
- * What the full-text index holds: the words of every marker title, scene (title and details), tag
+ * What the full-text index holds: the words of every marker title, scene (title, details and file basename), tag
  * and performer name, each row once. A marker's text is the union of its own and its tags', scene's
  * and performers' rows, put together at query time — so a scene edit re-indexes one row, not every
  * marker of the scene. Stale rows stay indexed like they stay in the mirror; the search drops them.
@@ -251,7 +251,7 @@ function indexQuery<T extends keyof MirrorRecords, const C extends readonly (key
 export const INDEX_SOURCE = {
   tags: indexQuery('stash_tags', ['id', 'name', 'is_stale']),
   performers: indexQuery('stash_performers', ['id', 'name', 'gender', 'is_stale']),
-  scenes: indexQuery('stash_scenes', ['id', 'title', 'date', 'duration'], 'WHERE NOT is_stale'),
+  scenes: indexQuery('stash_scenes', ['id', 'title', 'basename', 'date', 'duration'], 'WHERE NOT is_stale'),
   markers: indexQuery(
     'stash_scene_markers',
     ['id', 'title', 'scene_id', 'primary_tag_id', 'seconds', 'end_seconds', 'stash_updated_at'],

@@ -19,7 +19,7 @@ export function markerHit(data: MarkerData, i: number): MarkerHit {
     endSeconds: Number.isNaN(end) ? null : end,
     primaryTag: { id: primary.id, name: primary.name },
     tags: liveNames(data.tags, data.markerTags, i),
-    scene: { id: data.sceneIds[scene]!, title: data.sceneTitles[scene]!, date: data.sceneDates[scene]! },
+    scene: { id: data.sceneIds[scene]!, title: data.sceneTitles[scene]!, basename: data.sceneBasenames[scene]!, date: data.sceneDates[scene]! },
     performers: liveNames(data.performers, data.scenePerformers, scene),
     urls: null,
   };

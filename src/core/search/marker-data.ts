@@ -3,6 +3,7 @@
  * (its place here), the relations between them in both directions, and the tag closure. Built once
  * per sync that changed the mirror and only read after that.
  */
+import { sceneLabel } from '../../shared/scene-label';
 import { range } from './int-lists';
 import type { MarkerIndexSource } from './marker-index';
 import { forEachIn, relation, type Relation } from './relation';
@@ -36,6 +37,10 @@ export class MarkerData {
   readonly sceneIds: Int32Array;
   readonly sceneDates: (string | null)[];
   readonly sceneTitles: (string | null)[];
+  /** The primary file's; null where the scene has no file. */
+  readonly sceneBasenames: (string | null)[];
+  /** What a result names the scene by (sceneLabel); null for neither title nor file. */
+  readonly sceneNames: (string | null)[];
   /** NaN where the scene has no file. */
   readonly sceneDuration: Float64Array;
   readonly sceneTags: Relation;
@@ -72,6 +77,8 @@ export class MarkerData {
     this.sceneIndex = new Map(scenes.map((s, i) => [s.id, i]));
     this.sceneDates = scenes.map((s) => s.date);
     this.sceneTitles = scenes.map((s) => s.title);
+    this.sceneBasenames = scenes.map((s) => s.basename);
+    this.sceneNames = scenes.map(sceneLabel);
     this.sceneDuration = Float64Array.from(scenes, (s) => s.duration ?? NaN);
 
     const markers = source.markers.filter((m) => this.sceneIndex.has(m.scene_id));

@@ -31,7 +31,7 @@ export interface MarkerIndexSource {
   tags: { id: number; name: string; is_stale: boolean | number }[];
   performers: { id: number; name: string; gender: string | null; is_stale: boolean | number }[];
   /** Live scenes. */
-  scenes: { id: number; title: string | null; date: string | null; duration: number | null }[];
+  scenes: { id: number; title: string | null; basename: string | null; date: string | null; duration: number | null }[];
   /** Live markers of live scenes, ascending by id. */
   markers: {
     id: number;

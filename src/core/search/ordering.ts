@@ -95,10 +95,13 @@ export class SortOrders {
     return order;
   }
 
-  /** What scenes sort by: the date as stored, the title as the search normalizes it ('' for none). */
+  /**
+   * What scenes sort by: the date as stored; the name a result shows (the title, else the file
+   * basename, as Stash sorts them) as the search normalizes it, '' for none.
+   */
   private sceneSortKeys(sort: 'sceneDate' | 'sceneTitle'): string[] {
     if (sort === 'sceneDate') return this.data.sceneDates.map((date) => date ?? '');
-    return this.data.sceneTitles.map((title) => (title === null ? '' : titleSortKey(title)));
+    return this.data.sceneNames.map((name) => (name === null ? '' : titleSortKey(name)));
   }
 
   /**
@@ -132,12 +135,12 @@ export class SortOrders {
   }
 
   private missing(sort: SortKey): (i: number) => boolean {
-    const { markerScene, sceneDates, sceneTitles, markerEnd, markerUpdated } = this.data;
+    const { markerScene, sceneDates, sceneNames, markerEnd, markerUpdated } = this.data;
     switch (sort) {
       case 'sceneDate':
         return (i) => sceneDates[markerScene[i]!] === null;
       case 'sceneTitle':
-        return (i) => sceneTitles[markerScene[i]!] === null;
+        return (i) => sceneNames[markerScene[i]!] === null;
       case 'length':
         return (i) => Number.isNaN(markerEnd[i]!);
       case 'updated':

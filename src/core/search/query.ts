@@ -64,7 +64,7 @@ export const DEFAULT_DIRECTION: Record<(typeof SORTS)[number], 'asc' | 'desc'> =
 };
 
 export const MarkerQuery = z.object({
-  /** Words matched, as prefixes, against marker title, tag names, scene title and details, performer names. */
+  /** Words matched, as prefixes, against marker title, tag names, scene title, details and file basename, performer names. */
   text: z.string().max(500).optional(),
   markerTags: MarkerTagFilter.optional(),
   sceneTags: TagFilter.optional(),
@@ -107,7 +107,8 @@ export interface MarkerHit {
   primaryTag: NamedRef;
   /** Secondary tags, by name. */
   tags: NamedRef[];
-  scene: { id: number; title: string | null; date: string | null };
+  /** `basename`: the primary file's, which Stash shows for a scene without a title; null without files. */
+  scene: { id: number; title: string | null; basename: string | null; date: string | null };
   performers: NamedRef[];
   /** Stash URLs, when the Stash server's address is known. */
   urls: { stream: string; preview: string; screenshot: string; scene: string } | null;

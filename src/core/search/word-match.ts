@@ -24,7 +24,7 @@ const FIELD_WEIGHTS = Float64Array.from({ length: 16 }, (_, bits) =>
 /**
  * The markers with every word, ascending, and their relevance: each word must be found somewhere
  * in the marker's text (its title; its primary or secondary tags; its scene's performers; its
- * scene's title and details), and scores the weights of the parts it was found in, times how rare
+ * scene's title, details and file basename), and scores the weights of the parts it was found in, times how rare
  * it is. Work is proportional to the markers a word reaches, through the inverted relations;
  * scores are meaningful for the markers returned only. Both are scratch memory.
  */

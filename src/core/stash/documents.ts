@@ -71,6 +71,7 @@ export const SCENE_ROWS = /* GraphQL */ `
           id
         }
         files {
+          basename
           size
           duration
           updated_at

@@ -26,7 +26,7 @@ const performer = z.object({
 
 const tag = z.object({ id: z.string(), name: z.string(), updated_at: timestamp, parents: refs, children: refs });
 
-const file = z.object({ size: z.number().nonnegative(), duration: z.number(), updated_at: timestamp });
+const file = z.object({ basename: z.string(), size: z.number().nonnegative(), duration: z.number(), updated_at: timestamp });
 
 const scene = z.object({
   id: z.string(),
@@ -132,6 +132,7 @@ const MAPPERS = {
       details: nullableText(s.details),
       filesize: primary ? primary.size : null,
       duration: primary ? primary.duration : null,
+      basename: primary ? textOrNull(primary.basename) : null,
       performerIds: s.performers.map((r) => toId('scenes', r.id)),
       tagIds: s.tags.map((r) => toId('scenes', r.id)),
       stashUpdatedAt: text(s.updated_at),

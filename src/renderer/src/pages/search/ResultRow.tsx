@@ -1,3 +1,4 @@
+import { sceneLabel } from '../../../../shared/scene-label';
 import type { MarkerHit } from '../../../../shared/search-query';
 import { formatTimeRange } from '../../../../shared/time-format';
 import { Thumbnail } from './Thumbnail';
@@ -5,6 +6,7 @@ import { Thumbnail } from './Thumbnail';
 /** One marker: screenshot, title and time, tags, then the scene and its performers. */
 export function ResultRow({ hit }: { hit: MarkerHit }) {
   const title = hit.title || hit.primaryTag.name;
+  const scene = sceneLabel(hit.scene);
   return (
     <>
       <Thumbnail key={hit.id} src={hit.urls?.screenshot ?? null} />
@@ -24,8 +26,8 @@ export function ResultRow({ hit }: { hit: MarkerHit }) {
           ))}
         </div>
         <div className="result-line result-scene">
-          <span className="scene-title" title={hit.scene.title ?? undefined}>
-            {hit.scene.title ?? `Scene ${hit.scene.id}`}
+          <span className="scene-title" title={scene ?? undefined}>
+            {scene ?? `Scene ${hit.scene.id}`}
           </span>
           {hit.scene.date && <span className="scene-date">{hit.scene.date}</span>}
           {hit.performers.length > 0 && (
