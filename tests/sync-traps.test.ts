@@ -326,6 +326,17 @@ describeEachDialect('Stash API traps', (dialect) => {
     it('a mirror synced before the basename column has it filled by its next incremental sync', async () => {
       h = await startHarness({ dialect });
       await h.sync();
+      // A basename no earlier sync could have mirrored, with no bump: only the refetch brings it.
+      const marked = new Set([...h.library.markers.values()].map((m) => m.sceneId));
+      const scene = [...h.library.scenes.values()].find((s) => s.files.length > 0 && marked.has(s.id))!;
+      scene.files[0]!.basename = 'Upgraded wombatcove.mkv';
+      const named = {
+        word: 'wombatcove',
+        markers: [...h.library.markers.values()]
+          .filter((m) => m.sceneId === scene.id)
+          .map((m) => m.id)
+          .sort((a, b) => a - b),
+      };
       // As a mirror the version before migration 0008 wrote: the column and its ledger row gone.
       await forgetNewestMigration(h, 'ALTER TABLE stash_scenes DROP COLUMN basename');
       const store = await h.database.open();
@@ -334,6 +345,9 @@ describeEachDialect('Stash API traps', (dialect) => {
         const summary = await syncStash({ client: h.client, store, pageSize: 37, listingPageSize: 53 });
         expect(summary.mode).toBe('incremental');
         await expectMirrorEqualsLibrary(store, h.library);
+        // The refetched scenes' basenames reach the search's words too.
+        const found = await searchMarkers(store, { text: named.word, perPage: 500 });
+        expect(found.hits.map((hit) => hit.id).sort((a, b) => a - b)).toEqual(named.markers);
       } finally {
         await store.close();
       }

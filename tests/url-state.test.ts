@@ -56,7 +56,8 @@ describe('filtersOfSearch', () => {
       markerSecondsMax: '90',
       hasEnd: 'yes',
       sort: 'random',
-      direction: 'desc',
+      // Random order has no direction to choose: it is the sort's own.
+      direction: 'asc',
       seed: 4242,
     });
     expect(read(searchOfFilters(filters))).toEqual(filters);
@@ -89,6 +90,14 @@ describe('filtersOfSearch', () => {
         markerSecondsMin: '50',
       }),
     );
+  });
+
+  it('drops what the form could not show: a gender Stash lacks, a direction the sort has none of, primary-only without tags', () => {
+    expect(read('?genders=FOO,MALE').genders).toEqual(['MALE']);
+    expect(read('?dir=asc')).toEqual(initialFilters());
+    expect(read('?sort=random&dir=desc&seed=3').direction).toBe('asc');
+    expect(read('?primary=1').primaryTagOnly).toBe(false);
+    expect(read('?tags=12&primary=1').primaryTagOnly).toBe(true);
   });
 
   it('keeps a ref in the first group that names it, once', () => {

@@ -4,6 +4,6 @@
  * search only through here (a lint rule keeps src/renderer out of src/core), so what it depends on
  * stays a short, visible list.
  */
-export { DEFAULT_DIRECTION, MarkerQuery, SORTS } from '../core/search/query';
+export { DEFAULT_DIRECTION, MarkerQuery, PERFORMER_GENDERS, SORTS } from '../core/search/query';
 export type { FacetCount, MarkerHit, MarkerQueryInput, MarkerSearchResult, NamedRef } from '../core/search/query';
 export { searchWords } from '../core/search/text';

@@ -7,7 +7,7 @@
  * Refs travel as ids (a `*` after a tag's id: with its sub-tags); their names are not in the address
  * and come from `nameOf`. A place is kept for the results' view (list or wall) once there is a choice.
  */
-import { SORTS } from '../../../shared/search-query';
+import { PERFORMER_GENDERS, SORTS } from '../../../shared/search-query';
 import {
   buildQuery,
   type Chosen,
@@ -15,6 +15,7 @@ import {
   type Filters,
   GROUPS,
   type Group,
+  hasDirection,
   initialFilters,
   NATURAL_DIRECTION,
   type RefCategory,
@@ -52,7 +53,6 @@ const MAX_GENDERS = 10;
 const MAX_FIELD = 20;
 const SUBTAGS_MARK = '*';
 const REF_ID = /^(\d{1,15})(\*?)$/;
-const GENDER = /^[A-Z_]{1,40}$/;
 
 /** The query part for `filters` ('' for the untouched form, else starting with '?'). */
 export function searchOfFilters(filters: Filters): string {
@@ -102,9 +102,11 @@ export function filtersOfSearch(search: string, nameOf: NameOf): Filters {
     }
     filters[category] = chosen;
   }
-  filters.primaryTagOnly = get('primary') === '1';
+  // Only meaningful with marker tags chosen: the form offers it only then.
+  filters.primaryTagOnly = get('primary') === '1' && GROUPS.some((group) => filters.markerTags[group].length > 0);
 
-  const genders = listOf(get('genders')).filter((gender) => GENDER.test(gender));
+  // Only the genders Stash has: another would be a filter the form cannot show (nor clear by its checkbox).
+  const genders = listOf(get('genders')).filter((gender) => (PERFORMER_GENDERS as readonly string[]).includes(gender));
   filters.genders = [...new Set(genders)].slice(0, MAX_GENDERS);
 
   for (const [field, key] of Object.entries(TEXT_KEYS) as [TextField, string][]) {
@@ -120,7 +122,8 @@ export function filtersOfSearch(search: string, nameOf: NameOf): Filters {
   const sort = get('sort');
   if (sort && (SORTS as readonly string[]).includes(sort)) filters.sort = sort as Sort;
   const direction = get('dir');
-  filters.direction = direction === 'asc' || direction === 'desc' ? direction : NATURAL_DIRECTION[filters.sort];
+  const asked = direction === 'asc' || direction === 'desc' ? direction : undefined;
+  filters.direction = asked && hasDirection(filters.sort) ? asked : NATURAL_DIRECTION[filters.sort];
   const seed = Number(get('seed'));
   if (filters.sort === 'random' && Number.isSafeInteger(seed)) filters.seed = seed;
   return filters;

@@ -1,7 +1,7 @@
 /**
- * The search form in the address, so a reload, Back and Forward bring a search back. Typing replaces
- * the address (one history entry per search, not per keystroke); a deliberate change (a filter, the
- * sort) pushes an entry. The same for the app:// window and the headless host: only the query part
+ * The search form in the address, so a reload, Back and Forward bring a search back. Typing rewrites
+ * the current entry (none per keystroke: Back goes to the last deliberate change); a deliberate
+ * change (a filter, the sort) pushes an entry. The same for the app:// window and the headless host: only the query part
  * changes, the page stays in the hash (nav-store.ts).
  */
 import type { NamedRef } from '../../../shared/search-query';
@@ -93,11 +93,19 @@ function writeAddress(filters: Filters, how: 'push' | 'replace'): void {
   else window.history.replaceState(window.history.state, '', url);
 }
 
+/** True while the form takes the address's search, so the change it makes adds no history entry. */
+let restoring = false;
+
 /** Takes the address's search into the form, and writes back what it could read of it. */
 function restoreFromAddress(andSearch: boolean): void {
   const filters = filtersOfSearch(window.location.search, nameOf);
   const { filters: current, restoreFilters } = useSearch.getState();
-  if (searchOfFilters(filters) !== searchOfFilters(current)) restoreFilters(filters, andSearch);
+  restoring = true;
+  try {
+    if (searchOfFilters(filters) !== searchOfFilters(current)) restoreFilters(filters, andSearch);
+  } finally {
+    restoring = false;
+  }
   // A hand-edited or stale address loses what was dropped, so it shows what is searched.
   writeAddress(useSearch.getState().filters, 'replace');
 }
@@ -108,7 +116,8 @@ export function followSearchAddress(): () => void {
   const onPopState = () => restoreFromAddress(true);
   window.addEventListener('popstate', onPopState);
   const unsubscribe = useSearch.subscribe((state, previous) => {
-    if (state.filters !== previous.filters) writeAddress(state.filters, state.typed ? 'replace' : 'push');
+    // A restore comes from the address (load, Back, Forward): it rewrites that entry, never adds one.
+    if (state.filters !== previous.filters) writeAddress(state.filters, state.typed || restoring ? 'replace' : 'push');
     if (state.pages !== previous.pages) nameFromResults(state);
   });
   return () => {
