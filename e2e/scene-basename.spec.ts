@@ -6,15 +6,17 @@ import { expect, test, type Page } from '@playwright/test';
 import { createClock, FakeLibrary } from '../tools/fake-stash';
 import { startFakeStash, type FakeStash } from '../tools/fake-stash/server';
 import { connectStash, mainNav, syncNow } from './support/app-steps';
-import { HOST_TOKEN, HOST_URL, VIEWPORT } from './support/env';
+import { HOST_TOKEN, VIEWPORT } from './support/env';
 import { STASH_API_KEY } from './support/fake-stash';
 import { markerCount } from './support/host-api';
+import { startOwnHost, type OwnHost } from './support/own-host';
 import { screenshot } from './support/screens';
 
 test.describe.configure({ mode: 'serial' });
 
 let page: Page;
 let stash: FakeStash;
+let host: OwnHost;
 let fileless: number;
 
 test.beforeAll(async ({ browser }) => {
@@ -32,7 +34,9 @@ test.beforeAll(async ({ browser }) => {
   library.createMarker({ sceneId: untitled.id, primaryTagId: tag.id, title: 'Kittiwake flyby', seconds: 95, end_seconds: 130 });
   library.createMarker({ sceneId: fileless, primaryTagId: tag.id, title: 'Drift', seconds: 5 });
   stash = await startFakeStash({ library, apiKey: STASH_API_KEY });
-  page = await browser.newPage({ baseURL: HOST_URL, viewport: VIEWPORT });
+  // Its own host: this small library must not meet the shared host's mirror of the sample one.
+  host = await startOwnHost('scene-basename');
+  page = await browser.newPage({ baseURL: host.url, viewport: VIEWPORT });
   await page.goto(`/?token=${HOST_TOKEN}`);
   await connectStash(page, stash.origin, STASH_API_KEY);
   await syncNow(page);
@@ -41,7 +45,7 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(async () => {
   await page?.close();
-  await stash?.close();
+  await Promise.all([stash?.close(), host?.close()]);
 });
 
 const results = () => page.getByRole('listbox', { name: 'Results' });

@@ -4,11 +4,7 @@
  * sense shows the default search, with no error. One serial flow against a small fake Stash,
  * through a host of its own, so it does not depend on what the other specs left in the shared one.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startHttpHost, type HttpHost } from '../src/server/http-host';
 import { HTTP_ROUTES, type MarkerQueryInput, type NamedRef, type SuggestRequest } from '../src/shared/contract';
 import { createClock } from '../tools/fake-stash/clock';
 import { generateLibrary } from '../tools/fake-stash/generate';
@@ -17,6 +13,7 @@ import { connectStash, mainNav, syncNow } from './support/app-steps';
 import { HOST_TOKEN, VIEWPORT } from './support/env';
 import { STASH_API_KEY } from './support/fake-stash';
 import { markerCount } from './support/host-api';
+import { startOwnHost, type OwnHost } from './support/own-host';
 import { screenshot } from './support/screens';
 
 test.describe.configure({ mode: 'serial' });
@@ -24,8 +21,7 @@ test.describe.configure({ mode: 'serial' });
 const MARKERS = 400;
 let page: Page;
 let stash: FakeStash;
-let host: HttpHost;
-let dataDir: string;
+let host: OwnHost;
 const pageErrors: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
@@ -35,8 +31,7 @@ test.beforeAll(async ({ browser }) => {
     clock: createClock({ mode: 'real' }),
   });
   stash = await startFakeStash({ library, apiKey: STASH_API_KEY });
-  dataDir = mkdtempSync(join(tmpdir(), 'url-state-host-'));
-  host = await startHttpHost({ dataDir, port: 0, token: HOST_TOKEN, log: () => {} });
+  host = await startOwnHost('url-state');
   page = await browser.newPage({ baseURL: host.url, viewport: VIEWPORT });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`/?token=${HOST_TOKEN}`);
@@ -51,7 +46,6 @@ test.afterEach(() => {
 test.afterAll(async () => {
   await page?.close();
   await Promise.all([stash?.close(), host?.close()]);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 const resultCount = () => page.locator('.result-count');
