@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { openLogFile } from '../src/core/log-file';
 import { DEFAULT_SETTINGS, MemorySettingsRepository } from '../src/core/service/settings';
 import { MirrorSupervisor, type MirrorProcessHandle } from '../src/main/mirror-supervisor';
 import { childProcessChannel } from '../src/shared/rpc-channels';
+import { spawnTsChild } from './support/ts-child';
 
 describe("the mirror process's log", () => {
   const children: ChildProcess[] = [];
@@ -38,10 +39,7 @@ describe("the mirror process's log", () => {
       });
       process.exit(0);
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
-    });
+    const child = spawnTsChild({ inline: code });
     children.push(child);
     return { channel: childProcessChannel(child), kill: () => child.kill() };
   }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -12,6 +12,7 @@ import { MirrorSupervisor, type MirrorProcessHandle } from '../src/main/mirror-s
 import { createRpcPeer, RpcPeerClosedError, type RpcChannel, type RpcHandlers, type RpcMethodList } from '../src/shared/rpc';
 import { childProcessChannel, messagePortChannel, workerChannel } from '../src/shared/rpc-channels';
 import { THROWING_PEER, type ErrorName, type ThrowingPeer } from './support/throwing-peer';
+import { spawnTsChild } from './support/ts-child';
 
 interface Calculator {
   add(arg: { a: number; b: number }): Promise<number>;
@@ -181,10 +182,7 @@ describe('RPC with a child process', () => {
       } });
       peer.onClose(() => process.exit(0));
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
-    });
+    const child = spawnTsChild({ inline: code });
     children.push(child);
     return child;
   }
@@ -254,10 +252,7 @@ describe('the mirror process supervisor', () => {
       }));
       process.exit(0);
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
-    });
+    const child = spawnTsChild({ inline: code });
     children.push(child);
     return { channel: childProcessChannel(child), kill: () => child.kill() };
   }
@@ -331,10 +326,7 @@ describe("errors across the app's boundaries", () => {
   }
 
   function overChildProcess(): { channel: RpcChannel; stop: () => Promise<unknown> } {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
-    });
+    const child = spawnTsChild({ file: fixture });
     return { channel: childProcessChannel(child), stop: async () => child.kill('SIGKILL') };
   }
 
