@@ -3,9 +3,10 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openMirrorStore } from '../src/core/db/open';
 import { PgMirrorStore } from '../src/core/db/pg-store';
-import { MirrorConnectionError, MirrorSchemaError, SyncAlreadyRunningError, type MirrorStore } from '../src/core/db/store';
+import { MirrorConnectionError, MirrorSchemaError, type MirrorStore } from '../src/core/db/store';
 import { syncStash } from '../src/core/sync/engine';
 import { createMirrorDatabase, startHarness, TEST_DATABASE_URL, type Harness, type MirrorDatabase } from './support/harness';
+import { expectExclusiveSyncLock } from './support/sync-lock';
 
 const withUrl = (change: (url: URL) => void) => {
   const url = new URL(TEST_DATABASE_URL);
@@ -76,12 +77,7 @@ describe.skipIf(!TEST_DATABASE_URL)(`the PostgreSQL mirror${TEST_DATABASE_URL ? 
     database = await createMirrorDatabase('postgres');
     const a = await database.open();
     const b = await database.open();
-    const lock = await a.acquireSyncLock();
-    await expect(b.acquireSyncLock()).rejects.toThrow(SyncAlreadyRunningError);
-    await lock.release();
-    await (await b.acquireSyncLock()).release();
-    await a.close();
-    await b.close();
+    await expectExclusiveSyncLock(a, b);
   });
 
   it("releases the lock when the holder's connection dies", async () => {

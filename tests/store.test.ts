@@ -15,6 +15,7 @@ import { defaultPgMigrationsFolder } from '../src/core/db/pg-store';
 import { defaultSqliteMigrationsFolder, SqliteMirrorStore } from '../src/core/db/sqlite-store';
 import { MirrorSchemaError, SyncAlreadyRunningError, type MirrorStore } from '../src/core/db/store';
 import { createMirrorDatabase, describeEachDialect, startHarness, type Dialect, type MirrorDatabase } from './support/harness';
+import { expectExclusiveSyncLock } from './support/sync-lock';
 
 let dir: string;
 let file: string;
@@ -267,12 +268,7 @@ describe('the sync lock', () => {
   it('is exclusive across connections and released for the next sync', async () => {
     const a = SqliteMirrorStore.open({ file });
     const b = SqliteMirrorStore.open({ file });
-    const lock = await a.acquireSyncLock();
-    await expect(b.acquireSyncLock()).rejects.toThrow(SyncAlreadyRunningError);
-    await lock.release();
-    await (await b.acquireSyncLock()).release();
-    await a.close();
-    await b.close();
+    await expectExclusiveSyncLock(a, b);
   });
 
   it('marks runs left running by a dead process as interrupted', async () => {

@@ -22,18 +22,11 @@ export function RunHistory() {
               <th scope="col">Entity</th>
               <th scope="col">Mode</th>
               <th scope="col">Status</th>
-              <th scope="col" className="num">
-                Took
-              </th>
-              <th scope="col" className="num">
-                Fetched
-              </th>
-              <th scope="col" className="num">
-                Written
-              </th>
-              <th scope="col" className="num">
-                Removed
-              </th>
+              {['Took', 'Fetched', 'Written', 'Removed'].map((heading) => (
+                <th key={heading} scope="col" className="num">
+                  {heading}
+                </th>
+              ))}
               <th scope="col">Error</th>
             </tr>
           </thead>
