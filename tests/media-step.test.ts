@@ -116,6 +116,28 @@ describe('the media step', () => {
     expect(without.removed).toBe(h.library.markers.size);
   });
 
+  it('stays within its budget: stops fetching once the budget is spent on this run, evicting older pictures first', async () => {
+    const h = await syncedHarness();
+    const dir = cacheDir();
+    const roomy = openCache(dir);
+    const all = await step(h, roomy);
+    const perPicture = Math.ceil(all.bytes / all.downloaded);
+    const budget = perPicture * 10;
+    const tight = MediaCache.open(dir, { budgetBytes: budget });
+    cleanups.push(() => tight.close());
+    const marker = [...h.library.markers.keys()].find((id) => h.fake.media.isGenerated(id))!;
+    h.library.updateMarker(marker, { title: 'new version' });
+    await h.sync();
+    const run = await step(h, tight);
+    expect(run.evicted).toBeGreaterThan(all.downloaded / 2);
+    expect(tight.usedBytes()).toBeLessThanOrEqual(budget);
+    expect(tight.lookup('marker-screenshot', marker)).not.toBeNull();
+    // Pictures evicted by an earlier run are fetched again only while the budget has room.
+    const next = await step(h, tight);
+    expect(next.overBudget).toBeGreaterThan(0);
+    expect(tight.usedBytes()).toBeLessThanOrEqual(budget);
+  });
+
   it('never has more picture requests in flight than its pool', async () => {
     const library = (await syncedHarness()).library;
     const fake = await startFakeStash({ library, apiKey: KEY, latencyMs: 15 });

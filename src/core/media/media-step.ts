@@ -136,11 +136,17 @@ export async function runMediaStep(store: MirrorStore, options: MediaStepOptions
           progress.placeholders++;
         } else {
           await cache.store(want.kind, want.id, want.version, got);
-          progress.downloaded++;
-          progress.bytes += got.body.byteLength;
           const eviction = cache.evict(startedAt);
           summary.evicted += eviction.evicted;
-          budgetFull = eviction.full;
+          if (eviction.full) {
+            // No room left but this run's own pictures: this one goes, and so do the rest.
+            cache.remove([want]);
+            budgetFull = true;
+            summary.overBudget++;
+          } else {
+            progress.downloaded++;
+            progress.bytes += got.body.byteLength;
+          }
         }
       } catch (error) {
         if (signal?.aborted) return;
