@@ -254,3 +254,37 @@ function runInChild(dir: string, stashUrl: string, sources: unknown): ChildProce
   `;
   return spawnTsChild({ inline: code });
 }
+
+describe("the fake Stash's pictures", () => {
+  it('change with the marker, answer ungenerated ones as Stash does, animate previews and log who sent a key', async () => {
+    const h = await startHarness({ size: SIZE, apiKey: KEY });
+    cleanups.push(() => h.close());
+    const marker = [...h.library.markers.values()].find((m) => h.fake.media.isGenerated(m.id))!;
+    const get = (path: string, key = KEY) => fetch(`${h.fake.origin}${path}`, { headers: { ApiKey: key } });
+    const base = `/scene/${marker.sceneId}/scene_marker/${marker.id}`;
+    const first = await get(`${base}/screenshot?t=1`);
+    expect(first.headers.has('last-modified')).toBe(true);
+    const before = Buffer.from(await first.arrayBuffer());
+    h.library.updateMarker(marker.id, { title: 'changed' });
+    expect(Buffer.from(await (await get(`${base}/screenshot?t=2`)).arrayBuffer())).not.toEqual(before);
+
+    const preview = Buffer.from(await (await get(`${base}/preview`)).arrayBuffer());
+    expect(preview.includes(Buffer.from('acTL'))).toBe(true);
+    expect(preview.includes(Buffer.from('fdAT'))).toBe(true);
+
+    h.fake.media.ungenerated.add(marker.id);
+    const pending = await get(`${base}/screenshot`);
+    expect(pending.status).toBe(200);
+    expect(pending.headers.get('content-type')).toBe('image/png');
+    expect(pending.headers.has('last-modified')).toBe(false);
+
+    expect((await get(`${base}/screenshot`, 'wrong')).status).toBe(401);
+    expect(h.fake.media.requests.map((r) => [r.withKey, r.status])).toEqual([
+      [true, 200],
+      [true, 200],
+      [true, 200],
+      [true, 200],
+      [true, 401],
+    ]);
+  });
+});
