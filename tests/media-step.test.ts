@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MediaCache } from '../src/core/media/media-cache';
-import { runMediaStep, type MediaStepOptions } from '../src/core/media/media-step';
+import { runMediaStep, type MediaProgress, type MediaStepOptions } from '../src/core/media/media-step';
 import { StashAuthError, StashUnreachableError } from '../src/core/stash/errors';
 import { startFakeStash } from '../tools/fake-stash';
 import { describeEachDialect, startHarness, type Harness } from './support/harness';
@@ -114,6 +114,23 @@ describe('the media step', () => {
     expect(cache.lookup('marker-preview', generated)).toMatchObject({ placeholder: false });
     const without = await step(h, cache);
     expect(without.removed).toBe(h.library.markers.size);
+  });
+
+  it('reports its progress: counts first, throttled while it runs, and the finished counts last', async () => {
+    const h = await syncedHarness();
+    const reports: MediaProgress[] = [];
+    const summary = await step(h, openCache(), { onProgress: (p) => reports.push(p) });
+    expect(reports[0]).toMatchObject({ total: summary.total, done: 0 });
+    expect(reports.length).toBeLessThan(summary.total);
+    expect(reports.at(-1)).toEqual({
+      total: summary.total,
+      done: summary.total,
+      downloaded: summary.downloaded,
+      alreadyCached: 0,
+      placeholders: summary.placeholders,
+      failed: 0,
+      bytes: summary.bytes,
+    });
   });
 
   it('stays within its budget: stops fetching once the budget is spent on this run, evicting older pictures first', async () => {
