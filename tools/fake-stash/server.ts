@@ -12,6 +12,7 @@ import { FakeLibrary } from './library';
 import { warmSortCaches } from './query';
 import { createRng, mixSeed } from './rng';
 import { planFor, runPlan } from './execute';
+import { serveStream } from './stream';
 import { type ExecContext, fakeSchema } from './schema';
 
 export type FaultKind =
@@ -494,6 +495,7 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
     if (!authorized(req, url)) return sendText(req, res, 401, 'Unauthorized\n');
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (path === '/') return sendHtml(req, res, 200, UI_HTML);
+      if (serveStream(library, path, req, res)) return;
       const img = /^\/performer\/(\d+)\/image$/.exec(path);
       if (img) {
         const p = library.performers.get(Number(img[1]));
