@@ -5,6 +5,6 @@
 set -eu
 cd "$(dirname "$0")"
 ffmpeg -y -loglevel error -f lavfi -i "color=c=0x2c3e50:s=320x180:r=2:d=600" \
-  -vf "drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fontsize=56:fontcolor=white:x=(w-tw)/2:y=(h-th)/2:text='%{pts\:hms}'" \
+  -vf "drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fontsize=40:fontcolor=white:x=(w-tw)/2:y=(h-th)/2:text='%{pts\:hms}'" \
   -c:v libvpx -b:v 0 -crf 50 -g 600 -an stream.webm
 ls -l stream.webm
