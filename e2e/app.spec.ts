@@ -571,7 +571,7 @@ test('changing the sort reorders the results', async () => {
   await page.getByLabel('Sort').selectOption('relevance');
 });
 
-test('the keyboard: / focuses the search, arrows move, Enter opens the scene in Stash', async () => {
+test('the keyboard: / focuses the search, arrows move, Enter plays the marker, which opens in Stash', async () => {
   await page.locator('.brand').click();
   await page.keyboard.press('/');
   await expect(searchBox()).toBeFocused();
@@ -591,13 +591,17 @@ test('the keyboard: / focuses the search, arrows move, Enter opens the scene in 
   await expect(page.locator('#result-1')).toHaveAttribute('aria-selected', 'true');
   await screenshot(page, 'search-keyboard');
 
-  const popup = page.context().waitForEvent('page');
+  // Enter plays the marker in the app; the player opens it in Stash.
   await page.keyboard.press('Enter');
+  const popup = page.context().waitForEvent('page');
+  await page.getByRole('dialog').getByRole('button', { name: 'Open in Stash' }).click();
   const opened = await popup;
   await opened.waitForLoadState('domcontentloaded');
   expect(opened.url()).toBe(second.urls!.scene);
   expect(opened.url()).toMatch(new RegExp(`^${stash.origin}/scenes/\\d+\\?t=\\d+$`));
   await opened.close();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
 
   await page.keyboard.press('/');
   await expect(searchBox()).toBeFocused();

@@ -589,3 +589,29 @@ describe('headless host tokens', () => {
     expect(() => parseServeCommand(['--port', 'x'], {})).toThrow(/--port/);
   });
 });
+
+describe("headless host: Stash's videos", () => {
+  it('streams scene and marker videos with the API key it holds, passing Range requests on', async () => {
+    const s = await start();
+    expect((await s.api(HTTP_ROUTES.syncStash)).status).toBe(200);
+    const hit = (await s.rpc('searchMarkers', { perPage: 1 })).body.hits[0];
+    const marker = `/api/stash-stream/scene/${hit.scene.id}/scene_marker/${hit.id}`;
+    expect(hit.urls).toMatchObject({ stream: `${marker}/stream`, preview: `${marker}/preview` });
+
+    const whole = await picture(s, `/api/stash-stream/scene/${hit.scene.id}/stream`);
+    expect(whole).toMatchObject({ status: 200, type: 'video/webm' });
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    const part = await picture(s, hit.urls.stream, { Range: 'bytes=100-199' });
+    expect(part).toMatchObject({ status: 206, type: 'video/webm' });
+    expect(part.headers.get('content-range')).toBe(`bytes 100-199/${whole.bytes.length}`);
+    expect(part.bytes).toEqual(whole.bytes.subarray(100, 200));
+    expect(s.bodies.join('\n')).not.toContain(API_KEY);
+  });
+
+  it("refuses everything but Stash's video routes", async () => {
+    const s = await start();
+    for (const path of ['/api/stash-stream/graphql', '/api/stash-stream/scene/1/screenshot', '/api/stash-stream//evil.example/scene/1/stream']) {
+      expect((await picture(s, path)).status, path).toBe(404);
+    }
+  });
+});

@@ -23,6 +23,7 @@ import { HttpError } from './http-error';
 import { badRequestTarget } from '../shared/request-target';
 import { fetchSiteAllowed, hostHeaderAllowed, isLoopback, originAllowed, SECURITY_HEADERS, tokenPresented } from './security';
 import { STASH_IMAGE_ROUTE, StashPictures } from './stash-images';
+import { STASH_STREAM_ROUTE, StashStreams } from './stash-stream';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 4174;
@@ -82,6 +83,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     logger,
   });
   const pictures = new StashPictures(settings);
+  const videos = new StashStreams(settings);
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
   const serveStatic = existsSync(join(rendererDir, 'index.html')) ? sirv(rendererDir, { single: true, etag: true }) : null;
   if (!serveStatic) log(`The interface is not built (no ${join(rendererDir, 'index.html')}): run npm run build; the API works meanwhile`);
@@ -115,6 +117,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       throw new HttpError(401, 'A token is required: send Authorization: Bearer <token> or add ?token=<token>');
     }
     if (url.pathname.startsWith(`${STASH_IMAGE_ROUTE}/`)) return pictures.serve(req, res, url);
+    if (url.pathname.startsWith(`${STASH_STREAM_ROUTE}/`)) return videos.serve(req, res, url);
     if (url.pathname === HTTP_ROUTES.events) {
       if (req.method !== 'GET') throw new HttpError(405, `${HTTP_ROUTES.events} takes GET`);
       return streams.open(req, res);
@@ -136,7 +139,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const invoke = service[method] as (arg: unknown) => Promise<unknown>;
     const result = await invoke.call(service, input.data);
     if (method === 'updateSettings') pictures.settingsSaved();
-    sendJson(res, 200, (method === 'searchMarkers' ? pictures.hostedScreenshots(result as MarkerSearchResult) : result) ?? null);
+    sendJson(
+      res,
+      200,
+      (method === 'searchMarkers' ? videos.hostedStreams(pictures.hostedScreenshots(result as MarkerSearchResult)) : result) ?? null,
+    );
   }
 
   async function syncStash(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -85,14 +85,45 @@ async function serveStashImage(
   for (const name of FORWARDED_PARAMS) {
     for (const value of url.searchParams.getAll(name)) target.searchParams.append(name, value);
   }
+  await relayFromStash(req, res, target, settings.apiKey, {
+    forwardedHeaders: FORWARDED_REQUEST_HEADERS,
+    relayedHeaders: RELAYED_RESPONSE_HEADERS,
+    accepts: (status, type) => status === 304 || type.startsWith('image/'),
+    failure: (status, type) => stashFailure(status, type, stashPath),
+    policy: PICTURE_POLICY,
+  });
+}
+
+export interface RelayOptions {
+  /** The request headers that go on to Stash (revalidation, ranges). */
+  forwardedHeaders: readonly string[];
+  /** Stash's response headers that come back. */
+  relayedHeaders: readonly string[];
+  /** Whether Stash's answer is one to pass on (by status and content type). */
+  accepts(status: number, type: string): boolean;
+  failure(status: number, type: string): HttpError;
+  policy: string;
+}
+
+/**
+ * Fetches `target` on the Stash server with the host's key and streams the answer back; the key
+ * goes to `target` only, which the caller has built on the saved Stash origin.
+ */
+export async function relayFromStash(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: URL,
+  apiKey: string | null | undefined,
+  options: RelayOptions,
+): Promise<void> {
   const headers = new Headers();
-  if (settings.apiKey) headers.set('ApiKey', settings.apiKey.trim());
-  for (const name of FORWARDED_REQUEST_HEADERS) {
+  if (apiKey) headers.set('ApiKey', apiKey.trim());
+  for (const name of options.forwardedHeaders) {
     const value = req.headers[name];
     if (typeof value === 'string') headers.set(name, value);
   }
 
-  // Rows scrolled past cancel their pictures: stop asking Stash for them too.
+  // Rows scrolled past cancel their pictures, a closed player its video: stop asking Stash for them too.
   const cancelled = new AbortController();
   res.once('close', () => cancelled.abort());
   let answer: Response;
@@ -108,17 +139,17 @@ async function serveStashImage(
     throw new HttpError(timedOut ? 504 : 502, `Stash ${timedOut ? 'did not answer in time' : 'cannot be reached'} at ${target.origin}`);
   }
   const type = answer.headers.get('content-type') ?? '';
-  if (answer.status !== 304 && !(answer.ok && type.startsWith('image/'))) {
+  if (!((answer.ok || answer.status === 304) && options.accepts(answer.status, type))) {
     await answer.body?.cancel();
-    throw stashFailure(answer.status, type, stashPath);
+    throw options.failure(answer.status, type);
   }
 
   res.removeHeader('Cache-Control');
-  for (const name of RELAYED_RESPONSE_HEADERS) {
+  for (const name of options.relayedHeaders) {
     const value = answer.headers.get(name);
     if (value !== null) res.setHeader(name, value);
   }
-  res.setHeader('Content-Security-Policy', PICTURE_POLICY);
+  res.setHeader('Content-Security-Policy', options.policy);
   res.writeHead(answer.status);
   if (!answer.body) return void res.end();
   await pipeline(Readable.fromWeb(answer.body as NodeReadableStream<Uint8Array>), res);

@@ -13,6 +13,7 @@ import { createFakeMedia, type FakeMedia, serveMedia } from './media';
 import { warmSortCaches } from './query';
 import { createRng, mixSeed } from './rng';
 import { planFor, runPlan } from './execute';
+import { serveStream } from './stream';
 import { type ExecContext, fakeSchema } from './schema';
 
 export type FaultKind =
@@ -441,7 +442,10 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
     const picture = { path, method: req.method ?? 'GET', withKey: keySent(req, url) !== '', authorized: authorized(req, url) };
     if (await serveMedia(stash.media, library, picture, (...answer) => send(req, res, ...answer), opts.latencyMs ?? 0)) return;
     if (!authorized(req, url)) return sendText(req, res, 401, 'Unauthorized\n');
-    if ((req.method === 'GET' || req.method === 'HEAD') && path === '/') return sendHtml(req, res, 200, UI_HTML);
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      if (path === '/') return sendHtml(req, res, 200, UI_HTML);
+      if (serveStream(library, path, req, res)) return;
+    }
     return sendHtml(req, res, 404, NOT_FOUND_HTML);
   }
 

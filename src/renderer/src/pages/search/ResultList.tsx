@@ -1,7 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
-import type { MarkerHit } from '../../../../shared/search-query';
-import { api, messageOf } from '../../api';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { usePlayer } from '../../stores/player-store';
 import { hitAt, useSearch } from '../../stores/search-store';
 import { PendingRow, ResultRow } from './ResultRow';
 import { RESULT_LIST_ID, SEARCH_BOX_ID } from './SearchBox';
@@ -15,7 +14,7 @@ const rowId = (index: number) => `result-${index}`;
  * All results as one virtual list: only the rows in view exist in the page, further pages load as
  * they scroll into view. The list keeps focus and points at the active row (aria-activedescendant).
  */
-export function ResultList({ onOpenError }: { onOpenError(message: string): void }) {
+export function ResultList() {
   const total = useSearch((s) => s.total) ?? 0;
   const pages = useSearch((s) => s.pages);
   const generation = useSearch((s) => s.generation);
@@ -40,13 +39,7 @@ export function ResultList({ onOpenError }: { onOpenError(message: string): void
     scrollRef.current?.scrollTo({ top: 0 });
   }, [generation]);
 
-  const open = useCallback(
-    (hit: MarkerHit | undefined) => {
-      if (!hit?.urls) return onOpenError(hit ? 'The Stash server address is not known: set it in Settings.' : 'Still loading.');
-      api.openExternal({ url: hit.urls.scene }).catch((error: unknown) => onOpenError(messageOf(error)));
-    },
-    [onOpenError],
-  );
+  const open = usePlayer((s) => s.open);
 
   const moveTo = (index: number) => {
     const clamped = Math.max(0, Math.min(total - 1, index));
@@ -71,7 +64,7 @@ export function ResultList({ onOpenError }: { onOpenError(message: string): void
       moveTo(moves[event.key]!);
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      open(hitAt(pages, activeIndex));
+      open(activeIndex);
     }
   };
 
@@ -101,7 +94,7 @@ export function ResultList({ onOpenError }: { onOpenError(message: string): void
               style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
               onClick={() => {
                 setActiveIndex(item.index);
-                open(hit);
+                open(item.index);
               }}
             >
               {hit ? <ResultRow hit={hit} /> : <PendingRow />}

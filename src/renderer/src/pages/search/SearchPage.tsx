@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { api } from '../../api';
 import { ErrorLine } from '../../components/ErrorLine';
 import { plural } from '../../lib/format';
@@ -8,6 +8,7 @@ import { useSync } from '../../stores/sync-store';
 import { FacetPanel } from './FacetPanel';
 import { FilterPanel } from './FilterPanel';
 import { FirstRun } from './FirstRun';
+import { Player } from './Player';
 import { ResultList } from './ResultList';
 import { SearchBox } from './SearchBox';
 import { SortControls } from './SortControls';
@@ -24,8 +25,6 @@ function SearchWorkspace() {
   const error = useSearch((s) => s.error);
   // Nothing found without words or filters: the library itself has no markers, no filter is to blame.
   const mirrorEmpty = useSearch((s) => s.total === 0 && s.listsWholeMirror);
-  const [openError, setOpenError] = useState<string | null>(null);
-  const onOpenError = useCallback((message: string) => setOpenError(message), []);
 
   // Search on arrival (for the search in the address), and again whenever a sync has changed the mirror.
   useEffect(() => {
@@ -50,9 +49,9 @@ function SearchWorkspace() {
           <SortControls />
         </div>
         <ErrorLine message={error} />
-        <ErrorLine message={openError} />
         {total === 0 && (mirrorEmpty ? <EmptyMirror /> : <EmptyResults />)}
-        {total !== 0 && !error && <ResultList onOpenError={onOpenError} />}
+        {total !== 0 && !error && <ResultList />}
+        <Player />
       </section>
       <FacetPanel />
     </div>

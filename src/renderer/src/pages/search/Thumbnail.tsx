@@ -19,7 +19,7 @@ function retryDelay(src: string): number {
  * other routes need; an <img> cannot send a header, so the tab's token goes in the query, as for
  * the event stream. Stash's own URLs (the desktop app's) are used as they are.
  */
-function withHostToken(src: string): string {
+export function withHostToken(src: string): string {
   return src.startsWith('/') ? withToken(src, takeHostToken()) : src;
 }
 

@@ -1,0 +1,124 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { MarkerHit } from '../../../../shared/search-query';
+import { formatTimeRange } from '../../../../shared/time-format';
+import { api, messageOf } from '../../api';
+import { sceneStreamUrl, usePlayer } from '../../stores/player-store';
+import { hitAt, useSearch } from '../../stores/search-store';
+import { RESULT_LIST_ID } from './SearchBox';
+import { withHostToken } from './Thumbnail';
+
+const SEEK_SECONDS = 5;
+
+/**
+ * The marker playing in the app: the scene streamed from Stash from the marker's time, looping
+ * back to it at the marker's end (markers without an end play on). Space, ←/→, N/P, Escape.
+ */
+export function Player() {
+  const index = usePlayer((s) => s.index);
+  const pages = useSearch((s) => s.pages);
+  const total = useSearch((s) => s.total) ?? 0;
+  const hit = index === null ? undefined : hitAt(pages, index);
+  const ensureLoaded = useSearch((s) => s.ensureLoaded);
+  useEffect(() => {
+    if (index !== null) ensureLoaded(index, index + 1);
+  }, [index, ensureLoaded]);
+  if (index === null) return null;
+  return <PlayerDialog key={hit?.id ?? -1} hit={hit} index={index} total={total} />;
+}
+
+function PlayerDialog({ hit, index, total }: { hit: MarkerHit | undefined; index: number; total: number }) {
+  const { step, close } = usePlayer.getState();
+  const video = useRef<HTMLVideoElement>(null);
+  const dialog = useRef<HTMLDivElement>(null);
+  const [reason, setReason] = useState<string | null>(null);
+  useEffect(() => dialog.current?.focus(), []);
+
+  const closePlayer = () => {
+    close();
+    useSearch.getState().setActiveIndex(index);
+    document.getElementById(RESULT_LIST_ID)?.focus();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const v = video.current;
+    const key = event.key.toLowerCase();
+    if (key === 'escape') closePlayer();
+    else if (key === ' ' && v) void (v.paused ? v.play().catch(() => {}) : v.pause());
+    else if (key === 'arrowleft' && v) v.currentTime = Math.max(0, v.currentTime - SEEK_SECONDS);
+    else if (key === 'arrowright' && v) v.currentTime += SEEK_SECONDS;
+    else if (key === 'n') step(1, total);
+    else if (key === 'p') step(-1, total);
+    else return;
+    event.preventDefault();
+  };
+
+  const stream = hit?.urls ? withHostToken(sceneStreamUrl(hit.urls.stream)) : null;
+  const title = hit ? hit.title || hit.primaryTag.name : 'Loading…';
+  const why = !hit ? null : !hit.urls ? 'Cannot play: the Stash server address is not known (set it in Settings).' : reason;
+
+  return (
+    <div ref={dialog} className="player" role="dialog" aria-modal="true" aria-label={`Player: ${title}`} tabIndex={-1} onKeyDown={onKeyDown}>
+      <div className="player-head">
+        <span className="player-title">{title}</span>
+        {hit && <span className="result-time">{formatTimeRange(hit.seconds, hit.endSeconds)}</span>}
+        <button type="button" onClick={closePlayer}>
+          Close
+        </button>
+      </div>
+      {stream && hit && (
+        <video
+          ref={video}
+          className="player-video"
+          src={`${stream}#t=${hit.seconds}`}
+          autoPlay
+          muted
+          controls
+          onLoadedMetadata={(event) => {
+            event.currentTarget.currentTime = hit.seconds;
+          }}
+          onTimeUpdate={(event) => {
+            const v = event.currentTarget;
+            // A-B loop: back to the marker's start once past its end.
+            if (hit.endSeconds !== null && v.currentTime >= hit.endSeconds) v.currentTime = hit.seconds;
+          }}
+          onPlaying={() => setReason(null)}
+          onError={() => setReason('Cannot play: Stash cannot be reached, or it has no video file for this scene.')}
+        />
+      )}
+      {why && (
+        <p className="player-reason" role="alert">
+          {why}
+        </p>
+      )}
+      {hit && (
+        <div className="player-info">
+          <div className="result-tags">
+            <span className="tag tag-primary">{hit.primaryTag.name}</span>
+            {hit.tags.map((tag) => (
+              <span key={tag.id} className="tag">
+                {tag.name}
+              </span>
+            ))}
+          </div>
+          {hit.performers.length > 0 && <div className="performers">{hit.performers.map((p) => p.name).join(', ')}</div>}
+        </div>
+      )}
+      <div className="player-controls">
+        <button type="button" onClick={() => step(-1, total)} disabled={index === 0}>
+          Previous (P)
+        </button>
+        <button type="button" onClick={() => step(1, total)} disabled={index >= total - 1}>
+          Next (N)
+        </button>
+        {hit?.urls && (
+          <button
+            type="button"
+            onClick={() => void api.openExternal({ url: hit.urls!.scene }).catch((error: unknown) => setReason(messageOf(error)))}
+          >
+            Open in Stash
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
