@@ -49,6 +49,18 @@ export const PeriodicSync = z.object({
 });
 export type PeriodicSync = z.output<typeof PeriodicSync>;
 
+/** The offline picture cache beside the mirror, filled after each metadata sync. */
+export const MediaSettings = z
+  .object({
+    enabled: z.boolean(),
+    /** Least-recently-used pictures go once the cache is larger than this. */
+    budgetGb: z.number().min(0.1).max(1000),
+    /** Markers' animated previews too (far larger than their screenshots). */
+    includePreviews: z.boolean(),
+  })
+  .strict();
+export type MediaSettings = z.output<typeof MediaSettings>;
+
 /** A change to the settings; absent fields stay as they are. */
 export const SettingsUpdate = z
   .object({
@@ -58,6 +70,7 @@ export const SettingsUpdate = z
     backend: Backend.optional(),
     periodicSync: PeriodicSync.optional(),
     entities: z.array(entity).min(1).optional(),
+    media: MediaSettings.optional(),
   })
   .strict();
 export type SettingsUpdate = z.input<typeof SettingsUpdate>;
@@ -70,6 +83,7 @@ export interface SettingsView {
   backend: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   periodicSync: PeriodicSync;
   entities: EntityName[];
+  media: MediaSettings;
 }
 
 /** What "Test connection" tries: the saved settings, or values typed but not saved yet. */
