@@ -14,11 +14,23 @@ import { ENTITIES, type EntityName } from '../core/mirror-rows';
 import type { RunStatus, SyncMode } from '../core/db/store';
 import { MarkerQuery, type MarkerQueryInput, type MarkerSearchResult, type NamedRef } from '../core/search/query';
 import type { SyncSummary } from '../core/sync/engine';
-import type { SyncPhase, SyncProgress } from './sync-progress';
+import type { MediaProgress, MediaStepSummary, SyncPhase, SyncProgress } from './sync-progress';
 import { isHttpAddress } from './http-url';
 import type { ErrorKind } from '../core/errors';
 
-export type { EntityName, ErrorKind, MarkerQueryInput, MarkerSearchResult, NamedRef, RunStatus, SyncPhase, SyncProgress, SyncSummary };
+export type {
+  EntityName,
+  ErrorKind,
+  MarkerQueryInput,
+  MarkerSearchResult,
+  MediaProgress,
+  MediaStepSummary,
+  NamedRef,
+  RunStatus,
+  SyncPhase,
+  SyncProgress,
+  SyncSummary,
+};
 export { ENTITIES };
 
 const entity = z.enum(ENTITIES);
@@ -130,6 +142,8 @@ export interface SyncStatus {
   trigger: SyncTrigger | null;
   startedAt: string | null;
   progress: EntityProgress[];
+  /** The pictures' step after the metadata sync, while it runs; null before it and when the cache is off. */
+  mediaProgress: MediaProgress | null;
   /** When the last sync of all chosen entities succeeded. */
   lastSuccessAt: string | null;
   /** The reason the last sync failed, until one succeeds. */
@@ -149,7 +163,8 @@ export interface SyncStatus {
 }
 
 export type SyncOutcome =
-  | { ok: true; summary: SyncSummary }
+  /** media: what the picture step did after the sync (cancelled keeps the sync's result); null when the cache is off or the step failed. */
+  | { ok: true; summary: SyncSummary; media: MediaStepSummary | null }
   | { ok: false; reason: string; kind: 'alreadyRunning' | 'cancelled' | 'notConfigured' }
   | { ok: false; reason: string; kind: 'failed'; errorKind: ErrorKind };
 
