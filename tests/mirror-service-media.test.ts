@@ -1,7 +1,7 @@
 /**
  * The service's picture step: after a successful metadata sync, under the same Cancel, with the
  * settings' cache, and not at all when Settings turned the cache off. The step itself is the media
- * part's (tests/media-*.test.ts); here a stand-in records how the service runs it.
+ * part's (tests/media-step.test.ts); here a stand-in records how the service runs it.
  */
 import { afterEach, expect, it, vi } from 'vitest';
 import { mkdtempSync } from 'node:fs';
@@ -36,11 +36,11 @@ function stepStandIn(then: (options: MediaStepOptions) => Promise<MediaStepSumma
   return { calls, step };
 }
 
-const finishedStep = () => Promise.resolve({ ...PROGRESS, done: 10, downloaded: 8, removed: 0, evicted: 0, cancelled: false });
+const finishedStep = () => Promise.resolve({ ...PROGRESS, done: 10, downloaded: 8, removed: 0, evicted: 0, overBudget: 0, cancelled: false });
 
 async function setUp(
   dialect: Dialect,
-  step: ReturnType<typeof stepStandIn>['step'],
+  step: ReturnType<typeof stepStandIn>['step'] | undefined,
   overrides: Partial<StoredSettings> = {},
   statuses: SyncStatus[] = [],
 ) {
@@ -92,7 +92,7 @@ describeEachDialect('mirror service: the picture step', (dialect) => {
     expect(calls[0]!.runsBefore).toBe(outcome.summary.entities.length);
     expect(calls[0]!.options).toMatchObject({ stashUrl: s.fake.url, apiKey: 'the-key', includePreviews: true });
     const expectedDir = dialect === 'sqlite' ? `${s.databaseFile}.media` : join(dirname(s.databaseFile), 'media');
-    expect(opened).toHaveBeenCalledWith(expectedDir, { budgetBytes: 2 * 1024 ** 3 });
+    expect(opened).toHaveBeenCalledWith(expectedDir, { budgetBytes: 2 * 1024 ** 3, nativeBinding: undefined });
     expect(calls[0]!.options.cache).toBe(s.service.pictureCache());
 
     expect(outcome.media).toMatchObject({ done: 10, downloaded: 8, cancelled: false });
@@ -100,17 +100,30 @@ describeEachDialect('mirror service: the picture step', (dialect) => {
     expect(s.statuses.at(-1)!.mediaProgress).toBeNull();
   });
 
+  it('with the real step, a sync fills the cache that reads go to', async () => {
+    const s = await setUp(dialect, undefined);
+    const outcome = okOutcome(await s.service.syncNow());
+    expect(outcome.media).toMatchObject({ cancelled: false, failed: 0 });
+    expect(outcome.media!.downloaded).toBeGreaterThan(0);
+    const [hit] = (await s.service.searchMarkers({ perPage: 1 })).hits;
+    expect(s.service.pictureCache()!.lookup('marker-screenshot', hit!.id)).toMatchObject({ contentType: expect.stringMatching(/^image\//) });
+  });
+
   it('is cancelled by the sync’s Cancel, and the metadata sync keeps its result', async () => {
     const { step } = stepStandIn(
       (options) =>
-        new Promise((_resolve, reject) => options.signal!.addEventListener('abort', () => reject(options.signal!.reason as Error), { once: true })),
+        new Promise((_resolve, reject) => {
+          const signal = options.signal!;
+          if (signal.aborted) reject(signal.reason as Error);
+          signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+        }),
     );
     const s = await setUp(dialect, step);
     const running = s.service.syncNow();
-    await waitFor(async () => (await s.service.getSyncStatus()).mediaProgress !== null, 20_000, 'the picture step to start');
+    await waitFor(async () => (await s.service.getSyncStatus()).mediaProgress?.done === PROGRESS.done, 20_000, 'the picture step to start');
     expect(await s.service.cancelSync()).toEqual({ cancelled: true });
     const outcome = okOutcome(await running);
-    expect(outcome.media).toEqual({ ...PROGRESS, removed: 0, evicted: 0, cancelled: true });
+    expect(outcome.media).toEqual({ ...PROGRESS, removed: 0, evicted: 0, overBudget: 0, cancelled: true });
     const status = await s.service.getSyncStatus();
     expect(status).toMatchObject({ state: 'idle', lastError: null, mirrorReady: true });
     expect((await s.service.listSyncRuns()).every((run) => run.status === 'succeeded')).toBe(true);

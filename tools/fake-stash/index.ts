@@ -27,3 +27,4 @@ export {
   startFakeStash,
   type StartOptions,
 } from './server';
+export { type FakeMedia, type MediaRequestRecord } from './media';

@@ -9,6 +9,7 @@ import zlib from 'node:zlib';
 import { type DocumentNode, execute, type ExecutionResult, type GraphQLError, getOperationAST, Kind, parse, validate } from 'graphql';
 import { createClock, type FakeClock } from './clock';
 import { FakeLibrary } from './library';
+import { createFakeMedia, type FakeMedia, serveMedia } from './media';
 import { warmSortCaches } from './query';
 import { createRng, mixSeed } from './rng';
 import { planFor, runPlan } from './execute';
@@ -78,6 +79,8 @@ export interface FakeStash {
   requests: RequestRecord[];
   /** Called before each GraphQL request is executed: tests change data "between pages" here. */
   beforeExecute: ((req: BeforeExecuteInfo) => void) | null;
+  /** The picture routes' request log and which markers have no generated pictures. */
+  media: FakeMedia;
   close(): Promise<void>;
 }
 
@@ -179,67 +182,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-function performerSvg(id: number, hasImage: boolean): string {
-  const hue = (id * 47) % 360;
-  const fill = hasImage ? `hsl(${hue},55%,55%)` : '#888';
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="300" viewBox="0 0 200 300"><rect width="200" height="300" fill="${fill}"/><circle cx="100" cy="110" r="50" fill="#eee"/><rect x="40" y="180" width="120" height="120" rx="50" fill="#eee"/></svg>`;
-}
-
-export const SCREENSHOT_SIZE = { width: 160, height: 90 } as const;
-
-/**
- * A scene's screenshot (or a marker's, the frame at the marker) as a small PNG: a landscape in the
- * scene's hue with a sun placed by the marker, so neighbouring rows look different. Deterministic.
- */
-function screenshotPng(sceneId: number, markerId: number | null): Buffer {
-  const { width, height } = SCREENSHOT_SIZE;
-  const hue = (sceneId * 47) % 360;
-  const sky = hslToRgb(hue, 0.55, 0.72);
-  const ground = hslToRgb(hue, 0.45, 0.35);
-  const sun = hslToRgb((hue + 180) % 360, 0.8, 0.85);
-  const sunX = markerId === null ? width / 2 : 20 + ((markerId * 37) % (width - 40));
-  const horizon = Math.round(height * 0.62);
-  return encodePng(width, height, (x, y) => {
-    if ((x - sunX) ** 2 + (y - 30) ** 2 < 14 ** 2) return sun;
-    return y < horizon ? sky : ground;
-  });
-}
-
-function hslToRgb(hue: number, saturation: number, lightness: number): [number, number, number] {
-  const chroma = (1 - Math.abs(2 * lightness - 1)) * saturation;
-  const channel = (n: number) => {
-    const k = (n + hue / 30) % 12;
-    return Math.round(255 * (lightness - (chroma / 2) * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
-  };
-  return [channel(0), channel(8), channel(4)];
-}
-
-/** An 8-bit RGB PNG: signature, IHDR, one IDAT of unfiltered rows, IEND. */
-function encodePng(width: number, height: number, pixel: (x: number, y: number) => [number, number, number]): Buffer {
-  const rowBytes = 1 + width * 3;
-  const raw = Buffer.alloc(rowBytes * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) raw.set(pixel(x, y), y * rowBytes + 1 + x * 3);
-  }
-  const chunk = (type: string, data: Buffer) => {
-    const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(typed));
-    return Buffer.concat([length, typed, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // bit depth 8, colour type RGB, default compression, filter, no interlace
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', zlib.deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+export { SCREENSHOT_SIZE } from './media';
 
 /** The page-breaking faults, applied to an executed answer: more rows than asked for, or an odd id. */
 function alterPage(fault: ArmedFault, data: Record<string, unknown>, root: { key: string; name: string }, variables: Record<string, unknown>): void {
@@ -297,6 +240,7 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
     faults,
     requests: [],
     beforeExecute: null,
+    media: createFakeMedia(),
     close: async () => {},
   };
 
@@ -321,9 +265,10 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
     status: number,
     contentType: string,
     body: string | Buffer,
+    extraHeaders: http.OutgoingHttpHeaders = {},
   ): Promise<void> {
     if (res.destroyed) return;
-    const headers: http.OutgoingHttpHeaders = { 'Content-Type': contentType };
+    const headers: http.OutgoingHttpHeaders = { ...extraHeaders, 'Content-Type': contentType };
     let payload: Buffer = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     if (useGzip && payload.length > 1024 && /\bgzip\b/.test(headerValue(req.headers['accept-encoding']))) {
       payload = await gzip(payload, { level: 1 });
@@ -341,9 +286,11 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
   const sendHtml = (req: http.IncomingMessage, res: http.ServerResponse, status: number, html: string) =>
     send(req, res, status, 'text/html; charset=utf-8', html);
 
+  const keySent = (req: http.IncomingMessage, url: URL) => headerValue(req.headers['apikey']) || (url.searchParams.get('apikey') ?? '');
+
   /** Stash checks a key whenever one is sent, so even an open server rejects a stray key. */
   function authorized(req: http.IncomingMessage, url: URL): boolean {
-    const sent = headerValue(req.headers['apikey']) || (url.searchParams.get('apikey') ?? '');
+    const sent = keySent(req, url);
     if (apiKey === null) return sent === '';
     return sent === apiKey;
   }
@@ -491,25 +438,10 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
     if (path === '/graphql' && (req.method === 'POST' || req.method === 'GET')) {
       return serveGraphql(req, res, url);
     }
+    const picture = { path, method: req.method ?? 'GET', withKey: keySent(req, url) !== '', authorized: authorized(req, url) };
+    if (await serveMedia(stash.media, library, picture, (...answer) => send(req, res, ...answer), opts.latencyMs ?? 0)) return;
     if (!authorized(req, url)) return sendText(req, res, 401, 'Unauthorized\n');
-    if (req.method === 'GET' || req.method === 'HEAD') {
-      if (path === '/') return sendHtml(req, res, 200, UI_HTML);
-      const img = /^\/performer\/(\d+)\/image$/.exec(path);
-      if (img) {
-        const p = library.performers.get(Number(img[1]));
-        if (!p) return sendText(req, res, 404, 'performer not found\n');
-        return send(req, res, 200, 'image/svg+xml', performerSvg(p.id, p.hasImage));
-      }
-      const screenshot = /^\/scene\/(\d+)\/(?:scene_marker\/(\d+)\/)?screenshot$/.exec(path);
-      if (screenshot) {
-        const scene = library.scenes.get(Number(screenshot[1]));
-        if (!scene) return sendText(req, res, 404, 'scene not found\n');
-        if (screenshot[2] === undefined) return send(req, res, 200, 'image/png', screenshotPng(scene.id, null));
-        const marker = library.markers.get(Number(screenshot[2]));
-        if (marker?.sceneId !== scene.id) return sendText(req, res, 404, 'scene marker not found\n');
-        return send(req, res, 200, 'image/png', screenshotPng(scene.id, marker.id));
-      }
-    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && path === '/') return sendHtml(req, res, 200, UI_HTML);
     return sendHtml(req, res, 404, NOT_FOUND_HTML);
   }
 

@@ -25,6 +25,7 @@ import {
   type Listing,
   type ListingComparison,
   type ListingRange,
+  type MediaSources,
   type MirrorStore,
   type NamedUses,
   type RunOutcome,
@@ -180,6 +181,17 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
   async liveNames(entity: 'tags' | 'performers'): Promise<{ id: number; name: string }[]> {
     const rows = await this.driver.all<{ id: number | string; name: string }>(q.liveNames(entity));
     return rows.map((row) => ({ id: Number(row.id), name: row.name }));
+  }
+
+  async mediaSources(): Promise<MediaSources> {
+    const [markers, performers] = await Promise.all([
+      this.driver.all<{ id: number | string; scene_id: number | string; stash_updated_at: string }>(q.MEDIA_MARKERS),
+      this.driver.all<{ id: number | string; image_path: string | null; stash_updated_at: string }>(q.MEDIA_PERFORMERS),
+    ]);
+    return {
+      markers: markers.map((r) => ({ id: Number(r.id), sceneId: Number(r.scene_id), stashUpdatedAt: r.stash_updated_at })),
+      performers: performers.map((r) => ({ id: Number(r.id), imagePath: r.image_path, stashUpdatedAt: r.stash_updated_at })),
+    };
   }
 
   async readForTests<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {

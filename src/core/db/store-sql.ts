@@ -108,6 +108,9 @@ export function liveNames(entity: 'tags' | 'performers'): SQL {
   return sql`SELECT id, name FROM ${sql.raw(ENTITY_TABLES[entity].table)} WHERE NOT is_stale ORDER BY id`;
 }
 
+export const MEDIA_MARKERS = sql`SELECT id, scene_id, stash_updated_at FROM stash_scene_markers WHERE NOT is_stale ORDER BY id`;
+export const MEDIA_PERFORMERS = sql`SELECT id, image_path, stash_updated_at FROM stash_performers WHERE NOT is_stale ORDER BY id`;
+
 /** A statement written with `?` placeholders, as tests and diagnostics give them. */
 export function withPlaceholders(text: string, params: readonly unknown[]): SQL {
   if (params.length === 0) return sql.raw(text);

@@ -98,6 +98,12 @@ export interface NamedUses {
   uses: number;
 }
 
+/** What the media step needs of the mirror: each picture's owner and the version Stash stamps on it. */
+export interface MediaSources {
+  markers: { id: number; sceneId: number; stashUpdatedAt: string }[];
+  performers: { id: number; imagePath: string | null; stashUpdatedAt: string }[];
+}
+
 export interface MirrorStore {
   /** Where the mirror lives, safe to print (no password). */
   readonly location: string;
@@ -170,6 +176,9 @@ export interface MirrorStore {
   listGenders(): Promise<string[]>;
   /** Live tags or performers, ascending by id. */
   liveNames(entity: 'tags' | 'performers'): Promise<{ id: number; name: string }[]>;
+
+  /** The live markers and performers whose pictures the media cache keeps, ascending by id. */
+  mediaSources(): Promise<MediaSources>;
 
   /** A read-only query with `?` placeholders: for tests and diagnostics only, never for product code. */
   readForTests<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;

@@ -51,6 +51,7 @@ export const WORKER_METHODS = {
   suggestionCandidates: true,
   listGenders: true,
   liveNames: true,
+  mediaSources: true,
   readForTests: true,
   close: true,
 } as const satisfies RpcMethodList<SqliteWorkerMethods>;

@@ -1,21 +1,226 @@
-/** Stand-in for the media part's module: the interface only, replaced when it lands. */
-import type { MediaKind } from './media-kinds';
+/**
+ * The offline media cache: picture files in a directory beside the mirror, and a small SQLite
+ * index of them (index.sqlite, WAL, so the host and the app read while the media step writes).
+ *
+ * A file is written to tmp/ and renamed into files/ before its index row is written, so a kill at
+ * any point leaves either the old entry or the new one; what a kill strands (temp files, renamed
+ * files without a row) is swept by repair(), which only the writer calls.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { mediaKeyOfStashPath, type MediaKind } from './media-kinds';
 
-export class MediaCache {
-  static open(_dir: string, _options: { budgetBytes: number }): MediaCache {
-    return new MediaCache();
-  }
-  lookup(_kind: MediaKind, _id: number): { path: string; contentType: string; placeholder: boolean } | null {
-    return null;
-  }
-  close(): void {}
+export { mediaKeyOfStashPath };
+
+export interface MediaCacheOptions {
+  budgetBytes: number;
+  /** better-sqlite3's compiled addon, when not node_modules' own (the desktop app ships one built for Electron). */
+  nativeBinding?: string;
 }
 
-export function mediaKeyOfStashPath(pathname: string): { kind: MediaKind; id: number } | null {
-  let match = /^\/scene\/\d+\/scene_marker\/(\d+)\/screenshot$/.exec(pathname);
-  if (match) return { kind: 'marker-screenshot', id: Number(match[1]) };
-  match = /^\/scene\/\d+\/scene_marker\/(\d+)\/preview$/.exec(pathname);
-  if (match) return { kind: 'marker-preview', id: Number(match[1]) };
-  match = /^\/performer\/(\d+)\/image$/.exec(pathname);
-  return match ? { kind: 'performer-image', id: Number(match[1]) } : null;
+/** One picture as the index holds it. */
+export interface CachedPicture {
+  kind: MediaKind;
+  id: number;
+  /** The Stash updated_at the picture was fetched for. */
+  version: string;
+  placeholder: boolean;
+  bytes: number;
+  /** When it was fetched (ms since the epoch): placeholders are asked for again after a while. */
+  fetchedAt: number;
+}
+
+interface IndexRow {
+  kind: MediaKind;
+  id: number;
+  version: string;
+  file: string | null;
+  content_type: string;
+  bytes: number;
+  placeholder: number;
+  fetched_at: number;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS pictures (
+    kind TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    version TEXT NOT NULL,
+    file TEXT,
+    content_type TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    placeholder INTEGER NOT NULL,
+    fetched_at INTEGER NOT NULL,
+    last_used INTEGER NOT NULL,
+    PRIMARY KEY (kind, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS pictures_last_used_idx ON pictures (last_used);
+`;
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'image/svg+xml': 'svg',
+  'image/avif': 'avif',
+};
+
+function extensionOf(contentType: string): string {
+  return EXTENSIONS[contentType.split(';')[0]!.trim().toLowerCase()] ?? 'bin';
+}
+
+export class MediaCache {
+  private readonly filesDir: string;
+  private readonly tmpDir: string;
+
+  private constructor(
+    readonly dir: string,
+    private readonly db: Database.Database,
+    private budgetBytes: number,
+  ) {
+    this.filesDir = join(dir, 'files');
+    this.tmpDir = join(dir, 'tmp');
+  }
+
+  static open(dir: string, options: MediaCacheOptions): MediaCache {
+    mkdirSync(join(dir, 'files'), { recursive: true });
+    mkdirSync(join(dir, 'tmp'), { recursive: true });
+    const db = new Database(join(dir, 'index.sqlite'), { nativeBinding: options.nativeBinding });
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = NORMAL');
+    db.exec(SCHEMA);
+    return new MediaCache(dir, db, options.budgetBytes);
+  }
+
+  /** Cache-first read: the cached file of this picture, whatever its version, or null. Marks it used (LRU). */
+  lookup(kind: MediaKind, id: number): { path: string; contentType: string; placeholder: boolean } | null {
+    const row = this.db.prepare('SELECT file, content_type, placeholder FROM pictures WHERE kind = ? AND id = ?').get(kind, id) as
+      Pick<IndexRow, 'file' | 'content_type' | 'placeholder'> | undefined;
+    if (!row) return null;
+    const path = row.file === null ? '' : join(this.filesDir, row.file);
+    // A file removed behind the cache's back is a miss, not a broken picture.
+    if (row.file !== null && !existsSync(path)) return null;
+    this.db.prepare('UPDATE pictures SET last_used = ? WHERE kind = ? AND id = ?').run(Date.now(), kind, id);
+    return { path, contentType: row.content_type, placeholder: row.placeholder === 1 };
+  }
+
+  /** Every cached picture, for the media step to compare with the mirror. */
+  entries(): CachedPicture[] {
+    const rows = this.db.prepare('SELECT kind, id, version, bytes, placeholder, fetched_at FROM pictures').all() as IndexRow[];
+    return rows.map((r) => ({
+      kind: r.kind,
+      id: r.id,
+      version: r.version,
+      placeholder: r.placeholder === 1,
+      bytes: r.bytes,
+      fetchedAt: r.fetched_at,
+    }));
+  }
+
+  /** Stores a fetched picture for this version, replacing (and deleting the file of) what was there. */
+  async store(kind: MediaKind, id: number, version: string, picture: { body: Uint8Array; contentType: string }): Promise<void> {
+    const stamp = createHash('sha1').update(version).digest('hex').slice(0, 12);
+    const file = `${kind}-${id}-${stamp}.${extensionOf(picture.contentType)}`;
+    const tmp = join(this.tmpDir, `${randomUUID()}.part`);
+    await writeFile(tmp, picture.body, { flush: true });
+    await rename(tmp, join(this.filesDir, file));
+    this.putRow({ kind, id, version, file, content_type: picture.contentType, bytes: picture.body.byteLength, placeholder: 0 });
+  }
+
+  /** Remembers that Stash has no real picture for this version (its "not generated" default). */
+  storePlaceholder(kind: MediaKind, id: number, version: string): void {
+    this.putRow({ kind, id, version, file: null, content_type: '', bytes: 0, placeholder: 1 });
+  }
+
+  /** Deletes these pictures' rows and files; returns how many there were. */
+  remove(keys: readonly { kind: MediaKind; id: number }[]): number {
+    const files: string[] = [];
+    const select = this.db.prepare('SELECT file FROM pictures WHERE kind = ? AND id = ?').pluck();
+    const del = this.db.prepare('DELETE FROM pictures WHERE kind = ? AND id = ?');
+    let removed = 0;
+    this.db.transaction(() => {
+      for (const { kind, id } of keys) {
+        const file = select.get(kind, id) as string | null | undefined;
+        if (file) files.push(file);
+        removed += del.run(kind, id).changes;
+      }
+    })();
+    for (const file of files) this.unlinkQuietly(file);
+    return removed;
+  }
+
+  /** Bytes of real pictures held (placeholders count as none). */
+  usedBytes(): number {
+    return Number(this.db.prepare('SELECT coalesce(sum(bytes), 0) FROM pictures').pluck().get());
+  }
+
+  /**
+   * Removes least recently used pictures until the cache is within its budget. Pictures used or
+   * fetched at or after `keepSince` are never evicted: `full` then says the budget is spent on them.
+   */
+  evict(keepSince = Number.POSITIVE_INFINITY): { evicted: number; full: boolean } {
+    let over = this.usedBytes() - this.budgetBytes;
+    if (over <= 0) return { evicted: 0, full: false };
+    const candidates = this.db
+      .prepare('SELECT kind, id, bytes FROM pictures WHERE bytes > 0 AND last_used < ? ORDER BY last_used, kind, id')
+      .all(keepSince) as Pick<IndexRow, 'kind' | 'id' | 'bytes'>[];
+    const victims: { kind: MediaKind; id: number }[] = [];
+    for (const c of candidates) {
+      if (over <= 0) break;
+      victims.push(c);
+      over -= c.bytes;
+    }
+    return { evicted: this.remove(victims), full: over > 0 };
+  }
+
+  /**
+   * Brings the files in line with the index after a kill: temp files and files no row names are
+   * deleted, rows whose file is gone are dropped. Only the writer (the media step) calls it.
+   */
+  repair(): { files: number; rows: number } {
+    for (const name of readdirSync(this.tmpDir)) rmSync(join(this.tmpDir, name), { force: true });
+    const named = new Set(this.db.prepare('SELECT file FROM pictures WHERE file IS NOT NULL').pluck().all() as string[]);
+    let files = 0;
+    for (const name of readdirSync(this.filesDir)) {
+      if (named.has(name)) continue;
+      this.unlinkQuietly(name);
+      files++;
+    }
+    const missing = [...named].filter((name) => !existsSync(join(this.filesDir, name)));
+    const del = this.db.prepare('DELETE FROM pictures WHERE file = ?');
+    this.db.transaction(() => missing.forEach((name) => del.run(name)))();
+    return { files, rows: missing.length };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private putRow(row: Omit<IndexRow, 'fetched_at'>): void {
+    const now = Date.now();
+    const old = this.db.prepare('SELECT file FROM pictures WHERE kind = ? AND id = ?').pluck().get(row.kind, row.id) as string | null | undefined;
+    this.db
+      .prepare(
+        `INSERT INTO pictures (kind, id, version, file, content_type, bytes, placeholder, fetched_at, last_used)
+         VALUES (@kind, @id, @version, @file, @content_type, @bytes, @placeholder, @now, @now)
+         ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, file = excluded.file,
+           content_type = excluded.content_type, bytes = excluded.bytes, placeholder = excluded.placeholder,
+           fetched_at = excluded.fetched_at, last_used = excluded.last_used`,
+      )
+      .run({ ...row, now });
+    if (old && old !== row.file) this.unlinkQuietly(old);
+  }
+
+  private unlinkQuietly(file: string): void {
+    try {
+      unlinkSync(join(this.filesDir, file));
+    } catch {
+      // Already gone: the index is what counts.
+    }
+  }
 }

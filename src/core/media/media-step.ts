@@ -1,7 +1,17 @@
-/** Stand-in for the media part's module: the interface only, replaced when it lands. */
-import type { MirrorStore } from '../db/store';
-import type { Logger } from '../log';
-import type { MediaCache } from './media-cache';
+/**
+ * The media step, run after the metadata sync: fetches the pictures of the mirror's live markers
+ * and performers that the cache lacks (or holds for an older version) with a small pool, drops
+ * those of rows gone from the mirror, and evicts least recently used ones over the budget. Each
+ * picture is committed on its own, so a killed or cancelled step keeps what it finished and the
+ * next run fetches only the rest.
+ */
+import type { MediaSources, MirrorStore } from '../db/store';
+import { SyncCancelledError } from '../errors';
+import { silentLogger, type Logger } from '../log';
+import { StashAuthError, StashError, StashUnreachableError } from '../stash/errors';
+import type { CachedPicture, MediaCache } from './media-cache';
+import type { MediaKind } from './media-kinds';
+import { isDefaultPerformerImage, isMarkerPlaceholder } from './placeholder';
 
 export interface MediaStepOptions {
   stashUrl: string;
@@ -14,6 +24,7 @@ export interface MediaStepOptions {
   fetch?: typeof fetch;
   logger?: Logger;
 }
+
 export interface MediaProgress {
   total: number;
   done: number;
@@ -23,11 +34,178 @@ export interface MediaProgress {
   failed: number;
   bytes: number;
 }
+
 export interface MediaStepSummary extends MediaProgress {
   removed: number;
   evicted: number;
   cancelled: boolean;
+  /** Pictures left unfetched because the budget is spent on pictures of this run. */
+  overBudget: number;
 }
-export async function runMediaStep(_store: MirrorStore, _options: MediaStepOptions): Promise<MediaStepSummary> {
-  return { total: 0, done: 0, downloaded: 0, alreadyCached: 0, placeholders: 0, failed: 0, bytes: 0, removed: 0, evicted: 0, cancelled: false };
+
+export const DEFAULT_MEDIA_CONCURRENCY = 4;
+/** Stash may generate a picture later without touching the marker: placeholders are asked for again after this. */
+export const PLACEHOLDER_RECHECK_MS = 24 * 60 * 60 * 1000;
+const PROGRESS_INTERVAL_MS = 250;
+const MAX_REDIRECTS = 5;
+
+/** One picture the mirror wants cached. */
+interface Wanted {
+  kind: MediaKind;
+  id: number;
+  version: string;
+  /** Where Stash serves it; null for a performer with only Stash's default image. */
+  url: string | null;
+}
+
+const keyOf = (kind: MediaKind, id: number) => `${kind}:${id}`;
+const unixSeconds = (stamp: string) => Math.floor(Date.parse(stamp) / 1000);
+
+/** Screenshots first, then performer images, then previews: the cheapest and most used pictures lead. */
+function wantedPictures(sources: MediaSources, origin: string, includePreviews: boolean): Wanted[] {
+  const markerUrl = (m: MediaSources['markers'][number], what: string) =>
+    `${origin}/scene/${m.sceneId}/scene_marker/${m.id}/${what}?t=${unixSeconds(m.stashUpdatedAt)}`;
+  const wanted: Wanted[] = sources.markers.map((m) => ({
+    kind: 'marker-screenshot',
+    id: m.id,
+    version: m.stashUpdatedAt,
+    url: markerUrl(m, 'screenshot'),
+  }));
+  for (const p of sources.performers) {
+    const url = isDefaultPerformerImage(p.imagePath) ? null : p.imagePath;
+    wanted.push({ kind: 'performer-image', id: p.id, version: p.stashUpdatedAt, url });
+  }
+  if (includePreviews) {
+    for (const m of sources.markers) wanted.push({ kind: 'marker-preview', id: m.id, version: m.stashUpdatedAt, url: markerUrl(m, 'preview') });
+  }
+  return wanted;
+}
+
+function isCurrent(cached: CachedPicture | undefined, want: Wanted, now: number): boolean {
+  if (!cached || cached.version !== want.version) return false;
+  return !cached.placeholder || want.url === null || now - cached.fetchedAt < PLACEHOLDER_RECHECK_MS;
+}
+
+type Fetched = { placeholder: true } | { placeholder: false; body: Uint8Array; contentType: string };
+
+export async function runMediaStep(store: MirrorStore, options: MediaStepOptions): Promise<MediaStepSummary> {
+  const { cache, signal } = options;
+  const logger = options.logger ?? silentLogger;
+  const origin = new URL(options.stashUrl).origin;
+  const startedAt = Date.now();
+  cache.repair();
+
+  const wanted = wantedPictures(await store.mediaSources(), origin, options.includePreviews);
+  const cached = new Map(cache.entries().map((e) => [keyOf(e.kind, e.id), e]));
+  const wantedKeys = new Set(wanted.map((w) => keyOf(w.kind, w.id)));
+  const gone = [...cached.values()].filter((e) => !wantedKeys.has(keyOf(e.kind, e.id)));
+  const removed = cache.remove(gone);
+
+  const progress: MediaProgress = { total: wanted.length, done: 0, downloaded: 0, alreadyCached: 0, placeholders: 0, failed: 0, bytes: 0 };
+  const summary: MediaStepSummary = { ...progress, removed, evicted: 0, cancelled: false, overBudget: 0 };
+  const missing = wanted.filter((w) => !isCurrent(cached.get(keyOf(w.kind, w.id)), w, startedAt));
+  progress.alreadyCached = wanted.length - missing.length;
+  progress.done = progress.alreadyCached;
+
+  let lastReport = 0;
+  const report = (force = false) => {
+    const now = Date.now();
+    if (!options.onProgress || (!force && now - lastReport < PROGRESS_INTERVAL_MS)) return;
+    lastReport = now;
+    options.onProgress({ ...progress });
+  };
+  report(true);
+
+  const fetchPicture = pictureFetcher(options, origin);
+  let fatal: Error | null = null;
+  let budgetFull = false;
+  let next = 0;
+
+  async function worker(): Promise<void> {
+    while (next < missing.length && !fatal && !signal?.aborted) {
+      const want = missing[next++]!;
+      if (budgetFull) {
+        summary.overBudget++;
+        progress.done++;
+        continue;
+      }
+      try {
+        const got: Fetched = want.url === null ? { placeholder: true } : await fetchPicture(want.url, want.kind !== 'performer-image');
+        if (got.placeholder) {
+          cache.storePlaceholder(want.kind, want.id, want.version);
+          progress.placeholders++;
+        } else {
+          await cache.store(want.kind, want.id, want.version, got);
+          progress.downloaded++;
+          progress.bytes += got.body.byteLength;
+          const eviction = cache.evict(startedAt);
+          summary.evicted += eviction.evicted;
+          budgetFull = eviction.full;
+        }
+      } catch (error) {
+        if (signal?.aborted) return;
+        if (error instanceof StashAuthError || error instanceof StashUnreachableError) {
+          fatal ??= error;
+          return;
+        }
+        progress.failed++;
+        logger.warn('a picture could not be fetched', { url: want.url ?? '', error: (error as Error).message });
+      }
+      progress.done++;
+      report();
+    }
+  }
+
+  const pool = Math.max(1, options.concurrency ?? DEFAULT_MEDIA_CONCURRENCY);
+  await Promise.all(Array.from({ length: Math.min(pool, Math.max(1, missing.length)) }, worker));
+  // The workers set it: the compiler cannot see that through the closures.
+  const failure = fatal as Error | null;
+  if (failure) throw failure;
+  report(true);
+  Object.assign(summary, progress, { cancelled: signal?.aborted ?? false });
+  return summary;
+}
+
+/**
+ * Fetches one picture, following redirects by hand so the API key goes only to Stash's own origin
+ * (a redirect or an image_path elsewhere is asked without it).
+ */
+function pictureFetcher(options: MediaStepOptions, origin: string) {
+  const doFetch = options.fetch ?? fetch;
+  const shown = origin;
+  return async (url: string, isMarker: boolean): Promise<Fetched> => {
+    let target = new URL(url);
+    for (let hop = 0; ; hop++) {
+      const headers: Record<string, string> = {};
+      if (options.apiKey && target.origin === origin) headers.ApiKey = options.apiKey;
+      let response: Response;
+      try {
+        response = await doFetch(target, { headers, redirect: 'manual', signal: options.signal });
+      } catch (error) {
+        if (options.signal?.aborted) throw new SyncCancelledError();
+        throw new StashUnreachableError(`Cannot reach Stash at ${shown} for pictures: ${(error as Error).message}`);
+      }
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location && hop < MAX_REDIRECTS) {
+        await response.body?.cancel();
+        target = new URL(location, target);
+        continue;
+      }
+      if (response.status === 401 || response.status === 403) {
+        await response.body?.cancel();
+        if (target.origin !== origin) throw new StashError(`${target.origin} refused a picture (HTTP ${response.status})`);
+        throw new StashAuthError(`Stash at ${shown} refused the API key for pictures (HTTP ${response.status})`);
+      }
+      if (isMarker && isMarkerPlaceholder(response)) {
+        await response.body?.cancel();
+        return { placeholder: true };
+      }
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        throw new StashError(`HTTP ${response.status} for ${target.pathname}`);
+      }
+      const body = new Uint8Array(await response.arrayBuffer());
+      return { placeholder: false, body, contentType: response.headers.get('content-type') ?? 'application/octet-stream' };
+    }
+  };
 }

@@ -12,8 +12,9 @@ const BYTES_PER_GB = 1024 ** 3;
 
 export type MediaStepRunner = typeof runMediaStep;
 
-export function openMediaCache(dir: string, media: MediaSettings): MediaCache {
-  return MediaCache.open(dir, { budgetBytes: Math.round(media.budgetGb * BYTES_PER_GB) });
+/** nativeBinding: better-sqlite3's addon for this runtime, when not node_modules' own (the desktop app's). */
+export function openMediaCache(dir: string, media: MediaSettings, nativeBinding?: string): MediaCache {
+  return MediaCache.open(dir, { budgetBytes: Math.round(media.budgetGb * BYTES_PER_GB), nativeBinding });
 }
 
 export interface MediaAfterSyncOptions {
@@ -48,7 +49,7 @@ export async function cacheMediaAfterSync(store: MirrorStore, options: MediaAfte
       logger: options.logger,
     });
   } catch (error) {
-    if (options.signal?.aborted) return { ...last, removed: 0, evicted: 0, cancelled: true };
+    if (options.signal?.aborted) return { ...last, removed: 0, evicted: 0, overBudget: 0, cancelled: true };
     throw error;
   }
 }

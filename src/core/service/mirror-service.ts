@@ -311,7 +311,7 @@ class StashMirrorService implements MirrorService {
     const dir = mediaCacheDir(this.backend().location, dirname(this.options.databaseFile));
     if (this.pictures?.dir !== dir || this.pictures.budgetGb !== media.budgetGb) {
       this.closePictures();
-      this.pictures = { dir, budgetGb: media.budgetGb, cache: openMediaCache(dir, media) };
+      this.pictures = { dir, budgetGb: media.budgetGb, cache: openMediaCache(dir, media, this.options.nativeBinding) };
     }
     return this.pictures.cache;
   }
