@@ -81,7 +81,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     version: options.version ?? packageVersion(),
     logger,
   });
-  const pictures = new StashPictures(settings);
+  const pictures = new StashPictures(settings, () => service.pictureCache());
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
   const serveStatic = existsSync(join(rendererDir, 'index.html')) ? sirv(rendererDir, { single: true, etag: true }) : null;
   if (!serveStatic) log(`The interface is not built (no ${join(rendererDir, 'index.html')}): run npm run build; the API works meanwhile`);
