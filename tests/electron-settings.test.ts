@@ -152,10 +152,19 @@ describe('desktop settings', () => {
     const { store, cipher } = setup();
     writeFileSync(
       store.file,
-      JSON.stringify({ settings: { stashUrl: 42, backend: { kind: 'mysql' }, periodicSync: { enabled: 'yes' }, entities: ['nope'] } }),
+      JSON.stringify({
+        settings: {
+          stashUrl: 42,
+          backend: { kind: 'mysql' },
+          periodicSync: { enabled: 'yes' },
+          entities: ['nope'],
+          media: { enabled: true, budgetGb: -1 },
+        },
+      }),
     );
     const loaded = await new EncryptedSettingsRepository(store, cipher).load();
     expect(loaded).toMatchObject({ stashUrl: null, apiKey: null, backend: { kind: 'sqlite' }, periodicSync: { enabled: false } });
+    expect(loaded.media).toEqual({ enabled: true, budgetGb: 4, includePreviews: false });
     expect(loaded.entities.length).toBeGreaterThan(0);
   });
 });

@@ -2,6 +2,7 @@
  * The headless host in this process on a free port, with a temporary data directory, a fake Stash
  * over HTTP and the real service and SQLite mirror behind it.
  */
+import type { MarkerSearchResult } from '../src/core/search/query';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -397,6 +398,29 @@ describe('headless host: hostile addresses and other sites', () => {
 });
 
 describe("headless host: Stash's pictures", () => {
+  it('answers pictures from the cache first: with Stash stopped a cached screenshot still shows, an ungenerated one says so', async () => {
+    const s = await start();
+    expect((await s.api(HTTP_ROUTES.syncStash)).status).toBe(200);
+    const { hits } = (await s.rpc('searchMarkers', { perPage: 100 })).body as MarkerSearchResult;
+    const generated = hits.find((hit) => s.fake.media.isGenerated(hit.id))!;
+    const ungenerated = hits.find((hit) => !s.fake.media.isGenerated(hit.id))!;
+    const fromStash = await picture(s, generated.urls!.screenshot);
+    await s.fake.close();
+
+    const cached = await picture(s, generated.urls!.screenshot);
+    expect(cached).toMatchObject({ status: 200, type: 'image/png' });
+    expect(cached.bytes).toEqual(fromStash.bytes);
+    const missing = await picture(s, ungenerated.urls!.screenshot);
+    expect(missing).toMatchObject({ status: 404, error: 'No screenshot generated in Stash' });
+    expect(missing.headers.get('x-stash-picture')).toBe('not-generated');
+    // Not cached: Stash is asked, and it is down.
+    expect((await picture(s, `/api/stash-image/scene/${generated.scene.id}/screenshot`)).status).toBe(502);
+
+    // Turned off: every picture is asked of Stash again.
+    await s.rpc('updateSettings', { media: { enabled: false, budgetGb: 4, includePreviews: false } });
+    expect((await picture(s, generated.urls!.screenshot)).status).toBe(502);
+  });
+
   it('serves screenshots fetched with the API key it holds, and search results point at them', async () => {
     const s = await start();
     expect((await s.api(HTTP_ROUTES.syncStash)).status).toBe(200);

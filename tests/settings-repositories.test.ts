@@ -99,6 +99,14 @@ describe.each(Object.keys(subjects))('%s settings repository', (name) => {
     expect((await reopen().load()).apiKey).toBe('second-key');
   });
 
+  it('keeps the picture cache on, 4 GB, without previews until told otherwise, and keeps what it is told', async () => {
+    const { repository, reopen } = subject();
+    expect((await repository.load()).media).toEqual({ enabled: true, budgetGb: 4, includePreviews: false });
+    const media = { enabled: false, budgetGb: 0.5, includePreviews: true };
+    expect((await repository.save({ media })).media).toEqual(media);
+    expect((await reopen().load()).media).toEqual(media);
+  });
+
   it.skipIf(name === 'memory')('changes nothing when the save fails to write', async () => {
     const { repository, reopen, fillDisk } = subject();
     const before = await repository.save({ stashUrl: 'http://127.0.0.1:9999/graphql', apiKey: KEY });

@@ -90,6 +90,28 @@ describeEachDialect('sync:stash', (dialect) => {
     await expectMirrorEqualsLibrary(h.store, h.library);
   });
 
+  it('caches pictures after the sync with their counts in --json, and skips them with --no-media', async () => {
+    h = await startHarness({ dialect });
+    const dataHome = mkdtempSync(join(tmpdir(), 'stash-mirror-cli-media-'));
+    try {
+      const env = { XDG_CONFIG_HOME: dataHome };
+      const skipped = await runCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs, '--json', '--no-media'], env);
+      expect(skipped.code).toBe(0);
+      expect(JSON.parse(skipped.stdout).media).toBeNull();
+      expect(h.fake.media.requests).toHaveLength(0);
+
+      const cached = await runCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs, '--json'], env);
+      expect(cached.code).toBe(0);
+      const { media } = JSON.parse(cached.stdout);
+      expect(media).toMatchObject({ cancelled: false, failed: 0 });
+      expect(media.downloaded).toBeGreaterThan(0);
+      expect(media.placeholders).toBeGreaterThan(0);
+      expect(media.done).toBe(media.total);
+    } finally {
+      rmSync(dataHome, { recursive: true, force: true });
+    }
+  });
+
   it('prints what the sync left for the next one on stderr, and in the --json summary', async () => {
     h = await startHarness({ dialect });
     growPerformersWhileListed(h.fake);

@@ -11,6 +11,7 @@ function status(overrides: Partial<SyncStatus> = {}): SyncStatus {
     trigger: null,
     startedAt: null,
     progress: [],
+    mediaProgress: null,
     lastSuccessAt: null,
     lastError: null,
     lastErrorKind: null,
@@ -116,6 +117,6 @@ describe('notifying failed syncs nobody watched', () => {
     watcher.onStatus(status({ state: 'running', trigger: 'schedule' }));
     expect(watcher.onFinished({ ok: false, kind: 'cancelled', reason: 'Cancelled' }, hidden)).toBeNull();
     watcher.onStatus(status({ state: 'running', trigger: 'schedule' }));
-    expect(watcher.onFinished({ ok: true, summary: {} as never }, hidden)).toBeNull();
+    expect(watcher.onFinished({ ok: true, summary: {} as never, media: null }, hidden)).toBeNull();
   });
 });

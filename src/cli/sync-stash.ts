@@ -17,9 +17,17 @@ import { mirrorLocation, type MirrorLocation } from './mirror-options';
 import { readSecret, warnOnStderr, type Warn } from './secret-option';
 import { progressBars } from './sync-progress';
 import { HelpRequested, reportUsage, USAGE_EXIT, UsageError } from './usage';
+import type { Logger } from '../core/log';
+import type { MediaStepSummary } from '../core/media/media-step';
+import { mediaCacheDir, userDataDir } from '../core/paths';
+import { cacheMediaAfterSync, openMediaCache } from '../core/service/media-after-sync';
+import { DEFAULT_SETTINGS } from '../core/service/settings';
 
 const USAGE = `Usage: npm run sync:stash -- --stash-url URL [--api-key-file FILE] [--db FILE] [--database-url URL]
                           [--entities performers,tags,scenes,markers] [--full] [--json] [--max-response-mb N]
+                          [--no-media] [--media-previews]
+After the sync, marker screenshots and performer images are cached beside the mirror (<db>.media/,
+or media/ in the app's data folder for PostgreSQL) unless --no-media; --media-previews adds previews.
 Environment: STASH_URL, STASH_API_KEY, STASH_MIRROR_DB, DATABASE_URL
 The API key file holds the key alone (a final line break is ignored); --api-key KEY works too, but
 every local account can read a command line.`;
@@ -35,6 +43,9 @@ export interface SyncCommand {
   json: boolean;
   /** Past this, one answer from Stash fails the sync instead of filling memory. */
   maxResponseBytes: number;
+  /** Cache pictures after the sync (the default). */
+  media: boolean;
+  mediaPreviews: boolean;
 }
 
 export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv, warn: Warn = warnOnStderr): SyncCommand {
@@ -50,6 +61,8 @@ export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv, warn: W
       full: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'max-response-mb': { type: 'string' },
+      'no-media': { type: 'boolean', default: false },
+      'media-previews': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -73,6 +86,8 @@ export function parseSyncCommand(argv: string[], env: NodeJS.ProcessEnv, warn: W
     full: values.full,
     json: values.json,
     maxResponseBytes: maxResponseBytes(values['max-response-mb']),
+    media: !values['no-media'],
+    mediaPreviews: values['media-previews'],
   };
 }
 
@@ -105,6 +120,33 @@ function describeSummary(summary: SyncSummary, location: string, firstSync: bool
 async function mirrorIsEmpty(store: MirrorStore, entities: readonly EntityName[]): Promise<boolean> {
   for (const entity of entities) if ((await store.countLive(entity)) > 0) return false;
   return true;
+}
+
+/** The picture step after the sync; a failure or a cancel of it keeps the sync's result. */
+async function cachePictures(
+  store: MirrorStore,
+  command: SyncCommand,
+  signal: AbortSignal,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): Promise<MediaStepSummary | null> {
+  const settings = { ...DEFAULT_SETTINGS.media, includePreviews: command.mediaPreviews };
+  const cache = openMediaCache(mediaCacheDir(command.mirror, userDataDir(env)), settings);
+  try {
+    return await cacheMediaAfterSync(store, { cache, stashUrl: command.stashUrl, apiKey: command.apiKey, media: settings, signal, logger });
+  } catch (error) {
+    logger.warn(`Pictures were not cached: ${oneLine((error as Error).message)}`);
+    return null;
+  } finally {
+    cache.close();
+  }
+}
+
+function describeMedia(media: MediaStepSummary): string {
+  return (
+    `  pictures   downloaded ${media.downloaded}, already cached ${media.alreadyCached}, not generated in Stash ${media.placeholders}, failed ${media.failed}` +
+    (media.cancelled ? ' (cancelled)' : '')
+  );
 }
 
 export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -141,8 +183,9 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
       logger: rootLogger,
     });
     progress.finish(summary);
-    if (command.json) process.stdout.write(`${JSON.stringify({ ...summary, firstSync })}\n`);
-    else process.stdout.write(`${describeSummary(summary, store.location, firstSync)}\n`);
+    const media = command.media ? await cachePictures(store, command, controller.signal, env, logger) : null;
+    if (command.json) process.stdout.write(`${JSON.stringify({ ...summary, firstSync, media })}\n`);
+    else process.stdout.write(`${describeSummary(summary, store.location, firstSync)}\n${media ? `${describeMedia(media)}\n` : ''}`);
     return EXIT.ok;
   } catch (error) {
     progress.stop();

@@ -31,3 +31,14 @@ export function makePrivateDir(dir: string): void {
     if (created === first) break;
   }
 }
+
+/** Beside a SQLite mirror file: `<file>.media/`. */
+export const MEDIA_DIR_SUFFIX = '.media';
+
+/**
+ * Where the picture cache lives: beside the mirror, never inside the database. A SQLite mirror
+ * has it next to its file; a PostgreSQL mirror has no file, so the cache goes in the data folder.
+ */
+export function mediaCacheDir(mirror: { file?: string; databaseUrl?: string }, dataDir: string): string {
+  return mirror.databaseUrl === undefined && mirror.file ? `${mirror.file}${MEDIA_DIR_SUFFIX}` : join(dataDir, 'media');
+}

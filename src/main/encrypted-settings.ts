@@ -4,7 +4,7 @@
  * system's keychain and stored as base64. Without a keychain a secret is refused, never stored in
  * the clear. Store and cipher are injected: Electron's are thin adapters (electron-settings.ts).
  */
-import { Backend, ENTITIES, PeriodicSync, type EntityName } from '../shared/contract';
+import { Backend, ENTITIES, MediaSettings, PeriodicSync, type EntityName } from '../shared/contract';
 import { hasPassword } from '../core/db/database-url';
 import { silentLogger, type Logger } from '../core/log';
 import {
@@ -46,6 +46,7 @@ interface PersistedSettings {
   backend: { kind: 'sqlite' } | { kind: 'postgres'; urlEncrypted: string } | { kind: 'postgres'; url: string };
   periodicSync: PeriodicSync;
   entities: EntityName[];
+  media: MediaSettings;
 }
 
 const STORE_KEY = 'settings';
@@ -83,6 +84,7 @@ export class EncryptedSettingsRepository implements SettingsRepository {
       backend,
       periodicSync: next.periodicSync,
       entities: next.entities,
+      media: next.media,
     } satisfies PersistedSettings);
     this.cached = next;
     for (const listener of this.listeners) listener(next);
@@ -135,6 +137,7 @@ export class EncryptedSettingsRepository implements SettingsRepository {
       backend: this.decodeBackend(persisted.backend),
       periodicSync: persisted.periodicSync,
       entities: persisted.entities,
+      media: persisted.media,
     };
   }
 
@@ -154,6 +157,7 @@ export class EncryptedSettingsRepository implements SettingsRepository {
       backend: validBackend ? backend : DEFAULT_SETTINGS.backend,
       periodicSync: PeriodicSync.safeParse(value.periodicSync).data ?? DEFAULT_SETTINGS.periodicSync,
       entities: entities.length > 0 ? entities : DEFAULT_SETTINGS.entities,
+      media: MediaSettings.safeParse(value.media).data ?? DEFAULT_SETTINGS.media,
     };
   }
 }

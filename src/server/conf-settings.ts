@@ -7,7 +7,7 @@
  */
 import Conf from 'conf';
 import { z } from 'zod';
-import { Backend, ENTITIES, PeriodicSync } from '../shared/contract';
+import { Backend, ENTITIES, MediaSettings, PeriodicSync } from '../shared/contract';
 import {
   applySettingsUpdate,
   DEFAULT_SETTINGS,
@@ -26,6 +26,7 @@ const FIELDS = {
   backend: Backend,
   periodicSync: PeriodicSync,
   entities: z.array(z.enum(ENTITIES)).min(1),
+  media: MediaSettings,
 } satisfies { [K in keyof PersistedSettings]: z.ZodType };
 
 export interface ConfSettingsOptions {
@@ -66,6 +67,7 @@ export class ConfSettingsRepository implements SettingsRepository {
       backend: read('backend'),
       periodicSync: read('periodicSync'),
       entities: read('entities'),
+      media: read('media'),
     };
   }
 

@@ -82,7 +82,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     version: options.version ?? packageVersion(),
     logger,
   });
-  const pictures = new StashPictures(settings);
+  const pictures = new StashPictures(settings, () => service.pictureCache());
   const videos = new StashStreams(settings);
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
   const serveStatic = existsSync(join(rendererDir, 'index.html')) ? sirv(rendererDir, { single: true, etag: true }) : null;

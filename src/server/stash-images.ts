@@ -15,6 +15,12 @@ import type { MarkerSearchResult } from '../core/search/query';
 import type { SettingsRepository, StoredSettings } from '../core/service/settings';
 import { normalizeStashUrl } from '../core/stash/client';
 import { HttpError } from './http-error';
+import { createReadStream } from 'node:fs';
+import { mediaKeyOfStashPath, type MediaCache } from '../core/media/media-cache';
+
+/** Set on the 404 of a picture Stash never generated, so the page can say so rather than "unreachable". */
+export const NOT_GENERATED_HEADER = 'X-Stash-Picture';
+export const NOT_GENERATED = 'not-generated';
 
 /** `/api/stash-image/scene/12/scene_marker/34/screenshot` is Stash's `/scene/12/scene_marker/34/screenshot`. */
 export const STASH_IMAGE_ROUTE = '/api/stash-image';
@@ -38,7 +44,11 @@ export class StashPictures {
    */
   private connection = newConnectionId();
 
-  constructor(private readonly settings: SettingsRepository) {}
+  constructor(
+    private readonly settings: SettingsRepository,
+    /** The offline cache, read before Stash; null when Settings turned it off. */
+    private readonly cache: () => MediaCache | null = () => null,
+  ) {}
 
   settingsSaved(): void {
     this.connection = newConnectionId();
@@ -60,12 +70,35 @@ export class StashPictures {
   }
 
   async serve(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (await serveCachedImage(req, res, url, this.cache())) return;
     return serveStashImage(req, res, url, await this.settings.load());
   }
 }
 
 function newConnectionId(): string {
   return randomBytes(6).toString('base64url');
+}
+
+/**
+ * Answers from the cache when it holds this picture (any version: with Stash down, an older
+ * screenshot beats none); false when it does not, and Stash is asked as before.
+ */
+async function serveCachedImage(req: IncomingMessage, res: ServerResponse, url: URL, cache: MediaCache | null): Promise<boolean> {
+  const stashPath = url.pathname.slice(STASH_IMAGE_ROUTE.length);
+  const key = cache && (req.method === 'GET' || req.method === 'HEAD') ? mediaKeyOfStashPath(stashPath) : null;
+  const cached = key && cache!.lookup(key.kind, key.id);
+  if (!cached) return false;
+  res.removeHeader('Cache-Control');
+  res.setHeader('Content-Security-Policy', PICTURE_POLICY);
+  if (cached.placeholder) {
+    res.setHeader(NOT_GENERATED_HEADER, NOT_GENERATED);
+    throw new HttpError(404, 'No screenshot generated in Stash');
+  }
+  res.setHeader('Content-Type', cached.contentType);
+  res.writeHead(200);
+  if (req.method === 'HEAD') res.end();
+  else await pipeline(createReadStream(cached.path), res);
+  return true;
 }
 
 /** Answers a request under STASH_IMAGE_ROUTE with Stash's picture, fetched with the host's API key. */

@@ -14,11 +14,23 @@ import { ENTITIES, type EntityName } from '../core/mirror-rows';
 import type { RunStatus, SyncMode } from '../core/db/store';
 import { MarkerQuery, type MarkerQueryInput, type MarkerSearchResult, type NamedRef } from '../core/search/query';
 import type { SyncSummary } from '../core/sync/engine';
-import type { SyncPhase, SyncProgress } from './sync-progress';
+import type { MediaProgress, MediaStepSummary, SyncPhase, SyncProgress } from './sync-progress';
 import { isHttpAddress } from './http-url';
 import type { ErrorKind } from '../core/errors';
 
-export type { EntityName, ErrorKind, MarkerQueryInput, MarkerSearchResult, NamedRef, RunStatus, SyncPhase, SyncProgress, SyncSummary };
+export type {
+  EntityName,
+  ErrorKind,
+  MarkerQueryInput,
+  MarkerSearchResult,
+  MediaProgress,
+  MediaStepSummary,
+  NamedRef,
+  RunStatus,
+  SyncPhase,
+  SyncProgress,
+  SyncSummary,
+};
 export { ENTITIES };
 
 const entity = z.enum(ENTITIES);
@@ -49,6 +61,18 @@ export const PeriodicSync = z.object({
 });
 export type PeriodicSync = z.output<typeof PeriodicSync>;
 
+/** The offline picture cache beside the mirror, filled after each metadata sync. */
+export const MediaSettings = z
+  .object({
+    enabled: z.boolean(),
+    /** Least-recently-used pictures go once the cache is larger than this. */
+    budgetGb: z.number().min(0.1).max(1000),
+    /** Markers' animated previews too (far larger than their screenshots). */
+    includePreviews: z.boolean(),
+  })
+  .strict();
+export type MediaSettings = z.output<typeof MediaSettings>;
+
 /** A change to the settings; absent fields stay as they are. */
 export const SettingsUpdate = z
   .object({
@@ -58,6 +82,7 @@ export const SettingsUpdate = z
     backend: Backend.optional(),
     periodicSync: PeriodicSync.optional(),
     entities: z.array(entity).min(1).optional(),
+    media: MediaSettings.optional(),
   })
   .strict();
 export type SettingsUpdate = z.input<typeof SettingsUpdate>;
@@ -70,6 +95,7 @@ export interface SettingsView {
   backend: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   periodicSync: PeriodicSync;
   entities: EntityName[];
+  media: MediaSettings;
 }
 
 /** What "Test connection" tries: the saved settings, or values typed but not saved yet. */
@@ -116,6 +142,8 @@ export interface SyncStatus {
   trigger: SyncTrigger | null;
   startedAt: string | null;
   progress: EntityProgress[];
+  /** The pictures' step after the metadata sync, while it runs; null before it and when the cache is off. */
+  mediaProgress: MediaProgress | null;
   /** When the last sync of all chosen entities succeeded. */
   lastSuccessAt: string | null;
   /** The reason the last sync failed, until one succeeds. */
@@ -135,7 +163,8 @@ export interface SyncStatus {
 }
 
 export type SyncOutcome =
-  | { ok: true; summary: SyncSummary }
+  /** media: what the picture step did after the sync (cancelled keeps the sync's result); null when the cache is off or the step failed. */
+  | { ok: true; summary: SyncSummary; media: MediaStepSummary | null }
   | { ok: false; reason: string; kind: 'alreadyRunning' | 'cancelled' | 'notConfigured' }
   | { ok: false; reason: string; kind: 'failed'; errorKind: ErrorKind };
 

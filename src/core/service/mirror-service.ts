@@ -38,6 +38,11 @@ import { sameOrigin, viewSettings, type StoredSettings } from './settings';
 import { describeBackend, type BackendDescription } from '../db/backend';
 import { withoutPassword } from '../db/database-url';
 import type { MirrorService, MirrorServiceOptions, SyncCallOptions } from './types';
+import { dirname } from 'node:path';
+import { mediaCacheDir } from '../paths';
+import type { MediaCache } from '../media/media-cache';
+import type { MediaProgress, MediaStepSummary } from '../media/media-step';
+import { cacheMediaAfterSync, openMediaCache } from './media-after-sync';
 
 /** Progress reaches windows at most this often while a sync runs; state changes always do. */
 export const STATUS_THROTTLE_MS = 200;
@@ -49,6 +54,8 @@ interface RunningSync {
   startedAt: string;
   controller: AbortController;
   progress: Map<EntityName, EntityProgress>;
+  /** The picture step's progress once the metadata sync has succeeded. */
+  media: MediaProgress | null;
   /** What the engine left for the next sync, as it said so. */
   warnings: string[];
   /** Settles when the sync has ended and its outcome was published. */
@@ -88,6 +95,8 @@ class StashMirrorService implements MirrorService {
   private throttle: { lastAt: number; timer: NodeJS.Timeout | null } = { lastAt: 0, timer: null };
   private closed = false;
   private readonly log: Logger;
+  /** The picture cache of the current mirror, opened on first use with the settings' budget. */
+  private pictures: { dir: string; budgetGb: number; cache: MediaCache } | null = null;
 
   constructor(
     private readonly options: MirrorServiceOptions,
@@ -181,6 +190,7 @@ class StashMirrorService implements MirrorService {
       startedAt: new Date().toISOString(),
       controller: new AbortController(),
       progress: new Map(),
+      media: null,
       warnings: [],
       ended: new Promise((resolve) => (finish = resolve)),
     };
@@ -247,7 +257,7 @@ class StashMirrorService implements MirrorService {
         },
         logger: this.options.logger,
       });
-      return { ok: true, summary };
+      return { ok: true, summary, media: await this.cacheMedia(running, settings, store) };
     } catch (error) {
       if (signal.aborted) return { ok: false, kind: 'cancelled', reason: 'Sync cancelled' };
       if (error instanceof SyncAlreadyRunningError) return { ok: false, kind: 'alreadyRunning', reason: oneLine(error.message) };
@@ -263,18 +273,73 @@ class StashMirrorService implements MirrorService {
     }
   }
 
+  /**
+   * The picture step after a successful metadata sync, under the same Cancel. It never fails the
+   * sync: what went wrong is a warning, and the pictures are fetched again next time.
+   */
+  private async cacheMedia(running: RunningSync, settings: StoredSettings, store: MirrorStore): Promise<MediaStepSummary | null> {
+    const cache = this.pictureCache();
+    if (!cache) return null;
+    running.media = { total: 0, done: 0, downloaded: 0, alreadyCached: 0, placeholders: 0, failed: 0, bytes: 0 };
+    void this.publishStatus();
+    try {
+      return await cacheMediaAfterSync(store, {
+        cache,
+        stashUrl: settings.stashUrl!,
+        apiKey: settings.apiKey ?? undefined,
+        media: settings.media,
+        signal: running.controller.signal,
+        onProgress: (progress) => {
+          running.media = { ...progress };
+          this.publishSoon();
+        },
+        logger: this.options.logger,
+        runStep: this.options.runMediaStep,
+      });
+    } catch (error) {
+      const warning = `Pictures were not cached: ${this.reasonOf(error, settings.apiKey)}`;
+      this.log.warn(warning);
+      running.warnings.push(warning);
+      return null;
+    }
+  }
+
+  /** The picture cache reads go to first, or null when Settings turned it off. */
+  pictureCache(): MediaCache | null {
+    const media = this.settings.media;
+    if (!media.enabled || this.closed) return null;
+    const dir = mediaCacheDir(this.backend().location, dirname(this.options.databaseFile));
+    if (this.pictures?.dir !== dir || this.pictures.budgetGb !== media.budgetGb) {
+      this.closePictures();
+      this.pictures = { dir, budgetGb: media.budgetGb, cache: openMediaCache(dir, media, this.options.nativeBinding) };
+    }
+    return this.pictures.cache;
+  }
+
+  /** Closes the cache once no running step uses it. */
+  private closePictures(): void {
+    const old = this.pictures;
+    this.pictures = null;
+    if (old) void (this.running?.ended ?? Promise.resolve()).then(() => old.cache.close());
+  }
+
   private logOutcome(outcome: SyncOutcome, trigger: SyncTrigger): void {
     if (outcome.ok) {
       const { summary } = outcome;
       const fetched = summary.entities.reduce((sum, entity) => sum + entity.fetched, 0);
       const seconds = (Date.parse(summary.finishedAt) - Date.parse(summary.startedAt)) / 1000;
-      this.log.info('Sync finished', { trigger, mode: summary.mode, fetched, requests: summary.requests, seconds });
+      this.log.info('Sync finished', { trigger, mode: summary.mode, fetched, requests: summary.requests, seconds, ...pictureFields(outcome.media) });
     } else if (outcome.kind === 'failed') this.log.error(`Sync failed: ${outcome.reason}`, { trigger });
     else this.log.info(`Sync not done: ${outcome.reason}`, { trigger, kind: outcome.kind });
   }
 
   private onProgress(running: RunningSync, progress: SyncProgress): void {
     running.progress.set(progress.entity, { ...progress });
+    this.publishSoon();
+  }
+
+  /** Progress is published at most every STATUS_THROTTLE_MS. */
+  private publishSoon(): void {
     const now = Date.now();
     const wait = this.throttle.lastAt + STATUS_THROTTLE_MS - now;
     if (wait <= 0) void this.publishStatus();
@@ -298,6 +363,7 @@ class StashMirrorService implements MirrorService {
       trigger: running?.trigger ?? null,
       startedAt: running?.startedAt ?? null,
       progress: running ? ENTITIES.flatMap((entity) => running.progress.get(entity) ?? []) : [],
+      mediaProgress: running?.media ?? null,
       lastSuccessAt: history.lastSuccessAt?.toISOString() ?? null,
       lastError: lastError?.reason ?? null,
       lastErrorKind: lastError?.kind ?? null,
@@ -363,6 +429,8 @@ class StashMirrorService implements MirrorService {
     const mirror = this.mirror;
     this.mirror = null;
     if (mirror) await closeQuietly(mirror.store, this.log);
+    this.pictures?.cache.close();
+    this.pictures = null;
   }
 
   private emit<E extends keyof StashMirrorEvents>(event: E, payload: StashMirrorEvents[E]): void {
@@ -475,6 +543,18 @@ class StashMirrorService implements MirrorService {
   private secrets(): Secrets {
     return new Secrets([this.settings.apiKey, ...this.backend().secrets]);
   }
+}
+
+/** The picture step's counts for the log line of its sync. */
+function pictureFields(media: MediaStepSummary | null): LogFields {
+  if (!media) return {};
+  return {
+    picturesDownloaded: media.downloaded,
+    picturesAlreadyCached: media.alreadyCached,
+    picturesNotGenerated: media.placeholders,
+    picturesFailed: media.failed,
+    picturesCancelled: media.cancelled,
+  };
 }
 
 function endOf(outcome: SyncOutcome): SyncEnd {

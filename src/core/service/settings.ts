@@ -7,7 +7,7 @@
 import { describeBackend } from '../db/backend';
 import { normalizeStashUrl } from '../stash/client';
 import { ENTITIES, type EntityName } from '../mirror-rows';
-import type { Backend, PeriodicSync, SettingsUpdate, SettingsView } from '../../shared/contract';
+import type { Backend, MediaSettings, PeriodicSync, SettingsUpdate, SettingsView } from '../../shared/contract';
 
 /** Settings with secrets in the clear: only ever held in memory. */
 export interface StoredSettings {
@@ -16,6 +16,7 @@ export interface StoredSettings {
   backend: Backend;
   periodicSync: PeriodicSync;
   entities: EntityName[];
+  media: MediaSettings;
 }
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -24,6 +25,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   backend: { kind: 'sqlite' },
   periodicSync: { enabled: false, intervalMinutes: 60 },
   entities: [...ENTITIES],
+  media: { enabled: true, budgetGb: 4, includePreviews: false },
 };
 
 /** Where settings live. `save` takes an update already validated against the contract's schema. */
@@ -42,6 +44,7 @@ export function applySettingsUpdate(current: StoredSettings, update: ParsedSetti
     periodicSync: update.periodicSync ?? current.periodicSync,
     // Always in dependency order, without repeats.
     entities: update.entities ? ENTITIES.filter((e) => update.entities!.includes(e)) : current.entities,
+    media: update.media ?? current.media,
   };
 }
 
@@ -73,6 +76,7 @@ export function viewSettings(settings: StoredSettings, sqliteFile: string): Sett
     backend: describeBackend(settings.backend, sqliteFile).view,
     periodicSync: settings.periodicSync,
     entities: settings.entities,
+    media: settings.media,
   };
 }
 

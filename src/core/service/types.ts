@@ -5,6 +5,8 @@
  */
 import type { AppInfo, StashMirrorEvents, StashMirrorMethods, SyncOutcome, SyncRequest, SyncTrigger } from '../../shared/contract';
 import type { Logger } from '../log';
+import type { MediaCache } from '../media/media-cache';
+import type { MediaStepRunner } from './media-after-sync';
 import type { SchedulerClock } from './scheduler';
 import type { SettingsRepository } from './settings';
 
@@ -18,6 +20,8 @@ export interface MirrorService extends Omit<StashMirrorMethods, 'openExternal' |
   /** As the contract's syncNow; hosts pass the trigger when the request did not come from a window. */
   syncNow(request?: SyncRequest, options?: SyncCallOptions): Promise<SyncOutcome>;
   on<E extends keyof StashMirrorEvents>(event: E, listener: (payload: StashMirrorEvents[E]) => void): () => void;
+  /** The picture cache that reads go to before Stash; null when Settings turned it off. */
+  pictureCache(): MediaCache | null;
   /** Cancels a running sync, stops the scheduler, closes the database. */
   close(): Promise<void>;
 }
@@ -35,6 +39,8 @@ export interface MirrorServiceOptions {
   nativeBinding?: string;
   /** The periodic sync's clock; tests pass a manual one. */
   schedulerClock?: SchedulerClock;
+  /** The media step after each sync; tests pass their own. */
+  runMediaStep?: MediaStepRunner;
   /** Where the service says what it does (syncs, settings saved, the sync's warnings); silent by default. */
   logger?: Logger;
 }

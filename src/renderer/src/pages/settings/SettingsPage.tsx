@@ -171,6 +171,37 @@ function SettingsEditor({ saved }: { saved: SettingsView }) {
         </fieldset>
       </section>
 
+      <section className="panel">
+        <h2>Pictures offline</h2>
+        <label className="check">
+          <input type="checkbox" checked={form.mediaEnabled} onChange={(e) => change({ mediaEnabled: e.target.checked })} />
+          Keep marker screenshots and performer images after each sync, so they show without Stash
+        </label>
+        <Field label="Cache size (GB)" error={errors.mediaBudgetGb} hint="The least recently viewed pictures go first once it is full">
+          {(props) => (
+            <input
+              {...props}
+              type="number"
+              min={0.1}
+              step={0.5}
+              className="narrow"
+              disabled={!form.mediaEnabled}
+              value={form.mediaBudgetGb}
+              onChange={(e) => change({ mediaBudgetGb: e.target.value })}
+            />
+          )}
+        </Field>
+        <label className="check">
+          <input
+            type="checkbox"
+            disabled={!form.mediaEnabled}
+            checked={form.mediaPreviews}
+            onChange={(e) => change({ mediaPreviews: e.target.checked })}
+          />
+          Also keep markers’ animated previews (much larger)
+        </label>
+      </section>
+
       <div className="form-footer">
         <button type="submit" className="primary" disabled={saving}>
           {saving ? 'Saving…' : 'Save'}

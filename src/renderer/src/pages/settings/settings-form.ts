@@ -11,9 +11,12 @@ export interface SettingsForm {
   periodicEnabled: boolean;
   intervalMinutes: string;
   entities: EntityName[];
+  mediaEnabled: boolean;
+  mediaBudgetGb: string;
+  mediaPreviews: boolean;
 }
 
-export type SettingsField = 'stashUrl' | 'apiKey' | 'postgresUrl' | 'intervalMinutes' | 'entities';
+export type SettingsField = 'stashUrl' | 'apiKey' | 'postgresUrl' | 'intervalMinutes' | 'entities' | 'mediaBudgetGb';
 export type SettingsErrors = Partial<Record<SettingsField, string>>;
 
 export function formFromSettings(view: SettingsView): SettingsForm {
@@ -25,12 +28,16 @@ export function formFromSettings(view: SettingsView): SettingsForm {
     periodicEnabled: view.periodicSync.enabled,
     intervalMinutes: String(view.periodicSync.intervalMinutes),
     entities: view.entities,
+    mediaEnabled: view.media.enabled,
+    mediaBudgetGb: String(view.media.budgetGb),
+    mediaPreviews: view.media.includePreviews,
   };
 }
 
 const FIELD_MESSAGES: Partial<Record<SettingsField, string>> = {
   intervalMinutes: 'Enter whole minutes, from 5 to 10080 (a week)',
   entities: 'Choose at least one',
+  mediaBudgetGb: 'Enter a size in GB, from 0.1 to 1000',
 };
 
 /** The update the form asks for, checked with the contract's own schema. */
@@ -39,6 +46,7 @@ export function updateFromForm(form: SettingsForm, saved: SettingsView): { updat
   const update: SettingsUpdate = {
     periodicSync: { enabled: form.periodicEnabled, intervalMinutes: Number(form.intervalMinutes.trim() || NaN) },
     entities: ENTITIES.filter((e) => form.entities.includes(e)),
+    media: { enabled: form.mediaEnabled, budgetGb: Number(form.mediaBudgetGb.trim() || NaN), includePreviews: form.mediaPreviews },
   };
   const stashUrl = form.stashUrl.trim();
   if (stashUrl) update.stashUrl = stashUrl;
@@ -64,6 +72,8 @@ function fieldOf(path: readonly PropertyKey[]): SettingsField {
       return 'postgresUrl';
     case 'periodicSync':
       return 'intervalMinutes';
+    case 'media':
+      return 'mediaBudgetGb';
     case 'apiKey':
     case 'entities':
     case 'stashUrl':
