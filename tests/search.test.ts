@@ -665,6 +665,7 @@ describeEachDialect('marker search', (dialect) => {
         primaryTags: [tagFacet('highlight', 'Highlight', 1), tagFacet('kneeling', 'Kneeling', 1), tagFacet('outdoor', 'Outdoor', 1)],
         performers: [perfFacet('kai', 'Kai Müller', 4), perfFacet('marta', 'Marta Nilsen', 4)],
         sceneTags: [tagFacet('highlight', 'Highlight', 4), tagFacet('night', 'Night', 4), tagFacet('studio', 'Studio', 4)],
+        studios: [],
       });
       expect((await hitOf('grandFinale')).tags).toEqual([
         { id: fx.tags.creme, name: 'Crème Brûlée' },
@@ -1211,6 +1212,7 @@ describeEachDialect('marker search', (dialect) => {
         primaryTags: primaryAll().slice(0, 10),
         performers: performersAll(),
         sceneTags: sceneTagsAll(),
+        studios: [],
       });
     });
 
@@ -1219,16 +1221,18 @@ describeEachDialect('marker search', (dialect) => {
         primaryTags: primaryAll(),
         performers: performersAll(),
         sceneTags: sceneTagsAll(),
+        studios: [],
       });
       expect((await search({ facetLimit: 3 })).facets).toEqual({
         primaryTags: primaryAll().slice(0, 3),
         performers: performersAll().slice(0, 3),
         sceneTags: sceneTagsAll().slice(0, 3),
+        studios: [],
       });
     });
 
     it('facetLimit 0 skips facets', async () => {
-      expect((await search({ facetLimit: 0 })).facets).toEqual({ primaryTags: [], performers: [], sceneTags: [] });
+      expect((await search({ facetLimit: 0 })).facets).toEqual({ primaryTags: [], performers: [], sceneTags: [], studios: [] });
     });
 
     it('count the whole filtered result, not the page', async () => {
@@ -1251,6 +1255,7 @@ describeEachDialect('marker search', (dialect) => {
           tagFacet('interview', 'Interview', 4),
           tagFacet('studio', 'Studio', 4),
         ],
+        studios: [],
       });
     });
 
@@ -1264,7 +1269,7 @@ describeEachDialect('marker search', (dialect) => {
     it('are empty when nothing matches', async () => {
       const r = await search({ text: 'xylophone' });
       expect(r.total).toBe(0);
-      expect(r.facets).toEqual({ primaryTags: [], performers: [], sceneTags: [] });
+      expect(r.facets).toEqual({ primaryTags: [], performers: [], sceneTags: [], studios: [] });
     });
   });
 
@@ -1284,7 +1289,7 @@ describeEachDialect('marker search', (dialect) => {
             { id: fx.tags.creme, name: 'Crème Brûlée' },
             { id: fx.tags.standing, name: 'Standing' },
           ],
-          scene: { id: fx.scenes.zebraFinale, title: 'Zebra Finale', basename: `${fx.scenes.zebraFinale}_1.mp4`, date: '2021-05-01' },
+          scene: { id: fx.scenes.zebraFinale, title: 'Zebra Finale', basename: `${fx.scenes.zebraFinale}_1.mp4`, date: '2021-05-01', studio: null },
           performers: [
             { id: fx.performers.kai, name: 'Kai Müller' },
             { id: fx.performers.marta, name: 'Marta Nilsen' },
@@ -1304,7 +1309,7 @@ describeEachDialect('marker search', (dialect) => {
         endSeconds: null,
         primaryTag: { id: fx.tags.kneeling, name: 'Kneeling' },
         tags: [{ id: fx.tags.highlight, name: 'Highlight' }],
-        scene: { id: s, title: 'Beach Morning', basename: `${s}_1.mp4`, date: '2021-05-17' },
+        scene: { id: s, title: 'Beach Morning', basename: `${s}_1.mp4`, date: '2021-05-17', studio: null },
         performers: [
           { id: fx.performers.jose, name: 'José Álvarez' },
           { id: fx.performers.zoe, name: 'Zoë' },
@@ -1336,7 +1341,7 @@ describeEachDialect('marker search', (dialect) => {
         endSeconds: 40,
         primaryTag: { id: fx.tags.kneeling, name: 'Kneeling' },
         tags: [],
-        scene: { id: fx.scenes.untitled, title: null, basename: 'VID_0412 kittiwake.mkv', date: '2021' },
+        scene: { id: fx.scenes.untitled, title: null, basename: 'VID_0412 kittiwake.mkv', date: '2021', studio: null },
         performers: [{ id: fx.performers.yamada, name: '山田花子' }],
         urls: null,
       });
@@ -1350,7 +1355,7 @@ describeEachDialect('marker search', (dialect) => {
         endSeconds: 180,
         primaryTag: { id: fx.tags.loopBeta, name: 'Loop Beta' },
         tags: [{ id: fx.tags.night, name: 'Night' }],
-        scene: { id: fx.scenes.nightShift, title: 'Night Shift', basename: `${fx.scenes.nightShift}_1.mp4`, date: null },
+        scene: { id: fx.scenes.nightShift, title: 'Night Shift', basename: `${fx.scenes.nightShift}_1.mp4`, date: null, studio: null },
         performers: [{ id: fx.performers.marta, name: 'Marta Nilsen' }],
         urls: null,
       });
