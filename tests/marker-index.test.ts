@@ -17,6 +17,7 @@ const SCENES = 40;
 const MARKERS = 400;
 const TAGS = 30;
 const PERFORMERS = 15;
+const STUDIOS = 10;
 
 /** Ids start above zero and leave gaps, as Stash's do after deletions. */
 const idOf = (slot: number) => slot * 3 + 5;
@@ -47,7 +48,30 @@ function randomLibrary(rng: Rng): MarkerIndexSource {
     }
     return [...below].map((descendant_id) => ({ ancestor_id: ancestor, descendant_id }));
   });
-  const scenes = Array.from({ length: SCENES }, (_, s) => ({ id: idOf(s), title: `scene ${s}`, basename: null, date: null, duration: null }));
+  // Parent chains, a cycle among them, and parents the mirror lacks; scenes of studios it lacks too.
+  const studios = Array.from({ length: STUDIOS }, (_, k) => ({
+    id: idOf(k),
+    name: `studio ${k}`,
+    parent_id: rng() < 0.3 ? null : idOf(randInt(rng, 0, STUDIOS + 1)),
+    is_stale: rng() < STALE_SHARE,
+  }));
+  const scenes = Array.from({ length: SCENES }, (_, s) => ({
+    id: idOf(s),
+    title: `scene ${s}`,
+    basename: null,
+    date: null,
+    duration: null,
+    rating100: rng() < 0.3 ? null : randInt(rng, 0, 100),
+    organized: rng() < 0.5,
+    studio_id: rng() < 0.2 ? null : idOf(randInt(rng, 0, STUDIOS)),
+  }));
+  const performers = Array.from({ length: PERFORMERS }, (_, p) => ({
+    id: idOf(p),
+    name: `performer ${p}`,
+    gender: null,
+    favorite: rng() < 0.3,
+    is_stale: rng() < STALE_SHARE,
+  }));
   const markers = Array.from({ length: MARKERS }, (_, m) => ({
     id: idOf(m),
     title: `marker ${m}`,
@@ -59,12 +83,14 @@ function randomLibrary(rng: Rng): MarkerIndexSource {
   }));
   return {
     tags,
-    performers: Array.from({ length: PERFORMERS }, (_, p) => ({ id: idOf(p), name: `performer ${p}`, gender: null, is_stale: rng() < STALE_SHARE })),
+    performers,
+    studios,
     scenes,
     markers,
     markerTags: markers.flatMap((m) => some(rng, TAGS, 3).map((tag_id) => ({ marker_id: m.id, tag_id }))),
     sceneTags: scenes.flatMap((s) => some(rng, TAGS, 3).map((tag_id) => ({ scene_id: s.id, tag_id }))),
     scenePerformers: scenes.flatMap((s) => some(rng, PERFORMERS, 3).map((performer_id) => ({ scene_id: s.id, performer_id }))),
+    performerTags: performers.flatMap((p) => some(rng, TAGS, 3).map((tag_id) => ({ performer_id: p.id, tag_id }))),
     closure,
   };
 }
@@ -84,13 +110,22 @@ function randomQuery(rng: Rng): MarkerQueryInput {
   if (rng() < 0.4) query.sceneTags = ofSet(refs);
   if (rng() < 0.5) query.performers = ofSet(() => some(rng, PERFORMERS, 2));
   if (rng() < 0.2) query.hasEnd = rng() < 0.5;
+  if (rng() < 0.3) {
+    const studioRefs = () => some(rng, STUDIOS, 2).map((id) => ({ id, withChildren: rng() < 0.5 }));
+    query.studios = rng() < 0.5 ? { any: studioRefs() } : rng() < 0.5 ? { none: studioRefs() } : { any: studioRefs(), none: studioRefs() };
+  }
+  if (rng() < 0.3) query.performerTags = ofSet(refs);
+  if (rng() < 0.15) query.favoritePerformersOnly = rng() < 0.7;
+  if (rng() < 0.15) query.performerCount = rng() < 0.5 ? { min: randInt(rng, 0, 2) } : { min: randInt(rng, 0, 1), max: randInt(rng, 0, 2) };
+  if (rng() < 0.15) query.sceneRating = rng() < 0.5 ? { min: randInt(rng, 0, 60) } : { max: randInt(rng, 20, 100) };
+  if (rng() < 0.15) query.sceneOrganized = rng() < 0.5;
   return query;
 }
 
 /** The live tags and performers of a library, by id. */
 function liveIds(lib: MarkerIndexSource) {
   const live = (rows: { id: number; is_stale: boolean | number }[]) => new Set(rows.filter((r) => !r.is_stale).map((r) => r.id));
-  return { tags: live(lib.tags), performers: live(lib.performers) };
+  return { tags: live(lib.tags), performers: live(lib.performers), studios: live(lib.studios) };
 }
 
 /** Which markers a query and its words match, computed the plain way from the library's rows; stale tags and performers match nothing. */
@@ -105,12 +140,28 @@ function reference(lib: MarkerIndexSource, input: MarkerQueryInput, words: WordH
     (set?.all ?? []).every((ref) => matches(have, [ref])) &&
     (!set?.none?.length || !matches(have, set.none));
   const samePerformer = (have: number[], ids: number[]) => ids.some((id) => live.performers.has(id) && have.includes(id));
+  // A studio and its live ancestors up to the first stale one (a cycle ends when it comes round).
+  const studioLine = (id: number | null): number[] => {
+    const line: number[] = [];
+    for (let at = id; at !== null && live.studios.has(at) && !line.includes(at); at = lib.studios.find((st) => st.id === at)!.parent_id)
+      line.push(at);
+    return line;
+  };
+  const studioIn = (studio: number | null, refs: { id: number; withChildren: boolean }[]) => {
+    const line = studioLine(studio);
+    return refs.some((ref) => (ref.withChildren ? line.includes(ref.id) : line[0] === ref.id));
+  };
+  const within = (value: number | null, range: { min?: number; max?: number } | undefined) =>
+    !range || (value !== null && value >= (range.min ?? -Infinity) && value <= (range.max ?? Infinity));
   return lib.markers
     .filter((m) => {
       const secondary = lib.markerTags.filter((r) => r.marker_id === m.id).map((r) => r.tag_id);
       const markerTags = q.markerTags?.on === 'primary' ? [m.primary_tag_id] : [m.primary_tag_id, ...secondary];
       const sceneTags = lib.sceneTags.filter((r) => r.scene_id === m.scene_id).map((r) => r.tag_id);
       const performers = lib.scenePerformers.filter((r) => r.scene_id === m.scene_id).map((r) => r.performer_id);
+      const livePerformers = performers.filter((p) => live.performers.has(p));
+      const performerTags = lib.performerTags.filter((r) => livePerformers.includes(r.performer_id)).map((r) => r.tag_id);
+      const scene = lib.scenes.find((s) => s.id === m.scene_id)!;
       const hasWord = (w: WordHits) =>
         w.marker.includes(m.id) ||
         [m.primary_tag_id, ...secondary].some((t) => live.tags.has(t) && w.tag.includes(t)) ||
@@ -121,6 +172,13 @@ function reference(lib: MarkerIndexSource, input: MarkerQueryInput, words: WordH
         passes(sceneTags, q.sceneTags, anyOf) &&
         passes(performers, q.performers, samePerformer) &&
         (q.hasEnd === undefined || (m.end_seconds !== null) === q.hasEnd) &&
+        (!q.studios?.any?.length || studioIn(scene.studio_id, q.studios.any)) &&
+        (!q.studios?.none?.length || !studioIn(scene.studio_id, q.studios.none)) &&
+        passes(performerTags, q.performerTags, anyOf) &&
+        (!q.favoritePerformersOnly || livePerformers.some((p) => lib.performers.find((r) => r.id === p)!.favorite)) &&
+        within(livePerformers.length, q.performerCount) &&
+        within(scene.rating100, q.sceneRating) &&
+        (q.sceneOrganized === undefined || Boolean(scene.organized) === q.sceneOrganized) &&
         words.every(hasWord)
       );
     })
@@ -158,6 +216,11 @@ function referenceFacets(lib: MarkerIndexSource, markerIds: number[], limit: num
       lib.tags,
       live.tags,
     ),
+    studios: count(
+      markers.flatMap((m) => lib.scenes.find((s) => s.id === m.scene_id)!.studio_id ?? []),
+      lib.studios,
+      live.studios,
+    ),
   };
 }
 
@@ -170,7 +233,9 @@ function referenceHitNames(lib: MarkerIndexSource, markerId: number) {
       .filter((r) => ids.includes(r.id) && alive.has(r.id))
       .sort((a, b) => compareCodePoints(a.name, b.name) || a.id - b.id)
       .map((r) => ({ id: r.id, name: r.name }));
+  const studio = lib.studios.find((st) => st.id === lib.scenes.find((s) => s.id === marker.scene_id)!.studio_id);
   return {
+    studio: studio && live.studios.has(studio.id) ? { id: studio.id, name: studio.name } : null,
     tags: named(
       lib.markerTags.filter((r) => r.marker_id === markerId).map((r) => r.tag_id),
       lib.tags,
@@ -205,7 +270,8 @@ describe('the in-memory marker index', () => {
         ).toEqual(expected);
         expect(found.total).toBe(expected.length);
         expect(found.facets, `facets, seed ${seed} query ${n}`).toEqual(referenceFacets(lib, expected, parseMarkerQuery(input).facetLimit));
-        for (const hit of found.hits) expect({ tags: hit.tags, performers: hit.performers }).toEqual(referenceHitNames(lib, hit.id));
+        for (const hit of found.hits)
+          expect({ studio: hit.scene.studio, tags: hit.tags, performers: hit.performers }).toEqual(referenceHitNames(lib, hit.id));
         if (expected.length) nonEmpty++;
       }
     }
@@ -242,8 +308,18 @@ describe('the in-memory marker index', () => {
     // win the tie by id.
     const lib: MarkerIndexSource = {
       tags: [{ id: 1, name: 'tag', is_stale: false }],
-      performers: [{ id: 1, name: 'p', gender: null, is_stale: false }],
-      scenes: [1, 2, 3, 4].map((id) => ({ id, title: null, basename: null, date: null, duration: null })),
+      performers: [{ id: 1, name: 'p', gender: null, favorite: false, is_stale: false }],
+      studios: [],
+      scenes: [1, 2, 3, 4].map((id) => ({
+        id,
+        title: null,
+        basename: null,
+        date: null,
+        duration: null,
+        rating100: null,
+        organized: false,
+        studio_id: null,
+      })),
       markers: [5, 8, 11, 14].map((id, k) => ({
         id,
         title: '',
@@ -256,6 +332,7 @@ describe('the in-memory marker index', () => {
       markerTags: [],
       sceneTags: [],
       scenePerformers: [1, 2].map((scene_id) => ({ scene_id, performer_id: 1 })),
+      performerTags: [],
       closure: [{ ancestor_id: 1, descendant_id: 1 }],
     };
     const index = new MarkerIndex(lib);
@@ -277,7 +354,17 @@ describe('orders that need no database', () => {
     return new MarkerIndex({
       tags: [{ id: 1, name: 'tag', is_stale: false }],
       performers: [],
-      scenes: scenes.map((s, k) => ({ id: k + 1, title: s.title, basename: null, date: null, duration: null })),
+      studios: [],
+      scenes: scenes.map((s, k) => ({
+        id: k + 1,
+        title: s.title,
+        basename: null,
+        date: null,
+        duration: null,
+        rating100: null,
+        organized: false,
+        studio_id: null,
+      })),
       markers: scenes.map((s, k) => ({
         id: k + 101,
         title: '',
@@ -290,6 +377,7 @@ describe('orders that need no database', () => {
       markerTags: [],
       sceneTags: [],
       scenePerformers: [],
+      performerTags: [],
       closure: [{ ancestor_id: 1, descendant_id: 1 }],
     });
   }
@@ -315,6 +403,47 @@ describe('orders that need no database', () => {
   });
 });
 
+describe('scene sorts keep each scene together', () => {
+  // Two scenes share a date and a title; their markers' ids interleave and run against their seconds.
+  const lib: MarkerIndexSource = {
+    tags: [{ id: 1, name: 'tag', is_stale: false }],
+    performers: [],
+    studios: [],
+    scenes: [
+      { id: 7, title: 'Same', basename: null, date: '2024-05-01', duration: null, rating100: null, organized: false, studio_id: null },
+      { id: 3, title: 'Same', basename: null, date: '2024-05-01', duration: null, rating100: null, organized: false, studio_id: null },
+      { id: 9, title: 'Other', basename: null, date: '2023-01-01', duration: null, rating100: null, organized: false, studio_id: null },
+    ],
+    markers: [
+      { id: 10, scene: 7, seconds: 50 },
+      { id: 11, scene: 3, seconds: 20 },
+      { id: 12, scene: 7, seconds: 5 },
+      { id: 13, scene: 9, seconds: 0 },
+      { id: 14, scene: 3, seconds: 20 },
+      { id: 15, scene: 3, seconds: 1 },
+    ].map((m) => ({ id: m.id, title: '', scene_id: m.scene, primary_tag_id: 1, seconds: m.seconds, end_seconds: null, stash_updated_at: '' })),
+    markerTags: [],
+    sceneTags: [],
+    scenePerformers: [],
+    performerTags: [],
+    closure: [{ ancestor_id: 1, descendant_id: 1 }],
+  };
+  const index = new MarkerIndex(lib);
+  const order = (input: MarkerQueryInput) => index.search(parseMarkerQuery({ facetLimit: 0, ...input })).hits.map((h) => h.id);
+
+  it('orders equal scenes by scene id, then their markers by seconds, then id, in either direction', () => {
+    expect(order({ sort: 'sceneDate' })).toEqual([15, 11, 14, 12, 10, 13]);
+    expect(order({ sort: 'sceneDate', direction: 'asc' })).toEqual([13, 15, 11, 14, 12, 10]);
+    expect(order({ sort: 'sceneTitle' })).toEqual([13, 15, 11, 14, 12, 10]);
+    expect(order({ sort: 'sceneTitle', direction: 'desc' })).toEqual([15, 11, 14, 12, 10, 13]);
+  });
+
+  it('pages through the same grouped order', () => {
+    const pages = [1, 2, 3].flatMap((page) => order({ sort: 'sceneDate', perPage: 2, page }));
+    expect(pages).toEqual(order({ sort: 'sceneDate' }));
+  });
+});
+
 describe('facet limit', () => {
   it('lists up to 500 tags per facet, for panels that show every tag', () => {
     // 600 live tags, each the primary tag of one marker of one scene that carries it as a scene tag.
@@ -323,11 +452,13 @@ describe('facet limit', () => {
     const index = new MarkerIndex({
       tags: ids.map((id) => ({ id, name: `tag ${String(id).padStart(3, '0')}`, is_stale: false })),
       performers: [],
-      scenes: ids.map((id) => ({ id, title: null, basename: null, date: null, duration: null })),
+      studios: [],
+      scenes: ids.map((id) => ({ id, title: null, basename: null, date: null, duration: null, rating100: null, organized: false, studio_id: null })),
       markers: ids.map((id) => ({ id, title: '', scene_id: id, primary_tag_id: id, seconds: 0, end_seconds: null, stash_updated_at: '' })),
       markerTags: [],
       sceneTags: ids.map((id) => ({ scene_id: id, tag_id: id })),
       scenePerformers: [],
+      performerTags: [],
       closure: ids.map((id) => ({ ancestor_id: id, descendant_id: id })),
     });
     const { facets } = index.search(parseMarkerQuery({ facetLimit: 500 }));
@@ -422,7 +553,7 @@ describe('scratch buffers', () => {
   });
 
   it('name what is dirty and clean it on reset', () => {
-    const scratch = new ScratchBuffers({ markers: 4, scenes: 2, tags: 3, performers: 1 });
+    const scratch = new ScratchBuffers({ markers: 4, scenes: 2, tags: 3, performers: 1, studios: 1 });
     expect(scratch.dirtyParts()).toEqual([]);
     scratch.wordsFound[1] = 1;
     scratch.fields[3] = 2;

@@ -57,6 +57,22 @@ describe('search command arguments', () => {
     expect(help.stderr).toBe('');
     expect(help.stdout).toMatch(/^Usage: npm run search -- /);
     for (const flag of ['--any-scene-tag', '--not-scene-tag', '--any-performer', '--not-performer', '--gender']) expect(help.stdout).toContain(flag);
+    for (const flag of [
+      '--studio',
+      '--not-studio',
+      '--performer-tag',
+      '--favorite-performers',
+      '--performers-min',
+      '--rating-max',
+      '--not-organized',
+    ])
+      expect(help.stdout).toContain(flag);
+  });
+
+  it('rejects a studio that is not an id with an optional +, before opening the mirror', async () => {
+    const bad = await runCli(SCRIPT, ['--db', join(tmpdir(), 'no-such-mirror.db'), '--studio', 'Acme']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('--studio takes a studio id, with + for its child studios too; got "Acme"\n');
   });
 
   it('rejects an unknown gender with one line and exit code 2, before opening the mirror', async () => {
@@ -136,6 +152,17 @@ describeEachDialect('search command', (dialect) => {
     expect(await titles(['--any-scene-tag', 'indoor', '--any-scene-tag', 'night', '--not-performer', 'kim lee'])).toEqual(['Sunrise']);
     // Kim Lee or Ana Álvarez: Sunset ride and Skyline; without Night: Sunset ride and Sunrise.
     expect(await titles(['--any-performer', 'Kim Lee', '--any-performer', 'ana alvarez', '--not-scene-tag', 'Night'])).toEqual(['Sunset ride']);
+  });
+
+  it('--performers-min/max count the scene performers; unrated scenes fail a rating bound; nothing is organized yet', async () => {
+    h = await startHarness({ dialect, library: library() });
+    await h.sync();
+    expect(await titles(['--performers-min', '2'])).toEqual(['Skyline']);
+    expect(await titles(['--performers-max', '0'])).toEqual(['Sunrise']);
+    expect(await titles(['--performers-min', '1', '--performers-max', '1'])).toEqual(['Sunset ride']);
+    expect(await titles(['--rating-min', '0'])).toEqual([]);
+    expect(await titles(['--organized'])).toEqual([]);
+    expect(await titles(['--not-organized', '--sort', 'position'])).toEqual(['Sunset ride', 'Sunrise', 'Skyline']);
   });
 
   it('--gender in any case, with - or space for _', async () => {

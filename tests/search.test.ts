@@ -114,7 +114,6 @@ describeEachDialect('marker search', (dialect) => {
     expect([asc, desc]).toContainEqual(actual);
   }
 
-  const sceneGroups = (...scenes: LiveScene[]): MarkerName[][] => scenes.map((s) => SCENE_MARKERS[s]);
   const singles = (...names: MarkerName[]): MarkerName[][] => names.map((n) => [n]);
 
   async function hitOf(name: MarkerName, options?: { stashUrl?: string }): Promise<MarkerHit> {
@@ -666,6 +665,7 @@ describeEachDialect('marker search', (dialect) => {
         primaryTags: [tagFacet('highlight', 'Highlight', 1), tagFacet('kneeling', 'Kneeling', 1), tagFacet('outdoor', 'Outdoor', 1)],
         performers: [perfFacet('kai', 'Kai Müller', 4), perfFacet('marta', 'Marta Nilsen', 4)],
         sceneTags: [tagFacet('highlight', 'Highlight', 4), tagFacet('night', 'Night', 4), tagFacet('studio', 'Studio', 4)],
+        studios: [],
       });
       expect((await hitOf('grandFinale')).tags).toEqual([
         { id: fx.tags.creme, name: 'Crème Brûlée' },
@@ -946,6 +946,10 @@ describeEachDialect('marker search', (dialect) => {
     'kneelingBow',
   ];
 
+  /** Scenes in this order, each scene's markers together by position (seconds, then marker id). */
+  const inSceneOrder = (...scenes: LiveScene[]): number[] =>
+    scenes.flatMap((scene) => ids(...[...SCENE_MARKERS[scene]].sort((x, y) => POSITION_ORDER.indexOf(x) - POSITION_ORDER.indexOf(y))));
+
   describe('sort', () => {
     it('position: scene id, then seconds, then marker id (ascending by default)', async () => {
       // quietKneel and lungePractice both start at 10 s in the same scene: the lower id first.
@@ -962,9 +966,8 @@ describeEachDialect('marker search', (dialect) => {
     });
 
     it('sceneDate: newest first by default, partial dates as strings, undated scenes last', async () => {
-      expectGroups(
-        await ordered({ sort: 'sceneDate' }),
-        sceneGroups(
+      expect(await ordered({ sort: 'sceneDate' })).toEqual(
+        inSceneOrder(
           'rooftopSession',
           'gardenParty',
           'beachMorning',
@@ -978,9 +981,9 @@ describeEachDialect('marker search', (dialect) => {
       );
     });
 
-    it('sceneDate ascending: still undated last, ties by marker id', async () => {
+    it('sceneDate ascending: still undated last, a scene’s markers by position', async () => {
       expect(await ordered({ sort: 'sceneDate', direction: 'asc' })).toEqual(
-        sceneGroups(
+        inSceneOrder(
           'archiveReel',
           'winterStudio',
           'untitled',
@@ -990,18 +993,17 @@ describeEachDialect('marker search', (dialect) => {
           'gardenParty',
           'rooftopSession',
           'nightShift',
-        ).flatMap((g) => ids(...g)),
+        ),
       );
     });
 
-    it('sceneTitle: A to Z by default, ignoring case, ties by marker id', async () => {
+    it('sceneTitle: A to Z by default, ignoring case, a scene’s markers by position', async () => {
       // Without 山田花子's scenes, which leaves out the one scene without a title. 'archive reel' is
       // in lower case: first all the same, where byte order would put it after 'Zebra Finale'.
       const order = ['archiveReel', 'beachMorning', 'cafeConversations', 'nightShift', 'rooftopSession', 'winterStudio', 'zebraFinale'] as const;
-      expect(await ordered({ sort: 'sceneTitle', performers: { none: perf('yamada') } })).toEqual(sceneGroups(...order).flatMap((g) => ids(...g)));
-      expectGroups(
-        await ordered({ sort: 'sceneTitle', direction: 'desc', performers: { none: perf('yamada') } }),
-        sceneGroups(...[...order].reverse()),
+      expect(await ordered({ sort: 'sceneTitle', performers: { none: perf('yamada') } })).toEqual(inSceneOrder(...order));
+      expect(await ordered({ sort: 'sceneTitle', direction: 'desc', performers: { none: perf('yamada') } })).toEqual(
+        inSceneOrder(...[...order].reverse()),
       );
     });
 
@@ -1018,7 +1020,7 @@ describeEachDialect('marker search', (dialect) => {
         'winterStudio',
         'zebraFinale',
       ] as const;
-      expect(await ordered({ sort: 'sceneTitle' })).toEqual(sceneGroups(...order).flatMap((g) => ids(...g)));
+      expect(await ordered({ sort: 'sceneTitle' })).toEqual(inSceneOrder(...order));
     });
 
     it('length: longest first by default', async () => {
@@ -1210,6 +1212,7 @@ describeEachDialect('marker search', (dialect) => {
         primaryTags: primaryAll().slice(0, 10),
         performers: performersAll(),
         sceneTags: sceneTagsAll(),
+        studios: [],
       });
     });
 
@@ -1218,16 +1221,18 @@ describeEachDialect('marker search', (dialect) => {
         primaryTags: primaryAll(),
         performers: performersAll(),
         sceneTags: sceneTagsAll(),
+        studios: [],
       });
       expect((await search({ facetLimit: 3 })).facets).toEqual({
         primaryTags: primaryAll().slice(0, 3),
         performers: performersAll().slice(0, 3),
         sceneTags: sceneTagsAll().slice(0, 3),
+        studios: [],
       });
     });
 
     it('facetLimit 0 skips facets', async () => {
-      expect((await search({ facetLimit: 0 })).facets).toEqual({ primaryTags: [], performers: [], sceneTags: [] });
+      expect((await search({ facetLimit: 0 })).facets).toEqual({ primaryTags: [], performers: [], sceneTags: [], studios: [] });
     });
 
     it('count the whole filtered result, not the page', async () => {
@@ -1250,6 +1255,7 @@ describeEachDialect('marker search', (dialect) => {
           tagFacet('interview', 'Interview', 4),
           tagFacet('studio', 'Studio', 4),
         ],
+        studios: [],
       });
     });
 
@@ -1263,7 +1269,7 @@ describeEachDialect('marker search', (dialect) => {
     it('are empty when nothing matches', async () => {
       const r = await search({ text: 'xylophone' });
       expect(r.total).toBe(0);
-      expect(r.facets).toEqual({ primaryTags: [], performers: [], sceneTags: [] });
+      expect(r.facets).toEqual({ primaryTags: [], performers: [], sceneTags: [], studios: [] });
     });
   });
 
@@ -1283,7 +1289,7 @@ describeEachDialect('marker search', (dialect) => {
             { id: fx.tags.creme, name: 'Crème Brûlée' },
             { id: fx.tags.standing, name: 'Standing' },
           ],
-          scene: { id: fx.scenes.zebraFinale, title: 'Zebra Finale', basename: `${fx.scenes.zebraFinale}_1.mp4`, date: '2021-05-01' },
+          scene: { id: fx.scenes.zebraFinale, title: 'Zebra Finale', basename: `${fx.scenes.zebraFinale}_1.mp4`, date: '2021-05-01', studio: null },
           performers: [
             { id: fx.performers.kai, name: 'Kai Müller' },
             { id: fx.performers.marta, name: 'Marta Nilsen' },
@@ -1303,7 +1309,7 @@ describeEachDialect('marker search', (dialect) => {
         endSeconds: null,
         primaryTag: { id: fx.tags.kneeling, name: 'Kneeling' },
         tags: [{ id: fx.tags.highlight, name: 'Highlight' }],
-        scene: { id: s, title: 'Beach Morning', basename: `${s}_1.mp4`, date: '2021-05-17' },
+        scene: { id: s, title: 'Beach Morning', basename: `${s}_1.mp4`, date: '2021-05-17', studio: null },
         performers: [
           { id: fx.performers.jose, name: 'José Álvarez' },
           { id: fx.performers.zoe, name: 'Zoë' },
@@ -1335,7 +1341,7 @@ describeEachDialect('marker search', (dialect) => {
         endSeconds: 40,
         primaryTag: { id: fx.tags.kneeling, name: 'Kneeling' },
         tags: [],
-        scene: { id: fx.scenes.untitled, title: null, basename: 'VID_0412 kittiwake.mkv', date: '2021' },
+        scene: { id: fx.scenes.untitled, title: null, basename: 'VID_0412 kittiwake.mkv', date: '2021', studio: null },
         performers: [{ id: fx.performers.yamada, name: '山田花子' }],
         urls: null,
       });
@@ -1349,7 +1355,7 @@ describeEachDialect('marker search', (dialect) => {
         endSeconds: 180,
         primaryTag: { id: fx.tags.loopBeta, name: 'Loop Beta' },
         tags: [{ id: fx.tags.night, name: 'Night' }],
-        scene: { id: fx.scenes.nightShift, title: 'Night Shift', basename: `${fx.scenes.nightShift}_1.mp4`, date: null },
+        scene: { id: fx.scenes.nightShift, title: 'Night Shift', basename: `${fx.scenes.nightShift}_1.mp4`, date: null, studio: null },
         performers: [{ id: fx.performers.marta, name: 'Marta Nilsen' }],
         urls: null,
       });

@@ -22,12 +22,17 @@ const GENDER_NAMES = PERFORMER_GENDERS.map((g) => g.toLowerCase().replaceAll('_'
 const USAGE = `Usage: npm run search -- [words…] [--tag NAME]… [--any-tag NAME]… [--not-tag NAME]… [--with-subtags] [--primary-only]
                       [--scene-tag NAME]… [--any-scene-tag NAME]… [--not-scene-tag NAME]…
                       [--performer NAME]… [--any-performer NAME]… [--not-performer NAME]… [--gender GENDER]…
+                      [--studio ID[+]]… [--not-studio ID[+]]… [--performer-tag NAME]… [--any-performer-tag NAME]…
+                      [--not-performer-tag NAME]… [--favorite-performers] [--performers-min N] [--performers-max N]
+                      [--rating-min N] [--rating-max N] [--organized | --not-organized]
                       [--from DATE] [--to DATE] [--min-duration S] [--max-duration S] [--min-length S] [--max-length S]
                       [--has-end | --no-end] [--sort ${SORTS.join('|')}] [--asc | --desc] [--seed N]
                       [--page N] [--per-page N] [--facets N] [--db FILE] [--database-url URL] [--stash-url URL] [--json]
 --tag, --scene-tag, --performer: every one must match; --any-…: at least one; --not-…: none of them.
 --with-subtags: each tag also matches its sub-tags. --primary-only: marker tags match the primary tag only.
 --gender: the scene has a performer of one of them: ${GENDER_NAMES.join(', ')}.
+--studio: the scene's studio is one of them (ID+ also takes the studios below it); --not-studio: none of them.
+--performer-tag: a tag of the scene's performers. --rating-…: the scene's rating, 0-100 (unrated scenes never match).
 Dates: YYYY, YYYY-MM or YYYY-MM-DD. Relevance sorts most relevant first; --asc reverses it.`;
 
 const OPTIONS = {
@@ -43,6 +48,18 @@ const OPTIONS = {
   'any-performer': { type: 'string', multiple: true },
   'not-performer': { type: 'string', multiple: true },
   gender: { type: 'string', multiple: true },
+  studio: { type: 'string', multiple: true },
+  'not-studio': { type: 'string', multiple: true },
+  'performer-tag': { type: 'string', multiple: true },
+  'any-performer-tag': { type: 'string', multiple: true },
+  'not-performer-tag': { type: 'string', multiple: true },
+  'favorite-performers': { type: 'boolean' },
+  'performers-min': { type: 'string' },
+  'performers-max': { type: 'string' },
+  'rating-min': { type: 'string' },
+  'rating-max': { type: 'string' },
+  organized: { type: 'boolean' },
+  'not-organized': { type: 'boolean' },
   from: { type: 'string' },
   to: { type: 'string' },
   'min-duration': { type: 'string' },
@@ -99,12 +116,24 @@ function gender(value: string): string {
   throw new UsageError(`--gender takes one of ${GENDER_NAMES.join(', ')}; got "${value}"`);
 }
 
+/** A studio as `ID` or `ID+` (with the studios below it). */
+function studioRef(flag: string) {
+  return (value: string) => {
+    const match = /^(\d+)(\+?)$/.exec(value.trim());
+    if (!match) throw new UsageError(`--${flag} takes a studio id, with + for its child studios too; got "${value}"`);
+    return { id: Number(match[1]), withChildren: match[2] === '+' };
+  };
+}
+
 /** The query but its tag and performer filters: all the command line says without names, checked before the mirror is opened. */
 function queryWithoutNames(words: string[], v: Values): MarkerQueryInput {
   if (v.sort !== undefined && !(SORTS as readonly string[]).includes(v.sort)) {
     throw new UsageError(`--sort takes one of ${SORTS.join(', ')}`);
   }
-  const range = (min: 'min-duration' | 'min-length', max: 'max-duration' | 'max-length') => {
+  const range = (
+    min: 'min-duration' | 'min-length' | 'performers-min' | 'rating-min',
+    max: 'max-duration' | 'max-length' | 'performers-max' | 'rating-max',
+  ) => {
     const r = { min: number(v[min], min), max: number(v[max], max) };
     return r.min === undefined && r.max === undefined ? undefined : r;
   };
@@ -115,6 +144,12 @@ function queryWithoutNames(words: string[], v: Values): MarkerQueryInput {
     sceneDuration: range('min-duration', 'max-duration'),
     markerLength: range('min-length', 'max-length'),
     hasEnd: v['has-end'] ? true : v['no-end'] ? false : undefined,
+    studios:
+      v.studio || v['not-studio'] ? { any: v.studio?.map(studioRef('studio')), none: v['not-studio']?.map(studioRef('not-studio')) } : undefined,
+    favoritePerformersOnly: v['favorite-performers'] || undefined,
+    performerCount: range('performers-min', 'performers-max'),
+    sceneRating: range('rating-min', 'rating-max'),
+    sceneOrganized: v.organized ? true : v['not-organized'] ? false : undefined,
     sort: v.sort as MarkerQueryInput['sort'],
     direction: v.asc ? 'asc' : v.desc ? 'desc' : undefined,
     seed: number(v.seed, 'seed'),
@@ -124,7 +159,7 @@ function queryWithoutNames(words: string[], v: Values): MarkerQueryInput {
   };
 }
 
-type GroupFlag = 'tag' | 'scene-tag' | 'performer';
+type GroupFlag = 'tag' | 'scene-tag' | 'performer' | 'performer-tag';
 
 /** --X, --any-X and --not-X as a filter's all, any and none, each name looked up; undefined without any of them. */
 function groups<T>(v: Values, flag: GroupFlag, lookUp: (name: string) => T) {
@@ -134,7 +169,10 @@ function groups<T>(v: Values, flag: GroupFlag, lookUp: (name: string) => T) {
 }
 
 /** The tag and performer filters, their names looked up in the mirror. */
-async function namedFilters(store: MirrorStore, v: Values): Promise<Pick<MarkerQueryInput, 'markerTags' | 'sceneTags' | 'performers'>> {
+async function namedFilters(
+  store: MirrorStore,
+  v: Values,
+): Promise<Pick<MarkerQueryInput, 'markerTags' | 'sceneTags' | 'performers' | 'performerTags'>> {
   const tag = await resolver(store, 'tags', 'tag');
   const performer = await resolver(store, 'performers', 'performer');
   const tagRef = (name: string) => ({ id: tag(name), withSubtags: v['with-subtags'] });
@@ -143,6 +181,7 @@ async function namedFilters(store: MirrorStore, v: Values): Promise<Pick<MarkerQ
     markerTags: markerTags && { ...markerTags, on: v['primary-only'] ? 'primary' : 'primaryOrSecondary' },
     sceneTags: groups(v, 'scene-tag', tagRef),
     performers: groups(v, 'performer', performer),
+    performerTags: groups(v, 'performer-tag', tagRef),
   };
 }
 
@@ -155,7 +194,8 @@ export function formatResult(result: MarkerSearchResult): string {
   const lines = result.hits.map((hit) => {
     const time = formatTimeRange(hit.seconds, hit.endSeconds);
     const tags = [hit.primaryTag.name, ...hit.tags.map((t) => t.name)].join(', ');
-    const scene = `${sceneLabel(hit.scene) ?? `scene ${hit.scene.id}`}${hit.scene.date ? ` (${hit.scene.date})` : ''}`;
+    const studio = hit.scene.studio ? ` · ${hit.scene.studio.name}` : '';
+    const scene = `${sceneLabel(hit.scene) ?? `scene ${hit.scene.id}`}${hit.scene.date ? ` (${hit.scene.date})` : ''}${studio}`;
     return [
       cell(String(hit.id), 7),
       cell(time, 15),
@@ -178,8 +218,9 @@ export function formatResult(result: MarkerSearchResult): string {
     facet('Primary tags', result.facets.primaryTags),
     facet('Performers', result.facets.performers),
     facet('Scene tags', result.facets.sceneTags),
+    facet('Studios', result.facets.studios),
   ]
-    .filter((line, i, all) => line !== '' || i < all.length - 3)
+    .filter((line, i, all) => line !== '' || i < all.length - 4)
     .join('\n');
 }
 

@@ -5,5 +5,5 @@
  * stays a short, visible list.
  */
 export { DEFAULT_DIRECTION, MarkerQuery, PERFORMER_GENDERS, SORTS } from '../core/search/query';
-export type { FacetCount, MarkerHit, MarkerQueryInput, MarkerSearchResult, NamedRef } from '../core/search/query';
+export type { FacetCount, MarkerHit, MarkerQueryInput, MarkerSearchResult, NamedRef, StudioFilter, StudioRef, TagFilter } from '../core/search/query';
 export { searchWords } from '../core/search/text';

@@ -261,7 +261,28 @@ export const INDEX_SOURCE = {
   sceneTags: indexQuery('stash_scene_tags', ['scene_id', 'tag_id']),
   scenePerformers: indexQuery('stash_scene_performers', ['scene_id', 'performer_id']),
   closure: indexQuery('stash_tag_closure', ['ancestor_id', 'descendant_id']),
-} satisfies { [K in keyof MarkerIndexSource]: IndexQuery<MarkerIndexSource[K][number]> };
+} satisfies { [K in keyof MirroredSource]: IndexQuery<MirroredSource[K][number]> };
+
+/**
+ * The parts of the index whose mirror columns (studios, performer favourites and tags, scene
+ * rating, organized flag and studio) the mirror does not hold yet: read as their empty values until
+ * its migration adds them, so every filter on them is answered as on a library without them.
+ */
+type PendingScene = 'rating100' | 'organized' | 'studio_id';
+type MirroredSource = Omit<MarkerIndexSource, 'studios' | 'performerTags' | 'performers' | 'scenes'> & {
+  performers: Omit<MarkerIndexSource['performers'][number], 'favorite'>[];
+  scenes: Omit<MarkerIndexSource['scenes'][number], PendingScene>[];
+};
+
+function withPendingColumns(source: MirroredSource): MarkerIndexSource {
+  return {
+    ...source,
+    performers: source.performers.map((p) => ({ ...p, favorite: false })),
+    scenes: source.scenes.map((s) => ({ ...s, rating100: null, organized: false, studio_id: null })),
+    studios: [],
+    performerTags: [],
+  };
+}
 
 /**
  * The index a store keeps between searches. It is rebuilt when the search state's time changes,
@@ -271,9 +292,9 @@ export const INDEX_SOURCE = {
 export class MarkerIndexCache extends VersionedCache<MarkerIndex> {}
 
 async function loadMarkerIndex(source: SearchStorage): Promise<MarkerIndex> {
-  const parts = {} as Record<keyof MarkerIndexSource, unknown[]>;
-  for (const [name, { query }] of Object.entries(INDEX_SOURCE)) parts[name as keyof MarkerIndexSource] = await source.all(query);
-  return new MarkerIndex(parts as unknown as MarkerIndexSource);
+  const parts = {} as Record<keyof MirroredSource, unknown[]>;
+  for (const [name, { query }] of Object.entries(INDEX_SOURCE)) parts[name as keyof MirroredSource] = await source.all(query);
+  return new MarkerIndex(withPendingColumns(parts as unknown as MirroredSource));
 }
 
 /**

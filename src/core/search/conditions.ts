@@ -5,7 +5,7 @@
  */
 import { ascendingDistinct, filter, intersection } from './int-lists';
 import type { MarkerData } from './marker-data';
-import type { MarkerQuery, TagFilter } from './query';
+import type { MarkerQuery, StudioFilter, StudioRef, TagFilter } from './query';
 import { anyIn, distinctMembers, membersOf, type Relation } from './relation';
 import type { ScratchBuffers } from './scratch';
 import { compareCodePoints } from './text';
@@ -83,6 +83,15 @@ export function queryConditions(data: MarkerData, q: MarkerQuery): Condition[] {
     const mask = Uint8Array.from(data.performers, (p) => (p.live && p.gender !== null && genders.has(p.gender) ? 1 : 0));
     tests.push(sceneCondition(data, (s) => anyIn(scenePerformers, s, mask) === 1, false));
   }
+  tests.push(...studioConditions(data, q.studios), ...performerConditions(data, q));
+  if (q.sceneRating) {
+    const within = inside(q.sceneRating);
+    tests.push(sceneCondition(data, (s) => within(data.sceneRating[s]!), false));
+  }
+  if (q.sceneOrganized !== undefined) {
+    const wanted = q.sceneOrganized ? 1 : 0;
+    tests.push(sceneCondition(data, (s) => data.sceneOrganized[s] === wanted, false));
+  }
   const { from, to } = q.sceneDate ?? {};
   if (from !== undefined || to !== undefined) {
     // A partial bound covers its whole period: to '2021-05' takes '2021-05-31' (and '2021' itself).
@@ -109,6 +118,72 @@ export function queryConditions(data: MarkerData, q: MarkerQuery): Condition[] {
 }
 
 type TagRefs = NonNullable<TagFilter['any']>;
+
+/** The scene's studio is one of `any` and none of `none`; a scene without a (live) studio fails `any`. */
+function studioConditions(data: MarkerData, filter: StudioFilter | undefined): Condition[] {
+  const tests: Condition[] = [];
+  for (const set of filterSets(filter)) {
+    const mask = studioMask(data, set.members);
+    const scenes = set.negate ? undefined : scenesWhere(data.sceneStudio, (studio) => studio >= 0 && mask[studio] === 1);
+    tests.push(sceneCondition(data, (s) => data.sceneStudio[s]! >= 0 && mask[data.sceneStudio[s]!] === 1, set.negate, scenes));
+  }
+  return tests;
+}
+
+/**
+ * The live studios a set of references stands for, children through the parent chain. The walk
+ * stops at a stale studio, as the tag closure does, and after as many steps as there are studios,
+ * so a cycle of parents ends.
+ */
+function studioMask(data: MarkerData, refs: StudioRef[]): Uint8Array {
+  const { studios, studioIndex } = data;
+  const mask = new Uint8Array(studios.length);
+  const exact = new Uint8Array(studios.length);
+  const withChildren = new Uint8Array(studios.length);
+  for (const ref of refs) {
+    const slot = studioIndex.get(ref.id);
+    if (slot !== undefined) (ref.withChildren ? withChildren : exact)[slot] = 1;
+  }
+  for (let slot = 0; slot < studios.length; slot++) {
+    if (!studios[slot]!.live) continue;
+    if (exact[slot] || withChildren[slot]) mask[slot] = 1;
+    for (let up = studios[slot]!.parent, steps = 0; !mask[slot] && up >= 0 && studios[up]!.live && steps < studios.length; steps++) {
+      if (withChildren[up]) mask[slot] = 1;
+      up = studios[up]!.parent;
+    }
+  }
+  return mask;
+}
+
+/** The conditions on the scene's performers: their tags, favourites and number. */
+function performerConditions(data: MarkerData, q: MarkerQuery): Condition[] {
+  const { performers, performerTags, performerScenes, scenePerformers, scenePerformerCount } = data;
+  const tests: Condition[] = [];
+  // A scene condition over its live performers that carry a tag of the set, reaching their scenes.
+  for (const set of filterSets(q.performerTags)) {
+    const tags = tagMask(data, set.members);
+    const carriers = Uint8Array.from(performers, (p, slot) => (p.live ? anyIn(performerTags, slot, tags) : 0));
+    const scenes = set.negate ? undefined : distinctMembers(performerScenes, slotsOf(carriers));
+    tests.push(sceneCondition(data, (s) => anyIn(scenePerformers, s, carriers) === 1, set.negate, scenes));
+  }
+  if (q.favoritePerformersOnly) {
+    const favorites = Uint8Array.from(performers, (p) => (p.live && p.favorite ? 1 : 0));
+    const scenes = distinctMembers(performerScenes, slotsOf(favorites));
+    tests.push(sceneCondition(data, (s) => anyIn(scenePerformers, s, favorites) === 1, false, scenes));
+  }
+  if (q.performerCount) {
+    const within = inside(q.performerCount);
+    tests.push(sceneCondition(data, (s) => within(scenePerformerCount[s]!), false));
+  }
+  return tests;
+}
+
+/** The scenes whose value passes, ascending. */
+function scenesWhere(values: Int32Array, test: (value: number) => boolean): number[] {
+  const scenes: number[] = [];
+  for (let s = 0; s < values.length; s++) if (test(values[s]!)) scenes.push(s);
+  return scenes;
+}
 
 /** any / all / none of a filter as separate sets to test: any is one, all is one per member. */
 function filterSets<T>(filter: { any?: T[]; all?: T[]; none?: T[] } | undefined): { members: T[]; negate: boolean }[] {

@@ -1,5 +1,5 @@
 /**
- * The marker search's columns: every live marker, scene, tag and performer of the mirror by slot
+ * The marker search's columns: every live marker, scene, tag, performer and studio of the mirror by slot
  * (its place here), the relations between them in both directions, and the tag closure. Built once
  * per sync that changed the mirror and only read after that.
  */
@@ -43,6 +43,13 @@ export class MarkerData {
   readonly sceneNames: (string | null)[];
   /** NaN where the scene has no file. */
   readonly sceneDuration: Float64Array;
+  /** rating100; NaN where the scene is unrated. */
+  readonly sceneRating: Float64Array;
+  readonly sceneOrganized: Uint8Array;
+  /** The studio's slot; -1 for a scene without one or with one the mirror lacks. */
+  readonly sceneStudio: Int32Array;
+  /** How many live performers each scene has. */
+  readonly scenePerformerCount: Int32Array;
   readonly sceneTags: Relation;
   readonly scenePerformers: Relation;
   readonly sceneMarkers: Relation;
@@ -50,6 +57,8 @@ export class MarkerData {
   readonly tagMarkers: Relation;
   readonly tagScenes: Relation;
   readonly performerScenes: Relation;
+  /** The tags of each performer. */
+  readonly performerTags: Relation;
 
   /**
    * Tags and performers in name order (byte order, then id): the index is the facet tiebreak. A
@@ -58,7 +67,10 @@ export class MarkerData {
    * re-synced may still point at it.
    */
   readonly tags: NamedEntry[];
-  readonly performers: (NamedEntry & { gender: string | null })[];
+  readonly performers: (NamedEntry & { gender: string | null; favorite: boolean })[];
+  /** Studios in name order, as tags; `parent` is the parent's slot, -1 for none or one the mirror lacks. */
+  readonly studios: (NamedEntry & { parent: number })[];
+  readonly studioIndex: Map<number, number>;
   readonly tagIndex: Map<number, number>;
   readonly performerIndex: Map<number, number>;
   readonly sceneIndex: Map<number, number>;
@@ -68,9 +80,14 @@ export class MarkerData {
   constructor(source: MarkerIndexSource) {
     const byName = <T extends { id: number; name: string }>(a: T, b: T) => compareCodePoints(a.name, b.name) || a.id - b.id;
     this.tags = source.tags.map((t) => ({ id: t.id, name: t.name, live: !t.is_stale })).sort(byName);
-    this.performers = source.performers.map((p) => ({ id: p.id, name: p.name, gender: p.gender, live: !p.is_stale })).sort(byName);
+    this.performers = source.performers
+      .map((p) => ({ id: p.id, name: p.name, gender: p.gender, favorite: Boolean(p.favorite), live: !p.is_stale }))
+      .sort(byName);
     this.tagIndex = new Map(this.tags.map((t, i) => [t.id, i]));
     this.performerIndex = new Map(this.performers.map((p, i) => [p.id, i]));
+    const studios = [...source.studios].sort(byName);
+    this.studioIndex = new Map(studios.map((s, i) => [s.id, i]));
+    this.studios = studios.map((s) => ({ id: s.id, name: s.name, live: !s.is_stale, parent: this.studioIndex.get(s.parent_id ?? -1) ?? -1 }));
 
     const scenes = source.scenes;
     this.sceneIds = Int32Array.from(scenes, (s) => s.id);
@@ -80,6 +97,9 @@ export class MarkerData {
     this.sceneBasenames = scenes.map((s) => s.basename);
     this.sceneNames = scenes.map(sceneLabel);
     this.sceneDuration = Float64Array.from(scenes, (s) => s.duration ?? NaN);
+    this.sceneRating = Float64Array.from(scenes, (s) => s.rating100 ?? NaN);
+    this.sceneOrganized = Uint8Array.from(scenes, (s) => (s.organized ? 1 : 0));
+    this.sceneStudio = Int32Array.from(scenes, (s) => this.studioIndex.get(s.studio_id ?? -1) ?? -1);
 
     const markers = source.markers.filter((m) => this.sceneIndex.has(m.scene_id));
     this.size = markers.length;
@@ -110,6 +130,17 @@ export class MarkerData {
       source.scenePerformers,
       (r) => this.sceneIndex.get(r.scene_id),
       (r) => this.performerIndex.get(r.performer_id),
+    );
+    this.scenePerformerCount = Int32Array.from(scenes, (_, scene) => {
+      let live = 0;
+      forEachIn(this.scenePerformers, scene, (performer) => (live += this.performers[performer]!.live ? 1 : 0));
+      return live;
+    });
+    this.performerTags = relation(
+      this.performers.length,
+      source.performerTags,
+      (r) => this.performerIndex.get(r.performer_id),
+      (r) => this.tagSlot(r.tag_id),
     );
     const sceneMarkerPairs = Array.from(this.markerScene, (scene, marker) => ({ scene, marker }));
     this.sceneMarkers = relation(

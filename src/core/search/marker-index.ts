@@ -29,9 +29,20 @@ export { orderRange, randomKey, seedMix } from './random-order';
 export interface MarkerIndexSource {
   /** Every tag, stale ones included (a marker may still point at one). */
   tags: { id: number; name: string; is_stale: boolean | number }[];
-  performers: { id: number; name: string; gender: string | null; is_stale: boolean | number }[];
+  performers: { id: number; name: string; gender: string | null; favorite: boolean | number; is_stale: boolean | number }[];
+  /** Every studio, stale ones included. */
+  studios: { id: number; name: string; parent_id: number | null; is_stale: boolean | number }[];
   /** Live scenes. */
-  scenes: { id: number; title: string | null; basename: string | null; date: string | null; duration: number | null }[];
+  scenes: {
+    id: number;
+    title: string | null;
+    basename: string | null;
+    date: string | null;
+    duration: number | null;
+    rating100: number | null;
+    organized: boolean | number;
+    studio_id: number | null;
+  }[];
   /** Live markers of live scenes, ascending by id. */
   markers: {
     id: number;
@@ -45,6 +56,7 @@ export interface MarkerIndexSource {
   markerTags: { marker_id: number; tag_id: number }[];
   sceneTags: { scene_id: number; tag_id: number }[];
   scenePerformers: { scene_id: number; performer_id: number }[];
+  performerTags: { performer_id: number; tag_id: number }[];
   closure: { ancestor_id: number; descendant_id: number }[];
 }
 
@@ -66,6 +78,7 @@ export class MarkerIndex {
       scenes: this.data.sceneIds.length,
       tags: this.data.tags.length,
       performers: this.data.performers.length,
+      studios: this.data.studios.length,
     });
   }
 

@@ -26,6 +26,13 @@ const ids = z.array(id).max(100);
 
 export const PerformerFilter = z.object({ any: ids.optional(), all: ids.optional(), none: ids.optional() });
 
+/** A studio to match, optionally with every studio below it (one parent per studio). */
+export const StudioRef = z.object({ id, withChildren: z.boolean().default(false) });
+
+const studioSet = z.array(StudioRef).max(100);
+
+export const StudioFilter = z.object({ any: studioSet.optional(), none: studioSet.optional() });
+
 /** Partial dates as Stash stores them: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', naming a month and day that exist. */
 const PARTIAL_DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 const partialDate = z
@@ -46,6 +53,8 @@ function daysInMonth(year: number, month: number): number {
 }
 
 const range = z.object({ min: z.number().optional(), max: z.number().optional() });
+
+const countRange = z.object({ min: id.optional(), max: id.optional() });
 
 /** Stash's performer genders, as its API spells them. */
 export const PERFORMER_GENDERS = ['MALE', 'FEMALE', 'TRANSGENDER_MALE', 'TRANSGENDER_FEMALE', 'INTERSEX', 'NON_BINARY'] as const;
@@ -71,6 +80,18 @@ export const MarkerQuery = z.object({
   performers: PerformerFilter.optional(),
   /** The scene has at least one performer of one of these genders (PERFORMER_GENDERS). */
   performerGenders: z.array(z.string()).max(10).optional(),
+  /** The scene's studio: one of `any` (or below one, withChildren), none of `none`. A scene without a studio passes only `none`. */
+  studios: StudioFilter.optional(),
+  /** Over the union of the tags of the scene's performers: all = each tag is carried by some performer. */
+  performerTags: TagFilter.optional(),
+  /** true: the scene has at least one favourite performer. */
+  favoritePerformersOnly: z.boolean().optional(),
+  /** How many live performers the scene has, inclusive. */
+  performerCount: countRange.optional(),
+  /** The scene's rating100 (0-100), inclusive; an unrated scene fails any bound. */
+  sceneRating: range.optional(),
+  /** true: only organized scenes; false: only scenes not organized. */
+  sceneOrganized: z.boolean().optional(),
   /** Inclusive; a partial bound covers its whole year or month. */
   sceneDate: z.object({ from: partialDate.optional(), to: partialDate.optional() }).optional(),
   /** Seconds. */
@@ -78,6 +99,7 @@ export const MarkerQuery = z.object({
   /** Seconds between end and start; markers without an end have no length. */
   markerLength: range.optional(),
   hasEnd: z.boolean().optional(),
+  /** sceneDate and sceneTitle keep each scene's markers together: ties by scene id, then seconds, then marker id. */
   sort: z.enum(SORTS).default('relevance'),
   /** Every sort honours it; relevance 'asc' lists the least relevant first. Ties are by marker id ascending either way. */
   direction: z.enum(['asc', 'desc']).optional(),
@@ -93,6 +115,8 @@ export type MarkerQueryInput = z.input<typeof MarkerQuery>;
 export type MarkerQuery = z.output<typeof MarkerQuery>;
 export type TagFilter = z.output<typeof TagFilter>;
 export type MarkerTagFilter = z.output<typeof MarkerTagFilter>;
+export type StudioRef = z.output<typeof StudioRef>;
+export type StudioFilter = z.output<typeof StudioFilter>;
 
 export interface NamedRef {
   id: number;
@@ -108,7 +132,7 @@ export interface MarkerHit {
   /** Secondary tags, by name. */
   tags: NamedRef[];
   /** `basename`: the primary file's, which Stash shows for a scene without a title; null without files. */
-  scene: { id: number; title: string | null; basename: string | null; date: string | null };
+  scene: { id: number; title: string | null; basename: string | null; date: string | null; studio: NamedRef | null };
   performers: NamedRef[];
   /** Stash URLs, when the Stash server's address is known. */
   urls: { stream: string; preview: string; screenshot: string; scene: string } | null;
@@ -123,7 +147,7 @@ export interface MarkerSearchResult {
   page: number;
   perPage: number;
   hits: MarkerHit[];
-  facets: { primaryTags: FacetCount[]; performers: FacetCount[]; sceneTags: FacetCount[] };
+  facets: { primaryTags: FacetCount[]; performers: FacetCount[]; sceneTags: FacetCount[]; studios: FacetCount[] };
 }
 
 /** Checks and completes a query from any caller; throws a ZodError naming the bad field. */

@@ -12,6 +12,7 @@ export interface ScratchSizes {
   scenes: number;
   tags: number;
   performers: number;
+  studios: number;
 }
 
 export class ScratchBuffers {
@@ -22,7 +23,7 @@ export class ScratchBuffers {
   readonly fields: Uint8Array;
   /** Per marker: 1 while a sorted page is being picked, for the markers that matched. */
   readonly wanted: Uint8Array;
-  readonly tallies: { primaryTags: Tally; scenes: Tally; performers: Tally; sceneTags: Tally };
+  readonly tallies: { primaryTags: Tally; scenes: Tally; performers: Tally; sceneTags: Tally; studios: Tally };
 
   // Free: each use writes before it reads.
   /** Two lists a match filters between, so no filter writes into its own input. */
@@ -46,6 +47,7 @@ export class ScratchBuffers {
       scenes: new Tally(sizes.scenes),
       performers: new Tally(sizes.performers),
       sceneTags: new Tally(sizes.tags),
+      studios: new Tally(sizes.studios),
     };
     this.lists = [new Int32Array(n), new Int32Array(n)];
     this.scores = new Float64Array(n);

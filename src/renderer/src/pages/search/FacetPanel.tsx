@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import type { FacetCount, MarkerSearchResult } from '../../../../shared/search-query';
+import type { FacetCount } from '../../../../shared/search-query';
 import { formatCount } from '../../lib/format';
-import { useSearch } from '../../stores/search-store';
+import { useSearch, type RefFacet } from '../../stores/search-store';
 
-const SECTIONS: { key: keyof MarkerSearchResult['facets']; title: string }[] = [
+const SECTIONS: { key: RefFacet; title: string }[] = [
   { key: 'primaryTags', title: 'Primary tags' },
   { key: 'performers', title: 'Performers' },
   { key: 'sceneTags', title: 'Scene tags' },
