@@ -47,6 +47,10 @@ function daysInMonth(year: number, month: number): number {
 
 const range = z.object({ min: z.number().optional(), max: z.number().optional() });
 
+/** A studio to match, optionally with all its descendant studios. */
+export const StudioRef = z.object({ id, withChildren: z.boolean().default(false) });
+const studioSet = z.array(StudioRef).max(100);
+
 /** Stash's performer genders, as its API spells them. */
 export const PERFORMER_GENDERS = ['MALE', 'FEMALE', 'TRANSGENDER_MALE', 'TRANSGENDER_FEMALE', 'INTERSEX', 'NON_BINARY'] as const;
 
@@ -78,6 +82,12 @@ export const MarkerQuery = z.object({
   /** Seconds between end and start; markers without an end have no length. */
   markerLength: range.optional(),
   hasEnd: z.boolean().optional(),
+  studios: z.object({ any: studioSet.optional(), none: studioSet.optional() }).optional(),
+  performerTags: TagFilter.optional(),
+  favoritePerformersOnly: z.boolean().optional(),
+  performerCount: range.optional(),
+  sceneRating: range.optional(),
+  sceneOrganized: z.boolean().optional(),
   sort: z.enum(SORTS).default('relevance'),
   /** Every sort honours it; relevance 'asc' lists the least relevant first. Ties are by marker id ascending either way. */
   direction: z.enum(['asc', 'desc']).optional(),
@@ -108,7 +118,7 @@ export interface MarkerHit {
   /** Secondary tags, by name. */
   tags: NamedRef[];
   /** `basename`: the primary file's, which Stash shows for a scene without a title; null without files. */
-  scene: { id: number; title: string | null; basename: string | null; date: string | null };
+  scene: { id: number; title: string | null; basename: string | null; date: string | null; studio?: NamedRef | null };
   performers: NamedRef[];
   /** Stash URLs, when the Stash server's address is known. */
   urls: { stream: string; preview: string; screenshot: string; scene: string } | null;
@@ -123,7 +133,7 @@ export interface MarkerSearchResult {
   page: number;
   perPage: number;
   hits: MarkerHit[];
-  facets: { primaryTags: FacetCount[]; performers: FacetCount[]; sceneTags: FacetCount[] };
+  facets: { primaryTags: FacetCount[]; performers: FacetCount[]; sceneTags: FacetCount[]; studios?: FacetCount[] };
 }
 
 /** Checks and completes a query from any caller; throws a ZodError naming the bad field. */
