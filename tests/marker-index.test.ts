@@ -315,6 +315,45 @@ describe('orders that need no database', () => {
   });
 });
 
+describe('scene sorts keep each scene together', () => {
+  // Two scenes share a date and a title; their markers' ids interleave and run against their seconds.
+  const lib: MarkerIndexSource = {
+    tags: [{ id: 1, name: 'tag', is_stale: false }],
+    performers: [],
+    scenes: [
+      { id: 7, title: 'Same', basename: null, date: '2024-05-01', duration: null },
+      { id: 3, title: 'Same', basename: null, date: '2024-05-01', duration: null },
+      { id: 9, title: 'Other', basename: null, date: '2023-01-01', duration: null },
+    ],
+    markers: [
+      { id: 10, scene: 7, seconds: 50 },
+      { id: 11, scene: 3, seconds: 20 },
+      { id: 12, scene: 7, seconds: 5 },
+      { id: 13, scene: 9, seconds: 0 },
+      { id: 14, scene: 3, seconds: 20 },
+      { id: 15, scene: 3, seconds: 1 },
+    ].map((m) => ({ id: m.id, title: '', scene_id: m.scene, primary_tag_id: 1, seconds: m.seconds, end_seconds: null, stash_updated_at: '' })),
+    markerTags: [],
+    sceneTags: [],
+    scenePerformers: [],
+    closure: [{ ancestor_id: 1, descendant_id: 1 }],
+  };
+  const index = new MarkerIndex(lib);
+  const order = (input: MarkerQueryInput) => index.search(parseMarkerQuery({ facetLimit: 0, ...input })).hits.map((h) => h.id);
+
+  it('orders equal scenes by scene id, then their markers by seconds, then id, in either direction', () => {
+    expect(order({ sort: 'sceneDate' })).toEqual([15, 11, 14, 12, 10, 13]);
+    expect(order({ sort: 'sceneDate', direction: 'asc' })).toEqual([13, 15, 11, 14, 12, 10]);
+    expect(order({ sort: 'sceneTitle' })).toEqual([13, 15, 11, 14, 12, 10]);
+    expect(order({ sort: 'sceneTitle', direction: 'desc' })).toEqual([15, 11, 14, 12, 10, 13]);
+  });
+
+  it('pages through the same grouped order', () => {
+    const pages = [1, 2, 3].flatMap((page) => order({ sort: 'sceneDate', perPage: 2, page }));
+    expect(pages).toEqual(order({ sort: 'sceneDate' }));
+  });
+});
+
 describe('facet limit', () => {
   it('lists up to 500 tags per facet, for panels that show every tag', () => {
     // 600 live tags, each the primary tag of one marker of one scene that carries it as a scene tag.

@@ -70,10 +70,14 @@ function topByScore(matched: Int32Array, scores: Float64Array, k: number, direct
 /** Whole orders of every marker, computed on first use: a sorted page is then a walk down the list. */
 export class SortOrders {
   private readonly orders = new Map<string, Int32Array>();
+  private secondsOrder: Int32Array | undefined;
 
   constructor(private readonly data: MarkerData) {}
 
-  /** Every marker in one sort's order; ties by marker id ascending, missing values last either way. */
+  /**
+   * Every marker in one sort's order; ties by marker id ascending (for the scene sorts: by scene,
+   * see orderByScene), missing values last either way.
+   */
   get(sort: SortKey, direction: Direction): Int32Array {
     const name = `${sort}:${direction}`;
     let order = this.orders.get(name);
@@ -105,20 +109,33 @@ export class SortOrders {
   }
 
   /**
-   * Markers by their scene's rank, by a counting sort: one pass to count, one to place, instead of
-   * a comparison sort's millions of calls. Markers are in id order, and a counting sort keeps it
-   * among equal ranks; missing values go last.
+   * Markers grouped by scene, scenes by their rank (equal ranks by scene id ascending, so one
+   * scene's markers stay together and a list can group them), a scene's markers by seconds, then
+   * id; missing values last. A counting sort over the scenes' places: one pass to count, one to
+   * place, instead of a comparison sort's millions of calls; it keeps the within-scene order.
    */
   private orderByScene(ranks: Int32Array, direction: Direction, missing: (i: number) => boolean): Int32Array {
-    const { size, markerScene } = this.data;
-    const top = ranks.reduce((max, r) => Math.max(max, r), 0);
-    const bucketOf = (i: number) => (missing(i) ? top + 1 : direction === 'asc' ? ranks[markerScene[i]!]! : top - ranks[markerScene[i]!]!);
-    const starts = new Int32Array(top + 3);
+    const { size, markerScene, sceneIds } = this.data;
+    const sign = direction === 'asc' ? 1 : -1;
+    const scenes = range(ranks.length).sort((a, b) => (ranks[a]! - ranks[b]!) * sign || sceneIds[a]! - sceneIds[b]!);
+    const place = new Int32Array(ranks.length);
+    scenes.forEach((scene, k) => (place[scene] = k));
+    const bucketOf = (i: number) => (missing(i) ? ranks.length : place[markerScene[i]!]!);
+    const starts = new Int32Array(ranks.length + 2);
     for (let i = 0; i < size; i++) starts[bucketOf(i) + 1]!++;
     for (let b = 1; b < starts.length; b++) starts[b]! += starts[b - 1]!;
     const order = new Int32Array(size);
-    for (let i = 0; i < size; i++) order[starts[bucketOf(i)]!++] = i;
+    for (const i of this.bySeconds()) order[starts[bucketOf(i)]!++] = i;
     return order;
+  }
+
+  /** Every marker by seconds, then id: the order within a scene. Markers with no value go last by scene id, too. */
+  private bySeconds(): Int32Array {
+    const { markerSeconds, markerScene, sceneIds } = this.data;
+    this.secondsOrder ??= range(this.data.size).sort(
+      (a, b) => sceneIds[markerScene[a]!]! - sceneIds[markerScene[b]!]! || markerSeconds[a]! - markerSeconds[b]! || a - b,
+    );
+    return this.secondsOrder;
   }
 
   private comparator(sort: Exclude<SortKey, 'sceneDate' | 'sceneTitle'>): (a: number, b: number) => number {
