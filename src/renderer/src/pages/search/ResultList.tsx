@@ -1,9 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { sceneLabel } from '../../../../shared/scene-label';
 import type { MarkerHit } from '../../../../shared/search-query';
 import { api, messageOf } from '../../api';
-import { plainRows, sceneRows } from '../../stores/search-groups';
+import { plainRows, sceneRows, type SceneRows } from '../../stores/search-groups';
 import { hitAt, PER_PAGE, useSearch } from '../../stores/search-store';
 import { PendingRow, ResultRow } from './ResultRow';
 import { RESULT_LIST_ID, SEARCH_BOX_ID } from './SearchBox';
@@ -13,6 +13,9 @@ const HEADER_HEIGHT = 32;
 const PAGE_ROWS = 8;
 
 const rowId = (index: number) => `result-${index}`;
+
+/** Where the marker at `index` starts in the list: every row above it is a marker or a header. */
+const startOf = (rows: SceneRows, index: number) => index * ROW_HEIGHT + (rows.rowOfMarker(index) - index) * HEADER_HEIGHT;
 
 /**
  * All results as one virtual list: only the rows in view exist in the page, further pages load as
@@ -40,9 +43,32 @@ export function ResultList({ onOpenError }: { onOpenError(message: string): void
     estimateSize: (row) => (rows.rowAt(row).kind === 'header' ? HEADER_HEIGHT : ROW_HEIGHT),
     overscan: 6,
   });
-  // The sizes follow the headers placed as pages load.
-  useEffect(() => virtualizer.measure(), [rows, virtualizer]);
   const items = virtualizer.getVirtualItems();
+
+  // Headers placed as a page loads move the rows below them: the marker in view (the active one, or
+  // the first) keeps its place, so what the user looks at stays put.
+  // Only within one search's results (its first page stays while later pages load).
+  const results = pages[1];
+  const anchor = useRef<{ rows: SceneRows; results: MarkerHit[] | undefined; marker: number } | null>(null);
+  useLayoutEffect(() => {
+    // The sizes follow the rows: a header is shorter than a marker.
+    virtualizer.measure();
+    const before = anchor.current;
+    const element = scrollRef.current;
+    if (!before || !element || before.results !== results || before.rows === rows) return;
+    const shift = startOf(rows, before.marker) - startOf(before.rows, before.marker);
+    if (shift !== 0) element.scrollTop += shift;
+  }, [rows, results, virtualizer]);
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const top = element.scrollTop;
+    const activeStart = startOf(rows, activeIndex);
+    const firstInView = items.find((item) => item.start >= top);
+    const marker =
+      activeStart >= top && activeStart < top + element.clientHeight ? activeIndex : firstInView ? rows.rowAt(firstInView.index).marker : 0;
+    anchor.current = { rows, results, marker };
+  });
   const first = items.length > 0 ? rows.rowAt(items[0]!.index).marker : 0;
   const last = items.length > 0 ? rows.rowAt(items[items.length - 1]!.index).marker : 0;
 
