@@ -39,6 +39,12 @@ describe('narrowsSearch', () => {
     expect(narrowsSearch(form({ sceneDateFrom: '2020' }))).toBe(true);
     expect(narrowsSearch(form({ markerSecondsMin: 'abc' }))).toBe(true);
     expect(narrowsSearch(form({ hasEnd: 'no' }))).toBe(true);
+    expect(narrowsSearch(form({ studios: { any: [tag], all: [], none: [] } }))).toBe(true);
+    expect(narrowsSearch(form({ performerTags: { any: [], all: [], none: [tag] } }))).toBe(true);
+    expect(narrowsSearch(form({ favoritePerformersOnly: true }))).toBe(true);
+    expect(narrowsSearch(form({ performerCountMax: '2' }))).toBe(true);
+    expect(narrowsSearch(form({ sceneRatingMin: '60' }))).toBe(true);
+    expect(narrowsSearch(form({ sceneOrganized: 'yes' }))).toBe(true);
   });
 });
 
@@ -68,5 +74,44 @@ describe('buildQuery', () => {
       sceneDateFrom: 'Use YYYY, YYYY-MM or YYYY-MM-DD',
       sceneDateTo: 'No such date',
     });
+  });
+
+  it('asks for the studios, a studio with its child studios, and the performer tags with their sub-tags', () => {
+    const { query } = buildQuery(
+      form({
+        studios: { any: [{ id: 4, name: 'North', withSubtags: true }], all: [], none: [{ id: 9, name: 'South', withSubtags: false }] },
+        performerTags: { any: [], all: [{ id: 2, name: 'Blonde', withSubtags: true }], none: [] },
+      }),
+    );
+    expect(query.studios).toEqual({ any: [{ id: 4, withChildren: true }], none: [{ id: 9, withChildren: false }] });
+    expect(query.performerTags).toEqual({ all: [{ id: 2, withSubtags: true }] });
+  });
+
+  it('asks for favourites, the number of performers, the rating and the organized flag only when set', () => {
+    expect(buildQuery(initialFilters()).query).toMatchObject({
+      favoritePerformersOnly: undefined,
+      performerCount: undefined,
+      sceneRating: undefined,
+      sceneOrganized: undefined,
+    });
+    const { query, errors } = buildQuery(
+      form({ favoritePerformersOnly: true, performerCountMin: '2', sceneRatingMin: '60', sceneRatingMax: '100', sceneOrganized: 'no' }),
+    );
+    expect(errors).toEqual({});
+    expect(query).toMatchObject({
+      favoritePerformersOnly: true,
+      performerCount: { min: 2, max: undefined },
+      sceneRating: { min: 60, max: 100 },
+      sceneOrganized: false,
+    });
+    expect(buildQuery(form({ sceneOrganized: 'yes' })).query.sceneOrganized).toBe(true);
+  });
+
+  it('takes whole numbers of performers and ratings from 0 to 100 only', () => {
+    const { query, errors } = buildQuery(form({ performerCountMax: '1.5', sceneRatingMin: '120', sceneRatingMax: '80' }));
+    expect(errors).toEqual({ performerCountMax: 'Enter a whole number, 0 or more', sceneRatingMin: 'Enter a whole number from 0 to 100' });
+    expect(query.performerCount).toBeUndefined();
+    expect(query.sceneRating).toEqual({ min: undefined, max: 80 });
+    expect(buildQuery(form({ sceneRatingMin: '90', sceneRatingMax: '80' })).errors).toEqual({ sceneRatingMax: 'Below the minimum' });
   });
 });

@@ -7,7 +7,14 @@ import { filtersOfSearch, searchOfFilters, type NameOf } from '../src/renderer/s
 import { initialFilters, type Filters } from '../src/renderer/src/stores/search-filters';
 
 const form = (patch: Partial<Filters>): Filters => ({ ...initialFilters(), ...patch });
-const NAMES: Record<string, string> = { 'tag:12': 'Kissing', 'tag:15': 'Outdoor', 'tag:3': 'Beach', 'performer:7': 'Ana' };
+const NAMES: Record<string, string> = {
+  'tag:12': 'Kissing',
+  'tag:15': 'Outdoor',
+  'tag:3': 'Beach',
+  'performer:7': 'Ana',
+  'studio:5': 'North',
+  'studio:6': 'South',
+};
 const nameOf: NameOf = (kind, id) => NAMES[`${kind}:${id}`];
 const read = (search: string) => filtersOfSearch(search, nameOf);
 
@@ -55,6 +62,14 @@ describe('filtersOfSearch', () => {
       markerSecondsMin: '0',
       markerSecondsMax: '90',
       hasEnd: 'yes',
+      studios: { all: [], any: [{ id: 5, name: 'North', withSubtags: true }], none: [{ id: 6, name: 'South', withSubtags: false }] },
+      performerTags: { all: [{ id: 12, name: 'Kissing', withSubtags: true }], any: [], none: [] },
+      favoritePerformersOnly: true,
+      performerCountMin: '1',
+      performerCountMax: '3',
+      sceneRatingMin: '40',
+      sceneRatingMax: '100',
+      sceneOrganized: 'no',
       sort: 'random',
       // Random order has no direction to choose: it is the sort's own.
       direction: 'asc',
@@ -115,5 +130,35 @@ describe('filtersOfSearch', () => {
   it('takes the natural direction of the sort when the address names none, and a seed only for random', () => {
     expect(read('?sort=sceneTitle').direction).toBe('asc');
     expect(read('?sort=sceneDate&seed=5').seed).toBe(0);
+  });
+
+  it('writes the studio, performer and scene filters short, and reads them back', () => {
+    const filters = form({
+      studios: { all: [], any: [{ id: 5, name: 'North', withSubtags: true }], none: [] },
+      performerTags: { all: [], any: [], none: [{ id: 3, name: 'Beach', withSubtags: false }] },
+      favoritePerformersOnly: true,
+      performerCountMax: '2',
+      sceneRatingMin: '80',
+      sceneOrganized: 'yes',
+    });
+    const search = searchOfFilters(filters);
+    expect(search).toBe('?performer-tags-none=3&studios-any=5*&performers-max=2&rating-min=80&organized=yes&favorites=1');
+    expect(read(search)).toEqual(filters);
+  });
+
+  it('drops the new filters’ values it cannot take', () => {
+    const filters = read(
+      '?studios=5&studios-any=6,x&studios-none=6,7*&performer-tags=12**,3&favorites=yes&performers-min=1.5&performers-max=4' +
+        '&rating-min=101&rating-max=90&organized=maybe',
+    );
+    expect(filters).toEqual(
+      form({
+        // A scene has one studio: the form offers no "all of" studios.
+        studios: { all: [], any: [{ id: 6, name: 'South', withSubtags: false }], none: [{ id: 7, name: '#7', withSubtags: true }] },
+        performerTags: { all: [{ id: 3, name: 'Beach', withSubtags: false }], any: [], none: [] },
+        performerCountMax: '4',
+        sceneRatingMax: '90',
+      }),
+    );
   });
 });

@@ -1,10 +1,10 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type Ref } from 'react';
-import type { NamedRef } from '../../../shared/contract';
+import type { NamedRef, SuggestRequest } from '../../../shared/contract';
 import { api, messageOf } from '../api';
 
 interface AutocompleteProps {
   label: string;
-  kind: 'tags' | 'performers';
+  kind: SuggestRequest['kind'];
   /** Already chosen: not offered again. */
   excludeIds: ReadonlySet<number>;
   onPick(ref: NamedRef): void;

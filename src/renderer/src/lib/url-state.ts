@@ -10,6 +10,7 @@
 import { PERFORMER_GENDERS, SORTS } from '../../../shared/search-query';
 import {
   buildQuery,
+  CATEGORY_GROUPS,
   type Chosen,
   type ChosenRef,
   type Filters,
@@ -18,18 +19,32 @@ import {
   hasDirection,
   initialFilters,
   NATURAL_DIRECTION,
+  hasDescendants,
   type RefCategory,
   type Sort,
+  type YesNo,
 } from '../stores/search-filters';
 
 /** Whose name a ref's id is: the two tag categories name the same tags. */
-export type RefKind = 'tag' | 'performer';
-export const REF_KIND: Record<RefCategory, RefKind> = { markerTags: 'tag', sceneTags: 'tag', performers: 'performer' };
+export type RefKind = 'tag' | 'performer' | 'studio';
+export const REF_KIND: Record<RefCategory, RefKind> = {
+  markerTags: 'tag',
+  sceneTags: 'tag',
+  performers: 'performer',
+  performerTags: 'tag',
+  studios: 'studio',
+};
 export type NameOf = (kind: RefKind, id: number) => string | undefined;
 /** What a ref is called until its name is known. */
 export const unknownName = (id: number): string => `#${id}`;
 
-const REF_KEYS: Record<RefCategory, string> = { markerTags: 'tags', sceneTags: 'scene-tags', performers: 'performers' };
+const REF_KEYS: Record<RefCategory, string> = {
+  markerTags: 'tags',
+  sceneTags: 'scene-tags',
+  performers: 'performers',
+  performerTags: 'performer-tags',
+  studios: 'studios',
+};
 /** The group a plain key holds; the others carry it as a suffix (`tags-any`, `tags-none`). */
 const PLAIN_GROUP: Group = 'all';
 const refKey = (category: RefCategory, group: Group) => (group === PLAIN_GROUP ? REF_KEYS[category] : `${REF_KEYS[category]}-${group}`);
@@ -42,6 +57,10 @@ const TEXT_KEYS = {
   sceneMinutesMax: 'minutes-max',
   markerSecondsMin: 'seconds-min',
   markerSecondsMax: 'seconds-max',
+  performerCountMin: 'performers-min',
+  performerCountMax: 'performers-max',
+  sceneRatingMin: 'rating-min',
+  sceneRatingMax: 'rating-max',
 } as const satisfies Partial<Record<keyof Filters, string>>;
 type TextField = keyof typeof TEXT_KEYS;
 
@@ -49,6 +68,10 @@ type TextField = keyof typeof TEXT_KEYS;
 const MAX_TEXT = 500;
 const MAX_REFS = 100;
 const MAX_GENDERS = 10;
+/** The yes/no filters, by their key ('yes' or 'no'; left alone: absent). */
+const YES_NO_KEYS = { hasEnd: 'end', sceneOrganized: 'organized' } as const satisfies Partial<Record<keyof Filters, string>>;
+type YesNoField = keyof typeof YES_NO_KEYS;
+
 /** A date or a number of minutes or seconds: anything longer was not typed into the form. */
 const MAX_FIELD = 20;
 const SUBTAGS_MARK = '*';
@@ -70,7 +93,10 @@ export function searchOfFilters(filters: Filters): string {
   for (const [field, key] of Object.entries(TEXT_KEYS) as [TextField, string][]) {
     if (filters[field] !== '') params.set(key, filters[field]);
   }
-  if (filters.hasEnd !== 'any') params.set('end', filters.hasEnd);
+  for (const [field, key] of Object.entries(YES_NO_KEYS) as [YesNoField, string][]) {
+    if (filters[field] !== 'any') params.set(key, filters[field]);
+  }
+  if (filters.favoritePerformersOnly) params.set('favorites', '1');
   if (filters.sort !== 'relevance') params.set('sort', filters.sort);
   if (filters.direction !== NATURAL_DIRECTION[filters.sort]) params.set('dir', filters.direction);
   if (filters.sort === 'random') params.set('seed', String(filters.seed));
@@ -92,7 +118,7 @@ export function filtersOfSearch(search: string, nameOf: NameOf): Filters {
   const seen = new Set<string>();
   for (const category of Object.keys(REF_KEYS) as RefCategory[]) {
     const chosen: Chosen = { any: [], all: [], none: [] };
-    for (const group of GROUPS) {
+    for (const group of CATEGORY_GROUPS[category]) {
       chosen[group] = refsOf(get(refKey(category, group)), category, nameOf).filter((ref) => {
         const key = `${category}:${ref.id}`;
         if (seen.has(key)) return false;
@@ -116,8 +142,11 @@ export function filtersOfSearch(search: string, nameOf: NameOf): Filters {
   // The form's own rules judge the fields: a date or number it would not search with is dropped.
   for (const field of Object.keys(buildQuery(filters).errors) as TextField[]) filters[field] = '';
 
-  const end = get('end');
-  if (end === 'yes' || end === 'no') filters.hasEnd = end;
+  for (const [field, key] of Object.entries(YES_NO_KEYS) as [YesNoField, string][]) {
+    const value = get(key);
+    if (value === 'yes' || value === 'no') filters[field] = value satisfies YesNo;
+  }
+  filters.favoritePerformersOnly = get('favorites') === '1';
 
   const sort = get('sort');
   if (sort && (SORTS as readonly string[]).includes(sort)) filters.sort = sort as Sort;
@@ -134,7 +163,7 @@ function refsOf(value: string | undefined, category: RefCategory, nameOf: NameOf
   for (const item of listOf(value)) {
     const match = REF_ID.exec(item);
     // Performers have no sub-performers: a marked performer id is not one the form could write.
-    if (!match || (match[2] && category === 'performers')) continue;
+    if (!match || (match[2] && !hasDescendants(category))) continue;
     const id = Number(match[1]);
     if (refs.some((ref) => ref.id === id)) continue;
     refs.push({ id, name: nameOf(REF_KIND[category], id) ?? unknownName(id), withSubtags: match[2] === SUBTAGS_MARK });

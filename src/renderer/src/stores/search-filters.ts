@@ -6,11 +6,27 @@ export type Group = 'any' | 'all' | 'none';
 export const GROUPS: readonly Group[] = ['any', 'all', 'none'];
 
 export interface ChosenRef extends NamedRef {
-  /** Tags only: also match the tag's descendants. */
+  /** Tags and studios: also match the descendants (sub-tags, child studios). */
   withSubtags: boolean;
 }
 export type Chosen = Record<Group, ChosenRef[]>;
-export type RefCategory = 'markerTags' | 'sceneTags' | 'performers';
+export type RefCategory = 'markerTags' | 'sceneTags' | 'performers' | 'performerTags' | 'studios';
+export const REF_CATEGORIES: readonly RefCategory[] = ['markerTags', 'sceneTags', 'performers', 'performerTags', 'studios'];
+
+/** The groups a category offers: a scene has one studio, so it cannot have all of several. */
+export const CATEGORY_GROUPS: Record<RefCategory, readonly Group[]> = {
+  markerTags: GROUPS,
+  sceneTags: GROUPS,
+  performers: GROUPS,
+  performerTags: GROUPS,
+  studios: ['any', 'none'],
+};
+
+/** Whether a category's refs have descendants to match too (tags their sub-tags, studios their children). */
+export const hasDescendants = (category: RefCategory): boolean => category !== 'performers';
+
+/** A yes/no filter that may also be left alone. */
+export type YesNo = 'any' | 'yes' | 'no';
 
 /** The search form as typed: numbers and dates stay text until they are valid. */
 export interface Filters {
@@ -26,14 +42,30 @@ export interface Filters {
   sceneMinutesMax: string;
   markerSecondsMin: string;
   markerSecondsMax: string;
-  hasEnd: 'any' | 'yes' | 'no';
+  hasEnd: YesNo;
+  studios: Chosen;
+  performerTags: Chosen;
+  favoritePerformersOnly: boolean;
+  performerCountMin: string;
+  performerCountMax: string;
+  sceneRatingMin: string;
+  sceneRatingMax: string;
+  sceneOrganized: YesNo;
   sort: Sort;
   direction: Direction;
   /** For the random sort: every page of one search uses the same seed. */
   seed: number;
 }
 
-export type RangeField = 'sceneMinutesMin' | 'sceneMinutesMax' | 'markerSecondsMin' | 'markerSecondsMax';
+export type RangeField =
+  | 'sceneMinutesMin'
+  | 'sceneMinutesMax'
+  | 'markerSecondsMin'
+  | 'markerSecondsMax'
+  | 'performerCountMin'
+  | 'performerCountMax'
+  | 'sceneRatingMin'
+  | 'sceneRatingMax';
 export type DateField = 'sceneDateFrom' | 'sceneDateTo';
 export type FieldErrors = Partial<Record<RangeField | DateField, string>>;
 
@@ -54,6 +86,14 @@ export function initialFilters(): Filters {
     markerSecondsMin: '',
     markerSecondsMax: '',
     hasEnd: 'any',
+    studios: emptyChosen(),
+    performerTags: emptyChosen(),
+    favoritePerformersOnly: false,
+    performerCountMin: '',
+    performerCountMax: '',
+    sceneRatingMin: '',
+    sceneRatingMax: '',
+    sceneOrganized: 'any',
     sort: 'relevance',
     direction: 'desc',
     seed: 0,
@@ -77,12 +117,39 @@ export const SORT_LABELS: Record<Sort, string> = {
 };
 
 export function countActiveFilters(filters: Filters): number {
-  const refs = (['markerTags', 'sceneTags', 'performers'] as const).reduce(
-    (sum, category) => sum + GROUPS.reduce((n, group) => n + filters[category][group].length, 0),
-    0,
-  );
-  const fields: (keyof Filters)[] = ['sceneDateFrom', 'sceneDateTo', 'sceneMinutesMin', 'sceneMinutesMax', 'markerSecondsMin', 'markerSecondsMax'];
-  return refs + filters.genders.length + fields.filter((field) => filters[field] !== '').length + (filters.hasEnd === 'any' ? 0 : 1);
+  const refs = REF_CATEGORIES.reduce((sum, category) => sum + GROUPS.reduce((n, group) => n + filters[category][group].length, 0), 0);
+  const fields = (Object.keys(NUMBER_FIELDS) as (keyof Filters)[]).concat(['sceneDateFrom', 'sceneDateTo']);
+  const switches = [filters.hasEnd !== 'any', filters.sceneOrganized !== 'any', filters.favoritePerformersOnly];
+  return refs + filters.genders.length + fields.filter((field) => filters[field] !== '').length + switches.filter(Boolean).length;
+}
+
+/** How each number field reads: the unit it is typed in (query units per typed one), and its bounds. */
+interface NumberRule {
+  unit: number;
+  whole?: boolean;
+  max?: number;
+}
+const MINUTES: NumberRule = { unit: 60 };
+const SECONDS: NumberRule = { unit: 1 };
+const PERFORMERS: NumberRule = { unit: 1, whole: true };
+/** Stash's rating100: five stars are 100. */
+const RATING: NumberRule = { unit: 1, whole: true, max: 100 };
+const NUMBER_FIELDS: Record<RangeField, NumberRule> = {
+  sceneMinutesMin: MINUTES,
+  sceneMinutesMax: MINUTES,
+  markerSecondsMin: SECONDS,
+  markerSecondsMax: SECONDS,
+  performerCountMin: PERFORMERS,
+  performerCountMax: PERFORMERS,
+  sceneRatingMin: RATING,
+  sceneRatingMax: RATING,
+};
+
+function numberProblem(value: number, rule: NumberRule): string | undefined {
+  if (rule.max !== undefined)
+    return Number.isInteger(value) && value >= 0 && value <= rule.max ? undefined : `Enter a whole number from 0 to ${rule.max}`;
+  if (rule.whole) return Number.isInteger(value) && value >= 0 ? undefined : 'Enter a whole number, 0 or more';
+  return Number.isFinite(value) && value >= 0 ? undefined : 'Enter a number, 0 or more';
 }
 
 /**
@@ -110,19 +177,20 @@ export function narrowsSearch(filters: Filters): boolean {
  */
 export function buildQuery(filters: Filters): { query: MarkerQueryInput; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const seconds = (field: RangeField, unit: number): number | undefined => {
+  const numberOf = (field: RangeField): number | undefined => {
     const text = filters[field].trim();
     if (text === '') return undefined;
     const value = Number(text);
-    if (!Number.isFinite(value) || value < 0) {
-      errors[field] = 'Enter a number, 0 or more';
+    const problem = numberProblem(value, NUMBER_FIELDS[field]);
+    if (problem) {
+      errors[field] = problem;
       return undefined;
     }
-    return value * unit;
+    return value * NUMBER_FIELDS[field].unit;
   };
-  const range = (minField: RangeField, maxField: RangeField, unit: number) => {
-    const min = seconds(minField, unit);
-    let max = seconds(maxField, unit);
+  const range = (minField: RangeField, maxField: RangeField) => {
+    const min = numberOf(minField);
+    let max = numberOf(maxField);
     if (min !== undefined && max !== undefined && min > max) {
       // Not valid yet, like any other: searched with, it would only ever find nothing.
       errors[maxField] = 'Below the minimum';
@@ -138,9 +206,15 @@ export function buildQuery(filters: Filters): { query: MarkerQueryInput; errors:
     sceneTags: groupsOf(filters.sceneTags, asTagRef),
     performers: groupsOf(filters.performers, asId),
     performerGenders: filters.genders.length > 0 ? filters.genders : undefined,
-    sceneDuration: range('sceneMinutesMin', 'sceneMinutesMax', 60),
-    markerLength: range('markerSecondsMin', 'markerSecondsMax', 1),
-    hasEnd: filters.hasEnd === 'any' ? undefined : filters.hasEnd === 'yes',
+    sceneDuration: range('sceneMinutesMin', 'sceneMinutesMax'),
+    markerLength: range('markerSecondsMin', 'markerSecondsMax'),
+    hasEnd: yesNoOf(filters.hasEnd),
+    studios: groupsOf(filters.studios, asStudioRef),
+    performerTags: groupsOf(filters.performerTags, asTagRef),
+    favoritePerformersOnly: filters.favoritePerformersOnly || undefined,
+    performerCount: range('performerCountMin', 'performerCountMax'),
+    sceneRating: range('sceneRatingMin', 'sceneRatingMax'),
+    sceneOrganized: yesNoOf(filters.sceneOrganized),
     sort: filters.sort,
     direction: hasDirection(filters.sort) ? filters.direction : undefined,
     seed: filters.seed,
@@ -171,4 +245,6 @@ function groupsOf<T>(chosen: Chosen, toQuery: (ref: ChosenRef) => T): Partial<Re
 }
 
 const asTagRef = (ref: ChosenRef) => ({ id: ref.id, withSubtags: ref.withSubtags });
+const asStudioRef = (ref: ChosenRef) => ({ id: ref.id, withChildren: ref.withSubtags });
+const yesNoOf = (value: YesNo): boolean | undefined => (value === 'any' ? undefined : value === 'yes');
 const asId = (ref: ChosenRef) => ref.id;

@@ -4,6 +4,7 @@ import { api, messageOf } from '../api';
 import { debounce } from '../lib/debounce';
 import {
   buildQuery,
+  CATEGORY_GROUPS,
   type Filters,
   type FieldErrors,
   GROUPS,
@@ -11,9 +12,11 @@ import {
   initialFilters,
   NATURAL_DIRECTION,
   narrowsSearch,
+  REF_CATEGORIES,
   type RefCategory,
   type Sort,
 } from './search-filters';
+import { groupsByScene } from './search-groups';
 
 export const PER_PAGE = 100;
 const FACET_LIMIT = 12;
@@ -32,6 +35,8 @@ export interface SearchState {
   /** Loaded pages of the current search, by page number (1-based). */
   pages: Record<number, MarkerHit[]>;
   facets: MarkerSearchResult['facets'] | null;
+  /** The results are sorted by scene: the list shows each scene's markers under its header. */
+  groupedByScene: boolean;
   searching: boolean;
   error: string | null;
   /** The result the keyboard is on. */
@@ -66,20 +71,19 @@ const FACET_CATEGORIES: Record<RefFacet, RefCategory> = {
   primaryTags: 'markerTags',
   performers: 'performers',
   sceneTags: 'sceneTags',
+  studios: 'studios',
 };
 
 const loadingPages = new Set<string>();
 
-export const DEFAULT_ADD_GROUP: Group = 'all';
-const initialAddGroups = (): Record<RefCategory, Group> => ({
-  markerTags: DEFAULT_ADD_GROUP,
-  sceneTags: DEFAULT_ADD_GROUP,
-  performers: DEFAULT_ADD_GROUP,
-});
+/** 'all' where a category offers it (a facet clicked narrows to exactly its count), else 'any'. */
+export const defaultAddGroup = (category: RefCategory): Group => (CATEGORY_GROUPS[category].includes('all') ? 'all' : 'any');
+const initialAddGroups = () =>
+  Object.fromEntries(REF_CATEGORIES.map((category) => [category, defaultAddGroup(category)])) as Record<RefCategory, Group>;
 
 /** Whether a picker adds to another group than it starts with: Clear has something to reset. */
 export function hasChangedAddGroup(state: Pick<SearchState, 'addGroups'>): boolean {
-  return Object.values(state.addGroups).some((group) => group !== DEFAULT_ADD_GROUP);
+  return REF_CATEGORIES.some((category) => state.addGroups[category] !== defaultAddGroup(category));
 }
 
 export const useSearch = create<SearchState>((set, get) => {
@@ -110,6 +114,7 @@ export const useSearch = create<SearchState>((set, get) => {
     listsWholeMirror: false,
     pages: {},
     facets: null,
+    groupedByScene: false,
     searching: false,
     error: null,
     activeIndex: 0,
@@ -121,7 +126,8 @@ export const useSearch = create<SearchState>((set, get) => {
     addRef: (category, group, ref) => apply(withRef(get().filters, category, group, ref)),
     addFacet: (facet, ref) => {
       const { filters } = get();
-      const next = withRef(filters, FACET_CATEGORIES[facet], 'all', ref);
+      const category = FACET_CATEGORIES[facet];
+      const next = withRef(filters, category, defaultAddGroup(category), ref);
       // Primary-tag facets count markers by their primary tag only.
       const firstMarkerTag = GROUPS.every((g) => filters.markerTags[g].length === 0);
       apply(facet === 'primaryTags' && firstMarkerTag ? { ...next, primaryTagOnly: true } : next);
@@ -155,6 +161,7 @@ export const useSearch = create<SearchState>((set, get) => {
             listsWholeMirror: !narrowsSearch(filters),
             pages: { 1: result.hits },
             facets: result.facets,
+            groupedByScene: groupsByScene(filters.sort),
             searching: false,
             error: null,
             activeIndex: 0,

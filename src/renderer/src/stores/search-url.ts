@@ -6,12 +6,11 @@
  */
 import type { NamedRef } from '../../../shared/search-query';
 import { filtersOfSearch, REF_KIND, searchOfFilters, unknownName, type NameOf, type RefKind } from '../lib/url-state';
-import { GROUPS, type Chosen, type Filters, type RefCategory } from './search-filters';
+import { GROUPS, REF_CATEGORIES, type Chosen, type Filters, type RefCategory } from './search-filters';
 import { useSearch, type SearchState } from './search-store';
 
 /** Names of the refs chosen in this tab: the address carries ids only. */
 const NAMES_KEY = 'stash-mirror.ref-names';
-const CATEGORIES: readonly RefCategory[] = ['markerTags', 'sceneTags', 'performers'];
 
 function rememberedNames(): Record<string, string> {
   try {
@@ -26,7 +25,7 @@ function rememberedNames(): Record<string, string> {
 function rememberNames(filters: Filters): void {
   const names = rememberedNames();
   let changed = false;
-  for (const category of CATEGORIES) {
+  for (const category of REF_CATEGORIES) {
     for (const group of GROUPS) {
       for (const ref of filters[category][group]) {
         const key = `${REF_KIND[category]}:${ref.id}`;
@@ -59,10 +58,12 @@ function nameFromResults(state: SearchState): void {
   for (const hit of state.pages[1] ?? []) {
     add('tag', [hit.primaryTag, ...hit.tags]);
     add('performer', hit.performers);
+    if (hit.scene.studio) add('studio', [hit.scene.studio]);
   }
   if (state.facets) {
     add('tag', [...state.facets.primaryTags, ...state.facets.sceneTags]);
     add('performer', state.facets.performers);
+    add('studio', state.facets.studios ?? []);
   }
   let renamed = false;
   const named = (category: RefCategory): Chosen => {
@@ -79,7 +80,7 @@ function nameFromResults(state: SearchState): void {
       ]),
     ) as Chosen;
   };
-  const filters = { ...state.filters, markerTags: named('markerTags'), sceneTags: named('sceneTags'), performers: named('performers') };
+  const filters = { ...state.filters, ...Object.fromEntries(REF_CATEGORIES.map((category) => [category, named(category)])) };
   // Only names change: the same search, so the address stays and nothing is searched again.
   if (renamed) useSearch.setState({ filters, typed: false });
 }

@@ -1,12 +1,13 @@
 import { useState } from 'react';
-import type { FacetCount } from '../../../../shared/search-query';
+import type { FacetCount, MarkerSearchResult } from '../../../../shared/search-query';
 import { formatCount } from '../../lib/format';
-import { useSearch, type RefFacet } from '../../stores/search-store';
+import { useSearch } from '../../stores/search-store';
 
-const SECTIONS: { key: RefFacet; title: string }[] = [
+const SECTIONS: { key: keyof MarkerSearchResult['facets']; title: string }[] = [
   { key: 'primaryTags', title: 'Primary tags' },
   { key: 'performers', title: 'Performers' },
   { key: 'sceneTags', title: 'Scene tags' },
+  { key: 'studios', title: 'Studios' },
 ];
 
 const FACET_LISTS_ID = 'facet-lists';
@@ -27,31 +28,34 @@ export function FacetPanel() {
       </button>
       <div id={FACET_LISTS_ID} className="facet-lists">
         {facets &&
-          SECTIONS.map(({ key, title }) => (
-            <section key={key} className="facet-section">
-              <h3>{title}</h3>
-              {facets[key].length === 0 ? (
-                <p className="muted small">None</p>
-              ) : (
-                <ul>
-                  {facets[key].map((facet: FacetCount) => (
-                    <li key={facet.id}>
-                      <button
-                        type="button"
-                        className="facet"
-                        title={`Only results with ${facet.name}`}
-                        aria-label={`${title}: ${facet.name} (${formatCount(facet.count)})`}
-                        onClick={() => addFacet(key, facet)}
-                      >
-                        <span className="facet-name">{facet.name}</span>
-                        <span className="facet-count">{formatCount(facet.count)}</span>
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </section>
-          ))}
+          SECTIONS.map(({ key, title }) => {
+            const counts = facets[key] ?? [];
+            return (
+              <section key={key} className="facet-section">
+                <h3>{title}</h3>
+                {counts.length === 0 ? (
+                  <p className="muted small">None</p>
+                ) : (
+                  <ul>
+                    {counts.map((facet: FacetCount) => (
+                      <li key={facet.id}>
+                        <button
+                          type="button"
+                          className="facet"
+                          title={`Only results with ${facet.name}`}
+                          aria-label={`${title}: ${facet.name} (${formatCount(facet.count)})`}
+                          onClick={() => addFacet(key, facet)}
+                        >
+                          <span className="facet-name">{facet.name}</span>
+                          <span className="facet-count">{formatCount(facet.count)}</span>
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </section>
+            );
+          })}
       </div>
     </aside>
   );

@@ -1,5 +1,5 @@
 import { hasChangedAddGroup, useSearch } from '../../stores/search-store';
-import { countActiveFilters } from '../../stores/search-filters';
+import { countActiveFilters, type YesNo } from '../../stores/search-filters';
 import { FilterField } from './FilterField';
 import { GenderFilter } from './GenderFilter';
 import { RefPicker } from './RefPicker';
@@ -28,9 +28,24 @@ export function FilterPanel() {
         </label>
       </RefPicker>
 
-      <RefPicker category="performers" noun="Performer" title="Performers" />
+      <RefPicker category="performers" noun="Performer" title="Performers">
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={filters.favoritePerformersOnly}
+            onChange={(e) => setFilters({ favoritePerformersOnly: e.target.checked })}
+          />
+          Favourite performers only
+        </label>
+        <div className="field-pair">
+          <FilterField field="performerCountMin" label="Min performers" placeholder="0" numeric />
+          <FilterField field="performerCountMax" label="Max performers" placeholder="any" numeric />
+        </div>
+      </RefPicker>
+      <RefPicker category="performerTags" noun="Performer tag" title="Performer tags" />
       <GenderFilter />
       <RefPicker category="sceneTags" noun="Scene tag" title="Scene tags" />
+      <RefPicker category="studios" noun="Studio" title="Studios" />
 
       <fieldset className="filter-section">
         <legend>Scene</legend>
@@ -42,6 +57,18 @@ export function FilterPanel() {
           <FilterField field="sceneMinutesMin" label="Min duration (min)" placeholder="0" numeric />
           <FilterField field="sceneMinutesMax" label="Max duration (min)" placeholder="any" numeric />
         </div>
+        <div className="field-pair">
+          <FilterField field="sceneRatingMin" label="Min rating (0-100)" placeholder="0" numeric />
+          <FilterField field="sceneRatingMax" label="Max rating (0-100)" placeholder="100" numeric />
+        </div>
+        <div className="filter-field">
+          <label htmlFor="organized">Organized</label>
+          <select id="organized" value={filters.sceneOrganized} onChange={(e) => setFilters({ sceneOrganized: e.target.value as YesNo })}>
+            <option value="any">Organized or not</option>
+            <option value="yes">Organized</option>
+            <option value="no">Not organized</option>
+          </select>
+        </div>
       </fieldset>
 
       <fieldset className="filter-section">
@@ -52,7 +79,7 @@ export function FilterPanel() {
         </div>
         <div className="filter-field">
           <label htmlFor="has-end">End time</label>
-          <select id="has-end" value={filters.hasEnd} onChange={(e) => setFilters({ hasEnd: e.target.value as typeof filters.hasEnd })}>
+          <select id="has-end" value={filters.hasEnd} onChange={(e) => setFilters({ hasEnd: e.target.value as YesNo })}>
             <option value="any">With or without</option>
             <option value="yes">Has an end time</option>
             <option value="no">No end time</option>

@@ -1,9 +1,28 @@
 import { useMemo, useRef, type MouseEvent, type ReactNode } from 'react';
+import type { SuggestRequest } from '../../../../shared/contract';
 import { Autocomplete } from '../../components/Autocomplete';
 import { useSearch } from '../../stores/search-store';
-import { GROUPS, type ChosenRef, type Group, type RefCategory } from '../../stores/search-filters';
+import { CATEGORY_GROUPS, GROUPS, type ChosenRef, type Group, type RefCategory } from '../../stores/search-filters';
 
 const GROUP_LABELS: Record<Group, string> = { any: 'Any of', all: 'All of', none: 'None of' };
+
+/** Which names the picker suggests. */
+const SUGGEST_KINDS: Record<RefCategory, SuggestRequest['kind']> = {
+  markerTags: 'tags',
+  sceneTags: 'tags',
+  performerTags: 'tags',
+  performers: 'performers',
+  // The studio suggestions come with the studio search.
+  studios: 'studio' as SuggestRequest['kind'],
+};
+
+/** What a chip's descendants switch includes; performers have none. */
+const DESCENDANTS: Partial<Record<RefCategory, { label: string; hint: string }>> = {
+  markerTags: { label: 'sub-tags', hint: "Also match the tag's sub-tags" },
+  sceneTags: { label: 'sub-tags', hint: "Also match the tag's sub-tags" },
+  performerTags: { label: 'sub-tags', hint: "Also match the tag's sub-tags" },
+  studios: { label: 'child studios', hint: "Also match the studio's child studios" },
+};
 
 interface RefPickerProps {
   category: RefCategory;
@@ -13,7 +32,7 @@ interface RefPickerProps {
   children?: ReactNode;
 }
 
-/** Chooses tags or performers into any/all/none groups, autocompleting by name. */
+/** Chooses tags, performers or studios into the category's groups (any/all/none), autocompleting by name. */
 export function RefPicker({ category, noun, title, children }: RefPickerProps) {
   const chosen = useSearch((s) => s.filters[category]);
   const addRef = useSearch((s) => s.addRef);
@@ -24,7 +43,7 @@ export function RefPicker({ category, noun, title, children }: RefPickerProps) {
   const fieldset = useRef<HTMLFieldSetElement>(null);
   const nameInput = useRef<HTMLInputElement>(null);
   const excludeIds = useMemo(() => new Set(GROUPS.flatMap((g) => chosen[g].map((ref) => ref.id))), [chosen]);
-  const isTag = category !== 'performers';
+  const groups = CATEGORY_GROUPS[category];
 
   // The remove button leaves with its chip. Pressed from the keyboard (a click with no click count),
   // its focus goes to the next chip's button, the one before, or the name box, so the user stays in
@@ -45,13 +64,13 @@ export function RefPicker({ category, noun, title, children }: RefPickerProps) {
       <div className="picker-row">
         <Autocomplete
           label={`Add ${noun.toLowerCase()}`}
-          kind={isTag ? 'tags' : 'performers'}
+          kind={SUGGEST_KINDS[category]}
           excludeIds={excludeIds}
           onPick={(ref) => addRef(category, group, ref)}
           inputRef={nameInput}
         />
         <select aria-label={`${noun} match`} value={group} onChange={(e) => setAddGroup(category, e.target.value as Group)}>
-          {GROUPS.map((g) => (
+          {groups.map((g) => (
             <option key={g} value={g}>
               {g}
             </option>
@@ -62,7 +81,7 @@ export function RefPicker({ category, noun, title, children }: RefPickerProps) {
         <div key={g} className="chip-group" role="group" aria-label={`${noun}s: ${GROUP_LABELS[g].toLowerCase()}`}>
           <span className="chip-group-label">{GROUP_LABELS[g]}</span>
           {chosen[g].map((ref) => (
-            <RefChip key={ref.id} category={category} group={g} chosenRef={ref} isTag={isTag} onRemove={(click) => removeChip(g, ref.id, click)} />
+            <RefChip key={ref.id} category={category} group={g} chosenRef={ref} onRemove={(click) => removeChip(g, ref.id, click)} />
           ))}
         </div>
       ))}
@@ -75,26 +94,26 @@ interface RefChipProps {
   category: RefCategory;
   group: Group;
   chosenRef: ChosenRef;
-  isTag: boolean;
   onRemove(click: MouseEvent<HTMLButtonElement>): void;
 }
 
-function RefChip({ category, group, chosenRef, isTag, onRemove }: RefChipProps) {
+function RefChip({ category, group, chosenRef, onRemove }: RefChipProps) {
   const setWithSubtags = useSearch((s) => s.setWithSubtags);
+  const descendants = DESCENDANTS[category];
   return (
     <span className={`chip chip-${group}`}>
       <span className="chip-name" title={chosenRef.name}>
         {chosenRef.name}
       </span>
-      {isTag && (
-        <label className="chip-subtags" title="Also match the tag's sub-tags">
+      {descendants && (
+        <label className="chip-subtags" title={descendants.hint}>
           <input
             type="checkbox"
             checked={chosenRef.withSubtags}
-            aria-label={`Include sub-tags of ${chosenRef.name}`}
+            aria-label={`Include ${descendants.label} of ${chosenRef.name}`}
             onChange={(e) => setWithSubtags(category, group, chosenRef.id, e.target.checked)}
           />
-          sub-tags
+          {descendants.label}
         </label>
       )}
       <button type="button" className="chip-remove" aria-label={`Remove ${chosenRef.name}`} onClick={onRemove}>

@@ -1,18 +1,27 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { sceneLabel } from '../../../../shared/scene-label';
+import type { MarkerHit } from '../../../../shared/search-query';
 import { usePlayer } from '../../stores/player-store';
-import { hitAt, useSearch } from '../../stores/search-store';
+import { plainRows, sceneRows, type SceneRows } from '../../stores/search-groups';
+import { hitAt, PER_PAGE, useSearch } from '../../stores/search-store';
 import { PendingRow, ResultRow } from './ResultRow';
 import { RESULT_LIST_ID, SEARCH_BOX_ID } from './SearchBox';
 
 const ROW_HEIGHT = 84;
+const HEADER_HEIGHT = 32;
 const PAGE_ROWS = 8;
 
 const rowId = (index: number) => `result-${index}`;
 
+/** Where the marker at `index` starts in the list: every row above it is a marker or a header. */
+const startOf = (rows: SceneRows, index: number) => index * ROW_HEIGHT + (rows.rowOfMarker(index) - index) * HEADER_HEIGHT;
+
 /**
  * All results as one virtual list: only the rows in view exist in the page, further pages load as
  * they scroll into view. The list keeps focus and points at the active row (aria-activedescendant).
+ * Sorted by scene, a header row stands above each scene's markers; the keyboard moves between
+ * markers only, bringing a scene's header into view with its first marker.
  */
 export function ResultList() {
   const total = useSearch((s) => s.total) ?? 0;
@@ -21,17 +30,47 @@ export function ResultList() {
   const activeIndex = useSearch((s) => s.activeIndex);
   const setActiveIndex = useSearch((s) => s.setActiveIndex);
   const ensureLoaded = useSearch((s) => s.ensureLoaded);
+  const grouped = useSearch((s) => s.groupedByScene);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const rows = useMemo(
+    () => (grouped ? sceneRows(total, loadedIndexes(pages), (index) => hitAt(pages, index)) : plainRows(total)),
+    [grouped, total, pages],
+  );
 
   const virtualizer = useVirtualizer({
-    count: total,
+    count: rows.count,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: (row) => (rows.rowAt(row).kind === 'header' ? HEADER_HEIGHT : ROW_HEIGHT),
     overscan: 6,
   });
   const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
+
+  // Headers placed as a page loads move the rows below them: the marker in view (the active one, or
+  // the first) keeps its place, so what the user looks at stays put.
+  // Only within one search's results (its first page stays while later pages load).
+  const results = pages[1];
+  const anchor = useRef<{ rows: SceneRows; results: MarkerHit[] | undefined; marker: number } | null>(null);
+  useLayoutEffect(() => {
+    // The sizes follow the rows: a header is shorter than a marker.
+    virtualizer.measure();
+    const before = anchor.current;
+    const element = scrollRef.current;
+    if (!before || !element || before.results !== results || before.rows === rows) return;
+    const shift = startOf(rows, before.marker) - startOf(before.rows, before.marker);
+    if (shift !== 0) element.scrollTop += shift;
+  }, [rows, results, virtualizer]);
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const top = element.scrollTop;
+    const activeStart = startOf(rows, activeIndex);
+    const firstInView = items.find((item) => item.start >= top);
+    const marker =
+      activeStart >= top && activeStart < top + element.clientHeight ? activeIndex : firstInView ? rows.rowAt(firstInView.index).marker : 0;
+    anchor.current = { rows, results, marker };
+  });
+  const first = items.length > 0 ? rows.rowAt(items[0]!.index).marker : 0;
+  const last = items.length > 0 ? rows.rowAt(items[items.length - 1]!.index).marker : 0;
 
   useEffect(() => ensureLoaded(first, last), [first, last, pages, ensureLoaded]);
   // A new search starts at the top.
@@ -44,7 +83,10 @@ export function ResultList() {
   const moveTo = (index: number) => {
     const clamped = Math.max(0, Math.min(total - 1, index));
     setActiveIndex(clamped);
-    virtualizer.scrollToIndex(clamped, { align: 'auto' });
+    const row = rows.rowOfMarker(clamped);
+    virtualizer.scrollToIndex(row, { align: 'auto' });
+    // The first marker of a scene brings its header along (a no-op when it shows already).
+    if (rows.startsScene(clamped)) virtualizer.scrollToIndex(row - 1, { align: 'auto' });
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -81,20 +123,23 @@ export function ResultList() {
     >
       <div className="result-canvas" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
-          const hit = hitAt(pages, item.index);
+          const row = rows.rowAt(item.index);
+          const index = row.marker;
+          const hit = hitAt(pages, index);
+          if (row.kind === 'header') return <SceneHeader key={item.key} hit={hit!} start={item.start} />;
           return (
             <div
               key={item.key}
-              id={rowId(item.index)}
+              id={rowId(index)}
               role="option"
-              aria-selected={item.index === activeIndex}
-              aria-posinset={item.index + 1}
+              aria-selected={index === activeIndex}
+              aria-posinset={index + 1}
               aria-setsize={total}
-              className={`result-row${item.index === activeIndex ? ' active' : ''}`}
+              className={`result-row${index === activeIndex ? ' active' : ''}`}
               style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
               onClick={() => {
-                setActiveIndex(item.index);
-                open(item.index);
+                setActiveIndex(index);
+                open(index);
               }}
             >
               {hit ? <ResultRow hit={hit} /> : <PendingRow />}
@@ -104,4 +149,29 @@ export function ResultList() {
       </div>
     </div>
   );
+}
+
+/**
+ * A scene's title, date and studio above its markers. Each marker row names its scene too, so the
+ * header is left out of what a screen reader lists (only options belong in the list box).
+ */
+function SceneHeader({ hit, start }: { hit: MarkerHit; start: number }) {
+  const scene = sceneLabel(hit.scene) ?? `Scene ${hit.scene.id}`;
+  return (
+    <div className="scene-header" aria-hidden="true" style={{ transform: `translateY(${start}px)`, height: HEADER_HEIGHT }}>
+      <span className="scene-header-title" title={scene}>
+        {scene}
+      </span>
+      {hit.scene.studio && <span className="scene-studio">{hit.scene.studio.name}</span>}
+      {hit.scene.date && <span className="scene-date">{hit.scene.date}</span>}
+    </div>
+  );
+}
+
+/** The indexes of the results loaded so far. */
+function* loadedIndexes(pages: Record<number, MarkerHit[]>): Generator<number> {
+  for (const [page, hits] of Object.entries(pages)) {
+    const offset = (Number(page) - 1) * PER_PAGE;
+    for (let k = 0; k < hits.length; k++) yield offset + k;
+  }
 }

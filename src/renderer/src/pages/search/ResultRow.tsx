@@ -29,6 +29,11 @@ export function ResultRow({ hit }: { hit: MarkerHit }) {
           <span className="scene-title" title={scene ?? undefined}>
             {scene ?? `Scene ${hit.scene.id}`}
           </span>
+          {hit.scene.studio && (
+            <span className="scene-studio" title={`Studio: ${hit.scene.studio.name}`}>
+              {hit.scene.studio.name}
+            </span>
+          )}
           {hit.scene.date && <span className="scene-date">{hit.scene.date}</span>}
           {hit.performers.length > 0 && (
             <span className="performers" title={hit.performers.map((p) => p.name).join(', ')}>
