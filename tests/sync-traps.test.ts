@@ -32,6 +32,17 @@ async function forgetNewestMigration(h: Harness, undo: string): Promise<void> {
   }
 }
 
+/** What migration 0009 (studios, performer tags, the scenes' new columns) adds, undone. */
+const UNDO_0009 = [
+  'DROP TABLE stash_studios',
+  'DROP TABLE stash_performer_tags',
+  'DROP INDEX stash_scenes_studio_idx',
+  'ALTER TABLE stash_performers DROP COLUMN favorite',
+  'ALTER TABLE stash_scenes DROP COLUMN rating100',
+  'ALTER TABLE stash_scenes DROP COLUMN organized',
+  'ALTER TABLE stash_scenes DROP COLUMN studio_id',
+].join(';\n');
+
 let h: Harness;
 afterEach(async () => h?.close());
 
@@ -338,6 +349,7 @@ describeEachDialect('Stash API traps', (dialect) => {
           .sort((a, b) => a - b),
       };
       // As a mirror the version before migration 0008 wrote: the column and its ledger row gone.
+      await forgetNewestMigration(h, UNDO_0009);
       await forgetNewestMigration(h, 'ALTER TABLE stash_scenes DROP COLUMN basename');
       const store = await h.database.open();
       try {
