@@ -289,6 +289,19 @@ describeEachDialect('Stash API traps', (dialect) => {
       await expectMirrorEqualsLibrary(h.store, h.library);
     });
 
+    it('a destroyed studio leaves its scenes without a studio and its children without a parent', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      const parent = [...h.library.studios.values()].find(
+        (s) => s.parentId === null && [...h.library.scenes.values()].some((c) => c.studioId === s.id),
+      )!;
+      h.library.updateStudio(h.library.createStudio({ name: 'Child of the destroyed' }).id, { parentId: parent.id });
+      await h.sync();
+      h.library.deleteStudio(parent.id);
+      await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+    });
+
     it('markers moved by a scene merge follow their new scene', async () => {
       h = await startHarness({ dialect });
       await h.sync();
