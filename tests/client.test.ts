@@ -309,6 +309,9 @@ describe('reading pages', () => {
               title: null,
               details: '',
               date: '2021',
+              rating100: null,
+              organized: false,
+              studio: null,
               updated_at: '2025-01-10T14:03:22+01:00',
               performers: [{ id: '3' }],
               tags: [{ id: '4' }, { id: '5' }],
@@ -330,6 +333,9 @@ describe('reading pages', () => {
       filesize: 5_000_000_000,
       duration: 12.5,
       basename: 'beach day.mp4',
+      rating100: null,
+      organized: false,
+      studioId: null,
       performerIds: [3],
       tagIds: [4, 5],
       stashUpdatedAt: '2025-01-10T14:03:22+01:00',
@@ -343,7 +349,21 @@ describe('reading pages', () => {
       {
         findScenes: {
           count: 1,
-          scenes: [{ id: '7', title: null, details: null, date: null, updated_at: 't', performers: [], tags: [], files: [] }],
+          scenes: [
+            {
+              id: '7',
+              title: null,
+              details: null,
+              date: null,
+              rating100: null,
+              organized: false,
+              studio: null,
+              updated_at: 't',
+              performers: [],
+              tags: [],
+              files: [],
+            },
+          ],
         },
       },
       25,
@@ -356,7 +376,21 @@ describe('reading pages', () => {
     const data = {
       findScenes: {
         count: 1,
-        scenes: [{ id: '7', title: null, details: null, date: null, updated_at: 't', performers: [], tags: [], files: [file] }],
+        scenes: [
+          {
+            id: '7',
+            title: null,
+            details: null,
+            date: null,
+            rating100: null,
+            organized: false,
+            studio: null,
+            updated_at: 't',
+            performers: [],
+            tags: [],
+            files: [file],
+          },
+        ],
       },
     };
     expect(() => readRowPage('scenes', data, 25)).toThrow(/files\.0\.basename/);
@@ -366,7 +400,7 @@ describe('reading pages', () => {
     const page = readRowPage(
       'performers',
       {
-        findPerformers: { count: 1, performers: [{ id: '1', name: 'Ä', gender: null, image_path: '', updated_at: 't' }] },
+        findPerformers: { count: 1, performers: [{ id: '1', name: 'Ä', gender: null, image_path: '', favorite: false, updated_at: 't', tags: [] }] },
       },
       25,
     );
@@ -380,12 +414,29 @@ describe('reading pages', () => {
         findPerformers: {
           count: 2,
           performers: [
-            { id: '1', name: 'Ana Ä', gender: 'FEMALE', image_path: 'http://stash/performer/1/image?t=1', updated_at: stamp },
-            { id: '2', name: 'Bo', gender: null, image_path: '', updated_at: stamp },
+            {
+              id: '1',
+              name: 'Ana Ä',
+              gender: 'FEMALE',
+              image_path: 'http://stash/performer/1/image?t=1',
+              favorite: true,
+              updated_at: stamp,
+              tags: [{ id: '4' }],
+            },
+            { id: '2', name: 'Bo', gender: null, image_path: '', favorite: false, updated_at: stamp, tags: [] },
           ],
         },
       },
       tags: { findTags: { count: 1, tags: [{ id: '4', name: 'Outdoor', updated_at: stamp, parents: [{ id: '2' }], children: [] }] } },
+      studios: {
+        findStudios: {
+          count: 2,
+          studios: [
+            { id: '5', name: 'Big Pictures', image_path: 'http://stash/studio/5/image?t=1', updated_at: stamp, parent_studio: null },
+            { id: '6', name: 'Small', image_path: '', updated_at: stamp, parent_studio: { id: '5' } },
+          ],
+        },
+      },
       scenes: {
         findScenes: {
           count: 1,
@@ -395,7 +446,10 @@ describe('reading pages', () => {
               title: 'Beach day',
               details: 'Line one\nline two',
               date: '2021-06',
+              rating100: 80,
+              organized: true,
               updated_at: stamp,
+              studio: { id: '6' },
               performers: [{ id: '1' }],
               tags: [{ id: '4' }],
               files: [{ basename: 'beach.mp4', size: 10, duration: 1.5, updated_at: '2025-01-09T00:00:00+01:00' }],
@@ -414,10 +468,22 @@ describe('reading pages', () => {
     };
     const rows: { [E in EntityName]: RowOf[E][] } = {
       performers: [
-        { id: 1, name: 'Ana Ä', gender: 'FEMALE', imagePath: 'http://stash/performer/1/image?t=1', stashUpdatedAt: stamp },
-        { id: 2, name: 'Bo', gender: null, imagePath: null, stashUpdatedAt: stamp },
+        {
+          id: 1,
+          name: 'Ana Ä',
+          gender: 'FEMALE',
+          imagePath: 'http://stash/performer/1/image?t=1',
+          favorite: true,
+          tagIds: [4],
+          stashUpdatedAt: stamp,
+        },
+        { id: 2, name: 'Bo', gender: null, imagePath: null, favorite: false, tagIds: [], stashUpdatedAt: stamp },
       ],
       tags: [{ id: 4, name: 'Outdoor', stashUpdatedAt: stamp, parentIds: [2], childIds: [] }],
+      studios: [
+        { id: 5, name: 'Big Pictures', parentId: null, imagePath: 'http://stash/studio/5/image?t=1', stashUpdatedAt: stamp },
+        { id: 6, name: 'Small', parentId: 5, imagePath: null, stashUpdatedAt: stamp },
+      ],
       scenes: [
         {
           id: 12,
@@ -427,6 +493,9 @@ describe('reading pages', () => {
           filesize: 10,
           duration: 1.5,
           basename: 'beach.mp4',
+          rating100: 80,
+          organized: true,
+          studioId: 6,
           performerIds: [1],
           tagIds: [4],
           stashUpdatedAt: stamp,

@@ -37,7 +37,7 @@ async function inDatabase<T = unknown>(statement: string, params: unknown[] = []
   }
 }
 
-const performer = { id: 2, name: 'P', gender: null, imagePath: null, stashUpdatedAt: '2025-01-10T14:03:22+01:00' };
+const performer = { id: 2, name: 'P', gender: null, imagePath: null, favorite: false, tagIds: [], stashUpdatedAt: '2025-01-10T14:03:22+01:00' };
 afterEach(async () => {
   await database?.drop();
   database = null;
@@ -199,12 +199,15 @@ describe.skipIf(!TEST_DATABASE_URL)(`the PostgreSQL mirror${TEST_DATABASE_URL ? 
     await (await database.open()).close();
     // As a database left at the version before the migration that drops stash_marker_search
     // (0004): every migration from it on is forgotten, and what those after it made is undone
-    // (stash_mirror_state in 0005, the runs' error_kind in 0006, the scenes' basename in 0008).
+    // (stash_mirror_state in 0005, the runs' error_kind in 0006, the scenes' basename in 0008, the
+    // studios, performer tags and new columns in 0009).
     await inDatabase(
       `DELETE FROM drizzle.__drizzle_migrations WHERE created_at >= (SELECT created_at FROM drizzle.__drizzle_migrations ORDER BY created_at LIMIT 1 OFFSET 4)`,
     );
     await inDatabase(
-      `DROP TABLE stash_mirror_state; ALTER TABLE stash_sync_runs DROP COLUMN error_kind; ALTER TABLE stash_scenes DROP COLUMN basename; DROP TABLE stash_text_search; CREATE TABLE stash_marker_search (marker_id int)`,
+      `DROP TABLE stash_mirror_state; ALTER TABLE stash_sync_runs DROP COLUMN error_kind; ALTER TABLE stash_scenes DROP COLUMN basename; DROP TABLE stash_text_search; ` +
+        `DROP TABLE stash_studios; DROP TABLE stash_performer_tags; ALTER TABLE stash_performers DROP COLUMN favorite; ` +
+        `ALTER TABLE stash_scenes DROP COLUMN rating100, DROP COLUMN organized, DROP COLUMN studio_id; CREATE TABLE stash_marker_search (marker_id int)`,
     );
     const store = await database.open();
     expect(await store.countLive('scenes')).toBe(0);
@@ -323,6 +326,9 @@ describe.skipIf(!TEST_DATABASE_URL)(`the PostgreSQL mirror${TEST_DATABASE_URL ? 
       tagIds: [3],
       stashUpdatedAt: 'x',
       basename: null,
+      rating100: null,
+      organized: false,
+      studioId: null,
       filesUpdatedAt: null,
     };
     const indexes = async (store: MirrorStore) =>

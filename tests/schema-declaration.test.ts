@@ -102,7 +102,8 @@ describe.each(ENTITIES)('the %s upsert', (name) => {
     const row = namedFieldsRow(declaration);
     for (const c of spec.columns) {
       expect(declaration.columns[c.field]?.sqlName, c.field).toBe(c.column);
-      expect(c.value(row as never), c.column).toBe(c.field);
+      // A boolean is written as 1 or 0, which both databases take.
+      expect(c.value(row as never), c.column).toBe(declaration.columns[c.field]?.type === 'boolean' ? 1 : c.field);
     }
   });
 
@@ -119,6 +120,8 @@ describe.each(ENTITIES)('the %s upsert', (name) => {
 
   it('indexes the words of declared text columns, read by the field names the rows use', () => {
     const source = TEXT_SOURCES[name];
+    // Studio names are found by the studio filter, not by words.
+    if (!source) return expect(name).toBe('studios');
     expect(source.fields).toEqual(declaration.words);
     source.fields.forEach((field, k) => {
       expect(declaration.rowColumns[field]?.type, field).toBe('text');
@@ -152,6 +155,9 @@ describe('the record column lists', () => {
       'filesize',
       'duration',
       'basename',
+      'rating100',
+      'organized',
+      'studio_id',
     ]);
   });
 });
@@ -175,7 +181,18 @@ describe('a column added to the declaration', () => {
 
   it('is written by the upserts from the row field of its name, and compared by the tests', () => {
     const upsert = entityTableOf<Record<string, unknown>>(withRating, null);
-    expect(upsert.columns.map((c) => c.column)).toEqual(['title', 'date', 'details', 'filesize', 'duration', 'basename', 'rating']);
+    expect(upsert.columns.map((c) => c.column)).toEqual([
+      'title',
+      'date',
+      'details',
+      'filesize',
+      'duration',
+      'basename',
+      'rating100',
+      'organized',
+      'studio_id',
+      'rating',
+    ]);
     expect(upsert.columns.at(-1)!.value({ rating: 4 })).toBe(4);
     expect(stashColumnsOf(withRating)).toContain('rating');
   });

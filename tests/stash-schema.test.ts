@@ -126,6 +126,6 @@ describe.skipIf(!haveReal)(`documents and subset against the real Stash schema${
 
   it('keeps the root query fields the fake serves', () => {
     const fields = Object.keys(subset.getQueryType()?.getFields() ?? {}).sort();
-    expect(fields).toEqual(['findPerformers', 'findSceneMarkers', 'findScenes', 'findTags', 'systemStatus', 'version']);
+    expect(fields).toEqual(['findPerformers', 'findSceneMarkers', 'findScenes', 'findStudios', 'findTags', 'systemStatus', 'version']);
   });
 });

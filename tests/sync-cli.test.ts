@@ -84,8 +84,8 @@ describeEachDialect('sync:stash', (dialect) => {
     expect(result.stderr).not.toContain('secret-key-42');
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
-    expect(summary.entities.map((e: { entity: string }) => e.entity)).toEqual(['performers', 'tags', 'scenes', 'markers']);
-    expect(summary.entities[3]).toMatchObject({ fetched: h.library.markers.size, staleMarked: 0 });
+    expect(summary.entities.map((e: { entity: string }) => e.entity)).toEqual(['performers', 'tags', 'studios', 'scenes', 'markers']);
+    expect(summary.entities[4]).toMatchObject({ fetched: h.library.markers.size, staleMarked: 0 });
     expect(result.stdout).not.toContain('secret-key-42');
     await expectMirrorEqualsLibrary(h.store, h.library);
   });
@@ -157,6 +157,7 @@ describeEachDialect('sync:stash', (dialect) => {
       ['markers', 'failed'],
       ['performers', 'failed'],
       ['scenes', 'failed'],
+      ['studios', 'failed'],
       ['tags', 'failed'],
     ]);
     for (const run of runs) expect(run.error).toMatch(/refused the API key/);

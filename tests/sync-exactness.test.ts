@@ -13,7 +13,7 @@ describeEachDialect('exactness', (dialect) => {
       const progress: SyncProgress[] = [];
       const summary = await h.sync({ onProgress: (p) => progress.push(p) });
       await expectMirrorEqualsLibrary(h.store, h.library);
-      expect(summary.entities.map((e) => e.entity)).toEqual(['performers', 'tags', 'scenes', 'markers']);
+      expect(summary.entities.map((e) => e.entity)).toEqual(['performers', 'tags', 'studios', 'scenes', 'markers']);
       const markers = summary.entities.find((e) => e.entity === 'markers')!;
       expect(markers.fetched).toBe(h.library.markers.size);
       expect(markers.upserted).toBe(h.library.markers.size);
@@ -29,6 +29,7 @@ describeEachDialect('exactness', (dialect) => {
         'markers:succeeded',
         'performers:succeeded',
         'scenes:succeeded',
+        'studios:succeeded',
         'tags:succeeded',
       ]);
     });
@@ -98,7 +99,7 @@ describeEachDialect('exactness', (dialect) => {
         expect(e.deletionsChecked).toBe(true);
       }
       // Identity; per entity one change page, two signatures and one listing page; scenes' files query.
-      expect(h.fake.requests.length - before).toBe(1 + 4 * 4 + 1);
+      expect(h.fake.requests.length - before).toBe(1 + 5 * 4 + 1);
     });
 
     it('marks rows deleted in Stash stale and keeps them', async () => {
@@ -138,7 +139,7 @@ describeEachDialect('exactness', (dialect) => {
       h = await startHarness({ dialect });
       await h.sync({ entities: ['markers'] });
       await h.sync({ entities: ['scenes'] });
-      await h.sync({ entities: ['tags', 'performers'] });
+      await h.sync({ entities: ['tags', 'performers', 'studios'] });
       await expectMirrorEqualsLibrary(h.store, h.library);
     });
   });

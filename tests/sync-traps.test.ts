@@ -32,6 +32,17 @@ async function forgetNewestMigration(h: Harness, undo: string): Promise<void> {
   }
 }
 
+/** What migration 0009 (studios, performer tags, the scenes' new columns) adds, undone. */
+const UNDO_0009 = [
+  'DROP TABLE stash_studios',
+  'DROP TABLE stash_performer_tags',
+  'DROP INDEX stash_scenes_studio_idx',
+  'ALTER TABLE stash_performers DROP COLUMN favorite',
+  'ALTER TABLE stash_scenes DROP COLUMN rating100',
+  'ALTER TABLE stash_scenes DROP COLUMN organized',
+  'ALTER TABLE stash_scenes DROP COLUMN studio_id',
+].join(';\n');
+
 let h: Harness;
 afterEach(async () => h?.close());
 
@@ -278,6 +289,19 @@ describeEachDialect('Stash API traps', (dialect) => {
       await expectMirrorEqualsLibrary(h.store, h.library);
     });
 
+    it('a destroyed studio leaves its scenes without a studio and its children without a parent', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      const parent = [...h.library.studios.values()].find(
+        (s) => s.parentId === null && [...h.library.scenes.values()].some((c) => c.studioId === s.id),
+      )!;
+      h.library.updateStudio(h.library.createStudio({ name: 'Child of the destroyed' }).id, { parentId: parent.id });
+      await h.sync();
+      h.library.deleteStudio(parent.id);
+      await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+    });
+
     it('markers moved by a scene merge follow their new scene', async () => {
       h = await startHarness({ dialect });
       await h.sync();
@@ -338,6 +362,7 @@ describeEachDialect('Stash API traps', (dialect) => {
           .sort((a, b) => a - b),
       };
       // As a mirror the version before migration 0008 wrote: the column and its ledger row gone.
+      await forgetNewestMigration(h, UNDO_0009);
       await forgetNewestMigration(h, 'ALTER TABLE stash_scenes DROP COLUMN basename');
       const store = await h.database.open();
       try {

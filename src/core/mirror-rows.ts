@@ -9,12 +9,14 @@
  */
 import type { EntityRow, MirrorEntities } from './db/mirror-tables';
 
-export const ENTITIES = ['performers', 'tags', 'scenes', 'markers'] as const;
+export const ENTITIES = ['performers', 'tags', 'studios', 'scenes', 'markers'] as const;
 export type EntityName = (typeof ENTITIES)[number];
 
 export type PerformerRow = EntityRow<MirrorEntities['performers']>;
 
 export type TagRow = EntityRow<MirrorEntities['tags']>;
+
+export type StudioRow = EntityRow<MirrorEntities['studios']>;
 
 export interface SceneRow extends EntityRow<MirrorEntities['scenes']> {
   /** Latest updated_at among the scene's files: rescans change files without bumping the scene. */
@@ -26,6 +28,7 @@ export type MarkerRow = EntityRow<MirrorEntities['markers']>;
 export interface RowOf {
   performers: PerformerRow;
   tags: TagRow;
+  studios: StudioRow;
   scenes: SceneRow;
   markers: MarkerRow;
 }

@@ -15,7 +15,15 @@ import type { MirrorStore } from '../../src/core/db/store';
 import { ENTITIES, type EntityName } from '../../src/core/mirror-rows';
 import { StashClient } from '../../src/core/stash/client';
 import { syncStash, type SyncOptions, type SyncSummary } from '../../src/core/sync/engine';
-import { generateLibrary, performerImagePath, startFakeStash, type FakeLibrary, type FakeStash, type LibrarySize } from '../../tools/fake-stash';
+import {
+  generateLibrary,
+  performerImagePath,
+  startFakeStash,
+  studioImagePath,
+  type FakeLibrary,
+  type FakeStash,
+  type LibrarySize,
+} from '../../tools/fake-stash';
 
 export const SMALL_LIBRARY: LibrarySize = { performers: 60, tags: 40, scenes: 200, markers: 600 };
 
@@ -143,7 +151,11 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
   // Every declared column Stash fills, so a column added to the declaration is compared too.
   const liveRows = async (entity: EntityName) => {
     const declaration = MIRROR_ENTITIES[entity];
-    return (await live(`SELECT ${stashColumnsOf(declaration).join(', ')} FROM ${declaration.name} WHERE NOT is_stale`)).sort(byId);
+    const rows = await live(`SELECT ${stashColumnsOf(declaration).join(', ')} FROM ${declaration.name} WHERE NOT is_stale`);
+    // SQLite reads booleans back as 0/1.
+    const booleans = Object.values(declaration.columns).filter((c) => c.type === 'boolean' && stashColumnsOf(declaration).includes(c.sqlName));
+    for (const row of rows) for (const c of booleans) row[c.sqlName] = Boolean(row[c.sqlName]);
+    return rows.sort(byId);
   };
   const performers = await liveRows('performers');
   // The fake's own origin aside, each image path is exactly the one Stash gives.
@@ -156,8 +168,13 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
         name: p.name,
         gender: p.gender,
         image_path: performerImagePath(p, origin),
+        favorite: p.favorite,
         stash_updated_at: p.updated_at,
       })),
+  );
+  const livePerformer = 'JOIN stash_performers p ON p.id = j.performer_id AND NOT p.is_stale';
+  expect(pairs(await live(`SELECT j.performer_id, j.tag_id FROM stash_performer_tags j ${livePerformer}`), 'performer_id', 'tag_id')).toEqual(
+    [...library.performers.values()].flatMap((p) => p.tagIds.map((t) => `${p.id}>${t}`)).sort(),
   );
 
   const tags = await liveRows('tags');
@@ -171,6 +188,19 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
   const edges = await live('SELECT e.child_id, e.parent_id FROM stash_tag_parents e JOIN stash_tags c ON c.id = e.child_id AND NOT c.is_stale');
   expect(pairs(edges, 'child_id', 'parent_id')).toEqual([...library.tags.values()].flatMap((t) => t.parentIds.map((p) => `${t.id}>${p}`)).sort());
 
+  const studios = await liveRows('studios');
+  expect(studios).toEqual(
+    [...library.studios.values()]
+      .sort((a, b) => a.id - b.id)
+      .map((s): StashColumns<'stash_studios'> => ({
+        id: s.id,
+        name: s.name,
+        parent_id: s.parentId,
+        image_path: studioImagePath(s, origin),
+        stash_updated_at: s.updated_at,
+      })),
+  );
+
   const scenes = await liveRows('scenes');
   expect(scenes).toEqual(
     [...library.scenes.values()]
@@ -183,6 +213,9 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
         filesize: s.files[0]?.size ?? null,
         duration: s.files[0]?.duration ?? null,
         basename: s.files[0]?.basename ?? null,
+        rating100: s.rating100,
+        organized: s.organized,
+        studio_id: s.studioId,
         stash_updated_at: s.updated_at,
       })),
   );

@@ -24,7 +24,7 @@ import {
   fakerZH_CN,
 } from '@faker-js/faker';
 import { clockOffset, createClock, type FakeClock, offsetMinutes, type StashOffset } from './clock';
-import { FakeLibrary, type FakeMarker, type FakePerformer, type FakeScene, type FakeTag, GENDERS } from './library';
+import { FakeLibrary, type FakeMarker, type FakePerformer, type FakeScene, type FakeStudio, type FakeTag, GENDERS } from './library';
 import { createRng, mixSeed, pick, randInt, type Rng } from './rng';
 
 export interface LibrarySize {
@@ -56,6 +56,13 @@ export interface GenerateOptions {
 }
 
 const DAY = 86_400_000;
+
+/** Scenes per studio: `--size` names no studio count, it follows from the scenes. */
+const SCENES_PER_STUDIO = 50;
+
+export function studioCountOf(size: LibrarySize): number {
+  return Math.ceil(size.scenes / SCENES_PER_STUDIO);
+}
 
 /** Whole-second RFC3339 formatter with a fixed (or EU-DST) offset, without per-call parsing. */
 function stamper(offset: StashOffset, dst: boolean): (ms: number) => string {
@@ -365,6 +372,8 @@ export function generateLibrary(opts: GenerateOptions): FakeLibrary {
       name,
       gender: pRng() < 0.12 ? null : pRng() < 0.7 ? 'FEMALE' : pick(pRng, GENDERS),
       hasImage: pRng() < 0.75,
+      favorite: false,
+      tagIds: [],
       created_at: stamp(created),
       updated_at: stamp(updateTime(pRng, created, now, pBulk)),
     };
@@ -374,7 +383,38 @@ export function generateLibrary(opts: GenerateOptions): FakeLibrary {
     }
     perfRows.push(row);
   }
+  // Favourites and tags from streams of their own, so every value drawn before stays as it was.
+  const favRng = stream(10);
+  const pickPerformerTag = skewedPicker(stream(11), size.tags, 0.2);
+  for (const p of perfRows) {
+    p.favorite = favRng() < 0.15;
+    const nTags = size.tags === 0 || favRng() < 0.6 ? 0 : randInt(favRng, 1, 4);
+    p.tagIds = pickDistinct(favRng, nTags, pickPerformerTag, size.tags).map((k) => tagIds[k] as number);
+  }
   for (const p of perfRows) lib.performers.set(p.id, p);
+
+  // ---- studios: about one per 50 scenes; a third are sub-studios of an earlier one ----
+  const stRng = stream(12);
+  const studioCount = studioCountOf(size);
+  const studioIds = idSequence(stRng, studioCount);
+  const stCreated = creationTimes(stRng, studioCount, start, now - DAY);
+  const studioNames = new Set<string>();
+  for (let i = 0; i < studioCount; i++) {
+    const base = `${capitalize(pick(stRng, pools.words))} ${pick(stRng, ['Studios', 'Pictures', 'Films', 'Media', 'Productions'])}`;
+    let name = base;
+    for (let n = 2; studioNames.has(name.toLowerCase()); n++) name = `${base} ${n}`;
+    studioNames.add(name.toLowerCase());
+    const created = stCreated[i] as number;
+    const row: FakeStudio = {
+      id: studioIds[i] as number,
+      name,
+      parentId: i > 0 && stRng() < 0.35 ? (studioIds[randInt(stRng, 0, i - 1)] as number) : null,
+      hasImage: stRng() < 0.6,
+      created_at: stamp(created),
+      updated_at: stamp(updateTime(stRng, created, now, [])),
+    };
+    lib.studios.set(row.id, row);
+  }
 
   // ---- scenes ----
   const sRng = stream(3);
@@ -451,12 +491,22 @@ export function generateLibrary(opts: GenerateOptions): FakeLibrary {
       title,
       details,
       date,
+      rating100: null,
+      organized: false,
+      studioId: null,
       performerIds: size.performers > 0 ? pickDistinct(sRng, nPerf, pickPerformer, size.performers).map((k) => performerIds[k] as number) : [],
       tagIds: size.tags > 0 ? pickDistinct(sRng, nTags, pickTag, size.tags).map((k) => tagIds[k] as number) : [],
       files,
       created_at: stamp(created),
       updated_at: stamp(updateTime(sRng, created, now, sBulk)),
     });
+  }
+  const extraRng = stream(13);
+  for (const s of sceneRows) {
+    const rated = extraRng();
+    s.rating100 = rated < 0.45 ? null : rated < 0.5 ? 0 : randInt(extraRng, 1, 5) * 20;
+    s.organized = extraRng() < 0.3;
+    s.studioId = studioCount > 0 && extraRng() < 0.8 ? (studioIds[randInt(extraRng, 0, studioCount - 1)] as number) : null;
   }
   for (const s of sceneRows) lib.scenes.set(s.id, s);
 

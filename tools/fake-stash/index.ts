@@ -9,14 +9,15 @@ export {
   type FakeMarker,
   type FakePerformer,
   type FakeScene,
+  type FakeStudio,
   type FakeTag,
   type Gender,
   GENDERS,
 } from './library';
-export { BENCH_SIZE, generateLibrary, type GenerateOptions, type LibrarySize, SAMPLE_SIZE } from './generate';
+export { BENCH_SIZE, generateLibrary, type GenerateOptions, type LibrarySize, SAMPLE_SIZE, studioCountOf } from './generate';
 export { MAX_MARKERS_PER_QUERY, naturalKey } from './query';
 export { DELETIONS_LEFT, growPerformersWhileListed, type RestlessPerformers } from './restless';
-export { performerImagePath, STASH_APP_SCHEMA, STASH_VERSION, SUBSET_SCHEMA_PATH } from './schema';
+export { performerImagePath, studioImagePath, STASH_APP_SCHEMA, STASH_VERSION, SUBSET_SCHEMA_PATH } from './schema';
 export {
   type BeforeExecuteInfo,
   type FakeStash,

@@ -14,6 +14,18 @@ export interface FakePerformer {
   name: string;
   gender: Gender | null;
   hasImage: boolean;
+  favorite: boolean;
+  tagIds: number[];
+  created_at: string;
+  updated_at: string;
+}
+
+/** Children are derived from other studios' parentId. */
+export interface FakeStudio {
+  id: number;
+  name: string;
+  parentId: number | null;
+  hasImage: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -42,6 +54,10 @@ export interface FakeScene {
   title: string | null;
   details: string | null;
   date: string | null;
+  /** 0-100, null when unrated. */
+  rating100: number | null;
+  organized: boolean;
+  studioId: number | null;
   performerIds: number[];
   tagIds: number[];
   /** Primary file first. */
@@ -65,11 +81,13 @@ export interface FakeMarker {
 
 export type PerformerInput = Partial<Omit<FakePerformer, 'id'>>;
 export type TagInput = Partial<Omit<FakeTag, 'id'>>;
+export type StudioInput = Partial<Omit<FakeStudio, 'id'>>;
 export type SceneInput = Partial<Omit<FakeScene, 'id' | 'files'>> & { files?: Partial<FakeFile>[] };
 export type MarkerInput = Partial<Omit<FakeMarker, 'id'>> & { sceneId: number; primaryTagId: number };
 
 export type PerformerPatch = Partial<Omit<FakePerformer, 'id' | 'created_at'>>;
 export type TagPatch = Partial<Omit<FakeTag, 'id' | 'created_at'>>;
+export type StudioPatch = Partial<Omit<FakeStudio, 'id' | 'created_at'>>;
 export type ScenePatch = Partial<Omit<FakeScene, 'id' | 'created_at' | 'files'>> & { files?: Partial<FakeFile>[] };
 export type MarkerPatch = Partial<Omit<FakeMarker, 'id' | 'created_at'>>;
 
@@ -83,12 +101,13 @@ export interface BulkScenePatch {
   tagIds?: BulkIds;
 }
 
-export type EntityKind = 'performer' | 'tag' | 'scene' | 'marker';
+export type EntityKind = 'performer' | 'tag' | 'studio' | 'scene' | 'marker';
 
 /** Stash's own wording, used by `ids` lookups and helpers alike. */
 export const ENTITY_LABEL: Record<EntityKind, string> = {
   performer: 'performer',
   tag: 'tag',
+  studio: 'studio',
   scene: 'scene',
   marker: 'scene marker',
 };
@@ -127,6 +146,7 @@ export class FakeLibrary {
   readonly clock: FakeClock;
   readonly performers: Map<number, FakePerformer>;
   readonly tags: Map<number, FakeTag>;
+  readonly studios: Map<number, FakeStudio>;
   readonly scenes: Map<number, FakeScene>;
   readonly markers: Map<number, FakeMarker>;
   /**
@@ -135,7 +155,7 @@ export class FakeLibrary {
    */
   version = 0;
   /** Stash tables use AUTOINCREMENT: an id is never handed out twice, even after a delete. */
-  private readonly nextId: Record<EntityKind, number> = { performer: 1, tag: 1, scene: 1, marker: 1 };
+  private readonly nextId: Record<EntityKind, number> = { performer: 1, tag: 1, studio: 1, scene: 1, marker: 1 };
 
   constructor(clock: FakeClock) {
     this.clock = clock;
@@ -146,6 +166,7 @@ export class FakeLibrary {
       });
     this.performers = tracked<FakePerformer>('performer');
     this.tags = tracked<FakeTag>('tag');
+    this.studios = tracked<FakeStudio>('studio');
     this.scenes = tracked<FakeScene>('scene');
     this.markers = tracked<FakeMarker>('marker');
   }
@@ -193,16 +214,23 @@ export class FakeLibrary {
       name: p.name ?? `Performer ${id}`,
       gender: p.gender ?? null,
       hasImage: p.hasImage ?? false,
+      favorite: p.favorite ?? false,
+      tagIds: uniq(p.tagIds ?? []),
       created_at: p.created_at ?? now,
       updated_at: p.updated_at ?? p.created_at ?? now,
     };
     if (row.name.trim() === '') throw new Error('Name must be set');
+    this.checkRefs(this.tags, 'tag', row.tagIds);
     this.performers.set(id, row);
     return row;
   }
 
   updatePerformer(id: number, patch: PerformerPatch = {}): FakePerformer {
     const row = this.must(this.performers, 'performer', id);
+    if (patch.tagIds) {
+      patch = { ...patch, tagIds: uniq(patch.tagIds) };
+      this.checkRefs(this.tags, 'tag', patch.tagIds!);
+    }
     Object.assign(row, patch, { id, updated_at: patch.updated_at ?? this.clock.now() });
     this.version++;
     return row;
@@ -287,7 +315,7 @@ export class FakeLibrary {
   }
 
   /**
-   * Scene tags, marker secondary tags and other tags' parent edges lose the tag; nothing is bumped.
+   * Scene, performer and marker secondary tags and other tags' parent edges lose the tag; nothing is bumped.
    * A tag that is some marker's primary tag is refused, as Stash does.
    */
   deleteTag(id: number): void {
@@ -299,6 +327,9 @@ export class FakeLibrary {
     for (const s of this.scenes.values()) {
       if (s.tagIds.includes(id)) s.tagIds = s.tagIds.filter((x) => x !== id);
     }
+    for (const p of this.performers.values()) {
+      if (p.tagIds.includes(id)) p.tagIds = p.tagIds.filter((x) => x !== id);
+    }
     for (const m of this.markers.values()) {
       if (m.tagIds.includes(id)) m.tagIds = m.tagIds.filter((x) => x !== id);
     }
@@ -309,7 +340,7 @@ export class FakeLibrary {
   }
 
   /**
-   * Re-points scene tags, marker tags, marker primary tags and parent/child edges to the
+   * Re-points scene tags, performer tags, marker tags, marker primary tags and parent/child edges to the
    * destination and deletes the sources. Bumps NOTHING, not even the destination.
    */
   mergeTags(sourceIds: number[], destinationId: number): void {
@@ -319,6 +350,7 @@ export class FakeLibrary {
     for (const id of sources) this.must(this.tags, 'tag', id);
     const repoint = (ids: number[]): number[] => (ids.some((x) => sources.has(x)) ? uniq(ids.map((x) => (sources.has(x) ? destinationId : x))) : ids);
     for (const s of this.scenes.values()) s.tagIds = repoint(s.tagIds);
+    for (const p of this.performers.values()) p.tagIds = repoint(p.tagIds);
     for (const m of this.markers.values()) {
       m.tagIds = repoint(m.tagIds);
       if (sources.has(m.primaryTagId)) m.primaryTagId = destinationId;
@@ -334,6 +366,63 @@ export class FakeLibrary {
     this.version++;
   }
 
+  // ---- studios ----
+
+  private checkStudioName(name: string, selfId: number | null): void {
+    if (name.trim() === '') throw new Error('Name must be set');
+    for (const s of this.studios.values()) {
+      if (s.id !== selfId && s.name.toLowerCase() === name.toLowerCase()) throw new Error(`studio with name '${name}' already exists`);
+    }
+  }
+
+  /** Stash refuses a parent that would make a studio its own ancestor. */
+  private checkStudioParent(studioId: number | null, parentId: number | null): void {
+    for (let cur = parentId; cur !== null; cur = this.must(this.studios, 'studio', cur).parentId) {
+      if (cur === studioId) throw new Error(`invalid studio hierarchy: studio ${studioId} would be its own ancestor`);
+    }
+  }
+
+  createStudio(s: StudioInput = {}): FakeStudio {
+    const id = this.nextId.studio;
+    const name = s.name ?? `Studio ${id}`;
+    this.checkStudioName(name, null);
+    this.checkStudioParent(null, s.parentId ?? null);
+    this.take('studio');
+    const now = this.clock.now();
+    const row: FakeStudio = {
+      id,
+      name,
+      parentId: s.parentId ?? null,
+      hasImage: s.hasImage ?? false,
+      created_at: s.created_at ?? now,
+      updated_at: s.updated_at ?? s.created_at ?? now,
+    };
+    this.studios.set(id, row);
+    return row;
+  }
+
+  /** Bumps only this studio: neither its old nor its new parent. */
+  updateStudio(id: number, patch: StudioPatch = {}): FakeStudio {
+    const row = this.must(this.studios, 'studio', id);
+    if (patch.name !== undefined) this.checkStudioName(patch.name, id);
+    if (patch.parentId !== undefined) this.checkStudioParent(id, patch.parentId);
+    Object.assign(row, patch, { id, updated_at: patch.updated_at ?? this.clock.now() });
+    this.version++;
+    return row;
+  }
+
+  /**
+   * Stash's foreign keys to a studio are ON DELETE SET NULL: its scenes lose their studio and its
+   * children their parent, and none of them is bumped.
+   */
+  deleteStudio(id: number): void {
+    this.must(this.studios, 'studio', id);
+    this.studios.delete(id);
+    for (const s of this.scenes.values()) if (s.studioId === id) s.studioId = null;
+    for (const c of this.studios.values()) if (c.parentId === id) c.parentId = null;
+    this.version++;
+  }
+
   // ---- scenes ----
 
   /** A file the caller does not name gets its scene's id and its place among the scene's files. */
@@ -346,6 +435,7 @@ export class FakeLibrary {
     const tagIds = uniq(s.tagIds ?? []);
     this.checkRefs(this.performers, 'performer', performerIds);
     this.checkRefs(this.tags, 'tag', tagIds);
+    if (s.studioId != null) this.must(this.studios, 'studio', s.studioId);
     const id = this.take('scene');
     const now = this.clock.now();
     const row: FakeScene = {
@@ -353,6 +443,9 @@ export class FakeLibrary {
       title: s.title ?? null,
       details: s.details ?? null,
       date: s.date ?? null,
+      rating100: s.rating100 ?? null,
+      organized: s.organized ?? false,
+      studioId: s.studioId ?? null,
       performerIds,
       tagIds,
       files: (s.files ?? []).map((f, index) => this.makeFile(f, now, id, index)),
@@ -375,6 +468,7 @@ export class FakeLibrary {
       rest.tagIds = uniq(rest.tagIds);
       this.checkRefs(this.tags, 'tag', rest.tagIds);
     }
+    if (rest.studioId != null) this.must(this.studios, 'studio', rest.studioId);
     Object.assign(row, rest, { id, updated_at: patch.updated_at ?? now });
     if (files) row.files = files.map((f, index) => this.makeFile(f, now, id, index));
     this.version++;

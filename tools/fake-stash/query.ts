@@ -6,7 +6,16 @@
  * Sorted orders are cached per library version, so serving a page costs O(page) (plus the tie
  * groups it touches), not a sort of the whole table.
  */
-import { ENTITY_LABEL, type EntityKind, type FakeLibrary, type FakeMarker, type FakePerformer, type FakeScene, type FakeTag } from './library';
+import {
+  ENTITY_LABEL,
+  type EntityKind,
+  type FakeLibrary,
+  type FakeMarker,
+  type FakePerformer,
+  type FakeScene,
+  type FakeStudio,
+  type FakeTag,
+} from './library';
 import { clockFormat } from './clock';
 import type { Rng } from './rng';
 
@@ -34,7 +43,15 @@ export interface MultiCriterion {
   excludes?: string[] | null;
 }
 
-type RowOf<K extends EntityKind> = K extends 'performer' ? FakePerformer : K extends 'tag' ? FakeTag : K extends 'scene' ? FakeScene : FakeMarker;
+type RowOf<K extends EntityKind> = K extends 'performer'
+  ? FakePerformer
+  : K extends 'tag'
+    ? FakeTag
+    : K extends 'studio'
+      ? FakeStudio
+      : K extends 'scene'
+        ? FakeScene
+        : FakeMarker;
 
 export interface TieOptions {
   /** 'shuffle': rows tying on every sort key come back in a per-request order. */
@@ -75,6 +92,12 @@ const SORTS: { [K in EntityKind]: Record<string, SortSpec<RowOf<K>>> } = {
   tag: {
     id: { primary: (r) => r.id },
     name: { primary: (r) => naturalKey(r.sort_name ?? r.name) },
+    created_at: { primary: (r) => r.created_at },
+    updated_at: { primary: (r) => r.updated_at },
+  },
+  studio: {
+    id: { primary: (r) => r.id },
+    name: { primary: (r) => naturalKey(r.name) },
     created_at: { primary: (r) => r.created_at },
     updated_at: { primary: (r) => r.updated_at },
   },
@@ -122,6 +145,7 @@ const KNOWN_UNSUPPORTED: Record<EntityKind, readonly string[]> = {
     'weight',
   ],
   tag: ['galleries_count', 'images_count', 'performers_count', 'random', 'scene_markers_count', 'scenes_count'],
+  studio: ['galleries_count', 'images_count', 'random', 'rating', 'scenes_count', 'tag_count'],
   scene: [
     'bitrate',
     'code',
@@ -155,13 +179,15 @@ const KNOWN_UNSUPPORTED: Record<EntityKind, readonly string[]> = {
   marker: ['random'],
 };
 
-const DEFAULT_SORT: Record<EntityKind, string> = { performer: 'name', tag: 'name', scene: '', marker: 'title' };
+const DEFAULT_SORT: Record<EntityKind, string> = { performer: 'name', tag: 'name', studio: 'name', scene: '', marker: 'title' };
 
 /** The non-unique key Stash appends after the requested one (always ascending). */
 function secondary(kind: EntityKind, row: RowOf<EntityKind>): [Key, Key] {
   switch (kind) {
     case 'performer':
       return [naturalKey((row as FakePerformer).name), 0];
+    case 'studio':
+      return [naturalKey((row as FakeStudio).name), 0];
     case 'tag': {
       const t = row as FakeTag;
       return [naturalKey(t.sort_name ?? t.name), naturalKey(t.name)];
@@ -216,6 +242,8 @@ function sortFields(kind: EntityKind, sort: string): Getter[] {
   switch (kind) {
     case 'performer':
       return [...list, (r: FakePerformer) => r.name];
+    case 'studio':
+      return [...list, (r: FakeStudio) => r.name];
     case 'tag':
       return [...list, (r: FakeTag) => r.name, (r: FakeTag) => r.sort_name];
     case 'scene':
@@ -252,6 +280,8 @@ function mapFor<K extends EntityKind>(lib: FakeLibrary, kind: K): Map<number, Ro
       return lib.performers as Map<number, RowOf<K>>;
     case 'tag':
       return lib.tags as Map<number, RowOf<K>>;
+    case 'studio':
+      return lib.studios as Map<number, RowOf<K>>;
     case 'scene':
       return lib.scenes as Map<number, RowOf<K>>;
     default:
@@ -433,7 +463,7 @@ function sortedView<K extends EntityKind>(lib: FakeLibrary, kind: K, sort: strin
 
 /** Builds the common orders ahead of the first request, so a benchmark does not time them. */
 export function warmSortCaches(lib: FakeLibrary): void {
-  for (const kind of ['performer', 'tag', 'scene', 'marker'] as const) {
+  for (const kind of ['performer', 'tag', 'studio', 'scene', 'marker'] as const) {
     for (const sort of ['id', 'updated_at']) sortedView(lib, kind, sort, false);
   }
 }
@@ -667,6 +697,9 @@ function entityPred<K extends EntityKind>(
       case 'tag':
         p = simplePred<FakeTag>('tag', lib, entityFilter);
         break;
+      case 'studio':
+        p = simplePred<FakeStudio>('studio', lib, entityFilter);
+        break;
       case 'scene':
         p = scenePred(lib, entityFilter);
         break;
@@ -683,6 +716,9 @@ function entityPred<K extends EntityKind>(
         break;
       case 'tag':
         p = searchPred<FakeTag>(q, (r) => [r.name]);
+        break;
+      case 'studio':
+        p = searchPred<FakeStudio>(q, (r) => [r.name]);
         break;
       case 'scene':
         p = searchPred<FakeScene>(q, (r) => [r.title, r.details]);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildSchema, type GraphQLFieldResolver, GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import type { FakeLibrary, FakeMarker, FakePerformer, FakeScene, FakeTag } from './library';
+import type { FakeLibrary, FakeMarker, FakePerformer, FakeScene, FakeStudio, FakeTag } from './library';
 import { type FindFilterInput, findRows, tagChildren, type TieOptions } from './query';
 
 export const SUBSET_SCHEMA_PATH = fileURLToPath(new URL('./stash-subset.graphql', import.meta.url));
@@ -26,6 +26,7 @@ type Args = {
   ids?: string[] | null;
   performer_filter?: Record<string, unknown> | null;
   tag_filter?: Record<string, unknown> | null;
+  studio_filter?: Record<string, unknown> | null;
   scene_filter?: Record<string, unknown> | null;
   scene_marker_filter?: Record<string, unknown> | null;
 };
@@ -51,6 +52,10 @@ const resolvers: Record<string, Record<string, Resolver>> = {
       const r = findRows(ctx.lib, 'tag', { filter: a.filter, entityFilter: a.tag_filter, ids: a.ids }, ctx.ties);
       return { count: r.count, tags: r.rows };
     },
+    findStudios: (_s: unknown, a: Args, ctx: ExecContext) => {
+      const r = findRows(ctx.lib, 'studio', { filter: a.filter, entityFilter: a.studio_filter, ids: a.ids }, ctx.ties);
+      return { count: r.count, studios: r.rows };
+    },
     findScenes: (_s: unknown, a: Args, ctx: ExecContext) => {
       const r = findRows(ctx.lib, 'scene', { filter: a.filter, entityFilter: a.scene_filter, ids: a.ids }, ctx.ties);
       return { count: r.count, scenes: r.rows };
@@ -62,6 +67,11 @@ const resolvers: Record<string, Record<string, Resolver>> = {
   },
   Performer: {
     image_path: (p: FakePerformer, _a: unknown, ctx: ExecContext) => performerImagePath(p, ctx.origin),
+    tags: (p: FakePerformer, _a: unknown, ctx: ExecContext) => existing(p.tagIds, ctx.lib.tags),
+  },
+  Studio: {
+    parent_studio: (s: FakeStudio, _a: unknown, ctx: ExecContext) => (s.parentId === null ? null : (ctx.lib.studios.get(s.parentId) ?? null)),
+    image_path: (s: FakeStudio, _a: unknown, ctx: ExecContext) => studioImagePath(s, ctx.origin),
   },
   Tag: {
     parents: (t: FakeTag, _a: unknown, ctx: ExecContext) => existing(t.parentIds, ctx.lib.tags),
@@ -70,6 +80,7 @@ const resolvers: Record<string, Record<string, Resolver>> = {
   Scene: {
     performers: (s: FakeScene, _a: unknown, ctx: ExecContext) => existing(s.performerIds, ctx.lib.performers),
     tags: (s: FakeScene, _a: unknown, ctx: ExecContext) => existing(s.tagIds, ctx.lib.tags),
+    studio: (s: FakeScene, _a: unknown, ctx: ExecContext) => (s.studioId === null ? null : (ctx.lib.studios.get(s.studioId) ?? null)),
   },
   SceneMarker: {
     scene: (m: FakeMarker, _a: unknown, ctx: ExecContext) => ctx.lib.scenes.get(m.sceneId) ?? null,
@@ -111,4 +122,10 @@ export function fakeSchema(): GraphQLSchema {
 export function performerImagePath(p: FakePerformer, origin: string): string {
   const t = Math.floor(Date.parse(p.updated_at) / 1000);
   return `${origin}/performer/${p.id}/image?t=${t}${p.hasImage ? '' : '&default=true'}`;
+}
+
+/** Like a performer's: the row's updated_at as a cache buster, the placeholder marked. */
+export function studioImagePath(s: FakeStudio, origin: string): string {
+  const t = Math.floor(Date.parse(s.updated_at) / 1000);
+  return `${origin}/studio/${s.id}/image?t=${t}${s.hasImage ? '' : '&default=true'}`;
 }

@@ -34,19 +34,25 @@ export interface EntityTable<R> {
 const STALE_TAGS = 'SELECT id FROM stash_tags WHERE is_stale';
 const STALE_PERFORMERS = 'SELECT id FROM stash_performers WHERE is_stale';
 const STALE_SCENES = 'SELECT id FROM stash_scenes WHERE is_stale';
+const STALE_STUDIOS = 'SELECT id FROM stash_studios WHERE is_stale';
 
 /** The rows any of the relations name, less the stale rows themselves. */
 const dependents = (stale: string, ...relations: string[]) => `${relations.join('\nUNION\n')}\nEXCEPT\n${stale}`;
 
 const DEPENDENTS_SQL: Record<EntityName, string | null> = {
-  performers: null,
+  // A tag merge or destroy re-points or drops performer tags without bumping the performers. Tags
+  // sync after performers, so the engine asks again once tags are done (late dependents).
+  performers: dependents(STALE_PERFORMERS, `SELECT performer_id AS id FROM stash_performer_tags WHERE tag_id IN (${STALE_TAGS})`),
   tags: dependents(
     STALE_TAGS,
     `SELECT child_id AS id FROM stash_tag_parents WHERE parent_id IN (${STALE_TAGS})`,
     `SELECT parent_id AS id FROM stash_tag_parents WHERE child_id IN (${STALE_TAGS})`,
   ),
+  // A destroyed studio leaves its children without a parent (ON DELETE SET NULL), unbumped.
+  studios: dependents(STALE_STUDIOS, `SELECT id FROM stash_studios WHERE parent_id IN (${STALE_STUDIOS})`),
   scenes: dependents(
     STALE_SCENES,
+    `SELECT id FROM stash_scenes WHERE studio_id IN (${STALE_STUDIOS})`,
     `SELECT scene_id AS id FROM stash_scene_tags WHERE tag_id IN (${STALE_TAGS})`,
     `SELECT scene_id AS id FROM stash_scene_performers WHERE performer_id IN (${STALE_PERFORMERS})`,
   ),
@@ -66,9 +72,15 @@ const DEPENDENTS_SQL: Record<EntityName, string | null> = {
  */
 export function entityTableOf<R>(declaration: EntityDeclaration, dependentsSql: string | null): EntityTable<R> {
   const fieldOf = (field: string) => (row: R) => (row as Record<string, unknown>)[field] as never;
+  // SQLite binds no booleans; 1 and 0 are booleans to both databases (PostgreSQL reads them from the JSON of a page).
+  const flagOf = (field: string) => (row: R) => ((row as Record<string, unknown>)[field] ? 1 : 0);
   return {
     table: declaration.name,
-    columns: Object.entries(declaration.rowColumns).map(([field, c]) => ({ column: c.sqlName, field, value: fieldOf(field) })),
+    columns: Object.entries(declaration.rowColumns).map(([field, c]) => ({
+      column: c.sqlName,
+      field,
+      value: c.type === 'boolean' ? flagOf(field) : fieldOf(field),
+    })),
     joins: declaration.joins.map((j) => ({
       table: j.table.name,
       ownerColumn: j.table.columns[j.owner]!.sqlName,
@@ -84,6 +96,7 @@ const entityTable = <E extends EntityName>(entity: E) => entityTableOf<RowOf[E]>
 export const ENTITY_TABLES: { [E in EntityName]: EntityTable<RowOf[E]> } = {
   performers: entityTable('performers'),
   tags: entityTable('tags'),
+  studios: entityTable('studios'),
   scenes: entityTable('scenes'),
   markers: entityTable('markers'),
 };

@@ -112,13 +112,20 @@ export function entity<Name extends string, Own extends Columns, const Joins ext
   return { ...table(name, { ...entityColumns, ...spec.columns }, spec.extras), rowColumns: spec.columns, joins: spec.joins, words: spec.words };
 }
 
+const performerTags = joinTable(
+  'stash_performer_tags',
+  { performerId: column.integer('performer_id').notNull(), tagId: column.integer('tag_id').notNull() },
+  (t, i) => [i.primaryKey(t.performerId, t.tagId), i.index('stash_performer_tags_tag_idx', t.tagId)],
+);
+
 const performers = entity('stash_performers', {
   columns: {
     name: column.text('name').notNull(),
     gender: column.text('gender'),
     imagePath: column.text('image_path'),
+    favorite: column.boolean('favorite').notNull().default(false),
   },
-  joins: [],
+  joins: [join(performerTags, 'performerId', 'tagId', 'tagIds')],
   words: ['name'],
   extras: (t, i) => [i.index('stash_performers_name_idx', t.name), i.staleIndex('stash_performers_stale_idx', t)],
 });
@@ -137,6 +144,18 @@ const tags = entity('stash_tags', {
   joins: [join(tagParents, 'childId', 'parentId', 'parentIds'), join(tagParents, 'parentId', 'childId', 'childIds')],
   words: ['name'],
   extras: (t, i) => [i.caseInsensitiveIndex('stash_tags_name_ci_idx', t.name), i.staleIndex('stash_tags_stale_idx', t)],
+});
+
+/** A studio has at most one parent; its children are found through parent_id. */
+const studios = entity('stash_studios', {
+  columns: {
+    name: column.text('name').notNull(),
+    parentId: column.integer('parent_id'),
+    imagePath: column.text('image_path'),
+  },
+  joins: [],
+  words: ['name'],
+  extras: (t, i) => [i.index('stash_studios_parent_idx', t.parentId), i.staleIndex('stash_studios_stale_idx', t)],
 });
 
 const scenePerformers = joinTable(
@@ -162,6 +181,10 @@ const scenes = entity('stash_scenes', {
     duration: column.double('duration'),
     /** The primary file's name without its folder: what Stash shows for an untitled scene. */
     basename: column.text('basename'),
+    /** 0-100; null when the scene is unrated. */
+    rating100: column.integer('rating100'),
+    organized: column.boolean('organized').notNull().default(false),
+    studioId: column.integer('studio_id'),
   },
   joins: [join(scenePerformers, 'sceneId', 'performerId', 'performerIds'), join(sceneTags, 'sceneId', 'tagId', 'tagIds')],
   words: ['title', 'details', 'basename'],
@@ -169,6 +192,7 @@ const scenes = entity('stash_scenes', {
     i.index('stash_scenes_date_idx', t.date),
     i.index('stash_scenes_filesize_idx', t.filesize),
     i.index('stash_scenes_duration_idx', t.duration),
+    i.index('stash_scenes_studio_idx', t.studioId),
     i.staleIndex('stash_scenes_stale_idx', t),
   ],
 });
@@ -212,11 +236,23 @@ const tagClosure = table(
 );
 
 /** The mirrored entities' tables, by entity. */
-export const MIRROR_ENTITIES = { performers, tags, scenes, markers } satisfies Record<EntityName, EntityDeclaration>;
+export const MIRROR_ENTITIES = { performers, tags, studios, scenes, markers } satisfies Record<EntityName, EntityDeclaration>;
 export type MirrorEntities = typeof MIRROR_ENTITIES;
 
 /** Every data table, by SQL name: the entities', their join tables and the tag closure. */
-export const MIRROR_TABLES = byName([performers, tags, tagParents, scenes, scenePerformers, sceneTags, markers, markerTags, tagClosure]);
+export const MIRROR_TABLES = byName([
+  performers,
+  performerTags,
+  tags,
+  tagParents,
+  studios,
+  scenes,
+  scenePerformers,
+  sceneTags,
+  markers,
+  markerTags,
+  tagClosure,
+]);
 export type MirrorTables = typeof MIRROR_TABLES;
 
 function byName<const T extends readonly TableDeclaration[]>(tables: T): { [D in T[number] as D['name']]: D } {
@@ -255,8 +291,10 @@ export function drizzleTable(k: ColumnKit, declaration: TableDeclaration): unkno
 export function defineMirrorTables(k: ColumnKit) {
   return {
     stashPerformers: drizzleTable(k, performers),
+    stashPerformerTags: drizzleTable(k, performerTags),
     stashTags: drizzleTable(k, tags),
     stashTagParents: drizzleTable(k, tagParents),
+    stashStudios: drizzleTable(k, studios),
     stashScenes: drizzleTable(k, scenes),
     stashScenePerformers: drizzleTable(k, scenePerformers),
     stashSceneTags: drizzleTable(k, sceneTags),
@@ -320,8 +358,10 @@ export function defineMirrorTables(k: ColumnKit) {
 /** Tables the sync alone may write; the read-only triggers guard exactly these. */
 export const SYNC_WRITTEN_TABLES = [
   'stash_performers',
+  'stash_performer_tags',
   'stash_tags',
   'stash_tag_parents',
+  'stash_studios',
   'stash_scenes',
   'stash_scene_performers',
   'stash_scene_tags',

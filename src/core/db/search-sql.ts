@@ -66,7 +66,8 @@ export const REBUILD_TAG_CLOSURE = [
  * the index never disagrees with the mirror and is built while the sync still waits on Stash; a
  * whole rebuild (refreshSearchIndex) is only for a mirror written before the index existed.
  */
-export const TEXT_SOURCES: Record<EntityName, TextSource> = {
+/** Studios have no words of their own in the index (their names are matched by the studio filter). */
+export const TEXT_SOURCES: Partial<Record<EntityName, TextSource>> = {
   markers: textSource('markers', 'marker'),
   scenes: textSource('scenes', 'scene'),
   tags: textSource('tags', 'tag'),
@@ -116,7 +117,9 @@ export function textDocumentsOfPage(entity: EntityName, page: PageColumns): Text
 }
 
 function documents(entity: EntityName, count: number, idOf: (i: number) => number, valueOf: (field: string, i: number) => unknown): TextDocument[] {
-  const { kind, fields } = TEXT_SOURCES[entity];
+  const source = TEXT_SOURCES[entity];
+  if (!source) return [];
+  const { kind, fields } = source;
   return Array.from({ length: count }, (_, i) => ({
     kind,
     id: idOf(i),
@@ -126,7 +129,7 @@ function documents(entity: EntityName, count: number, idOf: (i: number) => numbe
 
 /** A batch of mirror rows to index, in id order after `after`, their columns named as the sync's rows name them. */
 function textRows(entity: EntityName, after: number, limit: number): SQL {
-  const { fields, columns } = TEXT_SOURCES[entity];
+  const { fields, columns } = TEXT_SOURCES[entity]!;
   const list = columns.map((column, k) => `${column} AS "${fields[k]}"`).join(', ');
   return sql`SELECT id, ${sql.raw(list)} FROM ${sql.raw(ENTITY_TABLES[entity].table)} WHERE id > ${after} ORDER BY id LIMIT ${limit}`;
 }

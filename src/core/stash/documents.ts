@@ -29,7 +29,11 @@ export const PERFORMER_ROWS = /* GraphQL */ `
         name
         gender
         image_path
+        favorite
         updated_at
+        tags {
+          id
+        }
       }
     }
   }
@@ -54,6 +58,23 @@ export const TAG_ROWS = /* GraphQL */ `
   }
 `;
 
+export const STUDIO_ROWS = /* GraphQL */ `
+  query StudioRows($filter: FindFilterType, $studio_filter: StudioFilterType, $ids: [ID!]) {
+    findStudios(filter: $filter, studio_filter: $studio_filter, ids: $ids) {
+      count
+      studios {
+        id
+        name
+        image_path
+        updated_at
+        parent_studio {
+          id
+        }
+      }
+    }
+  }
+`;
+
 export const SCENE_ROWS = /* GraphQL */ `
   query SceneRows($filter: FindFilterType, $scene_filter: SceneFilterType, $ids: [ID!]) {
     findScenes(filter: $filter, scene_filter: $scene_filter, ids: $ids) {
@@ -63,7 +84,12 @@ export const SCENE_ROWS = /* GraphQL */ `
         title
         details
         date
+        rating100
+        organized
         updated_at
+        studio {
+          id
+        }
         performers {
           id
         }
@@ -131,6 +157,18 @@ export const TAG_LISTING = /* GraphQL */ `
   }
 `;
 
+export const STUDIO_LISTING = /* GraphQL */ `
+  query StudioListing($filter: FindFilterType) {
+    findStudios(filter: $filter) {
+      count
+      studios {
+        id
+        updated_at
+      }
+    }
+  }
+`;
+
 /** Also lists the scenes whose files changed, with a files_filter: a rescan bumps the file, not the scene. */
 export const SCENE_LISTING = /* GraphQL */ `
   query SceneListing($filter: FindFilterType, $scene_filter: SceneFilterType) {
@@ -161,10 +199,12 @@ export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   ServerIdentity: SERVER_IDENTITY,
   PerformerRows: PERFORMER_ROWS,
   TagRows: TAG_ROWS,
+  StudioRows: STUDIO_ROWS,
   SceneRows: SCENE_ROWS,
   MarkerRows: MARKER_ROWS,
   PerformerListing: PERFORMER_LISTING,
   TagListing: TAG_LISTING,
+  StudioListing: STUDIO_LISTING,
   SceneListing: SCENE_LISTING,
   MarkerListing: MARKER_LISTING,
 };

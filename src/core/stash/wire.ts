@@ -9,7 +9,7 @@
  * databases must hold the same values.
  */
 import { z } from 'zod';
-import type { EntityName, MarkerRow, PerformerRow, RowOf, RowVersion, SceneRow, TagRow } from '../mirror-rows';
+import type { EntityName, MarkerRow, PerformerRow, RowOf, RowVersion, SceneRow, StudioRow, TagRow } from '../mirror-rows';
 import { MalformedResponseError } from './errors';
 
 const ref = z.object({ id: z.string() });
@@ -21,10 +21,20 @@ const performer = z.object({
   name: z.string(),
   gender: z.string().nullable(),
   image_path: z.string().nullable(),
+  favorite: z.boolean(),
   updated_at: timestamp,
+  tags: refs,
 });
 
 const tag = z.object({ id: z.string(), name: z.string(), updated_at: timestamp, parents: refs, children: refs });
+
+const studio = z.object({
+  id: z.string(),
+  name: z.string(),
+  image_path: z.string().nullable(),
+  updated_at: timestamp,
+  parent_studio: ref.nullable(),
+});
 
 const file = z.object({ basename: z.string(), size: z.number().nonnegative(), duration: z.number(), updated_at: timestamp });
 
@@ -33,7 +43,10 @@ const scene = z.object({
   title: z.string().nullable(),
   details: z.string().nullable(),
   date: z.string().nullable(),
+  rating100: z.number().int().nullable(),
+  organized: z.boolean(),
   updated_at: timestamp,
+  studio: ref.nullable(),
   performers: refs,
   tags: refs,
   files: z.array(file),
@@ -56,6 +69,7 @@ const version = z.object({ id: z.string(), updated_at: timestamp });
 export const WIRE_FIELDS: Record<EntityName, { root: string; list: string; filterArg: string }> = {
   performers: { root: 'findPerformers', list: 'performers', filterArg: 'performer_filter' },
   tags: { root: 'findTags', list: 'tags', filterArg: 'tag_filter' },
+  studios: { root: 'findStudios', list: 'studios', filterArg: 'studio_filter' },
   scenes: { root: 'findScenes', list: 'scenes', filterArg: 'scene_filter' },
   markers: { root: 'findSceneMarkers', list: 'scene_markers', filterArg: 'scene_marker_filter' },
 };
@@ -112,6 +126,8 @@ const MAPPERS = {
     name: text(p.name),
     gender: nullableText(p.gender),
     imagePath: textOrNull(p.image_path),
+    favorite: p.favorite,
+    tagIds: p.tags.map((r) => toId('performers', r.id)),
     stashUpdatedAt: text(p.updated_at),
   }),
   tags: (t: Wire<typeof tag>): TagRow => ({
@@ -120,6 +136,13 @@ const MAPPERS = {
     stashUpdatedAt: text(t.updated_at),
     parentIds: t.parents.map((r) => toId('tags', r.id)),
     childIds: t.children.map((r) => toId('tags', r.id)),
+  }),
+  studios: (s: Wire<typeof studio>): StudioRow => ({
+    id: toId('studios', s.id),
+    name: text(s.name),
+    parentId: s.parent_studio ? toId('studios', s.parent_studio.id) : null,
+    imagePath: textOrNull(s.image_path),
+    stashUpdatedAt: text(s.updated_at),
   }),
   scenes: (s: Wire<typeof scene>): SceneRow => {
     const primary = s.files[0];
@@ -133,6 +156,9 @@ const MAPPERS = {
       filesize: primary ? primary.size : null,
       duration: primary ? primary.duration : null,
       basename: primary ? textOrNull(primary.basename) : null,
+      rating100: s.rating100,
+      organized: s.organized,
+      studioId: s.studio ? toId('scenes', s.studio.id) : null,
       performerIds: s.performers.map((r) => toId('scenes', r.id)),
       tagIds: s.tags.map((r) => toId('scenes', r.id)),
       stashUpdatedAt: text(s.updated_at),
@@ -159,12 +185,14 @@ function pageSchema(entity: EntityName, row: z.ZodType) {
 const rowPages: Record<EntityName, z.ZodType> = {
   performers: pageSchema('performers', performer),
   tags: pageSchema('tags', tag),
+  studios: pageSchema('studios', studio),
   scenes: pageSchema('scenes', scene),
   markers: pageSchema('markers', marker),
 };
 const versionPages: Record<EntityName, z.ZodType> = {
   performers: pageSchema('performers', version),
   tags: pageSchema('tags', version),
+  studios: pageSchema('studios', version),
   scenes: pageSchema('scenes', version),
   markers: pageSchema('markers', version),
 };

@@ -165,6 +165,7 @@ async function syncEntities(options: SyncOptions, run: SyncRun, summaries: Entit
   // Into an empty mirror, secondary indexes are built once after the rows instead of row by row:
   // each entity's after its pages (EntitySync), whatever is left here.
   const deferred = await store.deferIndexes();
+  let performers: { sync: EntitySync; runRow: number } | null = null;
   try {
     for (const entity of ENTITIES.filter((e) => wanted.has(e))) {
       const runRow = await store.startRun({ runId, entity, mode });
@@ -172,6 +173,14 @@ async function syncEntities(options: SyncOptions, run: SyncRun, summaries: Entit
       summaries.push(sync.summary);
       try {
         await sync.run();
+        // Performers sync before tags, yet a tag merge or destroy re-points or drops performer
+        // tags without bumping the performers: once tags are done, those pointing at a tag that
+        // just went stale are fetched again, counted in the performers' run.
+        if (entity === 'tags' && performers) {
+          await performers.sync.refetchDependents();
+          await store.finishRun(performers.runRow, { status: 'succeeded', ...counts(performers.sync.summary), error: null, errorKind: null });
+        }
+        if (entity === 'performers') performers = { sync, runRow };
         await store.finishRun(runRow, { status: 'succeeded', ...counts(sync.summary), error: null, errorKind: null });
       } catch (error) {
         const status = signal?.aborted ? 'cancelled' : 'failed';
@@ -271,6 +280,11 @@ class EntitySync implements SceneFetcher {
     await this.fetchByIds([...refetch], 'refetch');
     await this.files?.save(store, (message) => this.warn(message));
     return this.summary;
+  }
+
+  /** Step 5 again, for relations to an entity synced after this one. */
+  async refetchDependents(): Promise<void> {
+    await this.fetchByIds(await this.options.store.findDependents(this.entity), 'refetch');
   }
 
   /** Offset pages over a filter and sort; each batch of pages commits with the watermark it reached. */

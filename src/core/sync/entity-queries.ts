@@ -5,13 +5,25 @@
  */
 import type { AnyRow, EntityName, RowVersion } from '../mirror-rows';
 import type { StashClient } from '../stash/client';
-import { MARKER_LISTING, MARKER_ROWS, PERFORMER_LISTING, PERFORMER_ROWS, SCENE_LISTING, SCENE_ROWS, TAG_LISTING, TAG_ROWS } from '../stash/documents';
+import {
+  MARKER_LISTING,
+  MARKER_ROWS,
+  PERFORMER_LISTING,
+  PERFORMER_ROWS,
+  SCENE_LISTING,
+  SCENE_ROWS,
+  STUDIO_LISTING,
+  STUDIO_ROWS,
+  TAG_LISTING,
+  TAG_ROWS,
+} from '../stash/documents';
 import { readRowPage, readVersionPage, WIRE_FIELDS, type Page } from '../stash/wire';
 import { offsetPages } from './paging';
 
 const DOCUMENTS: Record<EntityName, { rows: string; listing: string }> = {
   performers: { rows: PERFORMER_ROWS, listing: PERFORMER_LISTING },
   tags: { rows: TAG_ROWS, listing: TAG_LISTING },
+  studios: { rows: STUDIO_ROWS, listing: STUDIO_LISTING },
   scenes: { rows: SCENE_ROWS, listing: SCENE_LISTING },
   markers: { rows: MARKER_ROWS, listing: MARKER_LISTING },
 };

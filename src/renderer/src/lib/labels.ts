@@ -3,6 +3,7 @@ import type { EntityName, RunStatus, SyncPhase } from '../../../shared/contract'
 export const ENTITY_LABELS: Record<EntityName, string> = {
   performers: 'Performers',
   tags: 'Tags',
+  studios: 'Studios',
   scenes: 'Scenes',
   markers: 'Markers',
 };
