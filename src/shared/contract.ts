@@ -189,7 +189,7 @@ export type RunsRequest = z.input<typeof RunsRequest>;
 
 export const SuggestRequest = z
   .object({
-    kind: z.enum(['tags', 'performers']),
+    kind: z.enum(['tags', 'performers', 'studios']),
     /** Matched against name starts, ignoring case and accents; empty lists the most used. */
     prefix: z.string().max(200),
     limit: z.number().int().min(1).max(100).optional(),

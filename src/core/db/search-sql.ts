@@ -253,8 +253,9 @@ function indexQuery<T extends keyof MirrorRecords, const C extends readonly (key
  */
 export const INDEX_SOURCE = {
   tags: indexQuery('stash_tags', ['id', 'name', 'is_stale']),
-  performers: indexQuery('stash_performers', ['id', 'name', 'gender', 'is_stale']),
-  scenes: indexQuery('stash_scenes', ['id', 'title', 'basename', 'date', 'duration'], 'WHERE NOT is_stale'),
+  performers: indexQuery('stash_performers', ['id', 'name', 'gender', 'favorite', 'is_stale']),
+  studios: indexQuery('stash_studios', ['id', 'name', 'parent_id', 'is_stale']),
+  scenes: indexQuery('stash_scenes', ['id', 'title', 'basename', 'date', 'duration', 'rating100', 'organized', 'studio_id'], 'WHERE NOT is_stale'),
   markers: indexQuery(
     'stash_scene_markers',
     ['id', 'title', 'scene_id', 'primary_tag_id', 'seconds', 'end_seconds', 'stash_updated_at'],
@@ -263,29 +264,9 @@ export const INDEX_SOURCE = {
   markerTags: indexQuery('stash_scene_marker_tags', ['marker_id', 'tag_id']),
   sceneTags: indexQuery('stash_scene_tags', ['scene_id', 'tag_id']),
   scenePerformers: indexQuery('stash_scene_performers', ['scene_id', 'performer_id']),
+  performerTags: indexQuery('stash_performer_tags', ['performer_id', 'tag_id']),
   closure: indexQuery('stash_tag_closure', ['ancestor_id', 'descendant_id']),
-} satisfies { [K in keyof MirroredSource]: IndexQuery<MirroredSource[K][number]> };
-
-/**
- * The parts of the index whose mirror columns (studios, performer favourites and tags, scene
- * rating, organized flag and studio) the mirror does not hold yet: read as their empty values until
- * its migration adds them, so every filter on them is answered as on a library without them.
- */
-type PendingScene = 'rating100' | 'organized' | 'studio_id';
-type MirroredSource = Omit<MarkerIndexSource, 'studios' | 'performerTags' | 'performers' | 'scenes'> & {
-  performers: Omit<MarkerIndexSource['performers'][number], 'favorite'>[];
-  scenes: Omit<MarkerIndexSource['scenes'][number], PendingScene>[];
-};
-
-function withPendingColumns(source: MirroredSource): MarkerIndexSource {
-  return {
-    ...source,
-    performers: source.performers.map((p) => ({ ...p, favorite: false })),
-    scenes: source.scenes.map((s) => ({ ...s, rating100: null, organized: false, studio_id: null })),
-    studios: [],
-    performerTags: [],
-  };
-}
+} satisfies { [K in keyof MarkerIndexSource]: IndexQuery<MarkerIndexSource[K][number]> };
 
 /**
  * The index a store keeps between searches. It is rebuilt when the search state's time changes,
@@ -295,9 +276,9 @@ function withPendingColumns(source: MirroredSource): MarkerIndexSource {
 export class MarkerIndexCache extends VersionedCache<MarkerIndex> {}
 
 async function loadMarkerIndex(source: SearchStorage): Promise<MarkerIndex> {
-  const parts = {} as Record<keyof MirroredSource, unknown[]>;
-  for (const [name, { query }] of Object.entries(INDEX_SOURCE)) parts[name as keyof MirroredSource] = await source.all(query);
-  return new MarkerIndex(withPendingColumns(parts as unknown as MirroredSource));
+  const parts = {} as Record<keyof MarkerIndexSource, unknown[]>;
+  for (const [name, { query }] of Object.entries(INDEX_SOURCE)) parts[name as keyof MarkerIndexSource] = await source.all(query);
+  return new MarkerIndex(parts as unknown as MarkerIndexSource);
 }
 
 /**

@@ -169,7 +169,7 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
     return this.indexedSince();
   }
 
-  async suggestionCandidates(kind: 'tags' | 'performers'): Promise<NamedUses[]> {
+  async suggestionCandidates(kind: keyof typeof q.SUGGESTION_CANDIDATES): Promise<NamedUses[]> {
     const rows = await this.driver.all<{ id: number | string; name: string; uses: number | string }>(q.SUGGESTION_CANDIDATES[kind]);
     return rows.map((row) => ({ id: Number(row.id), name: row.name, uses: Number(row.uses) }));
   }

@@ -98,6 +98,12 @@ export const SUGGESTION_CANDIDATES = {
     LEFT JOIN stash_scenes s ON s.id = sp.scene_id AND NOT s.is_stale
     WHERE NOT p.is_stale
     GROUP BY p.id, p.name`,
+  studios: sql`
+    SELECT st.id, st.name, count(s.id) AS uses
+    FROM stash_studios st
+    LEFT JOIN stash_scenes s ON s.studio_id = st.id AND NOT s.is_stale
+    WHERE NOT st.is_stale
+    GROUP BY st.id, st.name`,
 } as const;
 
 export const GENDERS = sql`

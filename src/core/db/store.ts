@@ -170,8 +170,8 @@ export interface MirrorStore {
 
   /** When the last sync brought the search up to date (its state moves then), null before any. */
   searchIndexedAt(): Promise<Date | null>;
-  /** Live tags or performers with their use counts, for name suggestions. */
-  suggestionCandidates(kind: 'tags' | 'performers'): Promise<NamedUses[]>;
+  /** Live tags, performers or studios with their use counts (markers, scenes, scenes), for name suggestions. */
+  suggestionCandidates(kind: 'tags' | 'performers' | 'studios'): Promise<NamedUses[]>;
   /** The genders of live performers, ascending. */
   listGenders(): Promise<string[]>;
   /** Live tags or performers, ascending by id. */

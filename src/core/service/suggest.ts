@@ -15,7 +15,7 @@ interface Candidate extends NamedRef {
   /** The name's words, normalized. */
   words: string[];
   key: string;
-  /** Markers using a tag (as primary or secondary), or scenes featuring a performer. */
+  /** Markers using a tag (as primary or secondary), scenes featuring a performer or made by a studio. */
   uses: number;
 }
 
@@ -32,6 +32,7 @@ export class SuggestionIndex {
   private readonly loaded: Record<SuggestKind, VersionedCache<Candidate[]>> = {
     tags: new VersionedCache(),
     performers: new VersionedCache(),
+    studios: new VersionedCache(),
   };
 
   constructor(private readonly store: () => Promise<MirrorStore>) {}

@@ -50,7 +50,7 @@ export interface SearchState {
   setSort(sort: Sort): void;
   addRef(category: RefCategory, group: Group, ref: NamedRef): void;
   /** A facet clicked: narrows to exactly the results the facet counted. */
-  addFacet(facet: RefFacet, ref: NamedRef): void;
+  addFacet(facet: keyof MarkerSearchResult['facets'], ref: NamedRef): void;
   removeRef(category: RefCategory, group: Group, id: number): void;
   setWithSubtags(category: RefCategory, group: Group, id: number, withSubtags: boolean): void;
   setAddGroup(category: RefCategory, group: Group): void;
@@ -64,10 +64,7 @@ export interface SearchState {
   setActiveIndex(index: number): void;
 }
 
-/** The facets a click narrows by (the studio facet gets its filter with the studio controls). */
-export type RefFacet = Exclude<keyof MarkerSearchResult['facets'], 'studios'>;
-
-const FACET_CATEGORIES: Record<RefFacet, RefCategory> = {
+const FACET_CATEGORIES: Record<keyof MarkerSearchResult['facets'], RefCategory> = {
   primaryTags: 'markerTags',
   performers: 'performers',
   sceneTags: 'sceneTags',

@@ -13,7 +13,7 @@ const SUGGEST_KINDS: Record<RefCategory, SuggestRequest['kind']> = {
   performerTags: 'tags',
   performers: 'performers',
   // The studio suggestions come with the studio search.
-  studios: 'studio' as SuggestRequest['kind'],
+  studios: 'studios',
 };
 
 /** What a chip's descendants switch includes; performers have none. */
