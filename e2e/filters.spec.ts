@@ -5,45 +5,28 @@
  * fake Stash, through a host of its own.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { HTTP_ROUTES, type MarkerQueryInput, type NamedRef, type SuggestRequest } from '../src/shared/contract';
+import type { MarkerQueryInput, NamedRef } from '../src/shared/contract';
 import type { MarkerSearchResult } from '../src/shared/search-query';
-import { createClock } from '../tools/fake-stash/clock';
-import { generateLibrary } from '../tools/fake-stash/generate';
-import { startFakeStash, type FakeStash } from '../tools/fake-stash/server';
-import { connectStash, mainNav, syncNow } from './support/app-steps';
-import { HOST_TOKEN, VIEWPORT } from './support/env';
-import { STASH_API_KEY } from './support/fake-stash';
+import { mainNav } from './support/app-steps';
 import { markerCount } from './support/host-api';
-import { startOwnHost, type OwnHost } from './support/own-host';
+import { openOwnLibrary, type OwnLibrary } from './support/own-library';
 import { screenshot } from './support/screens';
 
 test.describe.configure({ mode: 'serial' });
 
 const MARKERS = 400;
+let own: OwnLibrary;
 let page: Page;
-let stash: FakeStash;
-let host: OwnHost;
-const pageErrors: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
-  const library = generateLibrary({
-    seed: 5,
-    size: { performers: 30, tags: 20, scenes: 100, markers: MARKERS },
-    clock: createClock({ mode: 'real' }),
-  });
-  stash = await startFakeStash({ library, apiKey: STASH_API_KEY });
-  host = await startOwnHost('filters');
-  page = await browser.newPage({ baseURL: host.url, viewport: VIEWPORT });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`/?token=${HOST_TOKEN}`);
-  await connectStash(page, stash.origin, STASH_API_KEY);
-  await syncNow(page);
+  own = await openOwnLibrary(browser, 'filters', { seed: 5, markers: MARKERS });
+  page = own.page;
   await mainNav(page, 'Search').click();
   await expect(resultCount()).toHaveText(markerCount(MARKERS));
 });
 
 test.afterEach(async () => {
-  expect(pageErrors, 'errors thrown in the page').toEqual([]);
+  expect(own.pageErrors, 'errors thrown in the page').toEqual([]);
   // Each test starts from the whole mirror.
   const clear = page.getByRole('button', { name: /^Clear/ });
   if (await clear.isEnabled()) await clear.click();
@@ -51,31 +34,16 @@ test.afterEach(async () => {
   await expect(resultCount()).toHaveText(markerCount(MARKERS));
 });
 
-test.afterAll(async () => {
-  await page?.close();
-  await Promise.all([stash?.close(), host?.close()]);
-});
+test.afterAll(async () => own?.close());
 
 const resultCount = () => page.locator('.result-count');
 const chip = (name: string) => page.getByRole('button', { name: `Remove ${name}`, exact: true });
 const addressQuery = () => new URL(page.url()).searchParams;
 
-async function call<T>(method: 'searchMarkers' | 'suggest', argument: MarkerQueryInput | SuggestRequest): Promise<T> {
-  const response = await page.request.post(`${host.url}${HTTP_ROUTES.rpc(method)}`, {
-    headers: { Authorization: `Bearer ${HOST_TOKEN}` },
-    data: argument,
-  });
-  expect(response.ok(), await response.text()).toBe(true);
-  return (await response.json()) as T;
-}
-
-const countOf = async (query: MarkerQueryInput) => (await call<{ total: number }>('searchMarkers', { ...query, perPage: 1, facetLimit: 0 })).total;
-const mostUsed = (kind: SuggestRequest['kind']) => call<NamedRef[]>('suggest', { kind, prefix: '', limit: 1 }).then((refs) => refs[0]!);
-
 /** The most used tag that some performer carries (the most used marker tag need not be one). */
 async function performerTag(): Promise<NamedRef> {
-  for (const tag of await call<NamedRef[]>('suggest', { kind: 'tags', prefix: '', limit: 100 })) {
-    if ((await countOf({ performerTags: { all: [{ id: tag.id }] } })) > 0) return tag;
+  for (const tag of await own.call<NamedRef[]>('suggest', { kind: 'tags', prefix: '', limit: 100 })) {
+    if ((await own.countOf({ performerTags: { all: [{ id: tag.id }] } })) > 0) return tag;
   }
   throw new Error('no performer of the library carries a tag');
 }
@@ -87,14 +55,14 @@ async function pick(picker: string, name: string): Promise<void> {
 
 /** The page shows what the host finds for `query`, which narrows the mirror without emptying it. */
 async function expectCountOf(query: MarkerQueryInput): Promise<void> {
-  const total = await countOf(query);
+  const total = await own.countOf(query);
   expect(total, `markers found for ${JSON.stringify(query)}`).toBeGreaterThan(0);
   expect(total).toBeLessThan(MARKERS);
   await expect(resultCount()).toHaveText(markerCount(total));
 }
 
 test('a studio, in any of or none of, with and without its child studios', async () => {
-  const studio = await mostUsed('studios');
+  const studio = await own.mostUsed('studios');
   await pick('Add studio', studio.name);
   await expect(chip(studio.name)).toBeVisible();
   await expectCountOf({ studios: { any: [{ id: studio.id }] } });
@@ -153,7 +121,7 @@ test('the scene rating and the organized flag, kept by a reload', async () => {
 });
 
 test('the studio facet narrows to the markers it counted', async () => {
-  const { facets } = await call<MarkerSearchResult>('searchMarkers', { perPage: 1, facetLimit: 12 });
+  const { facets } = await own.call<MarkerSearchResult>('searchMarkers', { perPage: 1, facetLimit: 12 });
   const top = facets.studios[0]!;
   await page.getByRole('button', { name: `Studios: ${top.name} (${top.count.toLocaleString('en-US')})` }).click();
   await expect(chip(top.name)).toBeVisible();

@@ -5,66 +5,35 @@
  * through a host of its own, so it does not depend on what the other specs left in the shared one.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { HTTP_ROUTES, type MarkerQueryInput, type NamedRef, type SuggestRequest } from '../src/shared/contract';
-import { createClock } from '../tools/fake-stash/clock';
-import { generateLibrary } from '../tools/fake-stash/generate';
-import { startFakeStash, type FakeStash } from '../tools/fake-stash/server';
-import { connectStash, mainNav, syncNow } from './support/app-steps';
+import type { MarkerQueryInput, NamedRef } from '../src/shared/contract';
+import { mainNav } from './support/app-steps';
 import { HOST_TOKEN, VIEWPORT } from './support/env';
-import { STASH_API_KEY } from './support/fake-stash';
 import { markerCount } from './support/host-api';
-import { startOwnHost, type OwnHost } from './support/own-host';
+import { openOwnLibrary, type OwnLibrary } from './support/own-library';
 import { screenshot } from './support/screens';
 
 test.describe.configure({ mode: 'serial' });
 
 const MARKERS = 400;
+let own: OwnLibrary;
 let page: Page;
-let stash: FakeStash;
-let host: OwnHost;
-const pageErrors: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
-  const library = generateLibrary({
-    seed: 3,
-    size: { performers: 30, tags: 20, scenes: 100, markers: MARKERS },
-    clock: createClock({ mode: 'real' }),
-  });
-  stash = await startFakeStash({ library, apiKey: STASH_API_KEY });
-  host = await startOwnHost('url-state');
-  page = await browser.newPage({ baseURL: host.url, viewport: VIEWPORT });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`/?token=${HOST_TOKEN}`);
-  await connectStash(page, stash.origin, STASH_API_KEY);
-  await syncNow(page);
+  own = await openOwnLibrary(browser, 'url-state', { seed: 3, markers: MARKERS });
+  page = own.page;
 });
 
 test.afterEach(() => {
-  expect(pageErrors, 'errors thrown in the page').toEqual([]);
+  expect(own.pageErrors, 'errors thrown in the page').toEqual([]);
 });
 
-test.afterAll(async () => {
-  await page?.close();
-  await Promise.all([stash?.close(), host?.close()]);
-});
+test.afterAll(async () => own?.close());
 
 const resultCount = () => page.locator('.result-count');
 const searchBox = () => page.getByLabel('Search markers');
 const sortSelect = () => page.getByLabel('Sort', { exact: true });
 const chip = (name: string) => page.getByRole('button', { name: `Remove ${name}`, exact: true });
 const addressQuery = () => new URL(page.url()).searchParams;
-
-async function call<T>(method: 'searchMarkers' | 'suggest', argument: MarkerQueryInput | SuggestRequest): Promise<T> {
-  const response = await page.request.post(`${host.url}${HTTP_ROUTES.rpc(method)}`, {
-    headers: { Authorization: `Bearer ${HOST_TOKEN}` },
-    data: argument,
-  });
-  expect(response.ok()).toBe(true);
-  return (await response.json()) as T;
-}
-
-const countOf = async (query: MarkerQueryInput) => (await call<{ total: number }>('searchMarkers', { ...query, perPage: 1, facetLimit: 0 })).total;
-const mostUsed = (kind: SuggestRequest['kind']) => call<NamedRef[]>('suggest', { kind, prefix: '', limit: 1 }).then((refs) => refs[0]!);
 
 async function pick(picker: string, name: string): Promise<void> {
   await page.getByLabel(picker, { exact: true }).fill(name);
@@ -73,7 +42,7 @@ async function pick(picker: string, name: string): Promise<void> {
 
 /** The page shows what the host finds for `query`: the form searched it, not the untouched one. */
 async function expectCountOf(query: MarkerQueryInput): Promise<void> {
-  const total = await countOf(query);
+  const total = await own.countOf(query);
   expect(total, `markers found for ${JSON.stringify(query)}`).toBeGreaterThan(0);
   expect(total).toBeLessThan(MARKERS);
   await expect(resultCount()).toHaveText(markerCount(total));
@@ -85,8 +54,8 @@ let performer: NamedRef;
 test('a reload keeps the words, the filters and the sort', async () => {
   await mainNav(page, 'Search').click();
   await expect(resultCount()).toHaveText(markerCount(MARKERS));
-  tag = await mostUsed('tags');
-  performer = await mostUsed('performers');
+  tag = await own.mostUsed('tags');
+  performer = await own.mostUsed('performers');
 
   await pick('Add marker tag', tag.name);
   await expect(chip(tag.name)).toBeVisible();
@@ -145,11 +114,11 @@ test('Back restores the previous filters and Forward the later ones', async () =
 });
 
 test('an address opened in another tab searches the same, naming its refs from what it finds', async ({ browser }) => {
-  const other = await browser.newPage({ baseURL: host.url, viewport: VIEWPORT });
+  const other = await browser.newPage({ baseURL: own.host.url, viewport: VIEWPORT });
   try {
     // A new tab: none of the names remembered by the first one, and the host token still to take.
     await other.goto(`/?token=${HOST_TOKEN}&tags=${tag.id}&sort=sceneTitle#/search`);
-    const total = await countOf({ markerTags: { all: [{ id: tag.id }] } });
+    const total = await own.countOf({ markerTags: { all: [{ id: tag.id }] } });
     await expect(other.locator('.result-count')).toHaveText(markerCount(total));
     await expect(other.getByRole('button', { name: `Remove ${tag.name}`, exact: true })).toBeVisible();
     expect(new URL(other.url()).search).toBe(`?tags=${tag.id}&sort=sceneTitle`);

@@ -245,6 +245,7 @@ describe('headless host', () => {
     expect(done.body.entities.map((e: { entity: string; fetched: number }) => [e.entity, e.fetched > 0])).toEqual([
       ['performers', true],
       ['tags', true],
+      ['studios', true],
       ['scenes', true],
       ['markers', true],
     ]);

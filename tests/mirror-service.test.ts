@@ -123,6 +123,7 @@ describeEachDialect('mirror service', (dialect) => {
     expect(summary.entities.map((e) => [e.entity, e.fetched])).toEqual([
       ['performers', 60],
       ['tags', 40],
+      ['studios', 4],
       ['scenes', 200],
       ['markers', 600],
     ]);
@@ -144,7 +145,7 @@ describeEachDialect('mirror service', (dialect) => {
     const first = await s.start();
     const before = await first.service.getSyncStatus();
     expect(before).toMatchObject({ state: 'idle', mirrorReady: false, lastSuccessAt: null, nextScheduledAt: null });
-    expect(before.entities.map((e) => e.lastStatus)).toEqual([null, null, null, null]);
+    expect(before.entities.map((e) => e.lastStatus)).toEqual([null, null, null, null, null]);
 
     const summary = summaryOf(await first.service.syncNow({ entities: ['tags', 'performers'] }));
     expect(summary.entities.map((e) => e.entity)).toEqual(['performers', 'tags']);
@@ -155,6 +156,7 @@ describeEachDialect('mirror service', (dialect) => {
     expect(status.entities.map((e) => [e.entity, e.lastStatus])).toEqual([
       ['performers', 'succeeded'],
       ['tags', 'succeeded'],
+      ['studios', null],
       ['scenes', null],
       ['markers', null],
     ]);
@@ -172,7 +174,8 @@ describeEachDialect('mirror service', (dialect) => {
       expect(Date.parse(entity.lastSuccessAt!)).toBeGreaterThan(0);
     }
     const runs = await again.service.listSyncRuns({ limit: 10 });
-    expect(runs).toHaveLength(6);
+    // Two runs of the first sync (performers, tags), five of the second.
+    expect(runs).toHaveLength(7);
     expect(runs[0]).toMatchObject({ entity: 'markers', status: 'succeeded', mode: 'incremental' });
     expect(runs[0]!.startedAt).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
     expect(runs.at(-1)!.entity).toBe('performers');
@@ -213,16 +216,16 @@ describeEachDialect('mirror service', (dialect) => {
 
   it('is ready to search once every chosen entity has synced, in any runs, and stays so after a failed sync', async () => {
     const s = await setUp(dialect);
-    // Scenes' first page is held back: the first sync is cancelled there, after performers and tags.
+    // Scenes' first page is held back: the first sync is cancelled there, after performers, tags and studios.
     s.fake.faults.inject('slow', { times: 1, delayMs: 8000, operationName: 'SceneRows' });
     const { service } = await s.start();
     const first = service.syncNow();
-    const tagsSynced = async () => (await service.listSyncRuns()).some((run) => run.entity === 'tags' && run.status === 'succeeded');
-    await waitFor(tagsSynced, 20_000, 'tags to sync');
+    const studiosSynced = async () => (await service.listSyncRuns()).some((run) => run.entity === 'studios' && run.status === 'succeeded');
+    await waitFor(studiosSynced, 20_000, 'studios to sync');
     await service.cancelSync();
     expect(await first).toMatchObject({ ok: false, kind: 'cancelled' });
     let status = await service.getSyncStatus();
-    expect(status.entities.map((e) => e.lastStatus)).toEqual(['succeeded', 'succeeded', 'cancelled', null]);
+    expect(status.entities.map((e) => e.lastStatus)).toEqual(['succeeded', 'succeeded', 'succeeded', 'cancelled', null]);
     expect(status).toMatchObject({ mirrorReady: false, lastSuccessAt: null });
 
     // The rest synced in another run: no one run synced everything, yet every entity is there.
@@ -431,10 +434,10 @@ describeEachDialect('mirror service: secrets and the truth of the status', (dial
     expect(outcome).toMatchObject({ ok: false, kind: 'failed' });
     const reason = (outcome as { reason: string }).reason;
     const refused = (await service.listSyncRuns()).filter((run) => run.status === 'failed');
-    expect(refused.map((run) => run.entity).sort()).toEqual(['markers', 'performers', 'scenes', 'tags']);
+    expect(refused.map((run) => run.entity).sort()).toEqual(['markers', 'performers', 'scenes', 'studios', 'tags']);
     expect(refused.every((run) => run.error === reason)).toBe(true);
     const status = await service.getSyncStatus();
-    expect(status.entities.map((e) => e.lastStatus)).toEqual(['failed', 'failed', 'failed', 'failed']);
+    expect(status.entities.map((e) => e.lastStatus)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
     expect(status.lastError).toBe(reason);
   });
 
@@ -506,8 +509,8 @@ describeEachDialect('mirror service: secrets and the truth of the status', (dial
     expect((await service.getSyncStatus()).lastError).toMatch(/injected fault/);
     s.fake.faults.inject('slow', { times: 1, delayMs: 8000, operationName: 'SceneRows' });
     const sync = service.syncNow();
-    const tagsSynced = async () => (await service.listSyncRuns()).some((run) => run.entity === 'tags' && run.status === 'succeeded');
-    await waitFor(tagsSynced, 20_000, 'tags to sync');
+    const studiosSynced = async () => (await service.listSyncRuns()).some((run) => run.entity === 'studios' && run.status === 'succeeded');
+    await waitFor(studiosSynced, 20_000, 'studios to sync');
     await service.cancelSync();
     expect(await sync).toMatchObject({ kind: 'cancelled' });
     // Tags synced after their failure: the old error is no longer what is true now.

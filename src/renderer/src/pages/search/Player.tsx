@@ -5,6 +5,7 @@ import { api, messageOf } from '../../api';
 import { sceneStreamUrl, usePlayer } from '../../stores/player-store';
 import { hitAt, useSearch } from '../../stores/search-store';
 import { RESULT_LIST_ID } from './SearchBox';
+import { TagChips } from './TagChips';
 import { withHostToken } from './Thumbnail';
 
 const SEEK_SECONDS = 5;
@@ -92,14 +93,7 @@ function PlayerDialog({ hit, index, total }: { hit: MarkerHit | undefined; index
       )}
       {hit && (
         <div className="player-info">
-          <div className="result-tags">
-            <span className="tag tag-primary">{hit.primaryTag.name}</span>
-            {hit.tags.map((tag) => (
-              <span key={tag.id} className="tag">
-                {tag.name}
-              </span>
-            ))}
-          </div>
+          <TagChips hit={hit} className="result-tags" />
           {hit.performers.length > 0 && <div className="performers">{hit.performers.map((p) => p.name).join(', ')}</div>}
         </div>
       )}

@@ -1,6 +1,7 @@
 import { sceneLabel } from '../../../../shared/scene-label';
 import type { MarkerHit } from '../../../../shared/search-query';
 import { formatTimeRange } from '../../../../shared/time-format';
+import { TagChips } from './TagChips';
 import { Thumbnail } from './Thumbnail';
 
 /** One marker: screenshot, title and time, tags, then the scene and its performers. */
@@ -17,14 +18,7 @@ export function ResultRow({ hit }: { hit: MarkerHit }) {
           </span>
           <span className="result-time">{formatTimeRange(hit.seconds, hit.endSeconds)}</span>
         </div>
-        <div className="result-line result-tags">
-          <span className="tag tag-primary">{hit.primaryTag.name}</span>
-          {hit.tags.map((tag) => (
-            <span key={tag.id} className="tag">
-              {tag.name}
-            </span>
-          ))}
-        </div>
+        <TagChips hit={hit} className="result-line result-tags" />
         <div className="result-line result-scene">
           <span className="scene-title" title={scene ?? undefined}>
             {scene ?? `Scene ${hit.scene.id}`}
