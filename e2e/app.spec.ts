@@ -153,7 +153,7 @@ async function expectSyncPage(): Promise<void> {
     await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
   }
   await expect(page.getByLabel('Full sync (re-read everything)')).toBeVisible();
-  await expect(page.getByRole('table', { name: 'Entities' }).getByRole('row')).toHaveCount(5);
+  await expect(page.getByRole('table', { name: 'Entities' }).getByRole('row')).toHaveCount(6);
 }
 
 test('the Sync page opened directly on a fresh app renders', async () => {
@@ -161,7 +161,7 @@ test('the Sync page opened directly on a fresh app renders', async () => {
   await expectSyncPage();
   await expect(page.getByRole('button', { name: 'Sync now' })).toBeEnabled();
   await expect(page.getByText('No syncs have run yet.')).toBeVisible();
-  await expect(page.getByRole('table', { name: 'Entities' }).getByText('Never')).toHaveCount(4);
+  await expect(page.getByRole('table', { name: 'Entities' }).getByText('Never')).toHaveCount(5);
   await screenshot(page, 'sync-opened-directly');
 });
 
@@ -187,7 +187,7 @@ test('an unreadable sync status leaves the Sync page up with the reason, and Syn
   await expect(page.getByRole('table', { name: 'Entities' }).getByRole('row')).toHaveCount(1);
 
   await page.getByRole('button', { name: 'Sync now' }).click();
-  await expect(page.getByRole('list', { name: 'Sync progress' }).getByText('Waiting')).toHaveCount(4);
+  await expect(page.getByRole('list', { name: 'Sync progress' }).getByText('Waiting')).toHaveCount(5);
   await screenshot(page, 'sync-status-unreadable');
   answerSyncNow();
   await expect(page.getByRole('alert').filter({ hasText: 'No Stash server is set' })).toBeVisible();
@@ -256,7 +256,7 @@ test('Sync now shows live progress per entity, then the last sync time', async (
   slowDown(stash, 250);
   await nav('Sync').click();
   await page.getByRole('button', { name: 'Sync now' }).click();
-  for (const entity of ['Performers', 'Tags', 'Scenes', 'Markers']) {
+  for (const entity of ['Performers', 'Tags', 'Studios', 'Scenes', 'Markers']) {
     await expect(page.getByRole('progressbar', { name: `${entity} progress` })).toBeVisible();
   }
   await expect(page.getByRole('button', { name: 'Cancel' })).toBeVisible();
@@ -268,16 +268,17 @@ test('Sync now shows live progress per entity, then the last sync time', async (
   await expect(page.getByRole('button', { name: 'Sync now' })).toBeEnabled({ timeout: 30_000 });
   await expect(syncPill('Up to date')).toBeVisible();
   const lastSync = page.locator('.last-sync time');
-  await expect(lastSync).toHaveText('just now');
+  // The metadata sync's end: the pictures step after it may have taken a few seconds more.
+  await expect(lastSync).toHaveText(/^(just now|\d+ seconds ago)$/);
   expect(await lastSync.getAttribute('title')).toMatch(/\d{4}/);
 });
 
 test('the run history and the entities list the sync', async () => {
   const history = page.getByRole('table', { name: 'Sync history' });
-  await expect(history.getByRole('row')).toHaveCount(5);
-  await expect(history.getByText('Succeeded')).toHaveCount(4);
+  await expect(history.getByRole('row')).toHaveCount(6);
+  await expect(history.getByText('Succeeded')).toHaveCount(5);
   const entities = page.getByRole('table', { name: 'Entities' });
-  await expect(entities.getByText('just now')).toHaveCount(4);
+  await expect(entities.getByText(/^(just now|\d+ seconds ago)$/)).toHaveCount(5);
   await screenshot(page, 'sync-done');
 });
 
@@ -285,8 +286,8 @@ test('reloading the Sync page after a sync shows the same page again', async () 
   await page.reload();
   await expectSyncPage();
   await expect(syncPill('Up to date')).toBeVisible();
-  await expect(page.getByRole('table', { name: 'Entities' }).getByText('Succeeded')).toHaveCount(4);
-  await expect(page.getByRole('table', { name: 'Sync history' }).getByRole('row')).toHaveCount(5);
+  await expect(page.getByRole('table', { name: 'Entities' }).getByText('Succeeded')).toHaveCount(5);
+  await expect(page.getByRole('table', { name: 'Sync history' }).getByRole('row')).toHaveCount(6);
 });
 
 test('Cancel stops a running sync: the page and the history say so, and the next Sync now completes', async () => {
@@ -312,7 +313,7 @@ test('Cancel stops a running sync: the page and the history say so, and the next
   const succeededBefore = await history.getByText('Succeeded').count();
   await fullSync.uncheck();
   await syncNow(page);
-  await expect(history.getByText('Succeeded')).toHaveCount(succeededBefore + 4);
+  await expect(history.getByText('Succeeded')).toHaveCount(succeededBefore + 5);
   await expect(cancelledRun).toHaveCount(1);
   await expect(page.getByRole('status').filter({ hasText: 'Sync cancelled' })).toHaveCount(0);
   await expect(syncPill('Up to date')).toBeVisible();
@@ -691,8 +692,8 @@ test('Stash going away mid-sync ends the sync with a readable reason, and search
 
   await nav('Search').click();
   await expect(resultCount()).toHaveText(markerCount(8000));
-  // Screenshots come from Stash, which is gone: rows show a placeholder instead.
-  await expect(page.locator('#result-0 .thumb-placeholder')).toBeVisible();
+  // Stash is gone, but the screenshots the earlier syncs cached still show.
+  await expect(page.locator('.result-list img.thumb').first()).toBeVisible();
   await screenshot(page, 'search-offline');
 });
 

@@ -26,6 +26,8 @@ test('the built window uses the preload bridge under its strict Content-Security
     .getByRole('option', { name: /Marker 1\b/ })
     .first()
     .click();
+  // A click plays the marker in the app; the player hands the scene to Stash through the bridge.
+  await page.getByRole('dialog').getByRole('button', { name: 'Open in Stash' }).click();
   await expect
     .poll(() => page.evaluate(() => (window as unknown as { openedExternally: string[] }).openedExternally))
     .toEqual(['http://stash.invalid/scenes/1000?t=30']);

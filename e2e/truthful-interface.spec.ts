@@ -186,7 +186,7 @@ test('a sync refused for a wrong key is in History with its reason, and Entities
   // Each entity has succeeded once: a refused sync must not leave that as its last run.
   await connectStash(page, stash.origin, STASH_API_KEY);
   await syncNow(page);
-  await expect(page.getByRole('table', { name: 'Entities' }).getByText('Succeeded')).toHaveCount(4);
+  await expect(page.getByRole('table', { name: 'Entities' }).getByText('Succeeded')).toHaveCount(5);
   await useWrongKeyAndSync();
 
   const history = page.getByRole('table', { name: 'Sync history' });
@@ -194,7 +194,7 @@ test('a sync refused for a wrong key is in History with its reason, and Entities
   await expect(failedRuns.first()).toContainText('refused the API key');
   const entities = page.getByRole('table', { name: 'Entities' });
   await expect(entities.getByText('Succeeded')).toHaveCount(0);
-  await expect(entities.getByText('Failed')).toHaveCount(4);
+  await expect(entities.getByText('Failed')).toHaveCount(5);
   await screenshot(page, 'truth-wrong-key-history');
 });
 

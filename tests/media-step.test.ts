@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -67,6 +68,14 @@ describeEachDialect('the media step', (dialect) => {
 });
 
 describe('the media step', () => {
+  it('leaves no listener on its signal, however many pictures it fetched', async () => {
+    const h = await syncedHarness('sqlite');
+    const controller = new AbortController();
+    const summary = await step(h, openCache(), { signal: controller.signal });
+    expect(summary.downloaded).toBeGreaterThan(20);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
   it('fetches a changed screenshot again and drops the file of a deleted marker', async () => {
     const h = await syncedHarness();
     const cache = openCache();

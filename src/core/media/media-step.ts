@@ -180,13 +180,27 @@ function pictureFetcher(options: MediaStepOptions, origin: string) {
   const doFetch = options.fetch ?? fetch;
   const shown = origin;
   return async (url: string, isMarker: boolean): Promise<Fetched> => {
+    // Node's fetch leaves its listener on the signal it is given until that signal is collected:
+    // each picture gets a signal of its own, tied to the step's only while it is fetched.
+    const own = new AbortController();
+    const abort = () => own.abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    if (options.signal?.aborted) own.abort();
+    try {
+      return await fetchPicture(url, isMarker, own.signal);
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+    }
+  };
+
+  async function fetchPicture(url: string, isMarker: boolean, signal: AbortSignal): Promise<Fetched> {
     let target = new URL(url);
     for (let hop = 0; ; hop++) {
       const headers: Record<string, string> = {};
       if (options.apiKey && target.origin === origin) headers.ApiKey = options.apiKey;
       let response: Response;
       try {
-        response = await doFetch(target, { headers, redirect: 'manual', signal: options.signal });
+        response = await doFetch(target, { headers, redirect: 'manual', signal });
       } catch (error) {
         if (options.signal?.aborted) throw new SyncCancelledError();
         throw new StashUnreachableError(`Cannot reach Stash at ${shown} for pictures: ${(error as Error).message}`);
@@ -213,5 +227,5 @@ function pictureFetcher(options: MediaStepOptions, origin: string) {
       const body = new Uint8Array(await response.arrayBuffer());
       return { placeholder: false, body, contentType: response.headers.get('content-type') ?? 'application/octet-stream' };
     }
-  };
+  }
 }
