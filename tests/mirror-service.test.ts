@@ -102,6 +102,15 @@ async function startRecorder(body: (apiKey: string) => unknown = () => ({ errors
   return { url: `http://127.0.0.1:${port}/graphql`, apiKeys };
 }
 
+/**
+ * Waits until the running sync has finished studios, the step before scenes: a sync held on
+ * scenes' first page is then cancelled there, never in an earlier step.
+ */
+async function studiosSynced(service: Pick<MirrorService, 'listSyncRuns'>): Promise<void> {
+  const done = async () => (await service.listSyncRuns()).some((run) => run.entity === 'studios' && run.status === 'succeeded');
+  await waitFor(done, 20_000, 'studios to sync');
+}
+
 const ECHO_MARKER = 'ECHO-MARKER-5d1f';
 
 function summaryOf(outcome: SyncOutcome) {
@@ -188,8 +197,7 @@ describeEachDialect('mirror service', (dialect) => {
     const other = await s.start();
     const first = service.syncNow();
     // Scenes' first page is held back: the cancel lands there, whatever came before it.
-    const studiosSynced = async () => (await service.listSyncRuns()).some((run) => run.entity === 'studios' && run.status === 'succeeded');
-    await waitFor(studiosSynced, 20_000, 'studios to sync');
+    await studiosSynced(service);
 
     const second = await service.syncNow();
     expect(second).toMatchObject({ ok: false, kind: 'alreadyRunning' });
@@ -222,8 +230,7 @@ describeEachDialect('mirror service', (dialect) => {
     s.fake.faults.inject('slow', { times: 1, delayMs: 8000, operationName: 'SceneRows' });
     const { service } = await s.start();
     const first = service.syncNow();
-    const studiosSynced = async () => (await service.listSyncRuns()).some((run) => run.entity === 'studios' && run.status === 'succeeded');
-    await waitFor(studiosSynced, 20_000, 'studios to sync');
+    await studiosSynced(service);
     await service.cancelSync();
     expect(await first).toMatchObject({ ok: false, kind: 'cancelled' });
     let status = await service.getSyncStatus();
@@ -511,8 +518,7 @@ describeEachDialect('mirror service: secrets and the truth of the status', (dial
     expect((await service.getSyncStatus()).lastError).toMatch(/injected fault/);
     s.fake.faults.inject('slow', { times: 1, delayMs: 8000, operationName: 'SceneRows' });
     const sync = service.syncNow();
-    const studiosSynced = async () => (await service.listSyncRuns()).some((run) => run.entity === 'studios' && run.status === 'succeeded');
-    await waitFor(studiosSynced, 20_000, 'studios to sync');
+    await studiosSynced(service);
     await service.cancelSync();
     expect(await sync).toMatchObject({ kind: 'cancelled' });
     // Tags synced after their failure: the old error is no longer what is true now.
