@@ -167,6 +167,9 @@ test('play shuffled: another order, fixed while it plays, and P steps back throu
   }
   expect(new Set(played).size).toBe(played.length);
   expect(played).not.toEqual(hits.slice(0, played.length).map((hit) => hit.id));
+  await expect
+    .poll(() => page.locator('.player-video').evaluate((v: HTMLVideoElement) => !v.paused && v.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA))
+    .toBe(true);
   await screenshot(page, 'play-shuffled');
   for (let position = 3; position >= 1; position--) {
     await page.keyboard.press('p');
@@ -178,13 +181,18 @@ test('play shuffled: another order, fixed while it plays, and P steps back throu
   expect(await playingId()).toBe(played[1]);
   await page.keyboard.press('Escape');
   await expect(player()).toHaveCount(0);
+  // The wall is on the marker played last, wherever it is in the results.
+  const lastPlayed = hits.findIndex((hit) => hit.id === played[1]);
+  await expect(page.locator(`#result-${lastPlayed}`)).toHaveClass(/active/);
+  await expect(page.locator(`#result-${lastPlayed}`)).toBeInViewport();
 });
 
 test('at 800 px the wall and the player fit the window', async () => {
   await page.setViewportSize({ width: 800, height: 600 });
   await expect(tiles().first()).toBeVisible();
-  expect(await sidewaysScrollersOf(page)).toEqual([]);
-  expect(await elementsOutsideOf(page, '.wall-tile')).toEqual([]);
+  // The wall lays its tiles out again once it has measured its new width.
+  await expect.poll(() => sidewaysScrollersOf(page)).toEqual([]);
+  await expect.poll(() => elementsOutsideOf(page, '.wall-tile')).toEqual([]);
   await screenshot(page, 'wall-800');
   await results().focus();
   await page.keyboard.press('Enter');

@@ -73,9 +73,12 @@ export function WallView() {
       if (target === undefined) return;
       event.preventDefault();
       setActiveIndex(target);
-      virtualizer.scrollToIndex(Math.floor(target / columns), { align: 'auto' });
     }
   };
+  // The active tile in view, however it became active: the keyboard, or the player closed on another.
+  useEffect(() => {
+    if (total > 0) virtualizer.scrollToIndex(Math.floor(activeIndex / columns), { align: 'auto' });
+  }, [activeIndex, columns, total, virtualizer]);
 
   return (
     <div
