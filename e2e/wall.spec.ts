@@ -21,7 +21,9 @@ import { screenshot } from './support/screens';
 
 test.describe.configure({ mode: 'serial' });
 
-const MARKERS = 30;
+/** More than one page of results (PER_PAGE, 100), so play all reaches results not loaded yet. */
+const MARKERS = 150;
+const LOADED_FIRST = 100;
 const FIRST_TURN_SECONDS = 2;
 const OTHER_TURN_SECONDS = 30;
 let page: Page;
@@ -32,7 +34,7 @@ let hits: MarkerSearchResult['hits'];
 test.beforeAll(async ({ browser }) => {
   const library = generateLibrary({
     seed: 9,
-    size: { performers: 10, tags: 10, scenes: 10, markers: MARKERS },
+    size: { performers: 10, tags: 10, scenes: 30, markers: MARKERS },
     clock: createClock({ mode: 'real' }),
   });
   const firstId = Math.min(...library.markers.keys());
@@ -62,7 +64,11 @@ test.afterAll(async () => {
 const results = () => page.getByRole('listbox', { name: 'Results' });
 const tiles = () => page.locator('.wall-tile');
 const player = () => page.getByRole('dialog');
-const playingId = async () => Number(await player().getAttribute('data-marker-id'));
+/** The marker the player plays, once its page of results has loaded. */
+async function playingId(): Promise<number> {
+  await expect(player()).toHaveAttribute('data-marker-id', /\d+/);
+  return Number(await player().getAttribute('data-marker-id'));
+}
 const viewButton = (name: 'List' | 'Wall') => page.getByRole('group', { name: 'View' }).getByRole('button', { name });
 
 /** How many tiles the wall's first row holds. */
@@ -178,6 +184,24 @@ test('play shuffled: another order, fixed while it plays, and P steps back throu
   }
   await page.keyboard.press('n');
   await expect(player().locator('.player-queue')).toHaveText(`2 of ${MARKERS} · Shuffled`);
+  expect(await playingId()).toBe(played[1]);
+  // On through the queue to a result past the first page, which the page had not loaded: it loads
+  // and plays. A third of the results are there, so a few steps reach one.
+  const indexOf = (id: number) => hits.findIndex((hit) => hit.id === id);
+  let position = 2;
+  while (indexOf(await playingId()) < LOADED_FIRST && position < 40) {
+    await page.keyboard.press('n');
+    position++;
+    await expect(player().locator('.player-queue')).toHaveText(`${position} of ${MARKERS} · Shuffled`);
+  }
+  expect(indexOf(await playingId())).toBeGreaterThanOrEqual(LOADED_FIRST);
+  await expect.poll(() => page.locator('.player-video').evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThan(0);
+  // Back to the second place, where the wall's check below picks up.
+  while (position > 2) {
+    await page.keyboard.press('p');
+    position--;
+    await expect(player().locator('.player-queue')).toHaveText(`${position} of ${MARKERS} · Shuffled`);
+  }
   expect(await playingId()).toBe(played[1]);
   await page.keyboard.press('Escape');
   await expect(player()).toHaveCount(0);
