@@ -113,7 +113,7 @@ test('an address opened in another tab searches the same, naming its refs from w
 
 test('an address that makes no sense shows the default search, with no error', async () => {
   await page.goto(
-    `/?tags=abc,-1&performers=x*&sort=loudest&dir=up&end=maybe&date-from=2021-13&minutes-min=soon&q=${'w'.repeat(600)}&view=wall&utm_source=mail#/search`,
+    `/?tags=abc,-1&performers=x*&sort=loudest&dir=up&end=maybe&date-from=2021-13&minutes-min=soon&q=${'w'.repeat(600)}&view=grid&utm_source=mail#/search`,
   );
   await expect(resultCount()).toHaveText(markerCount(MARKERS));
   await expect(searchBox()).toHaveValue('');
