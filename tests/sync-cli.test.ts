@@ -262,8 +262,16 @@ describe('sync:stash on a terminal', () => {
     // eslint-disable-next-line no-control-regex
     const text = output.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
     const bars: Record<string, string> = {};
-    for (const match of text.matchAll(/(performers|tags|scenes|markers)\s*\|[^|]*\|\s*(\d+\/\d+ \w+)/g)) bars[match[1]!] = match[2]!;
+    for (const match of text.matchAll(/(performers|tags|scenes|markers|pictures)\s*\|[^|]*\|\s*(\d+\/\d+ \w+)/g)) bars[match[1]!] = match[2]!;
     return bars;
+  }
+
+  /** The picture step's bar as the summary's picture counts should end it: "N/N done". */
+  function picturesTotal(output: string): string {
+    const match = /pictures\s+downloaded (\d+), already cached (\d+), not generated in Stash (\d+), failed (\d+)/.exec(output);
+    if (!match) throw new Error(`No picture counts in:\n${output}`);
+    const total = match.slice(1).reduce((sum, n) => sum + Number(n), 0);
+    return `${total}/${total} done`;
   }
 
   /** "entity fetched N" from the summary, as the bars should end: "N/N done". */
@@ -280,7 +288,10 @@ describe('sync:stash on a terminal', () => {
     expect(first.code).toBe(0);
     expect(first.output).toMatch(/^First sync from Stash/m);
     expect(Object.keys(summaryTotals(first.output))).toEqual(['performers', 'tags', 'scenes', 'markers']);
-    expect(finalBars(first.output)).toEqual(summaryTotals(first.output));
+    const { pictures, ...entityBars } = finalBars(first.output);
+    expect(entityBars).toEqual(summaryTotals(first.output));
+    expect(pictures).toBe(picturesTotal(first.output));
+    expect(picturesTotal(first.output)).not.toBe('0/0 done');
 
     // Stash lost rows since: the listing counts what is left, the summary what was fetched.
     for (const id of [...h.library.markers.keys()].slice(0, 25)) h.library.deleteMarker(id);
@@ -288,6 +299,16 @@ describe('sync:stash on a terminal', () => {
     expect(again.code).toBe(0);
     expect(again.output).toMatch(/^Incremental sync from Stash/m);
     expect(again.output).toMatch(/markers\s+fetched \d+, upserted \d+, marked stale 25/);
-    expect(finalBars(again.output)).toEqual(summaryTotals(again.output));
+    const { pictures: picturesAgain, ...entityBarsAgain } = finalBars(again.output);
+    expect(entityBarsAgain).toEqual(summaryTotals(again.output));
+    expect(picturesAgain).toBe(picturesTotal(again.output));
+  });
+
+  it('draws no picture bar with --no-media', async () => {
+    h = await startHarness({ dialect: 'sqlite' });
+    const result = await runOnTerminal(['--stash-url', h.fake.url, ...h.database.cliArgs, '--no-media']);
+    expect(result.code).toBe(0);
+    expect(finalBars(result.output).pictures).toBeUndefined();
+    expect(finalBars(result.output).markers).toBeDefined();
   });
 });
