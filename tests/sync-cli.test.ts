@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseSyncCommand } from '../src/cli/sync-stash';
 import { DELETIONS_LEFT, growPerformersWhileListed } from '../tools/fake-stash';
 import { describeEachDialect, expectMirrorEqualsLibrary, startHarness, type Harness } from './support/harness';
-import { PROJECT_ROOT, runCli, startCli, waitFor } from './support/cli';
+import { cliEnv, PROJECT_ROOT, runCli, startCli, waitFor } from './support/cli';
 
 const SCRIPT = 'src/cli/sync-stash.ts';
 let h: Harness;
@@ -248,7 +248,7 @@ describe('sync:stash on a terminal', () => {
     const command = [process.execPath, '--import', 'tsx', SCRIPT, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
     const child = spawn('script', ['-qefc', command, '/dev/null'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, STASH_URL: '', STASH_API_KEY: '', STASH_MIRROR_DB: '', DATABASE_URL: '', COLUMNS: '160' },
+      env: cliEnv({ COLUMNS: '160' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
