@@ -107,6 +107,14 @@ describeEachDialect('sync:stash', (dialect) => {
       expect(media.downloaded).toBeGreaterThan(0);
       expect(media.placeholders).toBeGreaterThan(0);
       expect(media.done).toBe(media.total);
+      // History keeps the step's counts on the run; the run without the step has none.
+      const runs = await h.store.listRuns(50);
+      const { runId } = JSON.parse(cached.stdout);
+      const { downloaded, alreadyCached, placeholders, failed, removed } = media;
+      expect(runs.filter((run) => run.runId === runId).map((run) => run.pictures)).toEqual(
+        runs.filter((run) => run.runId === runId).map(() => ({ downloaded, alreadyCached, placeholders, failed, removed })),
+      );
+      expect(runs.filter((run) => run.runId === JSON.parse(skipped.stdout).runId).every((run) => run.pictures === null)).toBe(true);
     } finally {
       rmSync(dataHome, { recursive: true, force: true });
     }

@@ -126,6 +126,7 @@ async function mirrorIsEmpty(store: MirrorStore, entities: readonly EntityName[]
 async function cachePictures(
   store: MirrorStore,
   command: SyncCommand,
+  runId: string,
   signal: AbortSignal,
   env: NodeJS.ProcessEnv,
   logger: Logger,
@@ -136,6 +137,7 @@ async function cachePictures(
   try {
     return await cacheMediaAfterSync(store, {
       cache,
+      runId,
       stashUrl: command.stashUrl,
       apiKey: command.apiKey,
       media: settings,
@@ -192,7 +194,7 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
       logger: rootLogger,
     });
     progress.finish(summary);
-    const media = command.media ? await cachePictures(store, command, controller.signal, env, logger, progress.pictures) : null;
+    const media = command.media ? await cachePictures(store, command, summary.runId, controller.signal, env, logger, progress.pictures) : null;
     if (media) progress.finishPictures(media);
     progress.stop();
     if (command.json) process.stdout.write(`${JSON.stringify({ ...summary, firstSync, media })}\n`);

@@ -28,6 +28,7 @@ import {
   type MediaSources,
   type MirrorStore,
   type NamedUses,
+  type PictureCounts,
   type RunOutcome,
   type RunRecord,
   type RunStatus,
@@ -123,6 +124,10 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
     await this.driver.transaction([q.finishRun(runRowId, outcome, this.driver.now())]);
   }
 
+  async recordRunPictures(runId: string, counts: PictureCounts): Promise<void> {
+    await this.driver.transaction([q.recordRunPictures(runId, counts)]);
+  }
+
   async closeAbandonedRuns(): Promise<number> {
     const [closed] = await this.driver.transaction([q.closeAbandonedRuns(this.driver.now())]);
     return closed!.changes;
@@ -143,6 +148,7 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
       staleMarked: Number(r.stale_marked),
       error: r.error as string | null,
       errorKind: errorKindFrom(r.error_kind),
+      pictures: r.pictures_downloaded === null || r.pictures_downloaded === undefined ? null : picturesFrom(r),
     }));
   }
 
@@ -248,6 +254,16 @@ export function refuseNewerSchema(newestApplied: number, newestKnown: number, wh
       `The mirror database ${where} was migrated by a newer version of Stash Mirror; update the app or use another database`,
     );
   }
+}
+
+function picturesFrom(r: Record<string, unknown>): PictureCounts {
+  return {
+    downloaded: Number(r.pictures_downloaded),
+    alreadyCached: Number(r.pictures_already_cached),
+    placeholders: Number(r.pictures_placeholders),
+    failed: Number(r.pictures_failed),
+    removed: Number(r.pictures_removed),
+  };
 }
 
 /** A stored kind as the app knows it; a run written before kinds were kept (or by a newer app) reads as 'other'. */

@@ -60,11 +60,24 @@ export interface RunOutcome {
   errorKind: ErrorKind | null;
 }
 
+/** What the picture step after a sync did, as History keeps it for the run. */
+export interface PictureCounts {
+  downloaded: number;
+  alreadyCached: number;
+  /** Stash's "not generated" answers. */
+  placeholders: number;
+  failed: number;
+  /** Pictures of markers and performers gone from the mirror, deleted from the cache. */
+  removed: number;
+}
+
 export interface SyncRunRow extends RunRecord, Omit<RunOutcome, 'status'> {
   id: number;
   status: RunStatus;
   startedAt: Date;
   finishedAt: Date | null;
+  /** The picture step after this run's sync; null when none ran. */
+  pictures: PictureCounts | null;
 }
 
 /** Held while a sync runs; released when it ends, or by the OS when the process dies. */
@@ -140,6 +153,8 @@ export interface MirrorStore {
 
   startRun(run: RunRecord): Promise<number>;
   finishRun(runRowId: number, outcome: RunOutcome): Promise<void>;
+  /** Records on each of the run's rows what the picture step after its sync did. */
+  recordRunPictures(runId: string, counts: PictureCounts): Promise<void>;
   /** Runs left 'running' by a process that died are marked 'interrupted'. Call with the lock held. */
   closeAbandonedRuns(): Promise<number>;
   listRuns(limit?: number): Promise<SyncRunRow[]>;

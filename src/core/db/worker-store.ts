@@ -42,6 +42,7 @@ export const WORKER_METHODS = {
   finishRun: true,
   closeAbandonedRuns: true,
   listRuns: true,
+  recordRunPictures: true,
   deferIndexes: true,
   restoreIndexes: true,
   refreshSearchIndex: true,
