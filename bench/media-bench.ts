@@ -20,6 +20,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const SIZE = process.env.BENCH_SIZE ?? 'bench';
 const LATENCY_MS = 20;
 const PICTURES = Number(process.env.MEDIA_BENCH_PICTURES ?? 3000);
+const LOOKUPS = 100_000;
 
 async function startServer(): Promise<{ url: string; stop: () => void }> {
   const args = [
@@ -58,6 +59,18 @@ function capped(store: MirrorStore): MirrorStore {
   });
 }
 
+/** Lookups per second over the cached screenshots, by a reader of its own as the host is: LOOKUPS of them, round-robin. */
+function lookupRate(cacheDir: string, ids: readonly number[]): number {
+  const reader = MediaCache.open(cacheDir, { budgetBytes: 4 * 1024 ** 3 });
+  try {
+    const started = performance.now();
+    for (let i = 0; i < LOOKUPS; i++) reader.lookup('marker-screenshot', ids[i % ids.length]!);
+    return LOOKUPS / ((performance.now() - started) / 1000);
+  } finally {
+    reader.close();
+  }
+}
+
 const server = await startServer();
 const dir = mkdtempSync(join(tmpdir(), 'media-bench-'));
 try {
@@ -70,6 +83,10 @@ try {
   const summary = await runMediaStep(capped(withStep.store), { stashUrl: server.url, cache, includePreviews: false });
   const stepSeconds = (performance.now() - started) / 1000;
   cache.close();
+  const lookups = lookupRate(
+    join(dir, 'media'),
+    (await withStep.store.mediaSources()).markers.slice(0, PICTURES).map((m) => m.id),
+  );
   await withStep.store.close();
 
   const pictures = summary.downloaded + summary.placeholders;
@@ -77,6 +94,7 @@ try {
   console.log(
     `media step: ${pictures} screenshots (${summary.placeholders} not generated) in ${stepSeconds.toFixed(1)} s = ${(pictures / stepSeconds).toFixed(0)} per second, ${(summary.bytes / 1024 / 1024).toFixed(1)} MB`,
   );
+  console.log(`cache lookups (as the host answers a picture request): ${lookups.toFixed(0)} per second`);
   console.log(
     `metadata sync alone: ${alone.seconds.toFixed(1)} s; with the media step after it: ${withStep.seconds.toFixed(1)} s (the sync's own time)`,
   );
