@@ -21,6 +21,13 @@ export interface MediaCacheOptions {
   nativeBinding?: string;
 }
 
+/** A cached picture as readers get it; a placeholder has no file (path ''). */
+export interface CacheHit {
+  path: string;
+  contentType: string;
+  placeholder: boolean;
+}
+
 /** One picture as the index holds it. */
 export interface CachedPicture {
   kind: MediaKind;
@@ -114,13 +121,19 @@ export class MediaCache {
   }
 
   /** Cache-first read: the cached file of this picture, whatever its version, or null. Marks it used (LRU). */
-  lookup(kind: MediaKind, id: number): { path: string; contentType: string; placeholder: boolean } | null {
+  lookup(kind: MediaKind, id: number): CacheHit | null {
+    const hit = this.peek(kind, id);
+    if (hit) this.markUsed(kind, id);
+    return hit;
+  }
+
+  /** What lookup answers, without marking the picture used: for listing what is cached, not showing it. */
+  peek(kind: MediaKind, id: number): CacheHit | null {
     const row = this.findForLookup.get(kind, id) as Pick<IndexRow, 'file' | 'content_type' | 'placeholder'> | undefined;
     if (!row) return null;
     const path = row.file === null ? '' : join(this.filesDir, row.file);
     // A file removed behind the cache's back is a miss, not a broken picture.
     if (row.file !== null && !existsSync(path)) return null;
-    this.markUsed(kind, id);
     return { path, contentType: row.content_type, placeholder: row.placeholder === 1 };
   }
 
