@@ -52,10 +52,11 @@ async function timedSync(url: string, file: string): Promise<{ store: MirrorStor
   return { store, seconds: (performance.now() - started) / 1000 };
 }
 
-/** The mirror's sources, cut to the first PICTURES screenshots (and no performers): the throughput figure. */
-function capped(store: MirrorStore): MirrorStore {
+/** The mirror cut to the first PICTURES markers' screenshots (and no performers): the throughput figure. */
+function capped(store: MirrorStore, lastId: number): MirrorStore {
   return Object.assign(Object.create(store) as MirrorStore, {
-    mediaSources: async () => ({ markers: (await store.mediaSources()).markers.slice(0, PICTURES), performers: [] }),
+    mediaMarkers: async (after: number | null, limit: number) => (await store.mediaMarkers(after, limit)).filter((m) => m.id <= lastId),
+    mediaPerformers: async () => [],
   });
 }
 
@@ -79,14 +80,12 @@ try {
 
   const withStep = await timedSync(server.url, join(dir, 'with-step.db'));
   const cache = MediaCache.open(join(dir, 'media'), { budgetBytes: 4 * 1024 ** 3 });
+  const ids = (await withStep.store.mediaMarkers(null, PICTURES)).map((m) => m.id);
   const started = performance.now();
-  const summary = await runMediaStep(capped(withStep.store), { stashUrl: server.url, cache, includePreviews: false });
+  const summary = await runMediaStep(capped(withStep.store, ids.at(-1)!), { stashUrl: server.url, cache, includePreviews: false });
   const stepSeconds = (performance.now() - started) / 1000;
   cache.close();
-  const lookups = lookupRate(
-    join(dir, 'media'),
-    (await withStep.store.mediaSources()).markers.slice(0, PICTURES).map((m) => m.id),
-  );
+  const lookups = lookupRate(join(dir, 'media'), ids);
   await withStep.store.close();
 
   const pictures = summary.downloaded + summary.placeholders;

@@ -25,7 +25,8 @@ import {
   type Listing,
   type ListingComparison,
   type ListingRange,
-  type MediaSources,
+  type MediaMarkerSource,
+  type MediaPerformerSource,
   type MirrorStore,
   type NamedUses,
   type PictureCounts,
@@ -189,15 +190,16 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
     return rows.map((row) => ({ id: Number(row.id), name: row.name }));
   }
 
-  async mediaSources(): Promise<MediaSources> {
-    const [markers, performers] = await Promise.all([
-      this.driver.all<{ id: number | string; scene_id: number | string; stash_updated_at: string }>(q.MEDIA_MARKERS),
-      this.driver.all<{ id: number | string; image_path: string | null; stash_updated_at: string }>(q.MEDIA_PERFORMERS),
-    ]);
-    return {
-      markers: markers.map((r) => ({ id: Number(r.id), sceneId: Number(r.scene_id), stashUpdatedAt: r.stash_updated_at })),
-      performers: performers.map((r) => ({ id: Number(r.id), imagePath: r.image_path, stashUpdatedAt: r.stash_updated_at })),
-    };
+  async mediaMarkers(afterId: number | null, limit: number): Promise<MediaMarkerSource[]> {
+    const rows = await this.driver.all<{ id: number | string; scene_id: number | string; stash_updated_at: string }>(q.mediaMarkers(afterId, limit));
+    return rows.map((r) => ({ id: Number(r.id), sceneId: Number(r.scene_id), stashUpdatedAt: r.stash_updated_at }));
+  }
+
+  async mediaPerformers(afterId: number | null, limit: number): Promise<MediaPerformerSource[]> {
+    const rows = await this.driver.all<{ id: number | string; image_path: string | null; stash_updated_at: string }>(
+      q.mediaPerformers(afterId, limit),
+    );
+    return rows.map((r) => ({ id: Number(r.id), imagePath: r.image_path, stashUpdatedAt: r.stash_updated_at }));
   }
 
   async readForTests<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {

@@ -121,8 +121,16 @@ export function liveNames(entity: 'tags' | 'performers'): SQL {
   return sql`SELECT id, name FROM ${sql.raw(ENTITY_TABLES[entity].table)} WHERE NOT is_stale ORDER BY id`;
 }
 
-export const MEDIA_MARKERS = sql`SELECT id, scene_id, stash_updated_at FROM stash_scene_markers WHERE NOT is_stale ORDER BY id`;
-export const MEDIA_PERFORMERS = sql`SELECT id, image_path, stash_updated_at FROM stash_performers WHERE NOT is_stale ORDER BY id`;
+/** A keyset page: the primary key's order, so each page starts where the last ended without an offset. */
+const afterKey = (afterId: number | null) => (afterId === null ? sql`` : sql`AND id > ${afterId}`);
+
+export function mediaMarkers(afterId: number | null, limit: number): SQL {
+  return sql`SELECT id, scene_id, stash_updated_at FROM stash_scene_markers WHERE NOT is_stale ${afterKey(afterId)} ORDER BY id LIMIT ${limit}`;
+}
+
+export function mediaPerformers(afterId: number | null, limit: number): SQL {
+  return sql`SELECT id, image_path, stash_updated_at FROM stash_performers WHERE NOT is_stale ${afterKey(afterId)} ORDER BY id LIMIT ${limit}`;
+}
 
 /** A statement written with `?` placeholders, as tests and diagnostics give them. */
 export function withPlaceholders(text: string, params: readonly unknown[]): SQL {

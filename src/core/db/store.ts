@@ -112,9 +112,16 @@ export interface NamedUses {
 }
 
 /** What the media step needs of the mirror: each picture's owner and the version Stash stamps on it. */
-export interface MediaSources {
-  markers: { id: number; sceneId: number; stashUpdatedAt: string }[];
-  performers: { id: number; imagePath: string | null; stashUpdatedAt: string }[];
+export interface MediaMarkerSource {
+  id: number;
+  sceneId: number;
+  stashUpdatedAt: string;
+}
+
+export interface MediaPerformerSource {
+  id: number;
+  imagePath: string | null;
+  stashUpdatedAt: string;
 }
 
 export interface MirrorStore {
@@ -192,8 +199,13 @@ export interface MirrorStore {
   /** Live tags or performers, ascending by id. */
   liveNames(entity: 'tags' | 'performers'): Promise<{ id: number; name: string }[]>;
 
-  /** The live markers and performers whose pictures the media cache keeps, ascending by id. */
-  mediaSources(): Promise<MediaSources>;
+  /**
+   * The live markers and performers whose pictures the media cache keeps: one page of them, ascending
+   * by id, after `afterId` (null: from the first). The media step reads them page by page, so a
+   * library of a million markers is never one array.
+   */
+  mediaMarkers(afterId: number | null, limit: number): Promise<MediaMarkerSource[]>;
+  mediaPerformers(afterId: number | null, limit: number): Promise<MediaPerformerSource[]>;
 
   /** A read-only query with `?` placeholders: for tests and diagnostics only, never for product code. */
   readForTests<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;

@@ -52,7 +52,8 @@ export const WORKER_METHODS = {
   suggestionCandidates: true,
   listGenders: true,
   liveNames: true,
-  mediaSources: true,
+  mediaMarkers: true,
+  mediaPerformers: true,
   readForTests: true,
   close: true,
 } as const satisfies RpcMethodList<SqliteWorkerMethods>;

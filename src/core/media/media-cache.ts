@@ -161,9 +161,20 @@ export class MediaCache {
     }
   }
 
-  /** Every cached picture, for the media step to compare with the mirror. */
+  /** Every cached picture. */
   entries(): CachedPicture[] {
-    const rows = this.db.prepare('SELECT kind, id, version, bytes, placeholder, fetched_at FROM pictures').all() as IndexRow[];
+    return this.toEntries(this.db.prepare('SELECT kind, id, version, bytes, placeholder, fetched_at FROM pictures').all() as IndexRow[]);
+  }
+
+  /** The cached pictures of one kind with afterId < id <= throughId (null: no bound), for the media step to compare with a page of the mirror. */
+  entriesBetween(kind: MediaKind, afterId: number | null, throughId: number | null): CachedPicture[] {
+    const rows = this.db
+      .prepare('SELECT kind, id, version, bytes, placeholder, fetched_at FROM pictures WHERE kind = ? AND id > ? AND id <= ? ORDER BY id')
+      .all(kind, afterId ?? Number.MIN_SAFE_INTEGER, throughId ?? Number.MAX_SAFE_INTEGER) as IndexRow[];
+    return this.toEntries(rows);
+  }
+
+  private toEntries(rows: IndexRow[]): CachedPicture[] {
     return rows.map((r) => ({
       kind: r.kind,
       id: r.id,
