@@ -4,11 +4,13 @@ import { formatCount, formatDuration } from '../../lib/format';
 import { useSync } from '../../stores/sync-store';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ENTITY_LABELS } from '../../lib/labels';
+import { picturesPerRow } from '../../lib/picture-counts';
 
 /** Past sync runs, newest first, one row per entity of each run. */
 export function RunHistory() {
   const runs = useSync((s) => s.runs);
   const error = useSync((s) => s.runsError);
+  const pictures = picturesPerRow(runs);
   return (
     <>
       <ErrorLine message={error} />
@@ -27,11 +29,12 @@ export function RunHistory() {
                   {heading}
                 </th>
               ))}
+              <th scope="col">Pictures</th>
               <th scope="col">Error</th>
             </tr>
           </thead>
           <tbody>
-            {runs.map((run) => (
+            {runs.map((run, i) => (
               <tr key={`${run.runId}:${run.entity}`}>
                 <td>
                   <RelativeTime iso={run.startedAt} />
@@ -45,6 +48,7 @@ export function RunHistory() {
                 <td className="num">{formatCount(run.fetched)}</td>
                 <td className="num">{formatCount(run.upserted)}</td>
                 <td className="num">{formatCount(run.staleMarked)}</td>
+                <td>{pictures[i] ?? ''}</td>
                 <td className="cell-error" title={run.error ?? undefined}>
                   {run.error ?? ''}
                 </td>
