@@ -7,7 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { MirrorStore } from '../src/core/db/store';
 import { syncStash } from '../src/core/sync/engine';
 import { createMirrorDatabase, describeEachDialect, expectMirrorEqualsLibrary, startHarness, type Dialect, type Harness } from './support/harness';
-import { forgetNewestMigration, undo0009, withMigrationsUpTo } from './support/mirror-rollback';
+import { forgetNewestMigration, undo0009, undo0010, withMigrationsUpTo } from './support/mirror-rollback';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -72,6 +72,7 @@ describeEachDialect('upgrading a mirror from migration 0008 to 0009', (dialect) 
     h = await startHarness({ dialect });
     await h.sync();
     // As the version before 0009 left it, checked against a database that never saw 0009.
+    await forgetNewestMigration(h.database, undo0010());
     await forgetNewestMigration(h.database, undo0009(dialect));
     const at0008 = await schemaOf(h.store, dialect);
     expect(at0008).toEqual(await freshSchema(dialect, '0008_scene_basename'));

@@ -7,7 +7,7 @@ import { searchMarkers } from '../src/core/search/search';
 import { syncStash } from '../src/core/sync/engine';
 import { createClock, generateLibrary } from '../tools/fake-stash';
 import { describeEachDialect, expectMirrorEqualsLibrary, staleIds, startHarness, type Harness } from './support/harness';
-import { forgetNewestMigration, undo0009 } from './support/mirror-rollback';
+import { forgetNewestMigration, undo0009, undo0010 } from './support/mirror-rollback';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -328,6 +328,7 @@ describeEachDialect('Stash API traps', (dialect) => {
           .sort((a, b) => a - b),
       };
       // As a mirror the version before migration 0008 wrote: the column and its ledger row gone.
+      await forgetNewestMigration(h.database, undo0010());
       await forgetNewestMigration(h.database, undo0009(dialect));
       await forgetNewestMigration(h.database, 'ALTER TABLE stash_scenes DROP COLUMN basename');
       const store = await h.database.open();

@@ -3,7 +3,6 @@
  * Names of tags and performers are matched ignoring case and accents.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { openMirrorStore } from '../core/db/open';
@@ -203,8 +202,8 @@ export type ResultWithScreenshots = Omit<MarkerSearchResult, 'hits'> & { hits: H
  */
 function withCachedScreenshots(result: MarkerSearchResult, location: MirrorLocation, env: NodeJS.ProcessEnv): ResultWithScreenshots {
   const dir = mediaCacheDir(location, userDataDir(env));
-  if (!existsSync(join(dir, 'index.sqlite'))) return { ...result, hits: result.hits.map((hit) => ({ ...hit, cachedScreenshot: null })) };
-  const cache = MediaCache.open(dir, { budgetBytes: Number.POSITIVE_INFINITY });
+  const cache = MediaCache.openForReading(dir);
+  if (!cache) return { ...result, hits: result.hits.map((hit) => ({ ...hit, cachedScreenshot: null })) };
   try {
     return {
       ...result,

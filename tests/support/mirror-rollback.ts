@@ -45,6 +45,13 @@ function asSyncWriter(dialect: Dialect, statements: string[]): string[] {
     : ["SELECT set_config('stash_mirror.sync_writer', 'on', true)", ...statements, "SELECT set_config('stash_mirror.sync_writer', '', true)"];
 }
 
+/** What migration 0010 (each run's picture counts) adds, undone. */
+export function undo0010(): string {
+  return ['downloaded', 'already_cached', 'placeholders', 'failed', 'removed']
+    .map((count) => `ALTER TABLE stash_sync_runs DROP COLUMN pictures_${count}`)
+    .join(';\n');
+}
+
 /** What migration 0009 (studios, performer tags, the scenes' new columns) adds, undone, with the studios' sync state. */
 export function undo0009(dialect: Dialect): string {
   return [

@@ -120,6 +120,22 @@ export class MediaCache {
     return new MediaCache(dir, db, options.budgetBytes);
   }
 
+  /**
+   * The cache as a reader that may not write there (a search by another account, a read-only
+   * folder): no folders made, no schema or journal change, and lookups not marked used. Null
+   * when there is no index, or this account cannot read it: the caller then knows of no picture.
+   */
+  static openForReading(dir: string, options: Pick<MediaCacheOptions, 'nativeBinding'> = {}): MediaCache | null {
+    let db: Database.Database;
+    try {
+      db = new Database(join(dir, 'index.sqlite'), { readonly: true, fileMustExist: true, nativeBinding: options.nativeBinding });
+      db.prepare('SELECT 1 FROM pictures LIMIT 1').get();
+    } catch {
+      return null;
+    }
+    return new MediaCache(dir, db, Number.POSITIVE_INFINITY);
+  }
+
   /** Cache-first read: the cached file of this picture, whatever its version, or null. Marks it used (LRU). */
   lookup(kind: MediaKind, id: number): CacheHit | null {
     const hit = this.peek(kind, id);
