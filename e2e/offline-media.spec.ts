@@ -1,6 +1,6 @@
 /**
  * Pictures with Stash away: the host answers from the picture cache the sync filled, a screenshot
- * Stash never generated says so, and with the cache turned off the thumbnails wait for Stash and
+ * Stash never generated says so, the player shows performers' cached images, and with the cache turned off the thumbnails wait for Stash and
  * come back by themselves once it returns.
  */
 import { expect, test, type Page } from '@playwright/test';
@@ -11,6 +11,7 @@ import { HOST_TOKEN } from './support/env';
 import { STASH_API_KEY } from './support/fake-stash';
 import { openOwnLibrary, type OwnLibrary } from './support/own-library';
 import { screenshot } from './support/screens';
+import { thumbnailsInView, type ThumbnailState } from './support/thumbnails';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -34,33 +35,11 @@ test.afterAll(async () => {
   await library?.close();
 });
 
-type ThumbnailState = 'loaded' | 'loading' | 'failed' | 'placeholder' | 'not generated' | 'pending row';
-
-/** What each result row in view shows where its screenshot goes. */
-function thumbnailsInView(): Promise<ThumbnailState[]> {
-  return results().evaluate((list) => {
-    const view = list.getBoundingClientRect();
-    return Array.from(list.querySelectorAll('[role="option"]'))
-      .filter((row) => {
-        const box = row.getBoundingClientRect();
-        return box.bottom > view.top && box.top < view.bottom;
-      })
-      .map((row): ThumbnailState => {
-        if (row.querySelector('.skeleton')) return 'pending row';
-        if (row.querySelector('.thumb-not-generated')) return 'not generated';
-        const image = row.querySelector<HTMLImageElement>('img.thumb');
-        if (!image) return 'placeholder';
-        if (!image.complete) return 'loading';
-        return image.naturalWidth > 0 ? 'loaded' : 'failed';
-      });
-  });
-}
-
 /** Waits until every row in view shows one of `states`, and at least one row shows the first. */
 async function expectThumbnailsInView(...states: ThumbnailState[]): Promise<void> {
   await expect
     .poll(async () => {
-      const shown = await thumbnailsInView();
+      const shown = await thumbnailsInView(results());
       return shown.includes(states[0]!) && shown.every((s) => states.includes(s)) ? 'as expected' : shown.join(', ');
     })
     .toBe('as expected');
@@ -86,6 +65,34 @@ test('with Stash stopped, cached screenshots show and one Stash never generated 
   await expect(label.first()).toBeVisible();
   await expect(label.first()).toHaveAttribute('title', NOT_GENERATED);
   await screenshot(page, 'offline-media-not-generated');
+});
+
+test('with Stash stopped, the player shows the performers with their cached images', async () => {
+  await results().focus();
+  await page.keyboard.press('Home');
+  const info = page.locator('.player-info');
+  /** Once every face has loaded or given up (a face that fails is removed): how many show a picture. */
+  const loadedFaces = () =>
+    info.evaluate((element) => {
+      const images = Array.from(element.querySelectorAll<HTMLImageElement>('img.performer-face'));
+      return images.every((image) => image.complete) ? images.filter((image) => image.naturalWidth > 0).length : -1;
+    });
+  // Not every marker's scene has a performer with an image: step down the list until one does.
+  let shown = 0;
+  for (let row = 0; row < 20 && shown === 0; row++) {
+    if (row > 0) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    await expect(info).toBeVisible();
+    await expect.poll(loadedFaces).toBeGreaterThanOrEqual(0);
+    shown = await loadedFaces();
+  }
+  expect(shown).toBeGreaterThan(0);
+  await expect(info.locator('img.performer-face').first()).toHaveAttribute('alt', /^Image of /);
+  await screenshot(page, 'offline-media-performer-faces');
+  await page.keyboard.press('Escape');
 });
 
 test('with the picture cache off, thumbnails wait for Stash and come back once it returns', async () => {

@@ -6,6 +6,7 @@ import { isLastInQueue, PLAY_ORDER_LABELS, turnEndOf, type PlayQueue } from '../
 import { sceneStreamUrl, usePlayer } from '../../stores/player-store';
 import { hitAt, useSearch } from '../../stores/search-store';
 import { RESULT_LIST_ID } from './SearchBox';
+import { PerformerFaces } from './PerformerFaces';
 import { TagChips } from './TagChips';
 import { withHostToken } from './Thumbnail';
 
@@ -127,7 +128,7 @@ function PlayerDialog({ hit, index, total, queue }: { hit: MarkerHit | undefined
       {hit && (
         <div className="player-info">
           <TagChips hit={hit} className="result-tags" />
-          {hit.performers.length > 0 && <div className="performers">{hit.performers.map((p) => p.name).join(', ')}</div>}
+          <PerformerFaces hit={hit} />
         </div>
       )}
       <div className="player-controls">

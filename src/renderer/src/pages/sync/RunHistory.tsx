@@ -29,7 +29,7 @@ export function RunHistory() {
                   {heading}
                 </th>
               ))}
-              <th scope="col">Pictures</th>
+              <th scope="col" className="col-pictures">Pictures</th>
               <th scope="col">Error</th>
             </tr>
           </thead>
@@ -48,7 +48,7 @@ export function RunHistory() {
                 <td className="num">{formatCount(run.fetched)}</td>
                 <td className="num">{formatCount(run.upserted)}</td>
                 <td className="num">{formatCount(run.staleMarked)}</td>
-                <td>{pictures[i] ?? ''}</td>
+                <td className="col-pictures">{pictures[i] ?? ''}</td>
                 <td className="cell-error" title={run.error ?? undefined}>
                   {run.error ?? ''}
                 </td>
