@@ -1,7 +1,7 @@
 /** How the History page words each run's picture step. */
 import { describe, expect, it } from 'vitest';
 import type { SyncRunView } from '../src/shared/contract';
-import { pictureCountsText, picturesPerRow } from '../src/renderer/src/lib/picture-counts';
+import { pictureCountsText, picturesAfterRow } from '../src/renderer/src/lib/picture-counts';
 
 const counts = { downloaded: 1200, alreadyCached: 30, placeholders: 2, failed: 0, removed: 1 };
 
@@ -28,8 +28,8 @@ describe('picture counts in History', () => {
     expect(pictureCountsText({ downloaded: 0, alreadyCached: 0, placeholders: 0, failed: 0, removed: 0 })).toBe('Nothing to do');
   });
 
-  it('shows a run’s counts on its first row only, and nothing for a run without the step', () => {
+  it('shows a run’s counts after its last row only, and nothing for a run without the step', () => {
     const runs = [run('b', 'markers', counts), run('b', 'scenes', counts), run('a', 'markers', null), run('a', 'scenes', null)];
-    expect(picturesPerRow(runs)).toEqual([pictureCountsText(counts), null, null, null]);
+    expect(picturesAfterRow(runs)).toEqual([null, pictureCountsText(counts), null, null]);
   });
 });

@@ -15,9 +15,9 @@ export function pictureCountsText(counts: PictureCounts): string {
 }
 
 /**
- * The counts each History row shows: a run's picture step on its first row only (runs come newest
- * first, the rows of one run together), so the same counts are not repeated on every entity.
+ * The picture counts History shows after each row: a run's picture step after its last entity row
+ * only (the rows of one run come together), so the counts close the run instead of repeating.
  */
-export function picturesPerRow(runs: readonly SyncRunView[]): (string | null)[] {
-  return runs.map((run, i) => (run.pictures && runs[i - 1]?.runId !== run.runId ? pictureCountsText(run.pictures) : null));
+export function picturesAfterRow(runs: readonly SyncRunView[]): (string | null)[] {
+  return runs.map((run, i) => (run.pictures && runs[i + 1]?.runId !== run.runId ? pictureCountsText(run.pictures) : null));
 }
