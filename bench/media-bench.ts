@@ -20,6 +20,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const SIZE = process.env.BENCH_SIZE ?? 'bench';
 const LATENCY_MS = 20;
 const PICTURES = Number(process.env.MEDIA_BENCH_PICTURES ?? 3000);
+const LOOKUPS = 100_000;
 
 async function startServer(): Promise<{ url: string; stop: () => void }> {
   const args = [
@@ -51,11 +52,24 @@ async function timedSync(url: string, file: string): Promise<{ store: MirrorStor
   return { store, seconds: (performance.now() - started) / 1000 };
 }
 
-/** The mirror's sources, cut to the first PICTURES screenshots (and no performers): the throughput figure. */
-function capped(store: MirrorStore): MirrorStore {
+/** The mirror cut to the first PICTURES markers' screenshots (and no performers): the throughput figure. */
+function capped(store: MirrorStore, lastId: number): MirrorStore {
   return Object.assign(Object.create(store) as MirrorStore, {
-    mediaSources: async () => ({ markers: (await store.mediaSources()).markers.slice(0, PICTURES), performers: [] }),
+    mediaMarkers: async (after: number | null, limit: number) => (await store.mediaMarkers(after, limit)).filter((m) => m.id <= lastId),
+    mediaPerformers: async () => [],
   });
+}
+
+/** Lookups per second over the cached screenshots, by a reader of its own as the host is: LOOKUPS of them, round-robin. */
+function lookupRate(cacheDir: string, ids: readonly number[]): number {
+  const reader = MediaCache.open(cacheDir, { budgetBytes: 4 * 1024 ** 3 });
+  try {
+    const started = performance.now();
+    for (let i = 0; i < LOOKUPS; i++) reader.lookup('marker-screenshot', ids[i % ids.length]!);
+    return LOOKUPS / ((performance.now() - started) / 1000);
+  } finally {
+    reader.close();
+  }
 }
 
 const server = await startServer();
@@ -66,10 +80,12 @@ try {
 
   const withStep = await timedSync(server.url, join(dir, 'with-step.db'));
   const cache = MediaCache.open(join(dir, 'media'), { budgetBytes: 4 * 1024 ** 3 });
+  const ids = (await withStep.store.mediaMarkers(null, PICTURES)).map((m) => m.id);
   const started = performance.now();
-  const summary = await runMediaStep(capped(withStep.store), { stashUrl: server.url, cache, includePreviews: false });
+  const summary = await runMediaStep(capped(withStep.store, ids.at(-1)!), { stashUrl: server.url, cache, includePreviews: false });
   const stepSeconds = (performance.now() - started) / 1000;
   cache.close();
+  const lookups = lookupRate(join(dir, 'media'), ids);
   await withStep.store.close();
 
   const pictures = summary.downloaded + summary.placeholders;
@@ -77,6 +93,7 @@ try {
   console.log(
     `media step: ${pictures} screenshots (${summary.placeholders} not generated) in ${stepSeconds.toFixed(1)} s = ${(pictures / stepSeconds).toFixed(0)} per second, ${(summary.bytes / 1024 / 1024).toFixed(1)} MB`,
   );
+  console.log(`cache lookups (as the host answers a picture request): ${lookups.toFixed(0)} per second`);
   console.log(
     `metadata sync alone: ${alone.seconds.toFixed(1)} s; with the media step after it: ${withStep.seconds.toFixed(1)} s (the sync's own time)`,
   );

@@ -275,8 +275,10 @@ test('Sync now shows live progress per entity, then the last sync time', async (
 
 test('the run history and the entities list the sync', async () => {
   const history = page.getByRole('table', { name: 'Sync history' });
-  await expect(history.getByRole('row')).toHaveCount(6);
+  // The heading, a row per entity, and the run's picture counts on a line of their own.
+  await expect(history.getByRole('row')).toHaveCount(7);
   await expect(history.getByText('Succeeded')).toHaveCount(5);
+  await expect(history.getByRole('row').last()).toHaveText(/^Pictures: [\d,]+ downloaded/);
   const entities = page.getByRole('table', { name: 'Entities' });
   await expect(entities.getByText(/^(just now|\d+ seconds ago)$/)).toHaveCount(5);
   await screenshot(page, 'sync-done');
@@ -287,7 +289,7 @@ test('reloading the Sync page after a sync shows the same page again', async () 
   await expectSyncPage();
   await expect(syncPill('Up to date')).toBeVisible();
   await expect(page.getByRole('table', { name: 'Entities' }).getByText('Succeeded')).toHaveCount(5);
-  await expect(page.getByRole('table', { name: 'Sync history' }).getByRole('row')).toHaveCount(6);
+  await expect(page.getByRole('table', { name: 'Sync history' }).getByRole('row')).toHaveCount(7);
 });
 
 test('Cancel stops a running sync: the page and the history say so, and the next Sync now completes', async () => {

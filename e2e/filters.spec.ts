@@ -10,6 +10,7 @@ import type { MarkerSearchResult } from '../src/shared/search-query';
 import { mainNav } from './support/app-steps';
 import { markerCount } from './support/host-api';
 import { openOwnLibrary, type OwnLibrary } from './support/own-library';
+import { searchForm } from './support/search-form';
 import { screenshot } from './support/screens';
 
 test.describe.configure({ mode: 'serial' });
@@ -17,6 +18,7 @@ test.describe.configure({ mode: 'serial' });
 const MARKERS = 400;
 let own: OwnLibrary;
 let page: Page;
+const { resultCount, chip, addressQuery, pick, expectCountOf, expectNoPageErrors } = searchForm(() => own, MARKERS);
 
 test.beforeAll(async ({ browser }) => {
   own = await openOwnLibrary(browser, 'filters', { seed: 5, markers: MARKERS });
@@ -26,7 +28,7 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test.afterEach(async () => {
-  expect(own.pageErrors, 'errors thrown in the page').toEqual([]);
+  expectNoPageErrors();
   // Each test starts from the whole mirror.
   const clear = page.getByRole('button', { name: /^Clear/ });
   if (await clear.isEnabled()) await clear.click();
@@ -36,29 +38,12 @@ test.afterEach(async () => {
 
 test.afterAll(async () => own?.close());
 
-const resultCount = () => page.locator('.result-count');
-const chip = (name: string) => page.getByRole('button', { name: `Remove ${name}`, exact: true });
-const addressQuery = () => new URL(page.url()).searchParams;
-
 /** The most used tag that some performer carries (the most used marker tag need not be one). */
 async function performerTag(): Promise<NamedRef> {
   for (const tag of await own.call<NamedRef[]>('suggest', { kind: 'tags', prefix: '', limit: 100 })) {
     if ((await own.countOf({ performerTags: { all: [{ id: tag.id }] } })) > 0) return tag;
   }
   throw new Error('no performer of the library carries a tag');
-}
-
-async function pick(picker: string, name: string): Promise<void> {
-  await page.getByLabel(picker, { exact: true }).fill(name);
-  await page.getByRole('listbox', { name: picker }).getByRole('option', { name, exact: true }).click();
-}
-
-/** The page shows what the host finds for `query`, which narrows the mirror without emptying it. */
-async function expectCountOf(query: MarkerQueryInput): Promise<void> {
-  const total = await own.countOf(query);
-  expect(total, `markers found for ${JSON.stringify(query)}`).toBeGreaterThan(0);
-  expect(total).toBeLessThan(MARKERS);
-  await expect(resultCount()).toHaveText(markerCount(total));
 }
 
 test('a studio, in any of or none of, with and without its child studios', async () => {

@@ -11,6 +11,7 @@ import { HOST_TOKEN, HOST_URL, VIEWPORT } from './support/env';
 import { startSampleStash, STASH_API_KEY, type FakeStash } from './support/fake-stash';
 import { markerCount } from './support/host-api';
 import { screenshot } from './support/screens';
+import { thumbnailsInView, type ThumbnailState } from './support/thumbnails';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -36,32 +37,11 @@ test.afterAll(async () => {
 
 const results = () => page.getByRole('listbox', { name: 'Results' });
 
-type ThumbnailState = 'loaded' | 'loading' | 'failed' | 'placeholder' | 'pending row';
-
-/** What each result row in view shows where its screenshot goes. */
-function thumbnailsInView(): Promise<ThumbnailState[]> {
-  return results().evaluate((list) => {
-    const view = list.getBoundingClientRect();
-    return Array.from(list.querySelectorAll('[role="option"]'))
-      .filter((row) => {
-        const box = row.getBoundingClientRect();
-        return box.bottom > view.top && box.top < view.bottom;
-      })
-      .map((row): ThumbnailState => {
-        if (row.querySelector('.skeleton')) return 'pending row';
-        const image = row.querySelector<HTMLImageElement>('img.thumb');
-        if (!image) return 'placeholder';
-        if (!image.complete) return 'loading';
-        return image.naturalWidth > 0 ? 'loaded' : 'failed';
-      });
-  });
-}
-
 /** Waits until every row in view shows `state`. */
 async function expectThumbnailsInView(state: ThumbnailState): Promise<void> {
   await expect
     .poll(async () => {
-      const states = await thumbnailsInView();
+      const states = await thumbnailsInView(results());
       return states.length > 0 && states.every((s) => s === state) ? state : states.join(', ');
     })
     .toBe(state);

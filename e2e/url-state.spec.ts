@@ -10,6 +10,7 @@ import { mainNav } from './support/app-steps';
 import { HOST_TOKEN, VIEWPORT } from './support/env';
 import { markerCount } from './support/host-api';
 import { openOwnLibrary, type OwnLibrary } from './support/own-library';
+import { searchForm } from './support/search-form';
 import { screenshot } from './support/screens';
 
 test.describe.configure({ mode: 'serial' });
@@ -17,36 +18,19 @@ test.describe.configure({ mode: 'serial' });
 const MARKERS = 400;
 let own: OwnLibrary;
 let page: Page;
+const { resultCount, chip, addressQuery, pick, expectCountOf, expectNoPageErrors } = searchForm(() => own, MARKERS);
 
 test.beforeAll(async ({ browser }) => {
   own = await openOwnLibrary(browser, 'url-state', { seed: 3, markers: MARKERS });
   page = own.page;
 });
 
-test.afterEach(() => {
-  expect(own.pageErrors, 'errors thrown in the page').toEqual([]);
-});
+test.afterEach(() => expectNoPageErrors());
 
 test.afterAll(async () => own?.close());
 
-const resultCount = () => page.locator('.result-count');
 const searchBox = () => page.getByLabel('Search markers');
 const sortSelect = () => page.getByLabel('Sort', { exact: true });
-const chip = (name: string) => page.getByRole('button', { name: `Remove ${name}`, exact: true });
-const addressQuery = () => new URL(page.url()).searchParams;
-
-async function pick(picker: string, name: string): Promise<void> {
-  await page.getByLabel(picker, { exact: true }).fill(name);
-  await page.getByRole('listbox', { name: picker }).getByRole('option', { name, exact: true }).click();
-}
-
-/** The page shows what the host finds for `query`: the form searched it, not the untouched one. */
-async function expectCountOf(query: MarkerQueryInput): Promise<void> {
-  const total = await own.countOf(query);
-  expect(total, `markers found for ${JSON.stringify(query)}`).toBeGreaterThan(0);
-  expect(total).toBeLessThan(MARKERS);
-  await expect(resultCount()).toHaveText(markerCount(total));
-}
 
 let tag: NamedRef;
 let performer: NamedRef;
@@ -129,7 +113,7 @@ test('an address opened in another tab searches the same, naming its refs from w
 
 test('an address that makes no sense shows the default search, with no error', async () => {
   await page.goto(
-    `/?tags=abc,-1&performers=x*&sort=loudest&dir=up&end=maybe&date-from=2021-13&minutes-min=soon&q=${'w'.repeat(600)}&view=wall&utm_source=mail#/search`,
+    `/?tags=abc,-1&performers=x*&sort=loudest&dir=up&end=maybe&date-from=2021-13&minutes-min=soon&q=${'w'.repeat(600)}&view=grid&utm_source=mail#/search`,
   );
   await expect(resultCount()).toHaveText(markerCount(MARKERS));
   await expect(searchBox()).toHaveValue('');

@@ -65,6 +65,12 @@ describe('Stash URLs', () => {
   });
 });
 
+/** A scenes page holding one bare scene with the given files. */
+function oneScenePage(files: unknown[]): unknown {
+  const scene = { id: '7', title: null, details: null, date: null, rating100: null, organized: false, studio: null, updated_at: 't' };
+  return { findScenes: { count: 1, scenes: [{ ...scene, performers: [], tags: [], files }] } };
+}
+
 /** The message normalizeStashUrl refuses `raw` with. */
 function refusal(raw: string): string {
   try {
@@ -344,56 +350,13 @@ describe('reading pages', () => {
   });
 
   it('leaves the file columns null for a scene without files', () => {
-    const page = readRowPage(
-      'scenes',
-      {
-        findScenes: {
-          count: 1,
-          scenes: [
-            {
-              id: '7',
-              title: null,
-              details: null,
-              date: null,
-              rating100: null,
-              organized: false,
-              studio: null,
-              updated_at: 't',
-              performers: [],
-              tags: [],
-              files: [],
-            },
-          ],
-        },
-      },
-      25,
-    );
+    const page = readRowPage('scenes', oneScenePage([]), 25);
     expect(page.rows[0]).toMatchObject({ filesize: null, duration: null, basename: null, filesUpdatedAt: null });
   });
 
   it('refuses a file without its basename', () => {
     const file = { size: 1, duration: 1, updated_at: 't' };
-    const data = {
-      findScenes: {
-        count: 1,
-        scenes: [
-          {
-            id: '7',
-            title: null,
-            details: null,
-            date: null,
-            rating100: null,
-            organized: false,
-            studio: null,
-            updated_at: 't',
-            performers: [],
-            tags: [],
-            files: [file],
-          },
-        ],
-      },
-    };
-    expect(() => readRowPage('scenes', data, 25)).toThrow(/files\.0\.basename/);
+    expect(() => readRowPage('scenes', oneScenePage([file]), 25)).toThrow(/files\.0\.basename/);
   });
 
   it('stores an empty image path as null', () => {

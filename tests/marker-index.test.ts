@@ -13,6 +13,16 @@ import { ScratchBuffers } from '../src/core/search/scratch';
 import { compareCodePoints } from '../src/core/search/text';
 import { createRng, pick, randInt, type Rng } from '../tools/fake-stash/rng';
 
+/** A scene with nothing but its id and title, for libraries built by hand. */
+function bareScene(id: number, title: string | null = null): MarkerIndexSource['scenes'][number] {
+  return { id, title, basename: null, date: null, duration: null, rating100: null, organized: false, studio_id: null };
+}
+
+/** A marker at 0 s under tag 1, untitled. */
+function bareMarker(id: number, sceneId: number, updated = ''): MarkerIndexSource['markers'][number] {
+  return { id, title: '', scene_id: sceneId, primary_tag_id: 1, seconds: 0, end_seconds: null, stash_updated_at: updated };
+}
+
 const SCENES = 40;
 const MARKERS = 400;
 const TAGS = 30;
@@ -310,25 +320,8 @@ describe('the in-memory marker index', () => {
       tags: [{ id: 1, name: 'tag', is_stale: false }],
       performers: [{ id: 1, name: 'p', gender: null, favorite: false, is_stale: false }],
       studios: [],
-      scenes: [1, 2, 3, 4].map((id) => ({
-        id,
-        title: null,
-        basename: null,
-        date: null,
-        duration: null,
-        rating100: null,
-        organized: false,
-        studio_id: null,
-      })),
-      markers: [5, 8, 11, 14].map((id, k) => ({
-        id,
-        title: '',
-        scene_id: k + 1,
-        primary_tag_id: 1,
-        seconds: 0,
-        end_seconds: null,
-        stash_updated_at: '',
-      })),
+      scenes: [1, 2, 3, 4].map((id) => bareScene(id)),
+      markers: [5, 8, 11, 14].map((id, k) => bareMarker(id, k + 1)),
       markerTags: [],
       sceneTags: [],
       scenePerformers: [1, 2].map((scene_id) => ({ scene_id, performer_id: 1 })),
@@ -355,25 +348,8 @@ describe('orders that need no database', () => {
       tags: [{ id: 1, name: 'tag', is_stale: false }],
       performers: [],
       studios: [],
-      scenes: scenes.map((s, k) => ({
-        id: k + 1,
-        title: s.title,
-        basename: null,
-        date: null,
-        duration: null,
-        rating100: null,
-        organized: false,
-        studio_id: null,
-      })),
-      markers: scenes.map((s, k) => ({
-        id: k + 101,
-        title: '',
-        scene_id: k + 1,
-        primary_tag_id: 1,
-        seconds: 0,
-        end_seconds: null,
-        stash_updated_at: s.updated,
-      })),
+      scenes: scenes.map((s, k) => bareScene(k + 1, s.title)),
+      markers: scenes.map((s, k) => bareMarker(k + 101, k + 1, s.updated)),
       markerTags: [],
       sceneTags: [],
       scenePerformers: [],

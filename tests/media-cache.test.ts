@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +89,23 @@ describe('the media cache', () => {
     cleanups.push(() => reader.close());
     await writer.store('marker-screenshot', 1, 'v', png(10));
     expect(reader.lookup('marker-screenshot', 1)).toMatchObject({ placeholder: false });
+  });
+
+  it('answers lookups while another connection holds the index’s write lock, and writes their use marks together later', async () => {
+    const cache = open();
+    await cache.store('marker-screenshot', 1, 'v', png(10));
+    const other = new Database(join(cache.dir, 'index.sqlite'));
+    cleanups.push(() => other.close());
+    const lastUsed = () => other.prepare("SELECT last_used FROM pictures WHERE kind = 'marker-screenshot' AND id = 1").pluck().get() as number;
+    const stored = lastUsed();
+    await tick();
+    other.exec('BEGIN IMMEDIATE');
+    // A write per lookup would wait here for the lock (and fail after the busy timeout).
+    expect(cache.lookup('marker-screenshot', 1)).toMatchObject({ placeholder: false });
+    other.exec('ROLLBACK');
+    expect(lastUsed()).toBe(stored);
+    cache.flushUsage();
+    expect(lastUsed()).toBeGreaterThan(stored);
   });
 
   it('names the picture of a Stash URL path', () => {

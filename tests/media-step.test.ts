@@ -234,7 +234,7 @@ describe('the media step', () => {
   it('resumes after the process running it is killed: the second run fetches only the rest', async () => {
     const h = await syncedHarness();
     const dir = cacheDir();
-    const sources = await h.store.mediaSources();
+    const sources = { markers: await h.store.mediaMarkers(null, 1_000_000), performers: await h.store.mediaPerformers(null, 1_000_000) };
     const child = runInChild(dir, h.fake.url, sources);
     cleanups.push(() => void child.kill('SIGKILL'));
     await new Promise<void>((done) => {
@@ -268,7 +268,13 @@ function runInChild(dir: string, stashUrl: string, sources: unknown): ChildProce
     const { MediaCache } = await import(${mod('../src/core/media/media-cache.ts')});
     const { runMediaStep } = await import(${mod('../src/core/media/media-step.ts')});
     const cache = MediaCache.open(${JSON.stringify(dir)}, { budgetBytes: 1 << 30 });
-    const store = { mediaSources: async () => (${JSON.stringify(sources)}) };
+    const sources = ${JSON.stringify(sources)};
+    const page = (rows) => async (after, limit) => rows.filter((r) => after === null || r.id > after).slice(0, limit);
+    const store = {
+      mediaMarkers: page(sources.markers),
+      mediaPerformers: page(sources.performers),
+      countLive: async (entity) => sources[entity].length,
+    };
     const original = cache.store.bind(cache);
     let downloaded = 0;
     cache.store = async (...args) => {

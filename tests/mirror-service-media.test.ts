@@ -126,7 +126,24 @@ describeEachDialect('mirror service: the picture step', (dialect) => {
     expect(outcome.media).toEqual({ ...PROGRESS, removed: 0, evicted: 0, overBudget: 0, cancelled: true });
     const status = await s.service.getSyncStatus();
     expect(status).toMatchObject({ state: 'idle', lastError: null, mirrorReady: true });
-    expect((await s.service.listSyncRuns()).every((run) => run.status === 'succeeded')).toBe(true);
+    const runs = await s.service.listSyncRuns();
+    expect(runs.every((run) => run.status === 'succeeded')).toBe(true);
+    // What the cancelled step had done is in History too.
+    expect(runs.map((run) => run.pictures)).toEqual(runs.map(() => ({ downloaded: 2, alreadyCached: 1, placeholders: 1, failed: 0, removed: 0 })));
+  });
+
+  it('keeps each run’s picture counts in History, on every row of the run, and none for a run without the step', async () => {
+    const { step } = stepStandIn(async () => ({ ...(await finishedStep()), failed: 1, removed: 3 }));
+    const s = await setUp(dialect, step);
+    const first = okOutcome(await s.service.syncNow());
+    await s.service.updateSettings({ media: { ...DEFAULT_SETTINGS.media, enabled: false } });
+    const second = okOutcome(await s.service.syncNow());
+
+    const runs = await s.service.listSyncRuns();
+    const ofRun = (runId: string) => runs.filter((run) => run.runId === runId).map((run) => run.pictures);
+    const counts = { downloaded: 8, alreadyCached: 1, placeholders: 1, failed: 1, removed: 3 };
+    expect(ofRun(first.summary.runId)).toEqual(first.summary.entities.map(() => counts));
+    expect(ofRun(second.summary.runId)).toEqual(second.summary.entities.map(() => null));
   });
 
   it('does not run, and reads go to Stash, when Settings turned the cache off', async () => {
@@ -152,5 +169,6 @@ describeEachDialect('mirror service: the picture step', (dialect) => {
     expect(lastError).toBeNull();
     expect(warnings).toContainEqual(expect.stringMatching(/^Pictures were not cached: the disk is full/));
     expect(warnings.join('\n')).not.toContain('the-key');
+    expect((await s.service.listSyncRuns()).map((run) => run.pictures)).toEqual(outcome.summary.entities.map(() => null));
   });
 });

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SyncOutcome, SyncStatus } from '../src/shared/contract';
@@ -27,6 +28,13 @@ import { waitFor } from './support/cli';
 import { createMirrorDatabase, describeEachDialect, SMALL_LIBRARY, TEST_DATABASE_URL, type Dialect, type MirrorDatabase } from './support/harness';
 
 const cleanups: (() => Promise<void>)[] = [];
+
+/** A folder of this test's own, removed after it. */
+function privateFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stash-mirror-service-'));
+  cleanups.unshift(async () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
@@ -56,7 +64,8 @@ async function setUp(dialect: Dialect, options: { library?: FakeLibrary; apiKey?
   cleanups.push(() => database.drop());
   const target = database.cliArgs[1]!;
   // With PostgreSQL chosen, the SQLite file is only ever named, never opened.
-  const databaseFile = dialect === 'sqlite' ? target : join(tmpdir(), 'stash-mirror-unused.db');
+  // Its folder is the data folder, where a PostgreSQL mirror's picture cache goes: one of the test's own.
+  const databaseFile = dialect === 'sqlite' ? target : join(privateFolder(), 'stash-mirror-unused.db');
   const settings: StoredSettings = {
     ...DEFAULT_SETTINGS,
     stashUrl: fake.url,

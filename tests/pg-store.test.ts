@@ -200,14 +200,16 @@ describe.skipIf(!TEST_DATABASE_URL)(`the PostgreSQL mirror${TEST_DATABASE_URL ? 
     // As a database left at the version before the migration that drops stash_marker_search
     // (0004): every migration from it on is forgotten, and what those after it made is undone
     // (stash_mirror_state in 0005, the runs' error_kind in 0006, the scenes' basename in 0008, the
-    // studios, performer tags and new columns in 0009).
+    // studios, performer tags and new columns in 0009, the runs' picture counts in 0010).
     await inDatabase(
       `DELETE FROM drizzle.__drizzle_migrations WHERE created_at >= (SELECT created_at FROM drizzle.__drizzle_migrations ORDER BY created_at LIMIT 1 OFFSET 4)`,
     );
     await inDatabase(
       `DROP TABLE stash_mirror_state; ALTER TABLE stash_sync_runs DROP COLUMN error_kind; ALTER TABLE stash_scenes DROP COLUMN basename; DROP TABLE stash_text_search; ` +
         `DROP TABLE stash_studios; DROP TABLE stash_performer_tags; ALTER TABLE stash_performers DROP COLUMN favorite; ` +
-        `ALTER TABLE stash_scenes DROP COLUMN rating100, DROP COLUMN organized, DROP COLUMN studio_id; CREATE TABLE stash_marker_search (marker_id int)`,
+        `ALTER TABLE stash_scenes DROP COLUMN rating100, DROP COLUMN organized, DROP COLUMN studio_id; ` +
+        `ALTER TABLE stash_sync_runs DROP COLUMN pictures_downloaded, DROP COLUMN pictures_already_cached, DROP COLUMN pictures_placeholders, ` +
+        `DROP COLUMN pictures_failed, DROP COLUMN pictures_removed; CREATE TABLE stash_marker_search (marker_id int)`,
     );
     const store = await database.open();
     expect(await store.countLive('scenes')).toBe(0);

@@ -183,6 +183,50 @@ describeEachDialect('search command', (dialect) => {
     expect(await titles(['--sort', 'random', '--seed', '2'])).toEqual(await order(2));
   });
 
+  it('names each hit’s cached screenshot from the cache sync:stash filled: its file, "not generated in Stash", or nothing', async () => {
+    const lib = library();
+    h = await startHarness({ dialect, library: lib });
+    const config = mkdtempSync(join(tmpdir(), 'stash-mirror-search-config-'));
+    try {
+      const env = { XDG_CONFIG_HOME: config };
+      const [sunset, sunrise, skyline] = [...lib.markers.keys()];
+      h.fake.media.ungenerated.add(sunrise!);
+      expect((await runCli('src/cli/sync-stash.ts', ['--stash-url', h.fake.url, ...h.database.cliArgs], env)).code).toBe(0);
+      // A marker added since the last picture step has no cached screenshot yet.
+      lib.createMarker({
+        sceneId: lib.markers.get(skyline!)!.sceneId,
+        primaryTagId: lib.markers.get(skyline!)!.primaryTagId,
+        title: 'Starlight',
+        seconds: 90,
+      });
+      expect((await runCli('src/cli/sync-stash.ts', ['--stash-url', h.fake.url, ...h.database.cliArgs, '--no-media'], env)).code).toBe(0);
+
+      const json = await runCli(SCRIPT, [...h.database.cliArgs, '--json'], env);
+      expect(json.stderr).toBe('');
+      const hits = JSON.parse(json.stdout).hits as {
+        id: number;
+        title: string;
+        cachedScreenshot: { path: string | null; notGenerated: boolean } | null;
+      }[];
+      const byTitle = new Map(hits.map((hit) => [hit.title, hit.cachedScreenshot]));
+      const file = byTitle.get('Sunset ride')!.path!;
+      expect(byTitle.get('Sunset ride')).toEqual({ path: expect.stringContaining(`marker-screenshot-${sunset}-`), notGenerated: false });
+      expect(existsSync(file)).toBe(true);
+      const cacheDir = dialect === 'sqlite' ? `${h.database.cliArgs[1]}.media` : join(config, 'Stash Mirror', 'media');
+      expect(file.startsWith(join(cacheDir, 'files'))).toBe(true);
+      expect(byTitle.get('Sunrise')).toEqual({ path: null, notGenerated: true });
+      expect(byTitle.get('Starlight')).toBeNull();
+
+      const table = await runCli(SCRIPT, [...h.database.cliArgs], env);
+      expect(table.stdout).toMatch(/^marker\s.*\sperformers\s+screenshot$/m);
+      expect(table.stdout).toContain(`  ${file}`);
+      expect(table.stdout).toMatch(/Sunrise.*not generated in Stash/);
+      expect(table.stdout.split('\n').find((line) => line.includes('Starlight'))).not.toMatch(/not generated|marker-screenshot/);
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
+  });
+
   it('tells the user to sync first when the mirror is empty', async () => {
     h = await startHarness({ dialect, library: library() });
     const empty = await runCli(SCRIPT, [...h.database.cliArgs, 'sun']);

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseSyncCommand } from '../src/cli/sync-stash';
 import { DELETIONS_LEFT, growPerformersWhileListed } from '../tools/fake-stash';
 import { describeEachDialect, expectMirrorEqualsLibrary, startHarness, type Harness } from './support/harness';
-import { PROJECT_ROOT, runCli, startCli, waitFor } from './support/cli';
+import { cliEnv, PROJECT_ROOT, runCli, startCli, waitFor } from './support/cli';
 
 const SCRIPT = 'src/cli/sync-stash.ts';
 let h: Harness;
@@ -107,6 +107,14 @@ describeEachDialect('sync:stash', (dialect) => {
       expect(media.downloaded).toBeGreaterThan(0);
       expect(media.placeholders).toBeGreaterThan(0);
       expect(media.done).toBe(media.total);
+      // History keeps the step's counts on the run; the run without the step has none.
+      const runs = await h.store.listRuns(50);
+      const { runId } = JSON.parse(cached.stdout);
+      const { downloaded, alreadyCached, placeholders, failed, removed } = media;
+      expect(runs.filter((run) => run.runId === runId).map((run) => run.pictures)).toEqual(
+        runs.filter((run) => run.runId === runId).map(() => ({ downloaded, alreadyCached, placeholders, failed, removed })),
+      );
+      expect(runs.filter((run) => run.runId === JSON.parse(skipped.stdout).runId).every((run) => run.pictures === null)).toBe(true);
     } finally {
       rmSync(dataHome, { recursive: true, force: true });
     }
@@ -201,7 +209,8 @@ describeEachDialect('sync:stash', (dialect) => {
       const expected = [...new Set(m.tagIds)].filter((t) => t !== m.primaryTagId).sort((a, b) => a - b);
       expect((tagsOf.get(id) ?? []).sort((a, b) => a - b)).toEqual(expected);
     }
-    const again = await runCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs, '--json']);
+    // The metadata is what converges here: 12,000 screenshots would only slow the re-run down.
+    const again = await runCli(SCRIPT, ['--stash-url', h.fake.url, ...h.database.cliArgs, '--json', '--no-media']);
     expect(again.code).toBe(0);
     await expectMirrorEqualsLibrary(h.store, h.library);
     const statuses = (await h.store.listRuns()).map((r) => `${r.entity}:${r.status}`);
@@ -248,7 +257,7 @@ describe('sync:stash on a terminal', () => {
     const command = [process.execPath, '--import', 'tsx', SCRIPT, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
     const child = spawn('script', ['-qefc', command, '/dev/null'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, STASH_URL: '', STASH_API_KEY: '', STASH_MIRROR_DB: '', DATABASE_URL: '', COLUMNS: '160' },
+      env: cliEnv({ COLUMNS: '160' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -262,8 +271,16 @@ describe('sync:stash on a terminal', () => {
     // eslint-disable-next-line no-control-regex
     const text = output.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
     const bars: Record<string, string> = {};
-    for (const match of text.matchAll(/(performers|tags|scenes|markers)\s*\|[^|]*\|\s*(\d+\/\d+ \w+)/g)) bars[match[1]!] = match[2]!;
+    for (const match of text.matchAll(/(performers|tags|scenes|markers|pictures)\s*\|[^|]*\|\s*(\d+\/\d+ \w+)/g)) bars[match[1]!] = match[2]!;
     return bars;
+  }
+
+  /** The picture step's bar as the summary's picture counts should end it: "N/N done". */
+  function picturesTotal(output: string): string {
+    const match = /pictures\s+downloaded (\d+), already cached (\d+), not generated in Stash (\d+), failed (\d+)/.exec(output);
+    if (!match) throw new Error(`No picture counts in:\n${output}`);
+    const total = match.slice(1).reduce((sum, n) => sum + Number(n), 0);
+    return `${total}/${total} done`;
   }
 
   /** "entity fetched N" from the summary, as the bars should end: "N/N done". */
@@ -280,7 +297,10 @@ describe('sync:stash on a terminal', () => {
     expect(first.code).toBe(0);
     expect(first.output).toMatch(/^First sync from Stash/m);
     expect(Object.keys(summaryTotals(first.output))).toEqual(['performers', 'tags', 'scenes', 'markers']);
-    expect(finalBars(first.output)).toEqual(summaryTotals(first.output));
+    const { pictures, ...entityBars } = finalBars(first.output);
+    expect(entityBars).toEqual(summaryTotals(first.output));
+    expect(pictures).toBe(picturesTotal(first.output));
+    expect(picturesTotal(first.output)).not.toBe('0/0 done');
 
     // Stash lost rows since: the listing counts what is left, the summary what was fetched.
     for (const id of [...h.library.markers.keys()].slice(0, 25)) h.library.deleteMarker(id);
@@ -288,6 +308,16 @@ describe('sync:stash on a terminal', () => {
     expect(again.code).toBe(0);
     expect(again.output).toMatch(/^Incremental sync from Stash/m);
     expect(again.output).toMatch(/markers\s+fetched \d+, upserted \d+, marked stale 25/);
-    expect(finalBars(again.output)).toEqual(summaryTotals(again.output));
+    const { pictures: picturesAgain, ...entityBarsAgain } = finalBars(again.output);
+    expect(entityBarsAgain).toEqual(summaryTotals(again.output));
+    expect(picturesAgain).toBe(picturesTotal(again.output));
+  });
+
+  it('draws no picture bar with --no-media', async () => {
+    h = await startHarness({ dialect: 'sqlite' });
+    const result = await runOnTerminal(['--stash-url', h.fake.url, ...h.database.cliArgs, '--no-media']);
+    expect(result.code).toBe(0);
+    expect(finalBars(result.output).pictures).toBeUndefined();
+    expect(finalBars(result.output).markers).toBeDefined();
   });
 });

@@ -3,45 +3,11 @@
  * Stash, and the mirror still exact afterwards.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { searchMarkers } from '../src/core/search/search';
 import { syncStash } from '../src/core/sync/engine';
 import { createClock, generateLibrary } from '../tools/fake-stash';
 import { describeEachDialect, expectMirrorEqualsLibrary, staleIds, startHarness, type Harness } from './support/harness';
-
-/** Undoes the newest migration by hand (`undo`) and drops it from drizzle's ledger, so the next open applies it again. */
-async function forgetNewestMigration(h: Harness, undo: string): Promise<void> {
-  if (h.database.dialect === 'sqlite') {
-    const db = new Database(h.database.cliArgs[1]);
-    try {
-      db.exec(undo);
-      db.exec('DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)');
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: h.database.cliArgs[1]! });
-  await client.connect();
-  try {
-    await client.query(undo);
-    await client.query('DELETE FROM drizzle.__drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM drizzle.__drizzle_migrations)');
-  } finally {
-    await client.end();
-  }
-}
-
-/** What migration 0009 (studios, performer tags, the scenes' new columns) adds, undone. */
-const UNDO_0009 = [
-  'DROP TABLE stash_studios',
-  'DROP TABLE stash_performer_tags',
-  'DROP INDEX stash_scenes_studio_idx',
-  'ALTER TABLE stash_performers DROP COLUMN favorite',
-  'ALTER TABLE stash_scenes DROP COLUMN rating100',
-  'ALTER TABLE stash_scenes DROP COLUMN organized',
-  'ALTER TABLE stash_scenes DROP COLUMN studio_id',
-].join(';\n');
+import { forgetNewestMigration, undo0009, undo0010 } from './support/mirror-rollback';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -362,8 +328,9 @@ describeEachDialect('Stash API traps', (dialect) => {
           .sort((a, b) => a - b),
       };
       // As a mirror the version before migration 0008 wrote: the column and its ledger row gone.
-      await forgetNewestMigration(h, UNDO_0009);
-      await forgetNewestMigration(h, 'ALTER TABLE stash_scenes DROP COLUMN basename');
+      await forgetNewestMigration(h.database, undo0010());
+      await forgetNewestMigration(h.database, undo0009(dialect));
+      await forgetNewestMigration(h.database, 'ALTER TABLE stash_scenes DROP COLUMN basename');
       const store = await h.database.open();
       try {
         expect(await store.readForTests('SELECT id FROM stash_scenes WHERE basename IS NOT NULL')).toEqual([]);

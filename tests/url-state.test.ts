@@ -3,7 +3,7 @@
  * hand-edited or stale address read as far as it makes sense, never thrown on.
  */
 import { describe, expect, it } from 'vitest';
-import { filtersOfSearch, searchOfFilters, type NameOf } from '../src/renderer/src/lib/url-state';
+import { filtersOfSearch, searchOfFilters, viewOfSearch, withView, type NameOf } from '../src/renderer/src/lib/url-state';
 import { initialFilters, type Filters } from '../src/renderer/src/stores/search-filters';
 
 const form = (patch: Partial<Filters>): Filters => ({ ...initialFilters(), ...patch });
@@ -160,5 +160,24 @@ describe('filtersOfSearch', () => {
         sceneRatingMax: '90',
       }),
     );
+  });
+});
+
+describe('the view in the address', () => {
+  it('adds view=wall after the form, and nothing for the list', () => {
+    expect(withView('', 'wall')).toBe('?view=wall');
+    expect(withView('?q=kiss', 'wall')).toBe('?q=kiss&view=wall');
+    expect(withView('?q=kiss', 'list')).toBe('?q=kiss');
+  });
+
+  it('reads the view back, and none from an address without one or with another', () => {
+    expect(viewOfSearch('?q=kiss&view=wall')).toBe('wall');
+    expect(viewOfSearch('?view=list')).toBe('list');
+    expect(viewOfSearch('?q=kiss')).toBeUndefined();
+    expect(viewOfSearch('?view=grid')).toBeUndefined();
+  });
+
+  it('is no part of the form', () => {
+    expect(read('?q=kiss&view=wall')).toEqual(form({ text: 'kiss' }));
   });
 });

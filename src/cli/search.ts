@@ -13,7 +13,9 @@ import { searchMarkers } from '../core/search/search';
 import { searchWords } from '../core/search/text';
 import { sceneLabel } from '../shared/scene-label';
 import { formatTimeRange } from '../shared/time-format';
-import { mirrorLocation } from './mirror-options';
+import { MediaCache } from '../core/media/media-cache';
+import { mediaCacheDir, userDataDir } from '../core/paths';
+import { mirrorLocation, type MirrorLocation } from './mirror-options';
 import { HelpRequested, isUsage, reportUsage, UsageError } from './usage';
 
 /** Genders as typed on a command line: lower case, '-' for '_'. */
@@ -185,12 +187,50 @@ async function namedFilters(
   };
 }
 
+/** A hit's screenshot in the picture cache: its file, or Stash's "not generated"; absent when not cached. */
+export interface CachedScreenshot {
+  path: string | null;
+  notGenerated: boolean;
+}
+
+export type HitWithScreenshot = MarkerSearchResult['hits'][number] & { cachedScreenshot: CachedScreenshot | null };
+export type ResultWithScreenshots = Omit<MarkerSearchResult, 'hits'> & { hits: HitWithScreenshot[] };
+
+/**
+ * Each hit's cached screenshot, read from the cache sync:stash fills beside the mirror. Without a
+ * cache there (never synced with pictures) the hits say nothing of it: searching never makes one.
+ */
+function withCachedScreenshots(result: MarkerSearchResult, location: MirrorLocation, env: NodeJS.ProcessEnv): ResultWithScreenshots {
+  const dir = mediaCacheDir(location, userDataDir(env));
+  const cache = MediaCache.openForReading(dir);
+  if (!cache) return { ...result, hits: result.hits.map((hit) => ({ ...hit, cachedScreenshot: null })) };
+  try {
+    return {
+      ...result,
+      hits: result.hits.map((hit) => {
+        const found = cache.peek('marker-screenshot', hit.id);
+        return { ...hit, cachedScreenshot: found && { path: found.placeholder ? null : found.path, notGenerated: found.placeholder } };
+      }),
+    };
+  } finally {
+    cache.close();
+  }
+}
+
+/** The screenshot column: the cached file, "not generated in Stash", or nothing when not cached. */
+function screenshotCell(cached: CachedScreenshot | null): string {
+  if (!cached) return '';
+  return cached.notGenerated ? 'not generated in Stash' : cached.path!;
+}
+
 function cell(text: string, width: number): string {
   const chars = [...text.replace(/\s+/g, ' ')];
   return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text.padEnd(width + text.length - chars.length);
 }
 
-export function formatResult(result: MarkerSearchResult): string {
+export function formatResult(result: ResultWithScreenshots): string {
+  // Only when some hit's screenshot is cached; the path is never cut (it is there to be opened).
+  const withScreenshots = result.hits.some((hit) => hit.cachedScreenshot !== null);
   const lines = result.hits.map((hit) => {
     const time = formatTimeRange(hit.seconds, hit.endSeconds);
     const tags = [hit.primaryTag.name, ...hit.tags.map((t) => t.name)].join(', ');
@@ -203,10 +243,11 @@ export function formatResult(result: MarkerSearchResult): string {
       cell(tags, 30),
       cell(scene, 32),
       cell(hit.performers.map((p) => p.name).join(', '), 30),
+      ...(withScreenshots ? [screenshotCell(hit.cachedScreenshot)] : []),
     ].join('  ');
   });
-  const header = ['marker', 'time', 'title', 'tags', 'scene', 'performers'];
-  const widths = [7, 15, 28, 30, 32, 30];
+  const header = ['marker', 'time', 'title', 'tags', 'scene', 'performers', ...(withScreenshots ? ['screenshot'] : [])];
+  const widths = [7, 15, 28, 30, 32, 30, 10];
   const first = (result.page - 1) * result.perPage;
   const facet = (label: string, list: MarkerSearchResult['facets']['primaryTags']) =>
     list.length ? `${label}: ${list.map((f) => `${f.name} (${f.count})`).join(', ')}` : '';
@@ -244,7 +285,8 @@ export async function runSearchCommand(argv: string[], env: NodeJS.ProcessEnv = 
       return 1;
     }
     const input = { ...query, ...(await namedFilters(store, values)) };
-    const result = await searchMarkers(store, input, { stashUrl: values['stash-url'] ?? (env.STASH_URL || undefined) });
+    const found = await searchMarkers(store, input, { stashUrl: values['stash-url'] ?? (env.STASH_URL || undefined) });
+    const result = withCachedScreenshots(found, location, env);
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${formatResult(result)}\n`);
     return 0;
   } catch (error) {

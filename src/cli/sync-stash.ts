@@ -18,7 +18,7 @@ import { readSecret, warnOnStderr, type Warn } from './secret-option';
 import { progressBars } from './sync-progress';
 import { HelpRequested, reportUsage, USAGE_EXIT, UsageError } from './usage';
 import type { Logger } from '../core/log';
-import type { MediaStepSummary } from '../core/media/media-step';
+import type { MediaProgress, MediaStepSummary } from '../core/media/media-step';
 import { mediaCacheDir, userDataDir } from '../core/paths';
 import { cacheMediaAfterSync, openMediaCache } from '../core/service/media-after-sync';
 import { DEFAULT_SETTINGS } from '../core/service/settings';
@@ -126,14 +126,25 @@ async function mirrorIsEmpty(store: MirrorStore, entities: readonly EntityName[]
 async function cachePictures(
   store: MirrorStore,
   command: SyncCommand,
+  runId: string,
   signal: AbortSignal,
   env: NodeJS.ProcessEnv,
   logger: Logger,
+  onProgress: (progress: MediaProgress) => void,
 ): Promise<MediaStepSummary | null> {
   const settings = { ...DEFAULT_SETTINGS.media, includePreviews: command.mediaPreviews };
   const cache = openMediaCache(mediaCacheDir(command.mirror, userDataDir(env)), settings);
   try {
-    return await cacheMediaAfterSync(store, { cache, stashUrl: command.stashUrl, apiKey: command.apiKey, media: settings, signal, logger });
+    return await cacheMediaAfterSync(store, {
+      cache,
+      runId,
+      stashUrl: command.stashUrl,
+      apiKey: command.apiKey,
+      media: settings,
+      signal,
+      onProgress,
+      logger,
+    });
   } catch (error) {
     logger.warn(`Pictures were not cached: ${oneLine((error as Error).message)}`);
     return null;
@@ -183,7 +194,9 @@ export async function runSyncCommand(argv: string[], env: NodeJS.ProcessEnv = pr
       logger: rootLogger,
     });
     progress.finish(summary);
-    const media = command.media ? await cachePictures(store, command, controller.signal, env, logger) : null;
+    const media = command.media ? await cachePictures(store, command, summary.runId, controller.signal, env, logger, progress.pictures) : null;
+    if (media) progress.finishPictures(media);
+    progress.stop();
     if (command.json) process.stdout.write(`${JSON.stringify({ ...summary, firstSync, media })}\n`);
     else process.stdout.write(`${describeSummary(summary, store.location, firstSync)}\n${media ? `${describeMedia(media)}\n` : ''}`);
     return EXIT.ok;

@@ -1,7 +1,16 @@
 /** Serves the built renderer on app://stash-mirror/ (app-scheme.ts), with the policy as a header. */
 import { readFile } from 'node:fs/promises';
 import { protocol, type Session } from 'electron';
+import type { StoredSettings } from '../core/service/settings';
+import type { PictureLookup } from '../server/stash-picture';
+import { answerAppPicture, isAppPictureUrl } from './app-pictures';
 import { APP_SCHEME, resolveAppFile } from './app-scheme';
+
+export interface AppPictureSources {
+  /** The picture cache, read in the mirror process; null when Settings turned it off. */
+  lookup: PictureLookup;
+  settings: () => Promise<Pick<StoredSettings, 'stashUrl' | 'apiKey'>>;
+}
 
 /**
  * Before the app is ready. Standard gives the scheme an origin ('self', relative URLs) and
@@ -12,8 +21,9 @@ export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, supportFetchAPI: true } }]);
 }
 
-export function serveAppFiles(session: Session, rendererDir: string, currentPolicy: () => string): void {
+export function serveAppFiles(session: Session, rendererDir: string, currentPolicy: () => string, pictures: AppPictureSources): void {
   session.protocol.handle(APP_SCHEME, async (request) => {
+    if (isAppPictureUrl(request.url)) return answerAppPicture(request, pictures.lookup, pictures.settings);
     const resolved = resolveAppFile(rendererDir, request.url);
     if ('status' in resolved) return new Response(resolved.reason, { status: resolved.status });
     let body: Buffer;

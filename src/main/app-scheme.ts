@@ -10,6 +10,8 @@ import { badRequestTarget } from '../shared/request-target';
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://stash-mirror`;
 export const APP_PAGE_URL = `${APP_ORIGIN}/index.html`;
+/** `app://stash-mirror/stash-image/scene/1/screenshot` is Stash's picture, answered cache-first (app-pictures.ts). */
+export const APP_STASH_IMAGE_PREFIX = '/stash-image';
 
 /** What the renderer build holds; anything else is served as bytes that no browser runs. */
 const CONTENT_TYPES: Record<string, string> = {

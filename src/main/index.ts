@@ -53,8 +53,12 @@ function notify(message: { title: string; body: string }): void {
 async function start(): Promise<void> {
   logger.info(`Stash Mirror ${app.getVersion()} is starting`);
   const webPolicy = installWebSecurity(session.defaultSession);
-  serveAppFiles(session.defaultSession, dirname(appPaths.renderer), webPolicy.policy);
   const settings = createElectronSettings(log.logger.child('settings'));
+  serveAppFiles(session.defaultSession, dirname(appPaths.renderer), webPolicy.policy, {
+    // A cache the mirror process cannot read (it is restarting) is no cache: Stash is asked instead.
+    lookup: (stashPath) => supervisor?.lookupPicture(stashPath).catch(() => null) ?? null,
+    settings: () => settings.load(),
+  });
   webPolicy.update(await settings.load());
   settings.onChange((next) => {
     const before = webPolicy.stashOrigin();

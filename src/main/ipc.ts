@@ -6,6 +6,8 @@ import { BrowserWindow, ipcMain, shell, type IpcMainInvokeEvent } from 'electron
 import { METHOD_NAMES, ipcChannel } from '../shared/channels';
 import type { EventName, MethodName, StashMirrorEvents } from '../shared/contract';
 import { isOnOrigin } from '../shared/content-policy';
+import type { MarkerSearchResult } from '../core/search/query';
+import { withAppScreenshots } from './app-pictures';
 import { parseMethodInput } from './method-input';
 import type { MirrorSupervisor } from './mirror-supervisor';
 
@@ -27,7 +29,9 @@ export function registerIpcHandlers({ supervisor, stashOrigin, isAppPage }: IpcD
       return shell.openExternal(url);
     }
     const call = supervisor.service[method] as (arg: unknown) => Promise<unknown>;
-    return call(parseMethodInput(method, arg));
+    const result = await call(parseMethodInput(method, arg));
+    // Screenshots come through the app scheme, cache first (app-pictures.ts).
+    return method === 'searchMarkers' ? withAppScreenshots(result as MarkerSearchResult) : result;
   };
   for (const method of METHOD_NAMES) {
     ipcMain.handle(ipcChannel.invoke(method), (event, arg: unknown) => handle(method, event, arg));

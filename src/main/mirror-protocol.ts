@@ -8,6 +8,7 @@ import type { MethodName, StashMirrorEvents } from '../shared/contract';
 import type { RpcMethodList } from '../shared/rpc';
 import type { MirrorService, MirrorServiceOptions } from '../core/service/types';
 import type { ParsedSettingsUpdate, StoredSettings } from '../core/service/settings';
+import type { CachedPictureFile } from '../server/stash-picture';
 
 /** Contract methods the utility process serves: all but openExternal, which main handles itself. */
 export type ForwardedMethod = Exclude<MethodName, 'openExternal'>;
@@ -23,11 +24,14 @@ export interface MirrorProcessMethods extends Pick<MirrorService, ForwardedMetho
   start(options: MirrorProcessStart): Promise<void>;
   /** Closes the service (cancels a sync, closes the database) before the process is ended. */
   close(): Promise<void>;
+  /** The picture cache's entry for a Stash picture path; read there, off main's thread. */
+  lookupPicture(stashPath: string): Promise<CachedPictureFile | null>;
 }
 
 export const MIRROR_PROCESS_METHODS = {
   start: true,
   close: true,
+  lookupPicture: true,
   getAppInfo: true,
   getSettings: true,
   updateSettings: true,

@@ -10,6 +10,7 @@ import { createRpcPeer, RpcPeerClosedError, type RpcChannel, type RpcHandlers, t
 import type { StashMirrorEvents, SyncOutcome, SyncStatus } from '../shared/contract';
 import { MIRROR_ERRORS } from '../core/error-registry';
 import type { SettingsRepository } from '../core/service/settings';
+import type { CachedPictureFile } from '../server/stash-picture';
 import {
   FORWARDED_METHODS,
   MIRROR_PROCESS_METHODS,
@@ -71,6 +72,12 @@ export class MirrorSupervisor {
   readonly service = Object.fromEntries(
     FORWARDED_METHODS.map((method) => [method, (arg?: unknown) => this.callService(method, arg)]),
   ) as unknown as MirrorServiceRemote;
+
+  /** The picture cache's entry for a Stash picture path, read in the mirror process. */
+  async lookupPicture(stashPath: string): Promise<CachedPictureFile | null> {
+    await this.whenStarted();
+    return this.peer.remote.lookupPicture(stashPath);
+  }
 
   private async callService(method: ForwardedMethod, arg: unknown): Promise<unknown> {
     const peer = this.peer;

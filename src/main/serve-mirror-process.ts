@@ -9,6 +9,7 @@ import { EVENT_NAMES } from '../shared/channels';
 import { createRpcPeer, type RpcChannel, type RpcHandlers } from '../shared/rpc';
 import type { SettingsRepository } from '../core/service/settings';
 import type { MirrorService } from '../core/service/types';
+import { cacheLookup } from '../server/stash-picture';
 import {
   FORWARDED_METHODS,
   MAIN_PROCESS_METHODS,
@@ -59,7 +60,9 @@ export function serveMirrorProcess(channel: RpcChannel, createService: CreateMir
     ]),
   ) as RpcHandlers<Pick<MirrorProcessMethods, ForwardedMethod>>;
 
-  const handlers = { ...forwarded, start, close: closeService } satisfies RpcHandlers<MirrorProcessMethods>;
+  const lookupPicture = async (stashPath: string) => (await cacheLookup((await requireService()).pictureCache())?.(stashPath)) ?? null;
+
+  const handlers = { ...forwarded, start, close: closeService, lookupPicture } satisfies RpcHandlers<MirrorProcessMethods>;
   const peer = createRpcPeer<MainProcessMethods, MirrorEvents>(channel, { serve: handlers, calls: MAIN_PROCESS_METHODS, errors: MIRROR_ERRORS });
 
   // This process has no log file of its own: its records travel to main, which writes them. It

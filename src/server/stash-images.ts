@@ -1,10 +1,9 @@
 /**
- * Stash's pictures served by the headless host. The desktop app lets its page load them from Stash
- * and adds the ApiKey header in its main process; a browser cannot add a header to an <img>, and the
- * key must never reach the page. So the host fetches each picture with the key it holds and streams
- * it back from its own origin, which also keeps the page's policy at img-src 'self' whatever Stash
- * server is configured later. Only Stash's image routes on the configured server are reachable this
- * way: the host is no proxy to anything else.
+ * Stash's pictures served by the headless host, cache first and otherwise fetched from Stash with
+ * the key it holds (stash-picture.ts, which the desktop app's app:// scheme answers with too). A
+ * browser cannot add a header to an <img>, and the key must never reach the page; serving them
+ * from the host's own origin also keeps the page's policy at img-src 'self'. Only Stash's image
+ * routes on the configured server are reachable this way: the host is no proxy to anything else.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,29 +11,15 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { MarkerSearchResult } from '../core/search/query';
-import type { SettingsRepository, StoredSettings } from '../core/service/settings';
-import { normalizeStashUrl } from '../core/stash/client';
+import type { SettingsRepository } from '../core/service/settings';
 import { HttpError } from './http-error';
-import { createReadStream } from 'node:fs';
-import { mediaKeyOfStashPath, type MediaCache } from '../core/media/media-cache';
+import type { MediaCache } from '../core/media/media-cache';
+import { answerStashPicture, NOT_GENERATED_HEADER, STASH_IMAGE_TIMEOUT_MS, withHostedScreenshots, cacheLookup } from './stash-picture';
 
-/** Set on the 404 of a picture Stash never generated, so the page can say so rather than "unreachable". */
-export const NOT_GENERATED_HEADER = 'X-Stash-Picture';
-export const NOT_GENERATED = 'not-generated';
+export { NOT_GENERATED, NOT_GENERATED_HEADER } from './stash-picture';
 
 /** `/api/stash-image/scene/12/scene_marker/34/screenshot` is Stash's `/scene/12/scene_marker/34/screenshot`. */
 export const STASH_IMAGE_ROUTE = '/api/stash-image';
-
-/** Stash's picture routes: scene and marker screenshots, performer, tag and studio images. */
-const STASH_IMAGE_PATHS = [/^\/scene\/\d+\/screenshot$/, /^\/scene\/\d+\/scene_marker\/\d+\/screenshot$/, /^\/(?:performer|tag|studio)\/\d+\/image$/];
-/** Stash's cache buster and its "generated placeholder" flag; nothing else (such as the host's token) goes on. */
-const FORWARDED_PARAMS = ['t', 'default'];
-/** Revalidation, and Stash's own caching rules on the way back, as the desktop app's page would get them. */
-const FORWARDED_REQUEST_HEADERS = ['if-none-match', 'if-modified-since'];
-const RELAYED_RESPONSE_HEADERS = ['content-type', 'cache-control', 'etag', 'last-modified'];
-/** A picture opened on its own (an SVG, say) runs nothing and loads nothing. */
-const PICTURE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
-const STASH_IMAGE_TIMEOUT_MS = 20_000;
 
 export class StashPictures {
   /**
@@ -56,75 +41,43 @@ export class StashPictures {
 
   /** Search results as a browser needs them: screenshots from this host rather than from Stash. */
   hostedScreenshots(result: MarkerSearchResult): MarkerSearchResult {
-    return {
-      ...result,
-      hits: result.hits.map((hit) => (hit.urls ? { ...hit, urls: { ...hit.urls, screenshot: this.hostedUrl(hit.urls.screenshot) } } : hit)),
-    };
-  }
-
-  /** This host's address for a picture on the Stash server. */
-  private hostedUrl(stashImageUrl: string): string {
-    const url = new URL(stashImageUrl);
-    url.searchParams.set('connection', this.connection);
-    return `${STASH_IMAGE_ROUTE}${url.pathname}${url.search}`;
+    return withHostedScreenshots(result, (url) => {
+      url.searchParams.set('connection', this.connection);
+      return `${STASH_IMAGE_ROUTE}${url.pathname}${url.search}`;
+    });
   }
 
   async serve(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (await serveCachedImage(req, res, url, this.cache())) return;
-    return serveStashImage(req, res, url, await this.settings.load());
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+    // Rows scrolled past cancel their pictures: stop asking Stash for them too.
+    const cancelled = new AbortController();
+    res.once('close', () => cancelled.abort());
+    const request = {
+      method: req.method ?? 'GET',
+      stashPath: url.pathname.slice(STASH_IMAGE_ROUTE.length),
+      query: url.searchParams,
+      headers,
+      signal: cancelled.signal,
+    };
+    const answer = await answerStashPicture(request, cacheLookup(this.cache()), await this.settings.load());
+    res.removeHeader('Cache-Control');
+    if (answer.status >= 400) {
+      const notGenerated = answer.headers.get(NOT_GENERATED_HEADER);
+      if (notGenerated) res.setHeader(NOT_GENERATED_HEADER, notGenerated);
+      res.setHeader('Content-Security-Policy', answer.headers.get('content-security-policy')!);
+      // The host's errors are one-line JSON, like those of its other routes.
+      throw new HttpError(answer.status, await answer.text());
+    }
+    answer.headers.forEach((value, name) => res.setHeader(name, value));
+    res.writeHead(answer.status);
+    if (!answer.body || req.method === 'HEAD') return void res.end();
+    await pipeline(Readable.fromWeb(answer.body as NodeReadableStream<Uint8Array>), res);
   }
 }
 
 function newConnectionId(): string {
   return randomBytes(6).toString('base64url');
-}
-
-/**
- * Answers from the cache when it holds this picture (any version: with Stash down, an older
- * screenshot beats none); false when it does not, and Stash is asked as before.
- */
-async function serveCachedImage(req: IncomingMessage, res: ServerResponse, url: URL, cache: MediaCache | null): Promise<boolean> {
-  const stashPath = url.pathname.slice(STASH_IMAGE_ROUTE.length);
-  const key = cache && (req.method === 'GET' || req.method === 'HEAD') ? mediaKeyOfStashPath(stashPath) : null;
-  const cached = key && cache!.lookup(key.kind, key.id);
-  if (!cached) return false;
-  res.removeHeader('Cache-Control');
-  res.setHeader('Content-Security-Policy', PICTURE_POLICY);
-  if (cached.placeholder) {
-    res.setHeader(NOT_GENERATED_HEADER, NOT_GENERATED);
-    throw new HttpError(404, 'No screenshot generated in Stash');
-  }
-  res.setHeader('Content-Type', cached.contentType);
-  res.writeHead(200);
-  if (req.method === 'HEAD') res.end();
-  else await pipeline(createReadStream(cached.path), res);
-  return true;
-}
-
-/** Answers a request under STASH_IMAGE_ROUTE with Stash's picture, fetched with the host's API key. */
-async function serveStashImage(
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  settings: Pick<StoredSettings, 'stashUrl' | 'apiKey'>,
-): Promise<void> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `${STASH_IMAGE_ROUTE} takes GET`);
-  const stashPath = url.pathname.slice(STASH_IMAGE_ROUTE.length);
-  if (!STASH_IMAGE_PATHS.some((pattern) => pattern.test(stashPath))) {
-    throw new HttpError(404, `${stashPath || '/'} is not one of Stash's image routes`);
-  }
-  if (!settings.stashUrl) throw new HttpError(404, 'No Stash server is configured');
-  const target = new URL(`${normalizeStashUrl(settings.stashUrl).origin}${stashPath}`);
-  for (const name of FORWARDED_PARAMS) {
-    for (const value of url.searchParams.getAll(name)) target.searchParams.append(name, value);
-  }
-  await relayFromStash(req, res, target, settings.apiKey, {
-    forwardedHeaders: FORWARDED_REQUEST_HEADERS,
-    relayedHeaders: RELAYED_RESPONSE_HEADERS,
-    accepts: (status, type) => status === 304 || type.startsWith('image/'),
-    failure: (status, type) => stashFailure(status, type, stashPath),
-    policy: PICTURE_POLICY,
-  });
 }
 
 export interface RelayOptions {
@@ -186,11 +139,4 @@ export async function relayFromStash(
   res.writeHead(answer.status);
   if (!answer.body) return void res.end();
   await pipeline(Readable.fromWeb(answer.body as NodeReadableStream<Uint8Array>), res);
-}
-
-function stashFailure(status: number, type: string, stashPath: string): HttpError {
-  if (status === 404) return new HttpError(404, `Stash has no picture at ${stashPath}`);
-  if (status === 401 || status === 403) return new HttpError(502, `Stash refused the API key for ${stashPath}`);
-  if (status >= 200 && status < 300) return new HttpError(502, `Stash answered ${stashPath} with ${type || 'no content type'}, not a picture`);
-  return new HttpError(502, `Stash answered HTTP ${status} for ${stashPath}`);
 }

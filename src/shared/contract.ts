@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { ENTITIES, type EntityName } from '../core/mirror-rows';
-import type { RunStatus, SyncMode } from '../core/db/store';
+import type { PictureCounts, RunStatus, SyncMode } from '../core/db/store';
 import { MarkerQuery, type MarkerQueryInput, type MarkerSearchResult, type NamedRef } from '../core/search/query';
 import type { SyncSummary } from '../core/sync/engine';
 import type { MediaProgress, MediaStepSummary, SyncPhase, SyncProgress } from './sync-progress';
@@ -179,7 +179,11 @@ export interface SyncRunView {
   upserted: number;
   staleMarked: number;
   error: string | null;
+  /** The picture step after the run's sync (the same on each of its rows); null when none ran. */
+  pictures: PictureCounts | null;
 }
+
+export type { PictureCounts };
 
 export const RunsRequest = z.object({ limit: z.number().int().min(1).max(500).optional() }).strict();
 export type RunsRequest = z.input<typeof RunsRequest>;

@@ -1,8 +1,26 @@
 /** Runs the real command-line sync in a child process, as a user would. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+
+let configHome: string | null = null;
+
+/**
+ * The environment a command runs in: none of the user's Stash settings, and a config folder of the
+ * test process's own unless the test names one, so a command that falls back to the data folder
+ * (a PostgreSQL mirror's picture cache, the default mirror file) never writes into ~/.config.
+ */
+export function cliEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  if (configHome === null) {
+    const dir = mkdtempSync(join(tmpdir(), 'stash-mirror-test-config-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    configHome = dir;
+  }
+  return { ...process.env, STASH_URL: '', STASH_API_KEY: '', STASH_MIRROR_DB: '', DATABASE_URL: '', XDG_CONFIG_HOME: configHome, ...env };
+}
 
 export interface CliResult {
   code: number | null;
@@ -22,7 +40,7 @@ export function startCli(
   // tsx as a loader in one node process (not the tsx wrapper), so a kill reaches the sync itself.
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(PROJECT_ROOT, script), ...args], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, STASH_URL: '', STASH_API_KEY: '', STASH_MIRROR_DB: '', DATABASE_URL: '', ...env },
+    env: cliEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

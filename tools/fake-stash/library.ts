@@ -97,6 +97,9 @@ export interface BulkScenePatch {
   title?: string | null;
   details?: string | null;
   date?: string | null;
+  rating100?: number | null;
+  organized?: boolean;
+  studioId?: number | null;
   performerIds?: BulkIds;
   tagIds?: BulkIds;
 }
@@ -501,12 +504,16 @@ export class FakeLibrary {
     const refIds = (b: BulkIds | undefined): number[] => (b === undefined ? [] : Array.isArray(b) ? b : b.ids);
     this.checkRefs(this.performers, 'performer', refIds(patch.performerIds));
     this.checkRefs(this.tags, 'tag', refIds(patch.tagIds));
+    if (patch.studioId != null) this.must(this.studios, 'studio', patch.studioId);
     const stamp = startedAt ?? this.clock.now();
     this.clock.advance(rows.length > 100 ? 2 : 1);
     for (const row of rows) {
       if (patch.title !== undefined) row.title = patch.title;
       if (patch.details !== undefined) row.details = patch.details;
       if (patch.date !== undefined) row.date = patch.date;
+      if (patch.rating100 !== undefined) row.rating100 = patch.rating100;
+      if (patch.organized !== undefined) row.organized = patch.organized;
+      if (patch.studioId !== undefined) row.studioId = patch.studioId;
       row.performerIds = apply(row.performerIds, patch.performerIds);
       row.tagIds = apply(row.tagIds, patch.tagIds);
       row.updated_at = stamp;

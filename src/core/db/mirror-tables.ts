@@ -322,6 +322,15 @@ export function defineMirrorTables(k: ColumnKit) {
         error: k.text('error'),
         /** The error's ErrorKind (src/core/errors.ts), so History tells a wrong key from a server down without reading the text. */
         errorKind: k.text('error_kind'),
+        /**
+         * The picture step after the run's sync, the same on each of its rows; null when none ran
+         * (a failed sync, --no-media, the cache off). removed: pictures of rows gone from the mirror.
+         */
+        picturesDownloaded: k.integer('pictures_downloaded'),
+        picturesAlreadyCached: k.integer('pictures_already_cached'),
+        picturesPlaceholders: k.integer('pictures_placeholders'),
+        picturesFailed: k.integer('pictures_failed'),
+        picturesRemoved: k.integer('pictures_removed'),
       },
       (t, i) => [i.index('stash_sync_runs_entity_idx', t.entity, t.startedAt)],
     ),

@@ -25,9 +25,11 @@ import {
   type Listing,
   type ListingComparison,
   type ListingRange,
-  type MediaSources,
+  type MediaMarkerSource,
+  type MediaPerformerSource,
   type MirrorStore,
   type NamedUses,
+  type PictureCounts,
   type RunOutcome,
   type RunRecord,
   type RunStatus,
@@ -123,6 +125,10 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
     await this.driver.transaction([q.finishRun(runRowId, outcome, this.driver.now())]);
   }
 
+  async recordRunPictures(runId: string, counts: PictureCounts): Promise<void> {
+    await this.driver.transaction([q.recordRunPictures(runId, counts)]);
+  }
+
   async closeAbandonedRuns(): Promise<number> {
     const [closed] = await this.driver.transaction([q.closeAbandonedRuns(this.driver.now())]);
     return closed!.changes;
@@ -143,6 +149,7 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
       staleMarked: Number(r.stale_marked),
       error: r.error as string | null,
       errorKind: errorKindFrom(r.error_kind),
+      pictures: r.pictures_downloaded === null || r.pictures_downloaded === undefined ? null : picturesFrom(r),
     }));
   }
 
@@ -183,15 +190,16 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
     return rows.map((row) => ({ id: Number(row.id), name: row.name }));
   }
 
-  async mediaSources(): Promise<MediaSources> {
-    const [markers, performers] = await Promise.all([
-      this.driver.all<{ id: number | string; scene_id: number | string; stash_updated_at: string }>(q.MEDIA_MARKERS),
-      this.driver.all<{ id: number | string; image_path: string | null; stash_updated_at: string }>(q.MEDIA_PERFORMERS),
-    ]);
-    return {
-      markers: markers.map((r) => ({ id: Number(r.id), sceneId: Number(r.scene_id), stashUpdatedAt: r.stash_updated_at })),
-      performers: performers.map((r) => ({ id: Number(r.id), imagePath: r.image_path, stashUpdatedAt: r.stash_updated_at })),
-    };
+  async mediaMarkers(afterId: number | null, limit: number): Promise<MediaMarkerSource[]> {
+    const rows = await this.driver.all<{ id: number | string; scene_id: number | string; stash_updated_at: string }>(q.mediaMarkers(afterId, limit));
+    return rows.map((r) => ({ id: Number(r.id), sceneId: Number(r.scene_id), stashUpdatedAt: r.stash_updated_at }));
+  }
+
+  async mediaPerformers(afterId: number | null, limit: number): Promise<MediaPerformerSource[]> {
+    const rows = await this.driver.all<{ id: number | string; image_path: string | null; stash_updated_at: string }>(
+      q.mediaPerformers(afterId, limit),
+    );
+    return rows.map((r) => ({ id: Number(r.id), imagePath: r.image_path, stashUpdatedAt: r.stash_updated_at }));
   }
 
   async readForTests<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -248,6 +256,16 @@ export function refuseNewerSchema(newestApplied: number, newestKnown: number, wh
       `The mirror database ${where} was migrated by a newer version of Stash Mirror; update the app or use another database`,
     );
   }
+}
+
+function picturesFrom(r: Record<string, unknown>): PictureCounts {
+  return {
+    downloaded: Number(r.pictures_downloaded),
+    alreadyCached: Number(r.pictures_already_cached),
+    placeholders: Number(r.pictures_placeholders),
+    failed: Number(r.pictures_failed),
+    removed: Number(r.pictures_removed),
+  };
 }
 
 /** A stored kind as the app knows it; a run written before kinds were kept (or by a newer app) reads as 'other'. */

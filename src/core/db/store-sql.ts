@@ -6,7 +6,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { EntityName } from '../mirror-rows';
 import { ENTITY_TABLES } from './mirror-sql';
-import type { RunOutcome, RunRecord, SyncState } from './store';
+import type { PictureCounts, RunOutcome, RunRecord, SyncState } from './store';
 
 /** A timestamp column's value as bound: ms since the epoch on SQLite; a Date or ISO text on PostgreSQL. */
 export type StoredTime = number | Date | string;
@@ -66,12 +66,19 @@ export function finishRun(runRowId: number, outcome: RunOutcome, now: StoredTime
     WHERE id = ${runRowId}`;
 }
 
+export function recordRunPictures(runId: string, p: PictureCounts): SQL {
+  return sql`UPDATE stash_sync_runs SET pictures_downloaded = ${p.downloaded}, pictures_already_cached = ${p.alreadyCached},
+    pictures_placeholders = ${p.placeholders}, pictures_failed = ${p.failed}, pictures_removed = ${p.removed}
+    WHERE run_id = ${runId}`;
+}
+
 export function closeAbandonedRuns(now: StoredTime): SQL {
   return sql`UPDATE stash_sync_runs SET status = 'interrupted', finished_at = ${now} WHERE status = 'running'`;
 }
 
 export function listRuns(limit: number): SQL {
-  return sql`SELECT id, run_id, entity, mode, status, started_at, finished_at, fetched, upserted, stale_marked, error, error_kind
+  return sql`SELECT id, run_id, entity, mode, status, started_at, finished_at, fetched, upserted, stale_marked, error, error_kind,
+      pictures_downloaded, pictures_already_cached, pictures_placeholders, pictures_failed, pictures_removed
     FROM stash_sync_runs ORDER BY id DESC LIMIT ${limit}`;
 }
 
@@ -114,8 +121,16 @@ export function liveNames(entity: 'tags' | 'performers'): SQL {
   return sql`SELECT id, name FROM ${sql.raw(ENTITY_TABLES[entity].table)} WHERE NOT is_stale ORDER BY id`;
 }
 
-export const MEDIA_MARKERS = sql`SELECT id, scene_id, stash_updated_at FROM stash_scene_markers WHERE NOT is_stale ORDER BY id`;
-export const MEDIA_PERFORMERS = sql`SELECT id, image_path, stash_updated_at FROM stash_performers WHERE NOT is_stale ORDER BY id`;
+/** A keyset page: the primary key's order, so each page starts where the last ended without an offset. */
+const afterKey = (afterId: number | null) => (afterId === null ? sql`` : sql`AND id > ${afterId}`);
+
+export function mediaMarkers(afterId: number | null, limit: number): SQL {
+  return sql`SELECT id, scene_id, stash_updated_at FROM stash_scene_markers WHERE NOT is_stale ${afterKey(afterId)} ORDER BY id LIMIT ${limit}`;
+}
+
+export function mediaPerformers(afterId: number | null, limit: number): SQL {
+  return sql`SELECT id, image_path, stash_updated_at FROM stash_performers WHERE NOT is_stale ${afterKey(afterId)} ORDER BY id LIMIT ${limit}`;
+}
 
 /** A statement written with `?` placeholders, as tests and diagnostics give them. */
 export function withPlaceholders(text: string, params: readonly unknown[]): SQL {

@@ -60,11 +60,24 @@ export interface RunOutcome {
   errorKind: ErrorKind | null;
 }
 
+/** What the picture step after a sync did, as History keeps it for the run. */
+export interface PictureCounts {
+  downloaded: number;
+  alreadyCached: number;
+  /** Stash's "not generated" answers. */
+  placeholders: number;
+  failed: number;
+  /** Pictures of markers and performers gone from the mirror, deleted from the cache. */
+  removed: number;
+}
+
 export interface SyncRunRow extends RunRecord, Omit<RunOutcome, 'status'> {
   id: number;
   status: RunStatus;
   startedAt: Date;
   finishedAt: Date | null;
+  /** The picture step after this run's sync; null when none ran. */
+  pictures: PictureCounts | null;
 }
 
 /** Held while a sync runs; released when it ends, or by the OS when the process dies. */
@@ -99,9 +112,16 @@ export interface NamedUses {
 }
 
 /** What the media step needs of the mirror: each picture's owner and the version Stash stamps on it. */
-export interface MediaSources {
-  markers: { id: number; sceneId: number; stashUpdatedAt: string }[];
-  performers: { id: number; imagePath: string | null; stashUpdatedAt: string }[];
+export interface MediaMarkerSource {
+  id: number;
+  sceneId: number;
+  stashUpdatedAt: string;
+}
+
+export interface MediaPerformerSource {
+  id: number;
+  imagePath: string | null;
+  stashUpdatedAt: string;
 }
 
 export interface MirrorStore {
@@ -140,6 +160,8 @@ export interface MirrorStore {
 
   startRun(run: RunRecord): Promise<number>;
   finishRun(runRowId: number, outcome: RunOutcome): Promise<void>;
+  /** Records on each of the run's rows what the picture step after its sync did. */
+  recordRunPictures(runId: string, counts: PictureCounts): Promise<void>;
   /** Runs left 'running' by a process that died are marked 'interrupted'. Call with the lock held. */
   closeAbandonedRuns(): Promise<number>;
   listRuns(limit?: number): Promise<SyncRunRow[]>;
@@ -177,8 +199,13 @@ export interface MirrorStore {
   /** Live tags or performers, ascending by id. */
   liveNames(entity: 'tags' | 'performers'): Promise<{ id: number; name: string }[]>;
 
-  /** The live markers and performers whose pictures the media cache keeps, ascending by id. */
-  mediaSources(): Promise<MediaSources>;
+  /**
+   * The live markers and performers whose pictures the media cache keeps: one page of them, ascending
+   * by id, after `afterId` (null: from the first). The media step reads them page by page, so a
+   * library of a million markers is never one array.
+   */
+  mediaMarkers(afterId: number | null, limit: number): Promise<MediaMarkerSource[]>;
+  mediaPerformers(afterId: number | null, limit: number): Promise<MediaPerformerSource[]>;
 
   /** A read-only query with `?` placeholders: for tests and diagnostics only, never for product code. */
   readForTests<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;

@@ -42,6 +42,7 @@ export const WORKER_METHODS = {
   finishRun: true,
   closeAbandonedRuns: true,
   listRuns: true,
+  recordRunPictures: true,
   deferIndexes: true,
   restoreIndexes: true,
   refreshSearchIndex: true,
@@ -51,7 +52,8 @@ export const WORKER_METHODS = {
   suggestionCandidates: true,
   listGenders: true,
   liveNames: true,
-  mediaSources: true,
+  mediaMarkers: true,
+  mediaPerformers: true,
   readForTests: true,
   close: true,
 } as const satisfies RpcMethodList<SqliteWorkerMethods>;

@@ -21,6 +21,13 @@ export interface MediaCacheOptions {
   nativeBinding?: string;
 }
 
+/** A cached picture as readers get it; a placeholder has no file (path ''). */
+export interface CacheHit {
+  path: string;
+  contentType: string;
+  placeholder: boolean;
+}
+
 /** One picture as the index holds it. */
 export interface CachedPicture {
   kind: MediaKind;
@@ -73,9 +80,22 @@ function extensionOf(contentType: string): string {
   return EXTENSIONS[contentType.split(';')[0]!.trim().toLowerCase()] ?? 'bin';
 }
 
+/** Lookups' "last used" marks wait this long, or for this many, before they are written in one transaction. */
+const TOUCH_FLUSH_MS = 1000;
+const TOUCH_FLUSH_COUNT = 500;
+
 export class MediaCache {
   private readonly filesDir: string;
   private readonly tmpDir: string;
+  private readonly findForLookup: Database.Statement;
+  private readonly touch: Database.Statement;
+  /**
+   * Pictures looked up since the last flush, with when. A write per lookup would take the index's
+   * write lock on every picture request (and wait behind the media step's writes); the LRU order
+   * only needs the marks by the next eviction, so they are written together.
+   */
+  private readonly touched = new Map<string, { kind: MediaKind; id: number; at: number }>();
+  private flushTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly dir: string,
@@ -84,6 +104,9 @@ export class MediaCache {
   ) {
     this.filesDir = join(dir, 'files');
     this.tmpDir = join(dir, 'tmp');
+    this.findForLookup = db.prepare('SELECT file, content_type, placeholder FROM pictures WHERE kind = ? AND id = ?');
+    // max(): a mark older than what the step wrote since (a fetch sets last_used) never moves it back.
+    this.touch = db.prepare('UPDATE pictures SET last_used = max(last_used, ?) WHERE kind = ? AND id = ?');
   }
 
   static open(dir: string, options: MediaCacheOptions): MediaCache {
@@ -97,21 +120,77 @@ export class MediaCache {
     return new MediaCache(dir, db, options.budgetBytes);
   }
 
+  /**
+   * The cache as a reader that may not write there (a search by another account, a read-only
+   * folder): no folders made, no schema or journal change, and lookups not marked used. Null
+   * when there is no index, or this account cannot read it: the caller then knows of no picture.
+   */
+  static openForReading(dir: string, options: Pick<MediaCacheOptions, 'nativeBinding'> = {}): MediaCache | null {
+    let db: Database.Database;
+    try {
+      db = new Database(join(dir, 'index.sqlite'), { readonly: true, fileMustExist: true, nativeBinding: options.nativeBinding });
+      db.prepare('SELECT 1 FROM pictures LIMIT 1').get();
+    } catch {
+      return null;
+    }
+    return new MediaCache(dir, db, Number.POSITIVE_INFINITY);
+  }
+
   /** Cache-first read: the cached file of this picture, whatever its version, or null. Marks it used (LRU). */
-  lookup(kind: MediaKind, id: number): { path: string; contentType: string; placeholder: boolean } | null {
-    const row = this.db.prepare('SELECT file, content_type, placeholder FROM pictures WHERE kind = ? AND id = ?').get(kind, id) as
-      Pick<IndexRow, 'file' | 'content_type' | 'placeholder'> | undefined;
+  lookup(kind: MediaKind, id: number): CacheHit | null {
+    const hit = this.peek(kind, id);
+    if (hit) this.markUsed(kind, id);
+    return hit;
+  }
+
+  /** What lookup answers, without marking the picture used: for listing what is cached, not showing it. */
+  peek(kind: MediaKind, id: number): CacheHit | null {
+    const row = this.findForLookup.get(kind, id) as Pick<IndexRow, 'file' | 'content_type' | 'placeholder'> | undefined;
     if (!row) return null;
     const path = row.file === null ? '' : join(this.filesDir, row.file);
     // A file removed behind the cache's back is a miss, not a broken picture.
     if (row.file !== null && !existsSync(path)) return null;
-    this.db.prepare('UPDATE pictures SET last_used = ? WHERE kind = ? AND id = ?').run(Date.now(), kind, id);
     return { path, contentType: row.content_type, placeholder: row.placeholder === 1 };
   }
 
-  /** Every cached picture, for the media step to compare with the mirror. */
+  /** Writes the pending "last used" marks; eviction and close call it, a timer otherwise. */
+  flushUsage(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.touched.size === 0) return;
+    const marks = [...this.touched.values()];
+    this.touched.clear();
+    try {
+      this.db.transaction(() => marks.forEach((m) => this.touch.run(m.at, m.kind, m.id)))();
+    } catch {
+      // The order of eviction is a hint: marks lost to a busy index only make a picture look older.
+    }
+  }
+
+  private markUsed(kind: MediaKind, id: number): void {
+    this.touched.set(`${kind}:${id}`, { kind, id, at: Date.now() });
+    if (this.touched.size >= TOUCH_FLUSH_COUNT) this.flushUsage();
+    else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flushUsage(), TOUCH_FLUSH_MS);
+      // A pending mark never keeps the process alive.
+      this.flushTimer.unref();
+    }
+  }
+
+  /** Every cached picture. */
   entries(): CachedPicture[] {
-    const rows = this.db.prepare('SELECT kind, id, version, bytes, placeholder, fetched_at FROM pictures').all() as IndexRow[];
+    return this.toEntries(this.db.prepare('SELECT kind, id, version, bytes, placeholder, fetched_at FROM pictures').all() as IndexRow[]);
+  }
+
+  /** The cached pictures of one kind with afterId < id <= throughId (null: no bound), for the media step to compare with a page of the mirror. */
+  entriesBetween(kind: MediaKind, afterId: number | null, throughId: number | null): CachedPicture[] {
+    const rows = this.db
+      .prepare('SELECT kind, id, version, bytes, placeholder, fetched_at FROM pictures WHERE kind = ? AND id > ? AND id <= ? ORDER BY id')
+      .all(kind, afterId ?? Number.MIN_SAFE_INTEGER, throughId ?? Number.MAX_SAFE_INTEGER) as IndexRow[];
+    return this.toEntries(rows);
+  }
+
+  private toEntries(rows: IndexRow[]): CachedPicture[] {
     return rows.map((r) => ({
       kind: r.kind,
       id: r.id,
@@ -164,6 +243,7 @@ export class MediaCache {
    * fetched at or after `keepSince` are never evicted: `full` then says the budget is spent on them.
    */
   evict(keepSince = Number.POSITIVE_INFINITY): { evicted: number; full: boolean } {
+    this.flushUsage();
     let over = this.usedBytes() - this.budgetBytes;
     if (over <= 0) return { evicted: 0, full: false };
     const candidates = this.db
@@ -198,6 +278,7 @@ export class MediaCache {
   }
 
   close(): void {
+    this.flushUsage();
     this.db.close();
   }
 

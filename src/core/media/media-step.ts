@@ -5,12 +5,12 @@
  * picture is committed on its own, so a killed or cancelled step keeps what it finished and the
  * next run fetches only the rest.
  */
-import type { MediaSources, MirrorStore } from '../db/store';
+import type { MediaMarkerSource, MirrorStore } from '../db/store';
 import { SyncCancelledError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { StashAuthError, StashError, StashUnreachableError } from '../stash/errors';
 import type { CachedPicture, MediaCache } from './media-cache';
-import type { MediaKind } from './media-kinds';
+import { MEDIA_KINDS, type MediaKind } from './media-kinds';
 import { isDefaultPerformerImage, isMarkerPlaceholder } from './placeholder';
 
 export interface MediaStepOptions {
@@ -47,6 +47,8 @@ export const DEFAULT_MEDIA_CONCURRENCY = 4;
 /** Stash may generate a picture later without touching the marker: placeholders are asked for again after this. */
 export const PLACEHOLDER_RECHECK_MS = 24 * 60 * 60 * 1000;
 const PROGRESS_INTERVAL_MS = 250;
+/** Mirror rows read at a time: the step holds one page of them (and its cached entries), whatever the library's size. */
+export const MEDIA_SOURCE_PAGE = 2000;
 const MAX_REDIRECTS = 5;
 
 /** One picture the mirror wants cached. */
@@ -58,27 +60,34 @@ interface Wanted {
   url: string | null;
 }
 
-const keyOf = (kind: MediaKind, id: number) => `${kind}:${id}`;
 const unixSeconds = (stamp: string) => Math.floor(Date.parse(stamp) / 1000);
 
+/** One kind of picture, read from the mirror page by page with the Wanted each of its rows stands for. */
+interface PictureSource {
+  kind: MediaKind;
+  page(afterId: number | null, limit: number): Promise<Wanted[]>;
+}
+
 /** Screenshots first, then performer images, then previews: the cheapest and most used pictures lead. */
-function wantedPictures(sources: MediaSources, origin: string, includePreviews: boolean): Wanted[] {
-  const markerUrl = (m: MediaSources['markers'][number], what: string) =>
+function pictureSources(store: MirrorStore, origin: string, includePreviews: boolean): PictureSource[] {
+  const markerUrl = (m: MediaMarkerSource, what: string) =>
     `${origin}/scene/${m.sceneId}/scene_marker/${m.id}/${what}?t=${unixSeconds(m.stashUpdatedAt)}`;
-  const wanted: Wanted[] = sources.markers.map((m) => ({
-    kind: 'marker-screenshot',
-    id: m.id,
-    version: m.stashUpdatedAt,
-    url: markerUrl(m, 'screenshot'),
-  }));
-  for (const p of sources.performers) {
-    const url = isDefaultPerformerImage(p.imagePath) ? null : p.imagePath;
-    wanted.push({ kind: 'performer-image', id: p.id, version: p.stashUpdatedAt, url });
-  }
-  if (includePreviews) {
-    for (const m of sources.markers) wanted.push({ kind: 'marker-preview', id: m.id, version: m.stashUpdatedAt, url: markerUrl(m, 'preview') });
-  }
-  return wanted;
+  const markers = (kind: MediaKind, what: string): PictureSource => ({
+    kind,
+    page: async (after, limit) =>
+      (await store.mediaMarkers(after, limit)).map((m) => ({ kind, id: m.id, version: m.stashUpdatedAt, url: markerUrl(m, what) })),
+  });
+  const performers: PictureSource = {
+    kind: 'performer-image',
+    page: async (after, limit) =>
+      (await store.mediaPerformers(after, limit)).map((p) => ({
+        kind: 'performer-image',
+        id: p.id,
+        version: p.stashUpdatedAt,
+        url: isDefaultPerformerImage(p.imagePath) ? null : p.imagePath,
+      })),
+  };
+  return [markers('marker-screenshot', 'screenshot'), performers, ...(includePreviews ? [markers('marker-preview', 'preview')] : [])];
 }
 
 function isCurrent(cached: CachedPicture | undefined, want: Wanted, now: number): boolean {
@@ -95,17 +104,44 @@ export async function runMediaStep(store: MirrorStore, options: MediaStepOptions
   const startedAt = Date.now();
   cache.repair();
 
-  const wanted = wantedPictures(await store.mediaSources(), origin, options.includePreviews);
-  const cached = new Map(cache.entries().map((e) => [keyOf(e.kind, e.id), e]));
-  const wantedKeys = new Set(wanted.map((w) => keyOf(w.kind, w.id)));
-  const gone = [...cached.values()].filter((e) => !wantedKeys.has(keyOf(e.kind, e.id)));
-  const removed = cache.remove(gone);
+  const sources = pictureSources(store, origin, options.includePreviews);
+  const [markers, performers] = await Promise.all([store.countLive('markers'), store.countLive('performers')]);
+  const total = markers * (options.includePreviews ? 2 : 1) + performers;
+  const progress: MediaProgress = { total, done: 0, downloaded: 0, alreadyCached: 0, placeholders: 0, failed: 0, bytes: 0 };
+  const summary: MediaStepSummary = { ...progress, removed: 0, evicted: 0, cancelled: false, overBudget: 0 };
+  // Kinds the step no longer keeps (previews turned off) go whole.
+  for (const kind of MEDIA_KINDS.filter((k) => !sources.some((source) => source.kind === k))) {
+    summary.removed += cache.remove(cache.entriesBetween(kind, null, null));
+  }
+  let listed = 0;
 
-  const progress: MediaProgress = { total: wanted.length, done: 0, downloaded: 0, alreadyCached: 0, placeholders: 0, failed: 0, bytes: 0 };
-  const summary: MediaStepSummary = { ...progress, removed, evicted: 0, cancelled: false, overBudget: 0 };
-  const missing = wanted.filter((w) => !isCurrent(cached.get(keyOf(w.kind, w.id)), w, startedAt));
-  progress.alreadyCached = wanted.length - missing.length;
-  progress.done = progress.alreadyCached;
+  /**
+   * The pictures to fetch, page by page: each page of the mirror is compared with the cache's
+   * entries in its id range, whose pictures of rows gone are deleted; after a kind's last page,
+   * so are those above it.
+   */
+  async function* missingPictures(): AsyncGenerator<Wanted> {
+    for (const source of sources) {
+      for (let after: number | null = null, last = false; !last;) {
+        const page = await source.page(after, MEDIA_SOURCE_PAGE);
+        last = page.length < MEDIA_SOURCE_PAGE;
+        const through = last ? null : page.at(-1)!.id;
+        const cached = new Map(cache.entriesBetween(source.kind, after, through).map((e) => [e.id, e]));
+        const onPage = new Set(page.map((w) => w.id));
+        summary.removed += cache.remove([...cached.values()].filter((e) => !onPage.has(e.id)));
+        listed += page.length;
+        for (const want of page) {
+          if (isCurrent(cached.get(want.id), want, startedAt)) {
+            progress.alreadyCached++;
+            progress.done++;
+          } else {
+            yield want;
+          }
+        }
+        after = through;
+      }
+    }
+  }
 
   let lastReport = 0;
   const report = (force = false) => {
@@ -119,11 +155,13 @@ export async function runMediaStep(store: MirrorStore, options: MediaStepOptions
   const fetchPicture = pictureFetcher(options, origin);
   let fatal: Error | null = null;
   let budgetFull = false;
-  let next = 0;
+
+  const missing = missingPictures();
 
   async function worker(): Promise<void> {
-    while (next < missing.length && !fatal && !signal?.aborted) {
-      const want = missing[next++]!;
+    while (!fatal && !signal?.aborted) {
+      const { value: want, done: listedAll } = await missing.next();
+      if (listedAll) return;
       if (budgetFull) {
         summary.overBudget++;
         progress.done++;
@@ -163,10 +201,12 @@ export async function runMediaStep(store: MirrorStore, options: MediaStepOptions
   }
 
   const pool = Math.max(1, options.concurrency ?? DEFAULT_MEDIA_CONCURRENCY);
-  await Promise.all(Array.from({ length: Math.min(pool, Math.max(1, missing.length)) }, worker));
+  await Promise.all(Array.from({ length: pool }, worker));
   // The workers set it: the compiler cannot see that through the closures.
   const failure = fatal as Error | null;
   if (failure) throw failure;
+  // Listed to the end: the total is what the pages held (rows may have changed since the count).
+  if (!signal?.aborted) progress.total = listed;
   report(true);
   Object.assign(summary, progress, { cancelled: signal?.aborted ?? false });
   return summary;

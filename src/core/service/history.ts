@@ -80,6 +80,7 @@ export function viewRun(run: SyncRunRow, secrets = NO_SECRETS): SyncRunView {
     upserted: run.upserted,
     staleMarked: run.staleMarked,
     error: run.error === null ? null : secrets.redact(run.error),
+    pictures: run.pictures,
   };
 }
 

@@ -19,6 +19,8 @@ export function openMediaCache(dir: string, media: MediaSettings, nativeBinding?
 
 export interface MediaAfterSyncOptions {
   cache: MediaCache;
+  /** The sync run the step follows: History keeps its counts there. */
+  runId: string;
   stashUrl: string;
   apiKey?: string;
   media: MediaSettings;
@@ -31,8 +33,21 @@ export interface MediaAfterSyncOptions {
 
 export const NO_MEDIA_PROGRESS: MediaProgress = { total: 0, done: 0, downloaded: 0, alreadyCached: 0, placeholders: 0, failed: 0, bytes: 0 };
 
-/** Runs the step; cancelled, it answers with the counts reached so far rather than throwing. */
+/**
+ * Runs the step and records its counts in History on the sync's run; cancelled, it answers (and
+ * records) the counts reached so far rather than throwing.
+ */
 export async function cacheMediaAfterSync(store: MirrorStore, options: MediaAfterSyncOptions): Promise<MediaStepSummary> {
+  const summary = await runStepKeepingCounts(store, options);
+  const { downloaded, alreadyCached, placeholders, failed, removed } = summary;
+  // History is a record, not the outcome: the pictures stay cached whether or not it is written.
+  await store
+    .recordRunPictures(options.runId, { downloaded, alreadyCached, placeholders, failed, removed })
+    .catch((error: unknown) => options.logger?.warn(`The picture counts were not recorded in History: ${(error as Error).message}`));
+  return summary;
+}
+
+async function runStepKeepingCounts(store: MirrorStore, options: MediaAfterSyncOptions): Promise<MediaStepSummary> {
   let last = NO_MEDIA_PROGRESS;
   const runStep = options.runStep ?? runMediaStep;
   try {

@@ -257,7 +257,7 @@ class StashMirrorService implements MirrorService {
         },
         logger: this.options.logger,
       });
-      return { ok: true, summary, media: await this.cacheMedia(running, settings, store) };
+      return { ok: true, summary, media: await this.cacheMedia(running, settings, store, summary.runId) };
     } catch (error) {
       if (signal.aborted) return { ok: false, kind: 'cancelled', reason: 'Sync cancelled' };
       if (error instanceof SyncAlreadyRunningError) return { ok: false, kind: 'alreadyRunning', reason: oneLine(error.message) };
@@ -277,7 +277,7 @@ class StashMirrorService implements MirrorService {
    * The picture step after a successful metadata sync, under the same Cancel. It never fails the
    * sync: what went wrong is a warning, and the pictures are fetched again next time.
    */
-  private async cacheMedia(running: RunningSync, settings: StoredSettings, store: MirrorStore): Promise<MediaStepSummary | null> {
+  private async cacheMedia(running: RunningSync, settings: StoredSettings, store: MirrorStore, runId: string): Promise<MediaStepSummary | null> {
     const cache = this.pictureCache();
     if (!cache) return null;
     running.media = { total: 0, done: 0, downloaded: 0, alreadyCached: 0, placeholders: 0, failed: 0, bytes: 0 };
@@ -285,6 +285,7 @@ class StashMirrorService implements MirrorService {
     try {
       return await cacheMediaAfterSync(store, {
         cache,
+        runId,
         stashUrl: settings.stashUrl!,
         apiKey: settings.apiKey ?? undefined,
         media: settings.media,

@@ -5,7 +5,8 @@
  * or a value the form would not accept is dropped and the rest is kept; reading never throws.
  *
  * Refs travel as ids (a `*` after a tag's id: with its sub-tags); their names are not in the address
- * and come from `nameOf`. A place is kept for the results' view (list or wall) once there is a choice.
+ * and come from `nameOf`. The results' view rides along as `view=wall` (the list, the default, adds
+ * nothing); it is no part of the form, since changing it searches nothing again.
  */
 import { PERFORMER_GENDERS, SORTS } from '../../../shared/search-query';
 import {
@@ -172,3 +173,20 @@ function refsOf(value: string | undefined, category: RefCategory, nameOf: NameOf
 }
 
 const listOf = (value: string | undefined): string[] => (value ? value.split(',').filter((item) => item !== '') : []);
+
+export type ResultsView = 'list' | 'wall';
+const VIEW_KEY = 'view';
+export const isResultsView = (value: unknown): value is ResultsView => value === 'list' || value === 'wall';
+const DEFAULT_VIEW: ResultsView = 'list';
+
+/** The view an address names, or undefined when it names none (or one there is not). */
+export function viewOfSearch(search: string): ResultsView | undefined {
+  const view = new URLSearchParams(search).get(VIEW_KEY);
+  return isResultsView(view) ? view : undefined;
+}
+
+/** A query part as searchOfFilters writes it, with the view added unless it is the default. */
+export function withView(search: string, view: ResultsView): string {
+  if (view === DEFAULT_VIEW) return search;
+  return `${search === '' ? '?' : `${search}&`}${VIEW_KEY}=${view}`;
+}

@@ -5,9 +5,10 @@
  * changes, the page stays in the hash (nav-store.ts).
  */
 import type { NamedRef } from '../../../shared/search-query';
-import { filtersOfSearch, REF_KIND, searchOfFilters, unknownName, type NameOf, type RefKind } from '../lib/url-state';
+import { filtersOfSearch, REF_KIND, searchOfFilters, unknownName, viewOfSearch, withView, type NameOf, type RefKind } from '../lib/url-state';
 import { GROUPS, REF_CATEGORIES, type Chosen, type Filters, type RefCategory } from './search-filters';
 import { useSearch, type SearchState } from './search-store';
+import { rememberedView, useResultsView } from './view-store';
 
 /** Names of the refs chosen in this tab: the address carries ids only. */
 const NAMES_KEY = 'stash-mirror.ref-names';
@@ -87,7 +88,7 @@ function nameFromResults(state: SearchState): void {
 
 function writeAddress(filters: Filters, how: 'push' | 'replace'): void {
   rememberNames(filters);
-  const search = searchOfFilters(filters);
+  const search = withView(searchOfFilters(filters), useResultsView.getState().view);
   if (search === window.location.search) return;
   const url = `${window.location.pathname}${search}${window.location.hash}`;
   if (how === 'push') window.history.pushState(null, '', url);
@@ -97,12 +98,18 @@ function writeAddress(filters: Filters, how: 'push' | 'replace'): void {
 /** True while the form takes the address's search, so the change it makes adds no history entry. */
 let restoring = false;
 
-/** Takes the address's search into the form, and writes back what it could read of it. */
+/**
+ * Takes the address's search into the form, and writes back what it could read of it. An address
+ * naming no view shows the remembered one on arrival, but the list on Back or Forward: an entry
+ * this page wrote without a view was the list's.
+ */
 function restoreFromAddress(andSearch: boolean): void {
+  const view = viewOfSearch(window.location.search) ?? (andSearch ? 'list' : (rememberedView() ?? 'list'));
   const filters = filtersOfSearch(window.location.search, nameOf);
   const { filters: current, restoreFilters } = useSearch.getState();
   restoring = true;
   try {
+    if (view !== useResultsView.getState().view) useResultsView.getState().setView(view);
     if (searchOfFilters(filters) !== searchOfFilters(current)) restoreFilters(filters, andSearch);
   } finally {
     restoring = false;
@@ -121,8 +128,13 @@ export function followSearchAddress(): () => void {
     if (state.filters !== previous.filters) writeAddress(state.filters, state.typed || restoring ? 'replace' : 'push');
     if (state.pages !== previous.pages) nameFromResults(state);
   });
+  // Switching the view is a deliberate change: Back goes to the other view.
+  const unsubscribeView = useResultsView.subscribe((state, previous) => {
+    if (state.view !== previous.view) writeAddress(useSearch.getState().filters, restoring ? 'replace' : 'push');
+  });
   return () => {
     window.removeEventListener('popstate', onPopState);
     unsubscribe();
+    unsubscribeView();
   };
 }

@@ -2,9 +2,11 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { MarkerHit } from '../../../../shared/search-query';
 import { formatTimeRange } from '../../../../shared/time-format';
 import { api, messageOf } from '../../api';
+import { isLastInQueue, PLAY_ORDER_LABELS, turnEndOf, type PlayQueue } from '../../lib/play-queue';
 import { sceneStreamUrl, usePlayer } from '../../stores/player-store';
 import { hitAt, useSearch } from '../../stores/search-store';
 import { RESULT_LIST_ID } from './SearchBox';
+import { PerformerFaces } from './PerformerFaces';
 import { TagChips } from './TagChips';
 import { withHostToken } from './Thumbnail';
 
@@ -12,10 +14,13 @@ const SEEK_SECONDS = 5;
 
 /**
  * The marker playing in the app: the scene streamed from Stash from the marker's time, looping
- * back to it at the marker's end (markers without an end play on). Space, ←/→, N/P, Escape.
+ * back to it at the marker's end (markers without an end play on). In "play all" the next marker
+ * of the queue plays instead, at the marker's end or a fixed span after its start when it has
+ * none. Space, ←/→, N/P, Escape.
  */
 export function Player() {
   const index = usePlayer((s) => s.index);
+  const queue = usePlayer((s) => s.queue);
   const pages = useSearch((s) => s.pages);
   const total = useSearch((s) => s.total) ?? 0;
   const hit = index === null ? undefined : hitAt(pages, index);
@@ -24,12 +29,13 @@ export function Player() {
     if (index !== null) ensureLoaded(index, index + 1);
   }, [index, ensureLoaded]);
   if (index === null) return null;
-  return <PlayerDialog key={hit?.id ?? -1} hit={hit} index={index} total={total} />;
+  return <PlayerDialog key={hit?.id ?? -1} hit={hit} index={index} total={total} queue={queue} />;
 }
 
-function PlayerDialog({ hit, index, total }: { hit: MarkerHit | undefined; index: number; total: number }) {
+function PlayerDialog({ hit, index, total, queue }: { hit: MarkerHit | undefined; index: number; total: number; queue: PlayQueue | null }) {
   const { step, close } = usePlayer.getState();
   const video = useRef<HTMLVideoElement>(null);
+  const turnOver = useRef(false);
   const dialog = useRef<HTMLDivElement>(null);
   const [reason, setReason] = useState<string | null>(null);
   useEffect(() => dialog.current?.focus(), []);
@@ -53,14 +59,38 @@ function PlayerDialog({ hit, index, total }: { hit: MarkerHit | undefined; index
     event.preventDefault();
   };
 
+  /** Play all: the queue's next marker, once this one's turn is over (the last one just stops). */
+  const nextInQueue = (v: HTMLVideoElement) => {
+    if (turnOver.current || !queue) return;
+    turnOver.current = true;
+    if (isLastInQueue(queue)) v.pause();
+    else step(1, total);
+  };
+  const atFirst = queue ? queue.position === 0 : index === 0;
+  const atLast = queue ? isLastInQueue(queue) : index >= total - 1;
+
   const stream = hit?.urls ? withHostToken(sceneStreamUrl(hit.urls.stream)) : null;
   const title = hit ? hit.title || hit.primaryTag.name : 'Loading…';
   const why = !hit ? null : !hit.urls ? 'Cannot play: the Stash server address is not known (set it in Settings).' : reason;
 
   return (
-    <div ref={dialog} className="player" role="dialog" aria-modal="true" aria-label={`Player: ${title}`} tabIndex={-1} onKeyDown={onKeyDown}>
+    <div
+      ref={dialog}
+      className="player"
+      role="dialog"
+      aria-modal="true"
+      aria-label={`Player: ${title}`}
+      data-marker-id={hit?.id}
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+    >
       <div className="player-head">
         <span className="player-title">{title}</span>
+        {queue && (
+          <span className="player-queue">
+            {queue.position + 1} of {queue.total} · {PLAY_ORDER_LABELS[queue.order]}
+          </span>
+        )}
         {hit && <span className="result-time">{formatTimeRange(hit.seconds, hit.endSeconds)}</span>}
         <button type="button" onClick={closePlayer}>
           Close
@@ -79,9 +109,13 @@ function PlayerDialog({ hit, index, total }: { hit: MarkerHit | undefined; index
           }}
           onTimeUpdate={(event) => {
             const v = event.currentTarget;
+            if (queue) {
+              if (v.currentTime >= turnEndOf(hit)) nextInQueue(v);
+            }
             // A-B loop: back to the marker's start once past its end.
-            if (hit.endSeconds !== null && v.currentTime >= hit.endSeconds) v.currentTime = hit.seconds;
+            else if (hit.endSeconds !== null && v.currentTime >= hit.endSeconds) v.currentTime = hit.seconds;
           }}
+          onEnded={(event) => nextInQueue(event.currentTarget)}
           onPlaying={() => setReason(null)}
           onError={() => setReason('Cannot play: Stash cannot be reached, or it has no video file for this scene.')}
         />
@@ -94,14 +128,14 @@ function PlayerDialog({ hit, index, total }: { hit: MarkerHit | undefined; index
       {hit && (
         <div className="player-info">
           <TagChips hit={hit} className="result-tags" />
-          {hit.performers.length > 0 && <div className="performers">{hit.performers.map((p) => p.name).join(', ')}</div>}
+          <PerformerFaces hit={hit} />
         </div>
       )}
       <div className="player-controls">
-        <button type="button" onClick={() => step(-1, total)} disabled={index === 0}>
+        <button type="button" onClick={() => step(-1, total)} disabled={atFirst}>
           Previous (P)
         </button>
-        <button type="button" onClick={() => step(1, total)} disabled={index >= total - 1}>
+        <button type="button" onClick={() => step(1, total)} disabled={atLast}>
           Next (N)
         </button>
         {hit?.urls && (

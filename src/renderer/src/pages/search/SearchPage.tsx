@@ -5,13 +5,16 @@ import { plural } from '../../lib/format';
 import { useSearch } from '../../stores/search-store';
 import { followSearchAddress } from '../../stores/search-url';
 import { useSync } from '../../stores/sync-store';
+import { useResultsView } from '../../stores/view-store';
 import { FacetPanel } from './FacetPanel';
 import { FilterPanel } from './FilterPanel';
 import { FirstRun } from './FirstRun';
 import { Player } from './Player';
 import { ResultList } from './ResultList';
+import { PlayAllButtons, ViewSwitch } from './ResultsActions';
 import { SearchBox } from './SearchBox';
 import { SortControls } from './SortControls';
+import { WallView } from './WallView';
 
 export function SearchPage() {
   const status = useSync((s) => s.status);
@@ -25,6 +28,7 @@ function SearchWorkspace() {
   const error = useSearch((s) => s.error);
   // Nothing found without words or filters: the library itself has no markers, no filter is to blame.
   const mirrorEmpty = useSearch((s) => s.total === 0 && s.listsWholeMirror);
+  const view = useResultsView((s) => s.view);
 
   // Search on arrival (for the search in the address), and again whenever a sync has changed the mirror.
   useEffect(() => {
@@ -46,11 +50,15 @@ function SearchWorkspace() {
           <span className="result-count" aria-live="polite">
             {resultCountLabel(total, error, mirrorEmpty)}
           </span>
-          <SortControls />
+          <div className="results-actions">
+            <PlayAllButtons />
+            <ViewSwitch />
+            <SortControls />
+          </div>
         </div>
         <ErrorLine message={error} />
         {total === 0 && (mirrorEmpty ? <EmptyMirror /> : <EmptyResults />)}
-        {total !== 0 && !error && <ResultList />}
+        {total !== 0 && !error && (view === 'wall' ? <WallView /> : <ResultList />)}
         <Player />
       </section>
       <FacetPanel />

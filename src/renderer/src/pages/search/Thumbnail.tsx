@@ -23,25 +23,63 @@ export function withHostToken(src: string): string {
   return src.startsWith('/') ? withToken(src, takeHostToken()) : src;
 }
 
+/** Pictures the host or app said Stash never generated: asked for once, not retried. */
+const notGenerated = new Set<string>();
+export const NOT_GENERATED_TEXT = 'No screenshot generated in Stash';
+
+/**
+ * An <img> error cannot read the answer's headers: ask the same address once more (HEAD, no body)
+ * to tell "Stash never generated it" (the cache's placeholder) from "Stash unreachable".
+ */
+async function isNotGenerated(url: string): Promise<boolean> {
+  try {
+    const answer = await fetch(url, { method: 'HEAD' });
+    return answer.status === 404 && answer.headers.get('X-Stash-Picture') === 'not-generated';
+  } catch {
+    return false;
+  }
+}
+
+type ThumbState = 'image' | 'broken' | 'not-generated';
+
+function initialState(src: string | null): ThumbState {
+  if (src === null) return 'broken';
+  if (notGenerated.has(src)) return 'not-generated';
+  return retryDelay(src) > 0 ? 'broken' : 'image';
+}
+
 /** The marker's screenshot from Stash, or a placeholder when there is none or Stash is unreachable. */
 export function Thumbnail({ src }: { src: string | null }) {
-  const [broken, setBroken] = useState(() => src !== null && retryDelay(src) > 0);
+  const [state, setState] = useState<ThumbState>(() => initialState(src));
   useEffect(() => {
-    if (!broken || src === null) return;
-    const retry = setTimeout(() => setBroken(false), retryDelay(src));
+    if (state !== 'broken' || src === null) return;
+    const retry = setTimeout(() => setState('image'), retryDelay(src));
     return () => clearTimeout(retry);
-  }, [broken, src]);
-  if (broken || src === null) return <div className="thumb thumb-placeholder" aria-hidden="true" />;
+  }, [state, src]);
+  if (state === 'not-generated') {
+    return (
+      <div className="thumb thumb-placeholder thumb-not-generated" role="img" aria-label={NOT_GENERATED_TEXT} title={NOT_GENERATED_TEXT}>
+        <span aria-hidden="true">No screenshot</span>
+      </div>
+    );
+  }
+  if (state === 'broken' || src === null) return <div className="thumb thumb-placeholder" aria-hidden="true" />;
+  const url = withHostToken(src);
   return (
     <img
       className="thumb"
-      src={withHostToken(src)}
+      src={url}
       alt=""
       loading="lazy"
       decoding="async"
       onError={() => {
         failedAt.set(src, Date.now());
-        setBroken(true);
+        setState('broken');
+        void isNotGenerated(url).then((yes) => {
+          if (!yes) return;
+          notGenerated.add(src);
+          setState('not-generated');
+        });
       }}
     />
   );
