@@ -23,6 +23,17 @@ export interface SceneFetcher {
   fetchByIds(ids: number[], phase: SyncPhase): Promise<void>;
 }
 
+/**
+ * Scenes with a file stamped after the floor. Stash answers a files_filter with every scene that
+ * has no file at all, as if each matched, so without `file_count` every sync would fetch and
+ * rewrite all of them. A fileless scene has no file to rescan: any change to it bumps the scene,
+ * and the change query and the listing find it; a scan that adds its first file bumps it too.
+ */
+const RESCANNED_SINCE = (floor: string) => ({
+  file_count: { value: 0, modifier: 'GREATER_THAN' },
+  files_filter: { updated_at: { value: floor, modifier: 'GREATER_THAN' } },
+});
+
 export class FilesWatermark {
   /** The latest file stamp this run saw. */
   private seen: string | null = null;
@@ -91,7 +102,7 @@ export class FilesWatermark {
   }
 
   private async fetchSince(floor: string, scenes: SceneFetcher): Promise<boolean> {
-    const sceneFilter = { files_filter: { updated_at: { value: floor, modifier: 'GREATER_THAN' } } };
+    const sceneFilter = RESCANNED_SINCE(floor);
     const first = await scenes.queries.rowPage(1, 'id', sceneFilter);
     await scenes.apply(first.rows);
     if (first.rows.length < scenes.queries.pageSize) return true;

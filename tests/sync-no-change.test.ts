@@ -1,0 +1,89 @@
+/**
+ * A sync with nothing changed costs what a no-change sync costs, also over scenes without files:
+ * Stash v0.30.1 answers a files_filter with every fileless scene (the fake Stash does the same),
+ * so a files query that does not exclude them refetches and rewrites all of them on every sync.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { changeQueryFloor } from '../src/core/sync/watermark';
+import { generateLibrary, type FakeScene } from '../tools/fake-stash';
+import { describeEachDialect, expectMirrorEqualsLibrary, SMALL_LIBRARY, startHarness, type Harness } from './support/harness';
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+/** Half the scenes without a file, as in a library filled by hand or by scrapers. */
+const startFilelessHarness = (dialect: 'sqlite' | 'postgres') =>
+  startHarness({ dialect, library: generateLibrary({ seed: 7, size: SMALL_LIBRARY, filelessShare: 0.5 }) });
+
+const latest = (stamps: string[]) => stamps.reduce((a, b) => (b > a ? b : a));
+
+/**
+ * The scenes an incremental sync of a quiet Stash fetches again on purpose: those inside the
+ * change query's overlap below the scenes' watermark, or with a file inside the overlap below the
+ * files watermark (docs/sync.md, steps 1 and 2).
+ */
+function scenesInOverlap(scenes: readonly FakeScene[]): FakeScene[] {
+  const changeFloor = changeQueryFloor(latest(scenes.map((s) => s.updated_at)))!;
+  const filesFloor = changeQueryFloor(latest(scenes.flatMap((s) => s.files.map((f) => f.updated_at))))!;
+  return scenes.filter((s) => s.updated_at > changeFloor || s.files.some((f) => f.updated_at > filesFloor));
+}
+
+const filesQueries = (h: Harness, from: number) => h.fake.requests.slice(from).filter((r) => JSON.stringify(r.variables).includes('files_filter'));
+
+describeEachDialect('no-change sync', (dialect) => {
+  describe('scenes without files', () => {
+    it('a no-change sync fetches and writes no fileless scene outside the overlap, in one files request', async () => {
+      h = await startFilelessHarness(dialect);
+      await h.sync();
+      h.library.clock.advance(6 * 3600);
+      const scenes = [...h.library.scenes.values()];
+      const overlap = scenesInOverlap(scenes);
+      const filelessOutside = scenes.filter((s) => s.files.length === 0 && !overlap.includes(s));
+      // The trap is there: many fileless scenes, far more than one page of 37.
+      expect(filelessOutside.length).toBeGreaterThan(60);
+
+      const before = h.fake.requests.length;
+      const summary = await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      const scenesRun = summary.entities.find((e) => e.entity === 'scenes')!;
+      expect(scenesRun.fetched).toBe(overlap.length);
+      expect(scenesRun.upserted).toBe(overlap.length);
+      expect(filesQueries(h, before)).toHaveLength(1);
+    });
+
+    it('a fileless scene edited still syncs', async () => {
+      h = await startFilelessHarness(dialect);
+      await h.sync();
+      h.library.clock.advance(6 * 3600);
+      const scene = [...h.library.scenes.values()].find((s) => s.files.length === 0)!;
+      h.library.updateScene(scene.id, { title: 'Edited by hand, still no file' });
+      await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      expect(await h.value('SELECT title FROM stash_scenes WHERE id = ?', [scene.id])).toBe('Edited by hand, still no file');
+    });
+
+    it('a scene whose file was rescanned still syncs among many fileless ones', async () => {
+      h = await startFilelessHarness(dialect);
+      await h.sync();
+      h.library.clock.advance(6 * 3600);
+      const scene = [...h.library.scenes.values()].find((s) => s.files.length > 0)!;
+      const stamp = scene.updated_at;
+      h.library.rescanFile(scene.id, { size: 2 ** 33 + 7, duration: 1234.5 });
+      expect(h.library.scenes.get(scene.id)!.updated_at).toBe(stamp);
+      await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      expect(await h.value('SELECT filesize FROM stash_scenes WHERE id = ?', [scene.id])).toBe(2 ** 33 + 7);
+    });
+
+    it('a fileless scene that gains its first file syncs with it', async () => {
+      h = await startFilelessHarness(dialect);
+      await h.sync();
+      h.library.clock.advance(6 * 3600);
+      const scene = [...h.library.scenes.values()].find((s) => s.files.length === 0)!;
+      h.library.addFile(scene.id, { basename: 'First file.mp4', size: 2 ** 32 + 1, duration: 61 });
+      await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      expect(await h.value('SELECT filesize FROM stash_scenes WHERE id = ?', [scene.id])).toBe(2 ** 32 + 1);
+    });
+  });
+});
