@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { changeQueryFloor } from '../src/core/sync/watermark';
 import { generateLibrary, type FakeScene } from '../tools/fake-stash';
-import { describeEachDialect, expectMirrorEqualsLibrary, SMALL_LIBRARY, startHarness, type Harness } from './support/harness';
+import { describeEachDialect, expectMirrorEqualsLibrary, SMALL_LIBRARY, staleIds, startHarness, type Harness } from './support/harness';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -84,6 +84,32 @@ describeEachDialect('no-change sync', (dialect) => {
       await h.sync();
       await expectMirrorEqualsLibrary(h.store, h.library);
       expect(await h.value('SELECT filesize FROM stash_scenes WHERE id = ?', [scene.id])).toBe(2 ** 32 + 1);
+    });
+  });
+
+  describe('the listing closed by its own last page', () => {
+    it('a row deleted and another created mid-listing (the count unchanged) marks no skipped row stale', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      const ids = [...h.library.performers.keys()].sort((a, b) => a - b);
+      let pages = 0;
+      let created = 0;
+      h.fake.beforeExecute = ({ operationName, variables }) => {
+        const perPage = (variables.filter as { per_page?: number } | undefined)?.per_page ?? 0;
+        if (operationName === 'PerformerListing' && perPage > 1 && ++pages === 2) {
+          // A listed row leaves and a new one arrives: offset paging skips a live row, and only
+          // the highest id tells.
+          h.library.deletePerformer(ids[0]!);
+          created = h.library.createPerformer({ name: 'Arrived mid-listing' }).id;
+        }
+      };
+      await h.sync({ entities: ['performers'], listingPageSize: 10 });
+      h.fake.beforeExecute = null;
+      expect(created).toBeGreaterThan(0);
+      expect((await staleIds(h.store, 'stash_performers')).filter((id) => id !== ids[0])).toEqual([]);
+      await h.sync({ entities: ['performers'] });
+      expect(await staleIds(h.store, 'stash_performers')).toEqual([ids[0]!]);
+      await expectMirrorEqualsLibrary(h.store, h.library);
     });
   });
 });
