@@ -87,6 +87,27 @@ describeEachDialect('no-change sync', (dialect) => {
     });
   });
 
+  describe('requests', () => {
+    it('a no-change sync sends its listing pages, two requests per entity, the identity and the files query', async () => {
+      h = await startFilelessHarness(dialect);
+      await h.sync();
+      h.library.clock.advance(6 * 3600);
+      const counts = [h.library.performers.size, h.library.tags.size, h.library.studios.size, h.library.scenes.size, h.library.markers.size];
+      for (const listingPageSize of [53, 20]) {
+        // A listing ends at its first page short of full; an empty one (a count that fills whole
+        // pages) cannot close the listing, and a one-row request does.
+        const listingPages = counts.reduce((n, count) => n + Math.floor(count / listingPageSize) + 1, 0);
+        const emptyLastPages = counts.filter((count) => count % listingPageSize === 0).length;
+        const before = h.fake.requests.length;
+        const summary = await h.sync({ listingPageSize });
+        // Identity; per entity one change page and the signature before its listing; the files query.
+        expect(summary.requests).toBe(listingPages + 1 + 5 * 2 + 1 + emptyLastPages);
+        expect(h.fake.requests.length - before).toBe(summary.requests);
+      }
+      await expectMirrorEqualsLibrary(h.store, h.library);
+    });
+  });
+
   describe('the listing closed by its own last page', () => {
     it('a row deleted and another created mid-listing (the count unchanged) marks no skipped row stale', async () => {
       h = await startHarness({ dialect });
