@@ -39,7 +39,7 @@ export async function listVersions(
     compared = new PagewiseComparison(store, queries.entity);
     let consistent = true;
     let last: Page<RowVersion> | null = null;
-    for await (const result of queries.listingPages()) {
+    for await (const result of queries.listingPages({}, pageSizeEndingShort(queries.listingPageSize, before.count))) {
       last = result;
       if (result.count !== before.count) consistent = false;
       const page: Listing = { ids: [], stamps: [] };
@@ -64,10 +64,18 @@ export async function listVersions(
 }
 
 /**
+ * Pages of `preferred` rows, or one fewer when the count would fill whole pages: then the last
+ * page holds rows, and closes the listing without a request of its own.
+ */
+function pageSizeEndingShort(preferred: number, count: number): number {
+  return preferred > 1 && count > 0 && count % preferred === 0 ? preferred - 1 : preferred;
+}
+
+/**
  * The signature after the listing, read off its last page when that page holds rows: a page short
  * of full reached the end of the ids when it was answered, so its count and last id are the count
  * and the highest id at that moment, the moment the listing ended. Only an empty last page (no
- * rows, or as many as fill whole pages) needs a request of its own.
+ * rows, or rows added or removed mid-listing so that they fill whole pages) needs a request of its own.
  */
 function closingSignature(last: Page<RowVersion> | null): ListingSignature | null {
   const lastRow = last?.rows.at(-1);
