@@ -4,7 +4,7 @@
  * so a files query that does not exclude them refetches and rewrites all of them on every sync.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { changeQueryFloor } from '../src/core/sync/watermark';
+import { changeQueryFloor, serverClockStamp } from '../src/core/sync/watermark';
 import { generateLibrary, type FakeScene } from '../tools/fake-stash';
 import { describeEachDialect, expectMirrorEqualsLibrary, SMALL_LIBRARY, staleIds, startHarness, type Harness } from './support/harness';
 
@@ -15,16 +15,15 @@ afterEach(async () => h?.close());
 const startFilelessHarness = (dialect: 'sqlite' | 'postgres') =>
   startHarness({ dialect, library: generateLibrary({ seed: 7, size: SMALL_LIBRARY, filelessShare: 0.5 }) });
 
-const latest = (stamps: string[]) => stamps.reduce((a, b) => (b > a ? b : a));
-
 /**
  * The scenes an incremental sync of a quiet Stash fetches again on purpose: those inside the
  * change query's overlap below the scenes' watermark, or with a file inside the overlap below the
  * files watermark (docs/sync.md, steps 1 and 2).
  */
-function scenesInOverlap(scenes: readonly FakeScene[]): FakeScene[] {
-  const changeFloor = changeQueryFloor(latest(scenes.map((s) => s.updated_at)))!;
-  const filesFloor = changeQueryFloor(latest(scenes.flatMap((s) => s.files.map((f) => f.updated_at))))!;
+async function scenesInOverlap(scenes: readonly FakeScene[]): Promise<FakeScene[]> {
+  const state = await h.store.readSyncState('scenes');
+  const changeFloor = changeQueryFloor(state.watermark!)!;
+  const filesFloor = changeQueryFloor(state.filesWatermark!)!;
   return scenes.filter((s) => s.updated_at > changeFloor || s.files.some((f) => f.updated_at > filesFloor));
 }
 
@@ -37,7 +36,7 @@ describeEachDialect('no-change sync', (dialect) => {
       await h.sync();
       h.library.clock.advance(6 * 3600);
       const scenes = [...h.library.scenes.values()];
-      const overlap = scenesInOverlap(scenes);
+      const overlap = await scenesInOverlap(scenes);
       const filelessOutside = scenes.filter((s) => s.files.length === 0 && !overlap.includes(s));
       // The trap is there: many fileless scenes, far more than one page of 37.
       expect(filelessOutside.length).toBeGreaterThan(60);
@@ -87,6 +86,37 @@ describeEachDialect('no-change sync', (dialect) => {
     });
   });
 
+  describe('rows fetched again', () => {
+    it('once the server clock has moved past the overlap, a no-change sync fetches and writes no row', async () => {
+      h = await startFilelessHarness(dialect);
+      await h.sync();
+      h.library.clock.advance(6 * 3600);
+      // This one still fetches the overlap below the newest stamps; it ends with the watermarks
+      // at the server's clock (an hour back), which the next one's overlap lies above every stamp.
+      await h.sync();
+      const quiet = await h.sync();
+      expect(quiet.entities.map((e) => `${e.entity} ${e.fetched} ${e.upserted}`)).toEqual(
+        ['performers', 'tags', 'studios', 'scenes', 'markers'].map((entity) => `${entity} 0 0`),
+      );
+      await expectMirrorEqualsLibrary(h.store, h.library);
+    });
+
+    it('still fetches a second edit in the same second after the clock has moved on', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      h.library.clock.advance(6 * 3600);
+      await h.sync();
+      const id = [...h.library.performers.keys()][3]!;
+      h.library.updatePerformer(id, { name: 'First edit' });
+      await h.sync();
+      // The clock has not moved: the same stamp, which only the change query's overlap finds.
+      h.library.updatePerformer(id, { name: 'Second edit, same second' });
+      await h.sync();
+      expect(await h.value('SELECT name FROM stash_performers WHERE id = ?', [id])).toBe('Second edit, same second');
+      await expectMirrorEqualsLibrary(h.store, h.library);
+    });
+  });
+
   describe('requests', () => {
     it('a no-change sync sends its listing pages, two requests per entity, the identity and the files query', async () => {
       h = await startFilelessHarness(dialect);
@@ -132,5 +162,27 @@ describeEachDialect('no-change sync', (dialect) => {
       expect(await staleIds(h.store, 'stash_performers')).toEqual([ids[0]!]);
       await expectMirrorEqualsLibrary(h.store, h.library);
     });
+  });
+});
+
+describe('the server clock as a stamp', () => {
+  const at = Date.parse('2025-10-26T12:00:00.750Z');
+  it('is an hour and a minute back, in whole seconds, in the offset of a stamp the server wrote', () => {
+    expect(serverClockStamp(at, '2025-10-26T13:59:59+02:00')).toBe('2025-10-26T12:59:00+02:00');
+    expect(serverClockStamp(at, '2025-01-10T08:00:00Z')).toBe('2025-10-26T10:59:00Z');
+    expect(serverClockStamp(at, '2025-01-10T08:00:00-05:00')).toBe('2025-10-26T05:59:00-05:00');
+  });
+
+  it('sorts before what the server stamps now, across a daylight-saving change since that stamp', () => {
+    // Summer stamp (+02:00), now winter: the server writes 13:00:00+01:00 at 12:00Z.
+    expect(serverClockStamp(at, '2025-08-01T10:00:00+02:00')! < '2025-10-26T13:00:00+01:00').toBe(true);
+    // Winter stamp (+01:00), now summer: the server writes 14:00:00+02:00 at 12:00Z.
+    expect(serverClockStamp(at, '2025-02-01T10:00:00+01:00')! < '2025-10-26T14:00:00+02:00').toBe(true);
+  });
+
+  it('is nothing without a Date header or a stamp to take the offset from', () => {
+    expect(serverClockStamp(null, '2025-01-10T08:00:00Z')).toBeNull();
+    expect(serverClockStamp(at, null)).toBeNull();
+    expect(serverClockStamp(at, 'not a stamp')).toBeNull();
   });
 });
