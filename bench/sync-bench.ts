@@ -119,6 +119,37 @@ function cpuBound(f: Figures): number | null {
   return f.serverCpuSeconds === null ? null : (f.cpuSeconds + f.serverCpuSeconds) / cpus().length;
 }
 
+/**
+ * `SYNC_BENCH_PART=no-change` runs only what the no-change line needs (a first sync, then three
+ * no-change syncs) and prints that line; by default every part runs.
+ */
+const PART = process.env.SYNC_BENCH_PART ?? 'all';
+
+/** Pages of (id, updated_at) a recorded sync requested: the listings, not their one-row brackets nor the files query's. */
+function listingPagesOf(record: string): number {
+  const requests = JSON.parse(readFileSync(record, 'utf8')) as {
+    document: string;
+    variables: { filter?: { per_page?: number }; scene_filter?: unknown };
+  }[];
+  return requests.filter((r) => /query \w+Listing\b/.test(r.document) && (r.variables.filter?.per_page ?? 0) > 1 && !r.variables.scene_filter).length;
+}
+
+/** Three no-change syncs in a row, like the full ones best of three: one slow moment is not the figure. */
+async function noChangeSyncs(db: string): Promise<{ runs: Figures[]; best: Figures; listingPages: number }> {
+  const runs: Figures[] = [];
+  for (let run = 0; run < 3; run++) runs.push(await step('incremental', server.url, db, join(dir, `nc${run}.json`)));
+  const bestRun = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  return { runs, best: bestRun, listingPages: listingPagesOf(join(dir, `nc${runs.indexOf(bestRun)}.json`)) };
+}
+
+function noChangeLine({ runs, best, listingPages }: Awaited<ReturnType<typeof noChangeSyncs>>): string {
+  const again = ['performers', 'tags', 'studios', 'scenes', 'markers'].map((e) => `${e} ${best.rows[e] ?? 0}`).join(', ');
+  return (
+    `no-change sync:       ${best.seconds.toFixed(2)} s  (${best.requests} requests: ${listingPages} listing pages + ${best.requests - listingPages}; ` +
+    `target ≤ 0.5 s and ≤ listing pages + 4; rows fetched again: ${again}; runs: ${runs.map((r) => r.seconds.toFixed(2)).join(', ')} s)`
+  );
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'stash-mirror-bench-'));
 const MIGRATIONS = resolve(ROOT, 'drizzle/sqlite');
 const PG_MIGRATIONS = resolve(ROOT, 'drizzle/pg');
@@ -150,6 +181,18 @@ const t0 = performance.now();
 const server = await startServer();
 const generated = (performance.now() - t0) / 1000;
 try {
+  if (PART === 'no-change') {
+    await step('full', server.url, join(dir, 'c.db'), join(dir, 'c.json'));
+    console.log(noChangeLine(await noChangeSyncs(join(dir, 'c.db'))));
+  } else {
+    await allParts();
+  }
+} finally {
+  server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function allParts(): Promise<void> {
   const record = join(dir, 'requests.json');
   // The first full sync also records the requests the fetch-only runs replay. Full and fetch-only
   // runs alternate, so a drift in the machine's speed touches both alike; each pair gives a ratio.
@@ -159,10 +202,7 @@ try {
     fullRuns.push(await step('full', server.url, join(dir, `${run}.db`), join(dir, `${run}.json`)));
     fetchRuns.push(await step('fetch-only', server.url, '', record));
   }
-  // Three no-change syncs in a row, like the full ones best of three: one slow moment is not the figure.
-  const noChangeRuns: Figures[] = [];
-  for (let run = 0; run < 3; run++) noChangeRuns.push(await step('incremental', server.url, join(dir, 'c.db'), join(dir, 'nc.json')));
-  const noChange = noChangeRuns.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const noChange = await noChangeSyncs(join(dir, 'c.db'));
   const fromSource = await step('full', server.url, join(dir, 'd.db'), join(dir, 'd.json'), true);
   // Best of three, each into a new database, like the SQLite figure it is compared with.
   const postgres = PG_SERVER ? { fullRuns: [] as Figures[], noChange: null as Figures | null } : null;
@@ -203,9 +243,9 @@ try {
     `CPU seconds (sync process, all threads + fake Stash; two cores give 2 per second): full sync ${cpu(fullBest)}, fetch only ${cpu(fetchBest)}`,
     `  by thread: full sync ${cpuByThread(fullBest)}; fetch only ${cpuByThread(fetchBest)}`,
     `  the full sync's CPU over ${cpus().length} cores: ${bound === null ? 'not measured' : `${bound.toFixed(2)} s, ${(bound / fetchOnly).toFixed(2)}x the fetch-only time: no full sync of this work can be faster here`}`,
-    `no-change sync:       ${noChange.seconds.toFixed(2)} s  (${noChange.requests} requests; runs: ${noChangeRuns.map((r) => r.seconds.toFixed(2)).join(', ')} s; target < 2 s)`,
+    noChangeLine(noChange),
     `peak RSS, full sync:  ${Math.max(...fullRuns.map((r) => r.peakRssMb)).toFixed(0)} MB  (target < 300 MB)`,
-    `peak RSS, no-change:  ${Math.max(...noChangeRuns.map((r) => r.peakRssMb)).toFixed(0)} MB`,
+    `peak RSS, no-change:  ${Math.max(...noChange.runs.map((r) => r.peakRssMb)).toFixed(0)} MB`,
     `from source via tsx (as npm run sync:stash): full sync ${fromSource.seconds.toFixed(2)} s, peak RSS ${fromSource.peakRssMb.toFixed(0)} MB`,
   ];
   if (postgres?.noChange) {
@@ -226,7 +266,4 @@ try {
       `${remoteRuns.map((r) => (r.full.seconds / r.fetch.seconds).toFixed(2)).join(', ')}x)`,
   );
   console.log(lines.join('\n'));
-} finally {
-  server.stop();
-  rmSync(dir, { recursive: true, force: true });
 }

@@ -511,15 +511,18 @@ describe('filters', () => {
     expect(await run({ value: 1, modifier: 'NOT_EQUALS' })).toHaveLength(29);
   });
 
-  it('filters scenes through their files (any file matches)', async () => {
+  it('filters scenes through their files (any file matches; a fileless scene always does, as in Stash)', async () => {
     clock.advance(100);
     lib.rescanFile(2, { size: 1 });
     const stamp = clock.now();
-    const { rows } = await find(stash, 'findScenes', SCENE_ROWS, {
-      filter: { per_page: -1 },
-      scene_filter: { files_filter: { updated_at: { value: stamp, modifier: 'EQUALS' } } },
-    });
-    expect(ids(rows)).toEqual([2]);
+    const run = async (sceneFilter: Record<string, unknown>) =>
+      ids((await find(stash, 'findScenes', SCENE_ROWS, { filter: { sort: 'id', per_page: -1 }, scene_filter: sceneFilter })).rows);
+    const filesFilter = { files_filter: { updated_at: { value: stamp, modifier: 'EQUALS' } } };
+    const fileless = [...lib.scenes.values()].filter((s) => s.files.length === 0).map((s) => s.id);
+    expect(fileless.length).toBeGreaterThan(0);
+    expect(await run(filesFilter)).toEqual([2, ...fileless].sort((a, b) => a - b));
+    expect(await run({ ...filesFilter, file_count: { value: 0, modifier: 'GREATER_THAN' } })).toEqual([2]);
+    expect(await run({ file_count: { value: 0, modifier: 'EQUALS' } })).toEqual(fileless.sort((a, b) => a - b));
   });
 
   it('filters markers by scenes, scene_filter and scene_updated_at', async () => {

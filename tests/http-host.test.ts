@@ -242,7 +242,7 @@ describe('headless host', () => {
     expect(busy).toMatchObject({ status: 409, body: { kind: 'alreadyRunning' } });
     const done = await whole;
     expect(done.status).toBe(200);
-    expect(done.body.entities.map((e: { entity: string; fetched: number }) => [e.entity, e.fetched > 0])).toEqual([
+    expect(done.body.entities.map((e: { entity: string; listed: number }) => [e.entity, e.listed > 0])).toEqual([
       ['performers', true],
       ['tags', true],
       ['studios', true],

@@ -98,8 +98,9 @@ describeEachDialect('exactness', (dialect) => {
         expect(e.staleMarked).toBe(0);
         expect(e.deletionsChecked).toBe(true);
       }
-      // Identity; per entity one change page, two signatures and one listing page; scenes' files query.
-      expect(h.fake.requests.length - before).toBe(1 + 5 * 4 + 1);
+      // Identity; per entity one change page, the signature before its listing and one listing page
+      // (whose rows close it); scenes' files query.
+      expect(h.fake.requests.length - before).toBe(1 + 5 * 3 + 1);
     });
 
     it('marks rows deleted in Stash stale and keeps them', async () => {

@@ -53,6 +53,8 @@ export interface GenerateOptions {
   dst?: boolean;
   /** How far back the library's history starts, in days; default 3 years. */
   historyDays?: number;
+  /** Share of scenes without a file (made by hand or by a scraper), 0 to 1; default 0.03. */
+  filelessShare?: number;
 }
 
 const DAY = 86_400_000;
@@ -425,6 +427,7 @@ export function generateLibrary(opts: GenerateOptions): FakeLibrary {
   const pickTag = skewedPicker(stream(5), size.tags, 0.2);
   // Its own stream, so basenames leave every other generated value as it was.
   const basenameOf = basenames(stream(8), pools);
+  const fileless = opts.filelessShare ?? 0.03;
   const sharedTitles = ['Untitled', 'untitled', 'Scene', 'IMG_0001', '無題', 'Без названия'];
   const startYear = 1995;
   const lastYear = new Date(now).getUTCFullYear();
@@ -473,7 +476,7 @@ export function generateLibrary(opts: GenerateOptions): FakeLibrary {
     const nTags = tc < 0.15 ? 0 : tc < 0.8 ? randInt(sRng, 1, 5) : randInt(sRng, 6, 14);
 
     const fc = sRng();
-    const nFiles = i === 3 ? 0 : i === 5 ? 2 : fc < 0.03 ? 0 : fc < 0.08 ? 2 : 1;
+    const nFiles = i === 3 ? 0 : i === 5 ? 2 : fc < fileless ? 0 : fc < fileless + 0.05 ? 2 : 1;
     const files = times(nFiles, () => {
       const duration = Math.round((30 + sRng() * 7200) * 1000) / 1000;
       const big = sRng() < 0.3;

@@ -615,10 +615,19 @@ export function scenePred(lib: FakeLibrary, f: Filter): Pred<FakeScene> | null {
       case 'created_at':
         timestampField<FakeScene>(preds, lib, field, c, (s) => s.created_at);
         break;
+      case 'file_count': {
+        const p = intPred(c as IntCriterion, field);
+        preds.push((s) => p(s.files.length));
+        break;
+      }
       case 'files_filter': {
         const fp = filePred(lib, c as Filter);
-        // Joined through scenes_files: a scene matches when any one of its files does.
-        if (fp) preds.push((s) => s.files.some(fp));
+        // Joined through scenes_files: a scene matches when any one of its files does. A scene
+        // with no file matches too, whatever the criterion: measured against Stash v0.30.1, whose
+        // files_filter on updated_at GREATER_THAN answered with every fileless scene of the library
+        // (most likely its outer join leaves such a scene one row with a NULL file that the criterion
+        // does not reject). Reproduced as observed, for any files_filter criterion.
+        if (fp) preds.push((s) => s.files.length === 0 || s.files.some(fp));
         break;
       }
       default:

@@ -269,7 +269,8 @@ export function startFakeStash(opts: StartOptions = {}): Promise<FakeStash> {
     extraHeaders: http.OutgoingHttpHeaders = {},
   ): Promise<void> {
     if (res.destroyed) return;
-    const headers: http.OutgoingHttpHeaders = { ...extraHeaders, 'Content-Type': contentType };
+    // Stash's HTTP server dates every answer with its own clock, the clock it stamps rows with.
+    const headers: http.OutgoingHttpHeaders = { ...extraHeaders, 'Content-Type': contentType, Date: new Date(library.clock.epochMs).toUTCString() };
     let payload: Buffer = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     if (useGzip && payload.length > 1024 && /\bgzip\b/.test(headerValue(req.headers['accept-encoding']))) {
       payload = await gzip(payload, { level: 1 });

@@ -107,6 +107,8 @@ export class StashClient {
   readonly url: URL;
   readonly shownUrl: string;
   readonly stats: StashClientStats = { requests: 0, retries: 0, bytes: 0 };
+  /** The server's clock as its latest answer's Date header gave it (epoch ms, whole seconds), if it sent one. */
+  serverDateMs: number | null = null;
   /**
    * What no error may repeat, whatever a library or the server put in it. Public so that the sync
    * engine and the service redact what they raise and store with the same set.
@@ -237,6 +239,8 @@ export class StashClient {
       const response = await fetch(target, { ...init, redirect: 'manual' });
       const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
       if (location === null) {
+        const date = Date.parse(response.headers.get('date') ?? '');
+        if (Number.isFinite(date)) this.serverDateMs = date;
         const body = await this.readCapped(response, init.signal ?? undefined);
         this.stats.bytes += body.byteLength;
         return { response, body };

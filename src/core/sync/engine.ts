@@ -20,7 +20,7 @@ import { fetchByIds } from './paging';
 import { inFlight, settledOnFailure } from './pipelining';
 import { SyncWarnings } from './warnings';
 import { errorKindOf, SyncRefusedError } from '../errors';
-import { changeQueryFloor, laterOf } from './watermark';
+import { changeQueryFloor, laterOf, serverClockStamp } from './watermark';
 
 export type { SyncPhase, SyncProgress };
 export { PAGES_AHEAD } from './paging';
@@ -114,7 +114,13 @@ async function syncUnderLock(options: SyncOptions): Promise<SyncSummary> {
     // Before anything is written: a wrong URL or key fails here and leaves the mirror untouched.
     const server = await client.identify(signal);
     const logger = (options.logger ?? silentLogger).child('sync');
-    const run: SyncRun = { runId: randomUUID(), mode, logger, warnings: new SyncWarnings(logger, options.onWarning) };
+    const run: SyncRun = {
+      runId: randomUUID(),
+      mode,
+      logger,
+      warnings: new SyncWarnings(logger, options.onWarning),
+      serverDateMs: client.serverDateMs,
+    };
     // Each entity's counts, as they grow: a failed entity's too, for what it wrote before failing.
     const entities: EntitySummary[] = [];
     try {
@@ -155,6 +161,8 @@ interface SyncRun {
   mode: SyncMode;
   logger: Logger;
   warnings: SyncWarnings;
+  /** The server's clock before this run read any row (its identity answer's Date header), if it gave one. */
+  serverDateMs: number | null;
 }
 
 /** Syncs the wanted entities in dependency order, each recorded as a run; stops at the first that fails. */
@@ -246,11 +254,10 @@ class EntitySync implements SceneFetcher {
     if (this.entity === 'scenes') this.files = await FilesWatermark.start(store, state.filesWatermark, floor, mode);
 
     // 1. Changed rows, by high-water mark: the bulk of any change arrives here in sorted pages.
-    if (floor) {
-      await this.fetchChanges({ updated_at: { value: floor, modifier: 'GREATER_THAN' } }, 'updated_at', state.watermark);
-    } else {
-      await this.fetchChanges(null, 'id', null);
-    }
+    const reached = floor
+      ? await this.fetchChanges({ updated_at: { value: floor, modifier: 'GREATER_THAN' } }, 'updated_at', state.watermark)
+      : await this.fetchChanges(null, 'id', null);
+    await this.raiseWatermarkToServerClock(reached);
     // 2. Scenes: files rescanned since the files watermark (a rescan does not bump the scene).
     await this.files?.fetchRescanned(this);
 
@@ -278,8 +285,19 @@ class EntitySync implements SceneFetcher {
     for (const id of await store.findDependents(this.entity)) refetch.add(id);
 
     await this.fetchByIds([...refetch], 'refetch');
-    await this.files?.save(store, (message) => this.warn(message));
+    await this.files?.save(store, (message) => this.warn(message), this.sync.serverDateMs);
     return this.summary;
+  }
+
+  /**
+   * Every row the change query returned was read after the server's clock said `serverDateMs`, so
+   * that moment is as good a watermark as a stamp seen (docs/sync.md, step 1). On a quiet Stash the
+   * newest stamp stays put and its overlap would be fetched again by every sync; the clock moves
+   * on, and once it is past the overlap nothing unchanged is fetched.
+   */
+  private async raiseWatermarkToServerClock(reached: string | null): Promise<void> {
+    const clock = serverClockStamp(this.sync.serverDateMs, reached);
+    if (clock && laterOf(reached, clock) !== reached) await this.options.store.applyPage(this.entity, [], { watermark: clock });
   }
 
   /** Step 5 again, for relations to an entity synced after this one. */
@@ -288,7 +306,11 @@ class EntitySync implements SceneFetcher {
   }
 
   /** Offset pages over a filter and sort; each batch of pages commits with the watermark it reached. */
-  private async fetchChanges(filter: Record<string, unknown> | null, sort: 'id' | 'updated_at', startWatermark: string | null) {
+  private async fetchChanges(
+    filter: Record<string, unknown> | null,
+    sort: 'id' | 'updated_at',
+    startWatermark: string | null,
+  ): Promise<string | null> {
     let watermark = startWatermark;
     let done = 0;
     const pages = this.queries.rowPages(sort, filter);
@@ -317,6 +339,7 @@ class EntitySync implements SceneFetcher {
     };
     await settledOnFailure(fetchAndWrite, () => writing);
     await writing;
+    return watermark;
   }
 
   private async listVersions(): Promise<VersionListing> {

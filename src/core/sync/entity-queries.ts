@@ -64,15 +64,15 @@ export class EntityQueries {
   }
 
   /** (id, updated_at) pages of the listing, sorted by id; `filters` narrows it (the rescanned scenes). */
-  listingPages(filters: Record<string, unknown> = {}): AsyncGenerator<Page<RowVersion>> {
-    return offsetPages(this.root, this.listingPageSize, async (page) =>
+  listingPages(filters: Record<string, unknown> = {}, perPage = this.listingPageSize): AsyncGenerator<Page<RowVersion>> {
+    return offsetPages(this.root, perPage, async (page) =>
       readVersionPage(
         this.entity,
         await this.query(this.documents.listing, {
-          filter: { page, per_page: this.listingPageSize, sort: 'id', direction: 'ASC' },
+          filter: { page, per_page: perPage, sort: 'id', direction: 'ASC' },
           ...filters,
         }),
-        this.listingPageSize,
+        perPage,
       ),
     );
   }

@@ -14,7 +14,7 @@ import type { AnyRow, SceneRow } from '../mirror-rows';
 import type { SyncPhase } from '../../shared/sync-progress';
 import type { EntityQueries } from './entity-queries';
 import { LISTING_ATTEMPTS } from './listing';
-import { changeQueryFloor, laterOf } from './watermark';
+import { changeQueryFloor, laterOf, serverClockStamp } from './watermark';
 
 /** What the files query needs of the scenes' sync: its requests, and its write and by-id paths. */
 export interface SceneFetcher {
@@ -22,6 +22,17 @@ export interface SceneFetcher {
   apply(rows: readonly AnyRow[]): Promise<void>;
   fetchByIds(ids: number[], phase: SyncPhase): Promise<void>;
 }
+
+/**
+ * Scenes with a file stamped after the floor. Stash answers a files_filter with every scene that
+ * has no file at all, as if each matched, so without `file_count` every sync would fetch and
+ * rewrite all of them. A fileless scene has no file to rescan: any change to it bumps the scene,
+ * and the change query and the listing find it; a scan that adds its first file bumps it too.
+ */
+const RESCANNED_SINCE = (floor: string) => ({
+  file_count: { value: 0, modifier: 'GREATER_THAN' },
+  files_filter: { updated_at: { value: floor, modifier: 'GREATER_THAN' } },
+});
 
 export class FilesWatermark {
   /** The latest file stamp this run saw. */
@@ -79,19 +90,25 @@ export class FilesWatermark {
     return listing.ids.filter((id) => !this.fetchedIds.has(id));
   }
 
-  /** At the end of the run: saves the watermark if the run saw every rescan; else says why not. */
-  async save(store: MirrorStore, warn: (message: string) => void): Promise<void> {
+  /**
+   * At the end of the run: saves the watermark if the run saw every rescan; else says why not.
+   * `serverDateMs`, the server's clock before the run read any scene, counts as a file stamp seen:
+   * a rescan after it is stamped later (as in watermark.ts' serverClockStamp), so a quiet Stash's
+   * files overlap empties once its clock moves past it.
+   */
+  async save(store: MirrorStore, warn: (message: string) => void, serverDateMs: number | null): Promise<void> {
     if (this.perBatch) return;
     if (!this.complete) {
       warn('Stash changed while the sync read it; rescanned files are checked again on the next sync');
       return;
     }
-    const filesWatermark = laterOf(this.stored, this.seen);
+    const latest = laterOf(this.stored, this.seen);
+    const filesWatermark = laterOf(latest, serverClockStamp(serverDateMs, latest));
     if (filesWatermark !== this.stored) await store.applyPage('scenes', [], { filesWatermark });
   }
 
   private async fetchSince(floor: string, scenes: SceneFetcher): Promise<boolean> {
-    const sceneFilter = { files_filter: { updated_at: { value: floor, modifier: 'GREATER_THAN' } } };
+    const sceneFilter = RESCANNED_SINCE(floor);
     const first = await scenes.queries.rowPage(1, 'id', sceneFilter);
     await scenes.apply(first.rows);
     if (first.rows.length < scenes.queries.pageSize) return true;

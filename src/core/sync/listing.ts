@@ -4,8 +4,9 @@
  * step 4 needs before it may mark anything stale.
  */
 import type { Listing, ListingComparison, MirrorStore } from '../db/store';
-import type { EntityName } from '../mirror-rows';
-import type { EntityQueries } from './entity-queries';
+import type { EntityName, RowVersion } from '../mirror-rows';
+import type { Page } from '../stash/wire';
+import type { EntityQueries, ListingSignature } from './entity-queries';
 import { inFlight } from './pipelining';
 
 export const LISTING_ATTEMPTS = 3;
@@ -37,7 +38,9 @@ export async function listVersions(
     listing = { ids: [], stamps: [] };
     compared = new PagewiseComparison(store, queries.entity);
     let consistent = true;
-    for await (const result of queries.listingPages()) {
+    let last: Page<RowVersion> | null = null;
+    for await (const result of queries.listingPages({}, pageSizeEndingShort(queries.listingPageSize, before.count))) {
+      last = result;
       if (result.count !== before.count) consistent = false;
       const page: Listing = { ids: [], stamps: [] };
       for (const row of result.rows) {
@@ -49,7 +52,7 @@ export async function listVersions(
       compared.add(page);
       onProgress(listing.ids.length, Math.max(result.count, listing.ids.length));
     }
-    const after = await queries.signature();
+    const after = closingSignature(last) ?? (await queries.signature());
     if (consistent && compared.ordered && after.count === before.count && after.maxId === before.maxId && listing.ids.length === before.count) {
       return { comparison: await compared.result(), stable: true, listing, attempts: attempt };
     }
@@ -58,6 +61,25 @@ export async function listVersions(
   // that shifted under offset paging can repeat rows or lose their order: compare it whole.
   const comparison = compared.ordered ? await compared.result() : await store.compareWithListing(queries.entity, sortedUnique(listing));
   return { comparison, stable: false, listing, attempts: LISTING_ATTEMPTS };
+}
+
+/**
+ * Pages of `preferred` rows, or one fewer when the count would fill whole pages: then the last
+ * page holds rows, and closes the listing without a request of its own.
+ */
+function pageSizeEndingShort(preferred: number, count: number): number {
+  return preferred > 1 && count > 0 && count % preferred === 0 ? preferred - 1 : preferred;
+}
+
+/**
+ * The signature after the listing, read off its last page when that page holds rows: a page short
+ * of full reached the end of the ids when it was answered, so its count and last id are the count
+ * and the highest id at that moment, the moment the listing ended. Only an empty last page (no
+ * rows, or rows added or removed mid-listing so that they fill whole pages) needs a request of its own.
+ */
+function closingSignature(last: Page<RowVersion> | null): ListingSignature | null {
+  const lastRow = last?.rows.at(-1);
+  return last && lastRow ? { count: last.count, maxId: lastRow.id } : null;
 }
 
 /**

@@ -24,3 +24,20 @@ export function laterOf(a: string | null, b: string | null): string | null {
   if (b === null) return a;
   return a > b ? a : b;
 }
+
+const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A stamp no row written from now on sorts below: the server's clock (its answers' Date header,
+ * the clock it stamps rows with) an hour and a minute back, in the offset of `like`, a stamp it
+ * wrote. The hour covers a daylight-saving change since `like` was written, the minute the
+ * offsets' own order, so the result sorts before what the server writes now. Null without a
+ * usable clock or stamp.
+ */
+export function serverClockStamp(serverDateMs: number | null, like: string | null): string | null {
+  const offset = like === null ? null : OFFSET.exec(like)?.[1];
+  if (serverDateMs === null || !offset) return null;
+  const minutes = offset === 'Z' ? 0 : (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+  const wall = new Date(Math.floor(serverDateMs / 1000) * 1000 - 61 * 60_000 + minutes * 60_000);
+  return wall.toISOString().slice(0, 19) + offset;
+}
