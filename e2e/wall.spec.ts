@@ -2,7 +2,7 @@
  * The wall: the list/wall switch (in the address, kept on reload, remembered without it), the
  * keyboard over tiles and Enter into the player, a tile's preview playing on hover, "play all" in
  * order (the next marker plays at the first one's end) and shuffled (a fixed order P steps back
- * through), and the wall and the player at 800 px. With no words the results are in marker id
+ * through), a new search stopping play all without a jump, and the wall and the player at 800 px. With no words the results are in marker id
  * order, so the first marker gets a short end and every other one a longer one: play all moves on
  * soon from the first, and no turn ends while the shuffled test steps by hand.
  */
@@ -14,6 +14,7 @@ import { startFakeStash, type FakeStash } from '../tools/fake-stash/server';
 import { STREAM_ASSET_SECONDS } from '../tools/fake-stash/stream';
 import { connectStash, mainNav, syncNow } from './support/app-steps';
 import { HOST_TOKEN, VIEWPORT } from './support/env';
+import { markerCount } from './support/host-api';
 import { STASH_API_KEY } from './support/fake-stash';
 import { elementsOutsideOf, sidewaysScrollersOf } from './support/layout-checks';
 import { startOwnHost, type OwnHost } from './support/own-host';
@@ -68,6 +69,14 @@ const player = () => page.getByRole('dialog');
 async function playingId(): Promise<number> {
   await expect(player()).toHaveAttribute('data-marker-id', /\d+/);
   return Number(await player().getAttribute('data-marker-id'));
+}
+const searchBox = () => page.getByLabel('Search markers');
+async function searchTotal(text: string): Promise<number> {
+  const response = await page.request.post(`${host.url}${HTTP_ROUTES.rpc('searchMarkers')}`, {
+    headers: { Authorization: `Bearer ${HOST_TOKEN}` },
+    data: { text, perPage: 1, facetLimit: 0 },
+  });
+  return ((await response.json()) as MarkerSearchResult).total;
 }
 const viewButton = (name: 'List' | 'Wall') => page.getByRole('group', { name: 'View' }).getByRole('button', { name });
 
@@ -209,6 +218,33 @@ test('play shuffled: another order, fixed while it plays, and P steps back throu
   const lastPlayed = hits.findIndex((hit) => hit.id === played[1]);
   await expect(page.locator(`#result-${lastPlayed}`)).toHaveClass(/active/);
   await expect(page.locator(`#result-${lastPlayed}`)).toBeInViewport();
+});
+
+test('a new search while play all plays stops it: the marker playing plays on, and N jumps nowhere', async () => {
+  await page.getByRole('button', { name: 'Play all' }).click();
+  await expect(player().locator('.player-queue')).toHaveText(`1 of ${MARKERS} · In order`);
+  await page.keyboard.press('n');
+  await expect(player().locator('.player-queue')).toHaveText(`2 of ${MARKERS} · In order`);
+  const playing = await playingId();
+  // Words that find a few markers, in another order: the old queue's indexes mean others there.
+  const words = hits.at(-1)!.primaryTag.name;
+  const found = await searchTotal(words);
+  expect(found).toBeLessThan(MARKERS);
+  await searchBox().fill(words);
+  await expect(page.locator('.result-count')).toHaveText(markerCount(found));
+  await player().focus();
+  await page.keyboard.press('n');
+  await page.keyboard.press('n');
+  expect(await playingId()).toBe(playing);
+  await expect(player().locator('.player-note')).toHaveText('Play all stopped: a new search changed the results.');
+  await expect(player().locator('.player-queue')).toHaveCount(0);
+  await expect(player().getByRole('button', { name: 'Next (N)' })).toBeDisabled();
+  await expect.poll(() => page.locator('.player-video').evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThan(0);
+  await screenshot(page, 'play-all-search-changed');
+  await page.keyboard.press('Escape');
+  await expect(player()).toHaveCount(0);
+  await searchBox().fill('');
+  await expect(page.locator('.result-count')).toHaveText(markerCount(MARKERS));
 });
 
 test('at 800 px the wall and the player fit the window', async () => {
