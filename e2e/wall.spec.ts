@@ -7,17 +7,12 @@
  * soon from the first, and no turn ends while the shuffled test steps by hand.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { HTTP_ROUTES, type MarkerSearchResult } from '../src/shared/contract';
-import { createClock } from '../tools/fake-stash/clock';
-import { generateLibrary } from '../tools/fake-stash/generate';
-import { startFakeStash, type FakeStash } from '../tools/fake-stash/server';
-import { STREAM_ASSET_SECONDS } from '../tools/fake-stash/stream';
-import { connectStash, mainNav, syncNow } from './support/app-steps';
-import { HOST_TOKEN, VIEWPORT } from './support/env';
+import type { MarkerSearchResult } from '../src/shared/contract';
+import { mainNav } from './support/app-steps';
+import { VIEWPORT } from './support/env';
 import { markerCount } from './support/host-api';
-import { STASH_API_KEY } from './support/fake-stash';
 import { elementsOutsideOf, sidewaysScrollersOf } from './support/layout-checks';
-import { startOwnHost, type OwnHost } from './support/own-host';
+import { openOwnLibrary, playableLibrary, type OwnLibrary } from './support/own-library';
 import { screenshot } from './support/screens';
 
 test.describe.configure({ mode: 'serial' });
@@ -27,40 +22,21 @@ const MARKERS = 150;
 const LOADED_FIRST = 100;
 const FIRST_TURN_SECONDS = 2;
 const OTHER_TURN_SECONDS = 30;
+let own: OwnLibrary;
 let page: Page;
-let stash: FakeStash;
-let host: OwnHost;
 let hits: MarkerSearchResult['hits'];
 
 test.beforeAll(async ({ browser }) => {
-  const library = generateLibrary({
-    seed: 9,
-    size: { performers: 10, tags: 10, scenes: 30, markers: MARKERS },
-    clock: createClock({ mode: 'real' }),
-  });
-  const firstId = Math.min(...library.markers.keys());
-  for (const marker of library.markers.values()) {
-    marker.seconds = 20 + ((marker.id * 37) % (STREAM_ASSET_SECONDS - 60));
-    marker.end_seconds = marker.seconds + (marker.id === firstId ? FIRST_TURN_SECONDS : OTHER_TURN_SECONDS);
-  }
-  stash = await startFakeStash({ library, apiKey: STASH_API_KEY });
-  host = await startOwnHost('wall');
-  page = await browser.newPage({ baseURL: host.url, viewport: VIEWPORT });
-  await page.goto(`/?token=${HOST_TOKEN}`);
-  await connectStash(page, stash.origin, STASH_API_KEY);
-  await syncNow(page);
-  const response = await page.request.post(`${host.url}${HTTP_ROUTES.rpc('searchMarkers')}`, {
-    headers: { Authorization: `Bearer ${HOST_TOKEN}` },
-    data: { perPage: MARKERS, facetLimit: 0 },
-  });
-  hits = ((await response.json()) as MarkerSearchResult).hits;
-  expect(hits[0]!.id).toBe(firstId);
+  const library = playableLibrary(9, { performers: 10, tags: 10, scenes: 30, markers: MARKERS }, OTHER_TURN_SECONDS);
+  const first = library.markers.get(Math.min(...library.markers.keys()))!;
+  first.end_seconds = first.seconds + FIRST_TURN_SECONDS;
+  own = await openOwnLibrary(browser, 'wall', { library });
+  page = own.page;
+  hits = (await own.call<MarkerSearchResult>('searchMarkers', { perPage: MARKERS, facetLimit: 0 })).hits;
+  expect(hits[0]!.id).toBe(first.id);
 });
 
-test.afterAll(async () => {
-  await page?.close();
-  await Promise.all([stash?.close(), host?.close()]);
-});
+test.afterAll(async () => own?.close());
 
 const results = () => page.getByRole('listbox', { name: 'Results' });
 const tiles = () => page.locator('.wall-tile');
@@ -71,13 +47,6 @@ async function playingId(): Promise<number> {
   return Number(await player().getAttribute('data-marker-id'));
 }
 const searchBox = () => page.getByLabel('Search markers');
-async function searchTotal(text: string): Promise<number> {
-  const response = await page.request.post(`${host.url}${HTTP_ROUTES.rpc('searchMarkers')}`, {
-    headers: { Authorization: `Bearer ${HOST_TOKEN}` },
-    data: { text, perPage: 1, facetLimit: 0 },
-  });
-  return ((await response.json()) as MarkerSearchResult).total;
-}
 const viewButton = (name: 'List' | 'Wall') => page.getByRole('group', { name: 'View' }).getByRole('button', { name });
 
 /** How many tiles the wall's first row holds. */
@@ -228,7 +197,7 @@ test('a new search while play all plays stops it: the marker playing plays on, a
   const playing = await playingId();
   // Words that find a few markers, in another order: the old queue's indexes mean others there.
   const words = hits.at(-1)!.primaryTag.name;
-  const found = await searchTotal(words);
+  const found = await own.countOf({ text: words });
   expect(found).toBeLessThan(MARKERS);
   await searchBox().fill(words);
   await expect(page.locator('.result-count')).toHaveText(markerCount(found));
