@@ -2,14 +2,15 @@
  * The wall: the list/wall switch (in the address, kept on reload, remembered without it), the
  * keyboard over tiles and Enter into the player, a tile's preview playing on hover, "play all" in
  * order (the next marker plays at the first one's end) and shuffled (a fixed order P steps back
- * through), a new search stopping play all without a jump, and the wall and the player at 800 px. With no words the results are in marker id
+ * through), a new search stopping play all without a jump, the wall and the player at 800 px, and
+ * a sync's refresh waiting for the player to close. With no words the results are in marker id
  * order, so the first marker gets a short end and every other one a longer one: play all moves on
  * soon from the first, and no turn ends while the shuffled test steps by hand.
  */
 import { expect, test, type Page } from '@playwright/test';
-import type { MarkerSearchResult } from '../src/shared/contract';
+import { HTTP_ROUTES, type MarkerSearchResult } from '../src/shared/contract';
 import { mainNav } from './support/app-steps';
-import { VIEWPORT } from './support/env';
+import { HOST_TOKEN, VIEWPORT } from './support/env';
 import { markerCount } from './support/host-api';
 import { elementsOutsideOf, sidewaysScrollersOf } from './support/layout-checks';
 import { openOwnLibrary, playableLibrary, type OwnLibrary } from './support/own-library';
@@ -235,4 +236,26 @@ test('at 800 px the wall and the player fit the window', async () => {
   await screenshot(page, 'player-800');
   await page.keyboard.press('Escape');
   await page.setViewportSize(VIEWPORT);
+});
+
+test('a sync during play all waits for the player to close before it refreshes the results', async () => {
+  await page.getByRole('button', { name: 'Play all' }).click();
+  await page.keyboard.press('n');
+  await expect(player().locator('.player-queue')).toHaveText(`2 of ${MARKERS} · In order`);
+  // Stash loses the last result; a sync (the tray's or a periodic one) takes it out of the mirror.
+  own.stash.library.deleteMarker(hits.at(-1)!.id);
+  const response = await page.request.post(`${own.host.url}${HTTP_ROUTES.rpc('syncNow')}`, {
+    headers: { Authorization: `Bearer ${HOST_TOKEN}` },
+    data: {},
+  });
+  expect(await response.json()).toMatchObject({ ok: true });
+  await expect.poll(() => own.countOf({})).toBe(MARKERS - 1);
+  // Play all plays on through the results it started with.
+  await player().focus();
+  await page.keyboard.press('n');
+  await expect(player().locator('.player-queue')).toHaveText(`3 of ${MARKERS} · In order`);
+  expect(await playingId()).toBe(hits[2]!.id);
+  await expect(page.locator('.result-count')).toHaveText(markerCount(MARKERS));
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.result-count')).toHaveText(markerCount(MARKERS - 1));
 });

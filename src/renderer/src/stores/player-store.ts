@@ -68,3 +68,8 @@ export const usePlayer = create<PlayerState>((set, get) => ({
 export function sceneStreamUrl(markerStreamUrl: string): string {
   return markerStreamUrl.replace(/\/scene_marker\/\d+\/stream(?=$|\?)/, '/stream');
 }
+
+/** The player shows a marker: one of the results, or one it kept from results a search replaced. */
+export function playerOpen(state: Pick<PlayerState, 'index' | 'kept'>): boolean {
+  return state.index !== null || state.kept !== null;
+}
