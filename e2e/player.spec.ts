@@ -1,52 +1,30 @@
 /**
  * The in-app player: Enter on a result plays its scene from the marker's time and loops at the
  * marker's end; N and P step through the results; Escape gives focus back to the list; with the
- * fake Stash stopped the player says why it cannot play. Markers are moved inside the fake
- * stream's ten minutes (tools/fake-stash/stream.ts) and get a short end, so a loop comes soon.
+ * fake Stash stopped the player says why it cannot play. Markers get a short end, so a loop
+ * comes soon.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { HTTP_ROUTES, type MarkerSearchResult } from '../src/shared/contract';
-import { createClock } from '../tools/fake-stash/clock';
-import { generateLibrary } from '../tools/fake-stash/generate';
-import { startFakeStash, type FakeStash } from '../tools/fake-stash/server';
-import { STREAM_ASSET_SECONDS } from '../tools/fake-stash/stream';
-import { connectStash, mainNav, syncNow } from './support/app-steps';
-import { HOST_TOKEN, VIEWPORT } from './support/env';
-import { STASH_API_KEY } from './support/fake-stash';
-import { startOwnHost, type OwnHost } from './support/own-host';
+import type { MarkerSearchResult } from '../src/shared/contract';
+import { mainNav } from './support/app-steps';
+import { openOwnLibrary, playableLibrary, type OwnLibrary } from './support/own-library';
 import { screenshot } from './support/screens';
 
 test.describe.configure({ mode: 'serial' });
 
 const LOOP_SECONDS = 3;
+let own: OwnLibrary;
 let page: Page;
-let stash: FakeStash;
-let host: OwnHost;
 let hits: MarkerSearchResult['hits'];
 
 test.beforeAll(async ({ browser }) => {
-  const library = generateLibrary({ seed: 4, size: { performers: 10, tags: 10, scenes: 10, markers: 30 }, clock: createClock({ mode: 'real' }) });
-  for (const marker of library.markers.values()) {
-    marker.seconds = 20 + ((marker.id * 37) % (STREAM_ASSET_SECONDS - 60));
-    marker.end_seconds = marker.seconds + LOOP_SECONDS;
-  }
-  stash = await startFakeStash({ library, apiKey: STASH_API_KEY });
-  host = await startOwnHost('player');
-  page = await browser.newPage({ baseURL: host.url, viewport: VIEWPORT });
-  await page.goto(`/?token=${HOST_TOKEN}`);
-  await connectStash(page, stash.origin, STASH_API_KEY);
-  await syncNow(page);
-  const response = await page.request.post(`${host.url}${HTTP_ROUTES.rpc('searchMarkers')}`, {
-    headers: { Authorization: `Bearer ${HOST_TOKEN}` },
-    data: { perPage: 30, facetLimit: 0 },
-  });
-  hits = ((await response.json()) as MarkerSearchResult).hits;
+  const library = playableLibrary(4, { performers: 10, tags: 10, scenes: 10, markers: 30 }, LOOP_SECONDS);
+  own = await openOwnLibrary(browser, 'player', { library });
+  page = own.page;
+  hits = (await own.call<MarkerSearchResult>('searchMarkers', { perPage: 30, facetLimit: 0 })).hits;
 });
 
-test.afterAll(async () => {
-  await page?.close();
-  await Promise.all([stash?.close(), host?.close()]);
-});
+test.afterAll(async () => own?.close());
 
 const player = () => page.getByRole('dialog');
 const video = () => page.locator('.player-video');
@@ -84,7 +62,7 @@ test('without Stash the player says why it cannot play', async () => {
   // A scene not played yet: the browser may keep the video of one it has played.
   const unplayed = hits.findIndex((hit) => hit.scene.id !== hits[0]!.scene.id && hit.scene.id !== hits[1]!.scene.id);
   expect(unplayed).toBeGreaterThan(0);
-  await stash.close();
+  await own.stash.close();
   for (let step = 0; step < unplayed; step++) await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await expect(player().getByRole('alert')).toHaveText(/Cannot play: Stash cannot be reached/);

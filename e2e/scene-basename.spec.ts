@@ -4,19 +4,15 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { createClock, FakeLibrary } from '../tools/fake-stash';
-import { startFakeStash, type FakeStash } from '../tools/fake-stash/server';
-import { connectStash, mainNav, syncNow } from './support/app-steps';
-import { HOST_TOKEN, VIEWPORT } from './support/env';
-import { STASH_API_KEY } from './support/fake-stash';
+import { mainNav } from './support/app-steps';
 import { markerCount } from './support/host-api';
-import { startOwnHost, type OwnHost } from './support/own-host';
+import { openOwnLibrary, type OwnLibrary } from './support/own-library';
 import { screenshot } from './support/screens';
 
 test.describe.configure({ mode: 'serial' });
 
+let own: OwnLibrary;
 let page: Page;
-let stash: FakeStash;
-let host: OwnHost;
 let fileless: number;
 
 test.beforeAll(async ({ browser }) => {
@@ -33,20 +29,13 @@ test.beforeAll(async ({ browser }) => {
   library.createMarker({ sceneId: titled.id, primaryTagId: tag.id, title: 'Launch', seconds: 10, end_seconds: 40 });
   library.createMarker({ sceneId: untitled.id, primaryTagId: tag.id, title: 'Kittiwake flyby', seconds: 95, end_seconds: 130 });
   library.createMarker({ sceneId: fileless, primaryTagId: tag.id, title: 'Drift', seconds: 5 });
-  stash = await startFakeStash({ library, apiKey: STASH_API_KEY });
   // Its own host: this small library must not meet the shared host's mirror of the sample one.
-  host = await startOwnHost('scene-basename');
-  page = await browser.newPage({ baseURL: host.url, viewport: VIEWPORT });
-  await page.goto(`/?token=${HOST_TOKEN}`);
-  await connectStash(page, stash.origin, STASH_API_KEY);
-  await syncNow(page);
+  own = await openOwnLibrary(browser, 'scene-basename', { library });
+  page = own.page;
   await mainNav(page, 'Search').click();
 });
 
-test.afterAll(async () => {
-  await page?.close();
-  await Promise.all([stash?.close(), host?.close()]);
-});
+test.afterAll(async () => own?.close());
 
 const results = () => page.getByRole('listbox', { name: 'Results' });
 const rowOf = (marker: string) => results().getByRole('option').filter({ hasText: marker });

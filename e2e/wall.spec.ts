@@ -2,21 +2,18 @@
  * The wall: the list/wall switch (in the address, kept on reload, remembered without it), the
  * keyboard over tiles and Enter into the player, a tile's preview playing on hover, "play all" in
  * order (the next marker plays at the first one's end) and shuffled (a fixed order P steps back
- * through), and the wall and the player at 800 px. With no words the results are in marker id
+ * through), a new search stopping play all without a jump, the wall and the player at 800 px, and
+ * a sync's refresh waiting for the player to close. With no words the results are in marker id
  * order, so the first marker gets a short end and every other one a longer one: play all moves on
  * soon from the first, and no turn ends while the shuffled test steps by hand.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { HTTP_ROUTES, type MarkerSearchResult } from '../src/shared/contract';
-import { createClock } from '../tools/fake-stash/clock';
-import { generateLibrary } from '../tools/fake-stash/generate';
-import { startFakeStash, type FakeStash } from '../tools/fake-stash/server';
-import { STREAM_ASSET_SECONDS } from '../tools/fake-stash/stream';
-import { connectStash, mainNav, syncNow } from './support/app-steps';
+import { mainNav } from './support/app-steps';
 import { HOST_TOKEN, VIEWPORT } from './support/env';
-import { STASH_API_KEY } from './support/fake-stash';
+import { markerCount } from './support/host-api';
 import { elementsOutsideOf, sidewaysScrollersOf } from './support/layout-checks';
-import { startOwnHost, type OwnHost } from './support/own-host';
+import { openOwnLibrary, playableLibrary, type OwnLibrary } from './support/own-library';
 import { screenshot } from './support/screens';
 
 test.describe.configure({ mode: 'serial' });
@@ -26,40 +23,21 @@ const MARKERS = 150;
 const LOADED_FIRST = 100;
 const FIRST_TURN_SECONDS = 2;
 const OTHER_TURN_SECONDS = 30;
+let own: OwnLibrary;
 let page: Page;
-let stash: FakeStash;
-let host: OwnHost;
 let hits: MarkerSearchResult['hits'];
 
 test.beforeAll(async ({ browser }) => {
-  const library = generateLibrary({
-    seed: 9,
-    size: { performers: 10, tags: 10, scenes: 30, markers: MARKERS },
-    clock: createClock({ mode: 'real' }),
-  });
-  const firstId = Math.min(...library.markers.keys());
-  for (const marker of library.markers.values()) {
-    marker.seconds = 20 + ((marker.id * 37) % (STREAM_ASSET_SECONDS - 60));
-    marker.end_seconds = marker.seconds + (marker.id === firstId ? FIRST_TURN_SECONDS : OTHER_TURN_SECONDS);
-  }
-  stash = await startFakeStash({ library, apiKey: STASH_API_KEY });
-  host = await startOwnHost('wall');
-  page = await browser.newPage({ baseURL: host.url, viewport: VIEWPORT });
-  await page.goto(`/?token=${HOST_TOKEN}`);
-  await connectStash(page, stash.origin, STASH_API_KEY);
-  await syncNow(page);
-  const response = await page.request.post(`${host.url}${HTTP_ROUTES.rpc('searchMarkers')}`, {
-    headers: { Authorization: `Bearer ${HOST_TOKEN}` },
-    data: { perPage: MARKERS, facetLimit: 0 },
-  });
-  hits = ((await response.json()) as MarkerSearchResult).hits;
-  expect(hits[0]!.id).toBe(firstId);
+  const library = playableLibrary(9, { performers: 10, tags: 10, scenes: 30, markers: MARKERS }, OTHER_TURN_SECONDS);
+  const first = library.markers.get(Math.min(...library.markers.keys()))!;
+  first.end_seconds = first.seconds + FIRST_TURN_SECONDS;
+  own = await openOwnLibrary(browser, 'wall', { library });
+  page = own.page;
+  hits = (await own.call<MarkerSearchResult>('searchMarkers', { perPage: MARKERS, facetLimit: 0 })).hits;
+  expect(hits[0]!.id).toBe(first.id);
 });
 
-test.afterAll(async () => {
-  await page?.close();
-  await Promise.all([stash?.close(), host?.close()]);
-});
+test.afterAll(async () => own?.close());
 
 const results = () => page.getByRole('listbox', { name: 'Results' });
 const tiles = () => page.locator('.wall-tile');
@@ -69,6 +47,7 @@ async function playingId(): Promise<number> {
   await expect(player()).toHaveAttribute('data-marker-id', /\d+/);
   return Number(await player().getAttribute('data-marker-id'));
 }
+const searchBox = () => page.getByLabel('Search markers');
 const viewButton = (name: 'List' | 'Wall') => page.getByRole('group', { name: 'View' }).getByRole('button', { name });
 
 /** How many tiles the wall's first row holds. */
@@ -211,6 +190,33 @@ test('play shuffled: another order, fixed while it plays, and P steps back throu
   await expect(page.locator(`#result-${lastPlayed}`)).toBeInViewport();
 });
 
+test('a new search while play all plays stops it: the marker playing plays on, and N jumps nowhere', async () => {
+  await page.getByRole('button', { name: 'Play all' }).click();
+  await expect(player().locator('.player-queue')).toHaveText(`1 of ${MARKERS} · In order`);
+  await page.keyboard.press('n');
+  await expect(player().locator('.player-queue')).toHaveText(`2 of ${MARKERS} · In order`);
+  const playing = await playingId();
+  // Words that find a few markers, in another order: the old queue's indexes mean others there.
+  const words = hits.at(-1)!.primaryTag.name;
+  const found = await own.countOf({ text: words });
+  expect(found).toBeLessThan(MARKERS);
+  await searchBox().fill(words);
+  await expect(page.locator('.result-count')).toHaveText(markerCount(found));
+  await player().focus();
+  await page.keyboard.press('n');
+  await page.keyboard.press('n');
+  expect(await playingId()).toBe(playing);
+  await expect(player().locator('.player-note')).toHaveText('Play all stopped: a new search changed the results.');
+  await expect(player().locator('.player-queue')).toHaveCount(0);
+  await expect(player().getByRole('button', { name: 'Next (N)' })).toBeDisabled();
+  await expect.poll(() => page.locator('.player-video').evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThan(0);
+  await screenshot(page, 'play-all-search-changed');
+  await page.keyboard.press('Escape');
+  await expect(player()).toHaveCount(0);
+  await searchBox().fill('');
+  await expect(page.locator('.result-count')).toHaveText(markerCount(MARKERS));
+});
+
 test('at 800 px the wall and the player fit the window', async () => {
   await page.setViewportSize({ width: 800, height: 600 });
   await expect(tiles().first()).toBeVisible();
@@ -230,4 +236,26 @@ test('at 800 px the wall and the player fit the window', async () => {
   await screenshot(page, 'player-800');
   await page.keyboard.press('Escape');
   await page.setViewportSize(VIEWPORT);
+});
+
+test('a sync during play all waits for the player to close before it refreshes the results', async () => {
+  await page.getByRole('button', { name: 'Play all' }).click();
+  await page.keyboard.press('n');
+  await expect(player().locator('.player-queue')).toHaveText(`2 of ${MARKERS} · In order`);
+  // Stash loses the last result; a sync (the tray's or a periodic one) takes it out of the mirror.
+  own.stash.library.deleteMarker(hits.at(-1)!.id);
+  const response = await page.request.post(`${own.host.url}${HTTP_ROUTES.rpc('syncNow')}`, {
+    headers: { Authorization: `Bearer ${HOST_TOKEN}` },
+    data: {},
+  });
+  expect(await response.json()).toMatchObject({ ok: true });
+  await expect.poll(() => own.countOf({})).toBe(MARKERS - 1);
+  // Play all plays on through the results it started with.
+  await player().focus();
+  await page.keyboard.press('n');
+  await expect(player().locator('.player-queue')).toHaveText(`3 of ${MARKERS} · In order`);
+  expect(await playingId()).toBe(hits[2]!.id);
+  await expect(page.locator('.result-count')).toHaveText(markerCount(MARKERS));
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.result-count')).toHaveText(markerCount(MARKERS - 1));
 });

@@ -1,8 +1,10 @@
 /**
  * "Play all": a queue over the results' indexes, in order or in a seeded shuffled order fixed when
- * it starts, stepped back and forth; and the wall's grid moves the keyboard makes.
+ * it starts, stepped back and forth; the player letting go of those indexes when a new search
+ * replaces the results; and the wall's grid moves the keyboard makes.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { MarkerHit } from '../src/shared/search-query';
 import {
   isLastInQueue,
   OPEN_MARKER_SPAN_SECONDS,
@@ -14,6 +16,7 @@ import {
   type PlayQueue,
 } from '../src/renderer/src/lib/play-queue';
 import { columnsFor, gridMove, MIN_TILE_WIDTH } from '../src/renderer/src/lib/wall-grid';
+import { PLAY_ALL_STOPPED_NOTE, STEPPING_STOPPED_NOTE, usePlayer } from '../src/renderer/src/stores/player-store';
 
 const indexesOf = (queue: PlayQueue): number[] => {
   const seen = [queueIndex(queue)];
@@ -65,6 +68,54 @@ describe('play all queue', () => {
   it('a permutation of nothing or one is what it is', () => {
     expect(seededPermutation(0, 1)).toEqual([]);
     expect(seededPermutation(1, 1)).toEqual([0]);
+  });
+});
+
+describe('the player when a new search replaces the results', () => {
+  // Only the id matters here: the player keeps the hit it is given as it is.
+  const hit = (id: number) => ({ id }) as MarkerHit;
+  const player = () => usePlayer.getState();
+  beforeEach(() => player().close());
+
+  it('stops play all and keeps the marker that played, which no step changes', () => {
+    player().playAll('in-order', 50, 1);
+    player().step(1, 50);
+    expect(player().index).toBe(1);
+    player().resultsReplaced(hit(901));
+    expect(player()).toMatchObject({ index: null, queue: null, kept: { hit: { id: 901 }, note: PLAY_ALL_STOPPED_NOTE } });
+    // N and P with the new results' count: no index of them is played.
+    player().step(1, 7);
+    player().step(-1, 7);
+    expect(player()).toMatchObject({ index: null, queue: null, kept: { hit: { id: 901 } } });
+    // A further search leaves the kept marker as it is.
+    player().resultsReplaced(hit(902));
+    expect(player().kept).toMatchObject({ hit: { id: 901 } });
+  });
+
+  it('keeps a single marker too, with next and previous stopped', () => {
+    player().open(4);
+    player().resultsReplaced(hit(77));
+    expect(player()).toMatchObject({ index: null, kept: { hit: { id: 77 }, note: STEPPING_STOPPED_NOTE } });
+    player().step(1, 10);
+    expect(player().index).toBeNull();
+  });
+
+  it('closes when the marker had not loaded yet, and stays closed when it was closed', () => {
+    player().playAll('shuffled', 500, 3);
+    player().resultsReplaced(undefined);
+    expect(player()).toMatchObject({ index: null, queue: null, kept: null });
+    player().resultsReplaced(hit(5));
+    expect(player().kept).toBeNull();
+  });
+
+  it('opening a result or playing all again plays from the new results', () => {
+    player().open(2);
+    player().resultsReplaced(hit(8));
+    player().open(3);
+    expect(player()).toMatchObject({ index: 3, kept: null });
+    player().resultsReplaced(hit(9));
+    player().playAll('in-order', 5, 1);
+    expect(player()).toMatchObject({ index: 0, kept: null, queue: { total: 5 } });
   });
 });
 

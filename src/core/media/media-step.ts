@@ -19,6 +19,8 @@ export interface MediaStepOptions {
   cache: MediaCache;
   includePreviews: boolean;
   concurrency?: number;
+  /** Mirror rows read at a time; MEDIA_SOURCE_PAGE unless a test wants several pages of a small library. */
+  pageSize?: number;
   signal?: AbortSignal;
   onProgress?: (p: MediaProgress) => void;
   fetch?: typeof fetch;
@@ -105,6 +107,7 @@ export async function runMediaStep(store: MirrorStore, options: MediaStepOptions
   cache.repair();
 
   const sources = pictureSources(store, origin, options.includePreviews);
+  const pageSize = Math.max(1, options.pageSize ?? MEDIA_SOURCE_PAGE);
   const [markers, performers] = await Promise.all([store.countLive('markers'), store.countLive('performers')]);
   const total = markers * (options.includePreviews ? 2 : 1) + performers;
   const progress: MediaProgress = { total, done: 0, downloaded: 0, alreadyCached: 0, placeholders: 0, failed: 0, bytes: 0 };
@@ -123,8 +126,8 @@ export async function runMediaStep(store: MirrorStore, options: MediaStepOptions
   async function* missingPictures(): AsyncGenerator<Wanted> {
     for (const source of sources) {
       for (let after: number | null = null, last = false; !last;) {
-        const page = await source.page(after, MEDIA_SOURCE_PAGE);
-        last = page.length < MEDIA_SOURCE_PAGE;
+        const page = await source.page(after, pageSize);
+        last = page.length < pageSize;
         const through = last ? null : page.at(-1)!.id;
         const cached = new Map(cache.entriesBetween(source.kind, after, through).map((e) => [e.id, e]));
         const onPage = new Set(page.map((w) => w.id));

@@ -16,23 +16,44 @@ const SEEK_SECONDS = 5;
  * The marker playing in the app: the scene streamed from Stash from the marker's time, looping
  * back to it at the marker's end (markers without an end play on). In "play all" the next marker
  * of the queue plays instead, at the marker's end or a fixed span after its start when it has
- * none. Space, ←/→, N/P, Escape.
+ * none. A new search stops play all and next/previous (the marker shown plays on, with a line
+ * saying why). Space, ←/→, N/P, Escape.
  */
 export function Player() {
   const index = usePlayer((s) => s.index);
   const queue = usePlayer((s) => s.queue);
+  const kept = usePlayer((s) => s.kept);
   const pages = useSearch((s) => s.pages);
   const total = useSearch((s) => s.total) ?? 0;
-  const hit = index === null ? undefined : hitAt(pages, index);
+  const hit = kept?.hit ?? (index === null ? undefined : hitAt(pages, index));
   const ensureLoaded = useSearch((s) => s.ensureLoaded);
   useEffect(() => {
     if (index !== null) ensureLoaded(index, index + 1);
   }, [index, ensureLoaded]);
-  if (index === null) return null;
-  return <PlayerDialog key={hit?.id ?? -1} hit={hit} index={index} total={total} queue={queue} />;
+  // Told as the new search starts, while the old results are still there to say what was showing.
+  useEffect(
+    () =>
+      useSearch.subscribe((now, before) => {
+        if (now.generation === before.generation) return;
+        const player = usePlayer.getState();
+        player.resultsReplaced(player.index === null ? undefined : hitAt(before.pages, player.index));
+      }),
+    [],
+  );
+  if (index === null && !kept) return null;
+  return <PlayerDialog key={hit?.id ?? -1} hit={hit} index={index} total={total} queue={queue} note={kept?.note ?? null} />;
 }
 
-function PlayerDialog({ hit, index, total, queue }: { hit: MarkerHit | undefined; index: number; total: number; queue: PlayQueue | null }) {
+interface PlayerDialogProps {
+  hit: MarkerHit | undefined;
+  /** Null when the player keeps a marker of results a new search replaced: it steps nowhere. */
+  index: number | null;
+  total: number;
+  queue: PlayQueue | null;
+  note: string | null;
+}
+
+function PlayerDialog({ hit, index, total, queue, note }: PlayerDialogProps) {
   const { step, close } = usePlayer.getState();
   const video = useRef<HTMLVideoElement>(null);
   const turnOver = useRef(false);
@@ -42,7 +63,7 @@ function PlayerDialog({ hit, index, total, queue }: { hit: MarkerHit | undefined
 
   const closePlayer = () => {
     close();
-    useSearch.getState().setActiveIndex(index);
+    if (index !== null) useSearch.getState().setActiveIndex(index);
     document.getElementById(RESULT_LIST_ID)?.focus();
   };
 
@@ -66,8 +87,8 @@ function PlayerDialog({ hit, index, total, queue }: { hit: MarkerHit | undefined
     if (isLastInQueue(queue)) v.pause();
     else step(1, total);
   };
-  const atFirst = queue ? queue.position === 0 : index === 0;
-  const atLast = queue ? isLastInQueue(queue) : index >= total - 1;
+  const atFirst = index === null || (queue ? queue.position === 0 : index === 0);
+  const atLast = index === null || (queue ? isLastInQueue(queue) : index >= total - 1);
 
   const stream = hit?.urls ? withHostToken(sceneStreamUrl(hit.urls.stream)) : null;
   const title = hit ? hit.title || hit.primaryTag.name : 'Loading…';
@@ -119,6 +140,11 @@ function PlayerDialog({ hit, index, total, queue }: { hit: MarkerHit | undefined
           onPlaying={() => setReason(null)}
           onError={() => setReason('Cannot play: Stash cannot be reached, or it has no video file for this scene.')}
         />
+      )}
+      {note && (
+        <p className="player-note" role="status">
+          {note}
+        </p>
       )}
       {why && (
         <p className="player-reason" role="alert">

@@ -2,17 +2,15 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { sceneLabel } from '../../../../shared/scene-label';
 import type { MarkerHit } from '../../../../shared/search-query';
-import { usePlayer } from '../../stores/player-store';
 import { plainRows, sceneRows, type SceneRows } from '../../stores/search-groups';
 import { hitAt, PER_PAGE, useSearch } from '../../stores/search-store';
 import { PendingRow, ResultRow } from './ResultRow';
-import { RESULT_LIST_ID, SEARCH_BOX_ID } from './SearchBox';
+import { SEARCH_BOX_ID } from './SearchBox';
+import { useResults } from './use-results';
 
 const ROW_HEIGHT = 84;
 const HEADER_HEIGHT = 32;
 const PAGE_ROWS = 8;
-
-const rowId = (index: number) => `result-${index}`;
 
 /** Where the marker at `index` starts in the list: every row above it is a marker or a header. */
 const startOf = (rows: SceneRows, index: number) => index * ROW_HEIGHT + (rows.rowOfMarker(index) - index) * HEADER_HEIGHT;
@@ -24,14 +22,8 @@ const startOf = (rows: SceneRows, index: number) => index * ROW_HEIGHT + (rows.r
  * markers only, bringing a scene's header into view with its first marker.
  */
 export function ResultList() {
-  const total = useSearch((s) => s.total) ?? 0;
-  const pages = useSearch((s) => s.pages);
-  const generation = useSearch((s) => s.generation);
-  const activeIndex = useSearch((s) => s.activeIndex);
-  const setActiveIndex = useSearch((s) => s.setActiveIndex);
-  const ensureLoaded = useSearch((s) => s.ensureLoaded);
+  const { total, pages, activeIndex, setActiveIndex, ensureLoaded, open, scrollRef, listboxProps, optionProps } = useResults();
   const grouped = useSearch((s) => s.groupedByScene);
-  const scrollRef = useRef<HTMLDivElement>(null);
   const rows = useMemo(
     () => (grouped ? sceneRows(total, loadedIndexes(pages), (index) => hitAt(pages, index)) : plainRows(total)),
     [grouped, total, pages],
@@ -58,7 +50,7 @@ export function ResultList() {
     if (!before || !element || before.results !== results || before.rows === rows) return;
     const shift = startOf(rows, before.marker) - startOf(before.rows, before.marker);
     if (shift !== 0) element.scrollTop += shift;
-  }, [rows, results, virtualizer]);
+  }, [rows, results, scrollRef, virtualizer]);
   useEffect(() => {
     const element = scrollRef.current;
     if (!element) return;
@@ -73,12 +65,6 @@ export function ResultList() {
   const last = items.length > 0 ? rows.rowAt(items[items.length - 1]!.index).marker : 0;
 
   useEffect(() => ensureLoaded(first, last), [first, last, pages, ensureLoaded]);
-  // A new search starts at the top.
-  useEffect(() => {
-    scrollRef.current?.scrollTo({ top: 0 });
-  }, [generation]);
-
-  const open = usePlayer((s) => s.open);
 
   const moveTo = (index: number) => {
     const clamped = Math.max(0, Math.min(total - 1, index));
@@ -111,16 +97,7 @@ export function ResultList() {
   };
 
   return (
-    <div
-      ref={scrollRef}
-      id={RESULT_LIST_ID}
-      className="result-list"
-      role="listbox"
-      aria-label="Results"
-      tabIndex={0}
-      aria-activedescendant={total > 0 ? rowId(activeIndex) : undefined}
-      onKeyDown={onKeyDown}
-    >
+    <div {...listboxProps} className="result-list" onKeyDown={onKeyDown}>
       <div className="result-canvas" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
           const row = rows.rowAt(item.index);
@@ -130,17 +107,9 @@ export function ResultList() {
           return (
             <div
               key={item.key}
-              id={rowId(index)}
-              role="option"
-              aria-selected={index === activeIndex}
-              aria-posinset={index + 1}
-              aria-setsize={total}
+              {...optionProps(index)}
               className={`result-row${index === activeIndex ? ' active' : ''}`}
               style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-              onClick={() => {
-                setActiveIndex(index);
-                open(index);
-              }}
             >
               {hit ? <ResultRow hit={hit} /> : <PendingRow />}
             </div>

@@ -12,12 +12,7 @@ export function ResultRow({ hit }: { hit: MarkerHit }) {
     <>
       <Thumbnail key={hit.id} src={hit.urls?.screenshot ?? null} />
       <div className="result-body">
-        <div className="result-line">
-          <span className="result-title" title={title}>
-            {title}
-          </span>
-          <span className="result-time">{formatTimeRange(hit.seconds, hit.endSeconds)}</span>
-        </div>
+        <LabelAndTime className="result-line" labelClassName="result-title" label={title} hit={hit} />
         <TagChips hit={hit} className="result-line result-tags" />
         <div className="result-line result-scene">
           <span className="scene-title" title={scene ?? undefined}>
@@ -37,6 +32,28 @@ export function ResultRow({ hit }: { hit: MarkerHit }) {
         </div>
       </div>
     </>
+  );
+}
+
+/** A line with a label cut short when it does not fit (whole in its tooltip), then the marker's time range. */
+export function LabelAndTime({
+  className,
+  labelClassName,
+  label,
+  hit,
+}: {
+  className: string;
+  labelClassName: string;
+  label: string;
+  hit: MarkerHit;
+}) {
+  return (
+    <div className={className}>
+      <span className={labelClassName} title={label}>
+        {label}
+      </span>
+      <span className="result-time">{formatTimeRange(hit.seconds, hit.endSeconds)}</span>
+    </div>
   );
 }
 

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { api } from '../../api';
 import { ErrorLine } from '../../components/ErrorLine';
 import { plural } from '../../lib/format';
+import { playerOpen, usePlayer } from '../../stores/player-store';
 import { useSearch } from '../../stores/search-store';
 import { followSearchAddress } from '../../stores/search-url';
 import { useSync } from '../../stores/sync-store';
@@ -30,14 +31,27 @@ function SearchWorkspace() {
   const mirrorEmpty = useSearch((s) => s.total === 0 && s.listsWholeMirror);
   const view = useResultsView((s) => s.view);
 
-  // Search on arrival (for the search in the address), and again whenever a sync has changed the mirror.
+  // Search on arrival (for the search in the address), and again whenever a sync has changed the
+  // mirror, but not under the player: a new search would stop play all (a periodic sync would end
+  // what the user watches), so that refresh waits until the player closes.
   useEffect(() => {
     const stopFollowing = followSearchAddress();
     search();
-    const stopListening = api.on('syncFinished', (outcome) => outcome.ok && search());
+    let refreshPending = false;
+    const stopListening = api.on('syncFinished', (outcome) => {
+      if (!outcome.ok) return;
+      if (playerOpen(usePlayer.getState())) refreshPending = true;
+      else search();
+    });
+    const stopWatching = usePlayer.subscribe((player) => {
+      if (!refreshPending || playerOpen(player)) return;
+      refreshPending = false;
+      search();
+    });
     return () => {
       stopFollowing();
       stopListening();
+      stopWatching();
     };
   }, [search]);
 

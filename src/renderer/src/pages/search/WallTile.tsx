@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { sceneLabel } from '../../../../shared/scene-label';
 import type { MarkerHit } from '../../../../shared/search-query';
-import { formatTimeRange } from '../../../../shared/time-format';
+import { LabelAndTime } from './ResultRow';
 import { Thumbnail, withHostToken } from './Thumbnail';
 
 /**
@@ -24,12 +24,7 @@ export function WallTile({ hit, previewing }: { hit: MarkerHit; previewing: bool
         {preview && <Preview src={preview} onFailed={() => setFailed(true)} />}
       </div>
       <div className="wall-caption">
-        <div className="wall-line">
-          <span className="wall-scene" title={scene}>
-            {scene}
-          </span>
-          <span className="result-time">{formatTimeRange(hit.seconds, hit.endSeconds)}</span>
-        </div>
+        <LabelAndTime className="wall-line" labelClassName="wall-scene" label={scene} hit={hit} />
         <div className="wall-line">
           <span className="tag tag-primary">{hit.primaryTag.name}</span>
           {hit.title && hit.title !== hit.primaryTag.name && (

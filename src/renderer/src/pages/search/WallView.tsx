@@ -1,16 +1,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useState, type KeyboardEvent } from 'react';
 import { columnsFor, gridMove, TILE_GAP } from '../../lib/wall-grid';
-import { usePlayer } from '../../stores/player-store';
-import { hitAt, useSearch } from '../../stores/search-store';
-import { RESULT_LIST_ID, SEARCH_BOX_ID } from './SearchBox';
+import { hitAt } from '../../stores/search-store';
+import { SEARCH_BOX_ID } from './SearchBox';
+import { useResults } from './use-results';
 import { PendingTile, WallTile } from './WallTile';
 
 /** Below the picture: two lines of caption. */
 const CAPTION_HEIGHT = 52;
 const PAGE_ROWS = 3;
-
-const tileId = (index: number) => `result-${index}`;
 
 /**
  * The results as a wall of large screenshots, virtualized by rows of tiles as the list is by rows:
@@ -19,14 +17,7 @@ const tileId = (index: number) => `result-${index}`;
  * its preview while the wall has focus, as does a tile under the mouse.
  */
 export function WallView() {
-  const total = useSearch((s) => s.total) ?? 0;
-  const pages = useSearch((s) => s.pages);
-  const generation = useSearch((s) => s.generation);
-  const activeIndex = useSearch((s) => s.activeIndex);
-  const setActiveIndex = useSearch((s) => s.setActiveIndex);
-  const ensureLoaded = useSearch((s) => s.ensureLoaded);
-  const open = usePlayer((s) => s.open);
-  const scrollRef = useRef<HTMLDivElement>(null);
+  const { total, pages, activeIndex, setActiveIndex, ensureLoaded, open, scrollRef, listboxProps, optionProps } = useResults();
   const [width, setWidth] = useState(0);
   const [focused, setFocused] = useState(false);
   const [hovered, setHovered] = useState<number | null>(null);
@@ -38,7 +29,7 @@ export function WallView() {
     observer.observe(element);
     setWidth(element.clientWidth);
     return () => observer.disconnect();
-  }, []);
+  }, [scrollRef]);
   const inner = Math.max(0, width - 2 * TILE_GAP);
   const columns = columnsFor(inner);
   const tileWidth = (inner - (columns - 1) * TILE_GAP) / columns;
@@ -56,10 +47,6 @@ export function WallView() {
   const first = items.length > 0 ? items[0]!.index * columns : 0;
   const last = items.length > 0 ? (items[items.length - 1]!.index + 1) * columns - 1 : 0;
   useEffect(() => ensureLoaded(first, Math.min(last, total - 1)), [first, last, total, pages, ensureLoaded]);
-  // A new search starts at the top.
-  useEffect(() => {
-    scrollRef.current?.scrollTo({ top: 0 });
-  }, [generation]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key === 'ArrowUp' && activeIndex < columns) {
@@ -82,14 +69,9 @@ export function WallView() {
 
   return (
     <div
-      ref={scrollRef}
-      id={RESULT_LIST_ID}
+      {...listboxProps}
       className="wall"
-      role="listbox"
-      aria-label="Results"
       aria-orientation="horizontal"
-      tabIndex={0}
-      aria-activedescendant={total > 0 ? tileId(activeIndex) : undefined}
       onKeyDown={onKeyDown}
       onFocus={() => setFocused(true)}
       onBlur={() => setFocused(false)}
@@ -105,11 +87,7 @@ export function WallView() {
               return (
                 <div
                   key={hit ? `m${hit.id}` : `i${index}`}
-                  id={tileId(index)}
-                  role="option"
-                  aria-selected={index === activeIndex}
-                  aria-posinset={index + 1}
-                  aria-setsize={total}
+                  {...optionProps(index)}
                   className={`wall-tile${index === activeIndex ? ' active' : ''}`}
                   style={{
                     transform: `translate(${TILE_GAP + column * (tileWidth + TILE_GAP)}px, ${item.start}px)`,
@@ -117,10 +95,6 @@ export function WallView() {
                     height: rowHeight - TILE_GAP,
                   }}
                   onMouseEnter={() => setHovered(index)}
-                  onClick={() => {
-                    setActiveIndex(index);
-                    open(index);
-                  }}
                 >
                   {hit ? <WallTile hit={hit} previewing={hovered === index || (focused && index === activeIndex)} /> : <PendingTile />}
                 </div>
