@@ -6,7 +6,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { changeQueryFloor, serverClockStamp } from '../src/core/sync/watermark';
 import { generateLibrary, type FakeScene } from '../tools/fake-stash';
-import { describeEachDialect, expectMirrorEqualsLibrary, SMALL_LIBRARY, staleIds, startHarness, type Harness } from './support/harness';
+import {
+  describeEachDialect,
+  expectMirrorEqualsLibrary,
+  SMALL_LIBRARY,
+  expectRescanSynced,
+  staleIds,
+  startHarness,
+  type Harness,
+} from './support/harness';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -63,15 +71,7 @@ describeEachDialect('no-change sync', (dialect) => {
 
     it('a scene whose file was rescanned still syncs among many fileless ones', async () => {
       h = await startFilelessHarness(dialect);
-      await h.sync();
-      h.library.clock.advance(6 * 3600);
-      const scene = [...h.library.scenes.values()].find((s) => s.files.length > 0)!;
-      const stamp = scene.updated_at;
-      h.library.rescanFile(scene.id, { size: 2 ** 33 + 7, duration: 1234.5 });
-      expect(h.library.scenes.get(scene.id)!.updated_at).toBe(stamp);
-      await h.sync();
-      await expectMirrorEqualsLibrary(h.store, h.library);
-      expect(await h.value('SELECT filesize FROM stash_scenes WHERE id = ?', [scene.id])).toBe(2 ** 33 + 7);
+      await expectRescanSynced(h, 2 ** 33 + 7, 1234.5);
     });
 
     it('a fileless scene that gains its first file syncs with it', async () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { searchMarkers } from '../src/core/search/search';
 import { syncStash } from '../src/core/sync/engine';
 import { createClock, generateLibrary } from '../tools/fake-stash';
-import { describeEachDialect, expectMirrorEqualsLibrary, staleIds, startHarness, type Harness } from './support/harness';
+import { describeEachDialect, expectMirrorEqualsLibrary, expectRescanSynced, staleIds, startHarness, type Harness } from './support/harness';
 import { forgetNewestMigration, undo0009, undo0010 } from './support/mirror-rollback';
 
 let h: Harness;
@@ -284,15 +284,7 @@ describeEachDialect('Stash API traps', (dialect) => {
 
     it('a rescanned file changes the scene size and duration without a scene bump', async () => {
       h = await startHarness({ dialect });
-      await h.sync();
-      h.library.clock.advance(24 * 3600);
-      const scene = [...h.library.scenes.values()].find((s) => s.files.length > 0)!;
-      const stamp = scene.updated_at;
-      h.library.rescanFile(scene.id, { size: 2 ** 33 + 5, duration: 4321.25 });
-      expect(h.library.scenes.get(scene.id)!.updated_at).toBe(stamp);
-      await h.sync();
-      await expectMirrorEqualsLibrary(h.store, h.library);
-      expect(await h.value('SELECT filesize FROM stash_scenes WHERE id = ?', [scene.id])).toBe(2 ** 33 + 5);
+      await expectRescanSynced(h, 2 ** 33 + 5, 4321.25);
     });
 
     it("a renamed file changes the scene's basename and its words without a scene bump", async () => {

@@ -269,3 +269,19 @@ export async function expectMirrorEqualsLibrary(store: MirrorStore, library: Fak
 export async function staleIds(store: MirrorStore, table: string): Promise<number[]> {
   return (await store.readForTests<{ id: number }>(`SELECT id FROM ${table} WHERE is_stale ORDER BY id`)).map((r) => r.id);
 }
+
+/**
+ * A day on, Stash rescans one scene's file to a new size and duration, which bumps no scene; the
+ * next sync must still bring the mirror to Stash, that size included.
+ */
+export async function expectRescanSynced(h: Harness, size: number, duration: number): Promise<void> {
+  await h.sync();
+  h.library.clock.advance(24 * 3600);
+  const scene = [...h.library.scenes.values()].find((s) => s.files.length > 0)!;
+  const stamp = scene.updated_at;
+  h.library.rescanFile(scene.id, { size, duration });
+  expect(h.library.scenes.get(scene.id)!.updated_at).toBe(stamp);
+  await h.sync();
+  await expectMirrorEqualsLibrary(h.store, h.library);
+  expect(await h.value('SELECT filesize FROM stash_scenes WHERE id = ?', [scene.id])).toBe(size);
+}
