@@ -3,6 +3,8 @@
  * one while searches meanwhile get the previous, and a process that never searched builds none.
  */
 import { describe, expect, it } from 'vitest';
+import { MarkerIndex, type MarkerIndexSource } from '../src/core/search/marker-index';
+import { parseMarkerQuery } from '../src/core/search/query';
 import { VersionedCache } from '../src/core/search/versioned-cache';
 
 /** A load that finishes when the test says so. */
@@ -68,5 +70,49 @@ describe('versioned cache refresh', () => {
     first.finish('first');
     expect(await firstSearch).toBe('first');
     expect(await cache.get('2', async () => 'loaded by the search')).toBe('second');
+  });
+});
+
+describe('the index a sync builds', () => {
+  const library: MarkerIndexSource = {
+    tags: [{ id: 1, name: 'tag', is_stale: false }],
+    performers: [],
+    studios: [],
+    scenes: [1, 2].map((id) => ({
+      id,
+      title: `scene ${id}`,
+      basename: null,
+      date: `202${id}`,
+      duration: null,
+      rating100: null,
+      organized: false,
+      studio_id: null,
+    })),
+    markers: [1, 2, 3].map((id) => ({
+      id,
+      title: `marker ${id}`,
+      scene_id: 1 + (id % 2),
+      primary_tag_id: 1,
+      seconds: id,
+      end_seconds: null,
+      stash_updated_at: `2024-01-0${id}T00:00:00Z`,
+    })),
+    markerTags: [],
+    sceneTags: [],
+    scenePerformers: [],
+    performerTags: [],
+    closure: [{ ancestor_id: 1, descendant_id: 1 }],
+  };
+
+  it('has the sort orders ready that the index it replaces had computed', () => {
+    const previous = new MarkerIndex(library);
+    expect(new MarkerIndex(library).prepareOrdersOf(null)).toEqual([]);
+    previous.search(parseMarkerQuery({ sort: 'sceneDate' }));
+    previous.search(parseMarkerQuery({ sort: 'updated', direction: 'asc' }));
+    const next = new MarkerIndex(library);
+    expect(next.prepareOrdersOf(previous)).toEqual(['sceneDate desc', 'updated asc']);
+    expect(next.search(parseMarkerQuery({ sort: 'sceneDate' })).hits.map((h) => h.id)).toEqual(
+      previous.search(parseMarkerQuery({ sort: 'sceneDate' })).hits.map((h) => h.id),
+    );
   });
 });

@@ -309,11 +309,17 @@ async function loadMarkerIndex(source: SearchStorage, d: SearchDialect): Promise
 /**
  * A sync's end, in the process that ran it, once the search state's time has moved: builds the
  * index of the mirror as this sync left it — if this store has searched, a process that does not
- * search builds none — while searches meanwhile get the previous one. Still under the sync's lock,
+ * search builds none — with the sort orders the previous one had computed, while searches
+ * meanwhile get the previous one. Still under the sync's lock,
  * so no other sync writes before the snapshot is read.
  */
 export async function buildNextIndex(source: SearchStorage, d: SearchDialect, cache: MarkerIndexCache): Promise<void> {
-  await cache.refresh(searchStateVersion(await source.indexedSince()), () => loadMarkerIndex(source, d));
+  await cache.refresh(searchStateVersion(await source.indexedSince()), async (previous) => {
+    const index = await loadMarkerIndex(source, d);
+    // The sorts its searches used: their orders are ready too.
+    index.prepareOrdersOf(previous);
+    return index;
+  });
 }
 
 /**

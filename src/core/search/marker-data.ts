@@ -4,9 +4,9 @@
  * per sync that changed the mirror and only read after that.
  */
 import { sceneLabel } from '../../shared/scene-label';
-import { binarySearch, filter, range } from './int-lists';
+import { binarySearch, filter, float64s, int32s, range } from './int-lists';
 import type { MarkerIndexColumns } from './marker-index';
-import { forEachIn, inverse, relation, single, type Relation } from './relation';
+import { inverse, relation, single, type Relation } from './relation';
 import { compareCodePoints } from './text';
 
 /** A tag or performer as the index knows it; `live` is false for a stale one or one the mirror lacks. */
@@ -102,36 +102,36 @@ export class MarkerData {
     }));
 
     const scenes = ascendingById(source.scenes);
+    const sceneCount = scenes.id.length;
     this.sceneIds = Int32Array.from(scenes.id);
     this.sceneIndex = new IdSlots(this.sceneIds);
     this.sceneDates = scenes.date;
     this.sceneTitles = scenes.title;
     this.sceneBasenames = scenes.basename;
     this.sceneNames = scenes.title.map((title, k) => sceneLabel({ title, basename: scenes.basename[k]! }));
-    this.sceneDuration = Float64Array.from(scenes.duration, (d) => d ?? NaN);
-    this.sceneRating = Float64Array.from(scenes.rating100, (r) => r ?? NaN);
-    this.sceneOrganized = Uint8Array.from(scenes.organized, (o) => (o ? 1 : 0));
-    this.sceneStudio = Int32Array.from(scenes.studio_id, (id) => this.studioIndex.get(id ?? -1) ?? -1);
-    const sceneCount = this.sceneIds.length;
+    this.sceneDuration = float64s(sceneCount, (k) => scenes.duration[k] ?? NaN);
+    this.sceneRating = float64s(sceneCount, (k) => scenes.rating100[k] ?? NaN);
+    this.sceneOrganized = Uint8Array.from(int32s(sceneCount, (k) => (scenes.organized[k] ? 1 : 0)));
+    this.sceneStudio = int32s(sceneCount, (k) => this.studioIndex.get(scenes.studio_id[k] ?? -1) ?? -1);
 
     // Markers of scenes the index has (a live marker of a stale scene is left out).
     const markers = ascendingById(source.markers);
-    const sceneOf = Int32Array.from(markers.scene_id, (id) => this.sceneIndex.slot(id));
+    const sceneOf = int32s(markers.id.length, (k) => this.sceneIndex.slot(markers.scene_id[k]!));
     const kept = filter(range(sceneOf.length), (k) => sceneOf[k]! >= 0, new Int32Array(sceneOf.length));
     this.size = kept.length;
     this.allMarkers = range(this.size);
-    this.markerIds = Int32Array.from(kept, (k) => markers.id[k]!);
+    this.markerIds = int32s(this.size, (i) => markers.id[kept[i]!]!);
     this.markerTitles = Array.from(kept, (k) => markers.title[k]!);
-    this.markerScene = Int32Array.from(kept, (k) => sceneOf[k]!);
-    this.markerPrimary = Int32Array.from(kept, (k) => this.tagSlot(markers.primary_tag_id[k]!));
-    this.markerSeconds = Float64Array.from(kept, (k) => markers.seconds[k]!);
-    this.markerEnd = Float64Array.from(kept, (k) => markers.end_seconds[k] ?? NaN);
-    this.markerUpdated = Float64Array.from(kept, (k) => Date.parse(markers.stash_updated_at[k]!));
+    this.markerScene = int32s(this.size, (i) => sceneOf[kept[i]!]!);
+    this.markerPrimary = int32s(this.size, (i) => this.tagSlot(markers.primary_tag_id[kept[i]!]!));
+    this.markerSeconds = float64s(this.size, (i) => markers.seconds[kept[i]!]!);
+    this.markerEnd = float64s(this.size, (i) => markers.end_seconds[kept[i]!] ?? NaN);
+    this.markerUpdated = float64s(this.size, (i) => Date.parse(markers.stash_updated_at[kept[i]!]!));
     const markerIndex = new IdSlots(this.markerIds);
 
-    const slots = (ids: number[], index: { slot(id: number): number }) => Int32Array.from(ids, (id) => index.slot(id));
-    const tagSlots = (ids: number[]) => Int32Array.from(ids, (id) => this.tagSlot(id));
-    const performerSlots = (ids: number[]) => Int32Array.from(ids, (id) => this.performerIndex.get(id) ?? -1);
+    const slots = (ids: number[], index: { slot(id: number): number }) => int32s(ids.length, (k) => index.slot(ids[k]!));
+    const tagSlots = (ids: number[]) => int32s(ids.length, (k) => this.tagSlot(ids[k]!));
+    const performerSlots = (ids: number[]) => int32s(ids.length, (k) => this.performerIndex.get(ids[k]!) ?? -1);
     this.markerTags = relation(this.size, slots(source.markerTags.marker_id, markerIndex), tagSlots(source.markerTags.tag_id));
     this.sceneTags = relation(sceneCount, slots(source.sceneTags.scene_id, this.sceneIndex), tagSlots(source.sceneTags.tag_id));
     this.scenePerformers = relation(
@@ -139,9 +139,10 @@ export class MarkerData {
       slots(source.scenePerformers.scene_id, this.sceneIndex),
       performerSlots(source.scenePerformers.performer_id),
     );
-    this.scenePerformerCount = Int32Array.from(this.sceneIds, (_, scene) => {
+    const { start, members } = this.scenePerformers;
+    this.scenePerformerCount = int32s(sceneCount, (scene) => {
       let live = 0;
-      forEachIn(this.scenePerformers, scene, (performer) => (live += this.performers[performer]!.live ? 1 : 0));
+      for (let k = start[scene]!; k < start[scene + 1]!; k++) live += this.performers[members[k]!]!.live ? 1 : 0;
       return live;
     });
     this.performerTags = relation(this.performers.length, performerSlots(source.performerTags.performer_id), tagSlots(source.performerTags.tag_id));

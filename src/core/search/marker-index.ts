@@ -136,6 +136,16 @@ export class MarkerIndex {
   }
 
   /**
+   * Computes now the sort orders `previous` had computed (an index this one replaces after a sync),
+   * so the first sorted search on this one does not wait for them. Returns their names.
+   */
+  prepareOrdersOf(previous: MarkerIndex | null): string[] {
+    const wanted = previous?.orders.computed() ?? [];
+    for (const { sort, direction } of wanted) this.orders.get(sort, direction);
+    return this.orders.computed().map(({ sort, direction }) => `${sort} ${direction}`);
+  }
+
+  /**
    * The rows whose words decide the query's words when its other conditions leave at most `limit`
    * rows to look at (see word-match.ts); undefined when they leave more.
    */

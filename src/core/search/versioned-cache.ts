@@ -18,14 +18,16 @@ export class VersionedCache<T> {
   /**
    * Loads the value of the version its caller has just moved to (a sync, as it ends), while get()
    * keeps answering that version with the previous value until the new one is ready. Does nothing
-   * for a cache never asked for a value: a process that does not search builds no index. A failed
+   * for a cache never asked for a value: a process that does not search builds no index. `load`
+   * gets the previous value, if one finished loading, to carry over what it learnt. A failed
    * load is not kept, and rejects here too.
    */
-  async refresh(version: string, load: () => Promise<T>): Promise<void> {
+  async refresh(version: string, load: (previous: T | null) => Promise<T>): Promise<void> {
     if (!this.current || this.current.version === version) return;
     this.refreshing = version;
+    const previous = this.settled?.value ?? null;
     try {
-      await this.start(version, load);
+      await this.start(version, () => load(previous));
     } finally {
       if (this.refreshing === version) this.refreshing = null;
     }
