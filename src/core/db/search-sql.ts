@@ -294,9 +294,14 @@ async function loadMarkerIndex(source: SearchStorage, d: SearchDialect): Promise
     const read: Record<string, Record<string, unknown[]>> = {};
     for (const [name, part] of Object.entries(INDEX_SOURCE)) {
       const [row] = await snapshot.all<Record<string, unknown>>(part.columnsQuery(d));
-      // SQLite hands JSON over as text; PostgreSQL's client parses it.
-      const column = (value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as unknown[]) : ((value as unknown[] | null) ?? []));
-      read[name] = Object.fromEntries(part.columns.map((c) => [c, column(row?.[c])]));
+      // SQLite hands JSON over as text, PostgreSQL's client parses it; each text is let go once
+      // parsed, so at most one column's text is held beside the columns read.
+      const column = (c: string) => {
+        const value = row?.[c];
+        if (row) row[c] = null;
+        return typeof value === 'string' ? (JSON.parse(value) as unknown[]) : ((value as unknown[] | null) ?? []);
+      };
+      read[name] = Object.fromEntries(part.columns.map((c) => [c, column(c)]));
     }
     return read as unknown as MarkerIndexColumns;
   });
@@ -310,8 +315,8 @@ async function loadMarkerIndex(source: SearchStorage, d: SearchDialect): Promise
  * A sync's end, in the process that ran it, once the search state's time has moved: builds the
  * index of the mirror as this sync left it — if this store has searched, a process that does not
  * search builds none — with the sort orders the previous one had computed, while searches
- * meanwhile get the previous one. Still under the sync's lock,
- * so no other sync writes before the snapshot is read.
+ * meanwhile get the previous one. Still under the sync's lock, so no other sync writes before the
+ * snapshot is read.
  */
 export async function buildNextIndex(source: SearchStorage, d: SearchDialect, cache: MarkerIndexCache): Promise<void> {
   await cache.refresh(searchStateVersion(await source.indexedSince()), async (previous) => {

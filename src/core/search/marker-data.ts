@@ -80,9 +80,11 @@ export class MarkerData {
   constructor(source: MarkerIndexColumns) {
     const byName = (names: string[], ids: number[]) => (a: number, b: number) => compareCodePoints(names[a]!, names[b]!) || ids[a]! - ids[b]!;
     const { tags, performers, studios } = source;
-    this.tags = range(tags.id.length)
-      .sort(byName(tags.name, tags.id))
-      .reduce<NamedEntry[]>((list, k) => (list.push({ id: tags.id[k]!, name: tags.name[k]!, live: !tags.is_stale[k] }), list), []);
+    this.tags = Array.from(range(tags.id.length).sort(byName(tags.name, tags.id)), (k) => ({
+      id: tags.id[k]!,
+      name: tags.name[k]!,
+      live: !tags.is_stale[k],
+    }));
     this.performers = Array.from(range(performers.id.length).sort(byName(performers.name, performers.id)), (k) => ({
       id: performers.id[k]!,
       name: performers.name[k]!,
