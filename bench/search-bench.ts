@@ -7,11 +7,12 @@
  * The fake Stash serves the library in its own process only while the mirrors sync; it is stopped
  * before anything is timed, so the measured queries have both cores.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { openMirrorStore } from '../src/core/db/open';
 import type { MirrorStore } from '../src/core/db/store';
@@ -20,9 +21,17 @@ import { searchMarkers } from '../src/core/search/search';
 import { searchWords } from '../src/core/search/text';
 import { StashClient } from '../src/core/stash/client';
 import { syncStash } from '../src/core/sync/engine';
+import type { ColdStart } from './search-cold-start';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const SIZE = process.env.BENCH_SIZE ?? 'bench';
+/**
+ * Sizes by name beside the fake Stash's own (sample, bench, P,T,S,M). `million` (1M markers) runs
+ * on request only: its syncs alone take minutes.
+ */
+const NAMED_SIZES: Record<string, string> = { million: '20000,5000,250000,1000000' };
+const SIZE = NAMED_SIZES[process.env.BENCH_SIZE ?? ''] ?? process.env.BENCH_SIZE ?? 'bench';
+/** BENCH_BASELINE=0 leaves the LIKE baseline out (at 1M markers its scans take most of an hour). */
+const WITH_BASELINE = process.env.BENCH_BASELINE !== '0';
 /** A PostgreSQL server the benchmark may create a database on; without one it reports SQLite only. */
 const PG_SERVER = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || '';
 
@@ -70,11 +79,19 @@ async function startServer(): Promise<{ url: string; stop: () => void }> {
   return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill('SIGTERM') };
 }
 
-async function syncInto(store: MirrorStore, url: string): Promise<number> {
-  process.stderr.write(`search bench: full sync into ${store.location}\n`);
+async function syncInto(store: MirrorStore, url: string, full = true): Promise<number> {
+  process.stderr.write(`search bench: ${full ? 'full' : 'incremental'} sync into ${store.location}\n`);
   const t0 = performance.now();
-  await syncStash({ client: new StashClient({ url }), store, full: true });
+  await syncStash({ client: new StashClient({ url }), store, full });
   return (performance.now() - t0) / 1000;
+}
+
+/** Opens the mirror in a process of its own and times its first search there (see search-cold-start.ts). */
+async function coldStart(location: string, list: Shape[]): Promise<ColdStart> {
+  const script = resolve(ROOT, 'bench/search-cold-start.ts');
+  const inputs = JSON.stringify(list.map((s) => s.input));
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, location, inputs], { cwd: ROOT, maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as ColdStart;
 }
 
 async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -535,9 +552,11 @@ async function benchDatabase(db: DbName, store: MirrorStore, list: Shape[]): Pro
   for (const shape of list) {
     const { timing: search, last: result } = await measure<MarkerSearchResult>(() => searchMarkers(store, shape.input), SEARCH_RUNS);
     const statements = naiveStatements(parseMarkerQuery(shape.input));
-    const { timing: baseline, last: naive } = await measure(() => runNaive(store, statements), BASELINE_RUNS);
+    const skipped = { timing: { runs: 0, p50: NaN, p95: NaN }, last: { total: NaN, facetCounts: [] } };
+    const { timing: baseline, last: naive } = WITH_BASELINE ? await measure(() => runNaive(store, statements), BASELINE_RUNS) : skipped;
     let check: string | null = null;
-    if (shape.incomparable) check = `not compared: ${shape.incomparable} (${naive.total} found)`;
+    if (!WITH_BASELINE) check = 'not compared: no baseline (BENCH_BASELINE=0)';
+    else if (shape.incomparable) check = `not compared: ${shape.incomparable} (${naive.total} found)`;
     else if (naive.total !== result.total) check = `WARNING: baseline found ${naive.total}, search ${result.total}`;
     else {
       const facets = [result.facets.primaryTags, result.facets.performers, result.facets.sceneTags].map((f) => f.map((e) => e.count));
@@ -582,9 +601,9 @@ function table(db: DbName, rows: Row[]): string {
       ms(r.search.p50),
       ms(r.search.p95),
       r.shape.reference ? 'reference' : r.search.p95 <= target ? 'met' : 'NOT MET',
-      `${ms(r.baseline.p50)} (${r.baseline.runs})`,
-      `${speedup >= 100 ? speedup.toFixed(0) : speedup.toFixed(1)}×`,
-      !isText(r.shape) ? '' : r.shape.reference ? 'reference' : speedup >= TEXT_SPEEDUP_TARGET ? 'met' : 'NOT MET',
+      r.baseline.runs ? `${ms(r.baseline.p50)} (${r.baseline.runs})` : '—',
+      r.baseline.runs ? `${speedup >= 100 ? speedup.toFixed(0) : speedup.toFixed(1)}×` : '—',
+      !isText(r.shape) || !r.baseline.runs ? '' : r.shape.reference ? 'reference' : speedup >= TEXT_SPEEDUP_TARGET ? 'met' : 'NOT MET',
       r.check ?? 'same total and facets',
     ];
   });
@@ -605,7 +624,9 @@ function table(db: DbName, rows: Row[]): string {
     ...lines.map(fmt),
     `p95 ≤ ${target} ms: ${met} of ${targeted.length} shapes (${rows.length - targeted.length} for reference only: ` +
       `${[...new Set(rows.flatMap((r) => r.shape.reference ?? []))].join('; ') || 'none'}); ` +
-      `text ≥ ${TEXT_SPEEDUP_TARGET}× faster than LIKE: ${fast} of ${text.length}; baseline disagreements: ${warnings}`,
+      (WITH_BASELINE
+        ? `text ≥ ${TEXT_SPEEDUP_TARGET}× faster than LIKE: ${fast} of ${text.length}; baseline disagreements: ${warnings}`
+        : 'no LIKE baseline (BENCH_BASELINE=0)'),
   ].join('\n');
 }
 
@@ -614,30 +635,54 @@ function table(db: DbName, rows: Row[]): string {
 const dir = mkdtempSync(join(tmpdir(), 'stash-mirror-search-bench-'));
 const t0 = performance.now();
 const server = await startServer();
-const stores: { db: DbName; store: MirrorStore; seconds: number; firstSearch: number }[] = [];
+interface BenchStore {
+  db: DbName;
+  store: MirrorStore;
+  /** Where a process of its own opens it. */
+  location: string;
+  seconds: number;
+  /** The first search after the first sync, in the process that synced and never searched before. */
+  firstSearch: number;
+  /** An incremental sync after a search, and the first search after it. */
+  resync: { seconds: number; firstSearch: number };
+  /** The first search in a process that opens the mirror, and that process's peak memory. */
+  opened?: ColdStart;
+}
+const stores: BenchStore[] = [];
 
-/** The first search after a sync loads the search's in-memory index: timed on its own. */
+/** The first search after a sync or after opening loads or swaps the search's in-memory index: timed on its own. */
 async function firstSearch(store: MirrorStore): Promise<number> {
   const started = performance.now();
   await searchMarkers(store, {});
   return (performance.now() - started) / 1000;
 }
+
+/** Full sync, first search, then an incremental sync (nothing changed) and the first search after it. */
+async function syncAndSearch(db: DbName, store: MirrorStore, location: string, url: string): Promise<BenchStore> {
+  const seconds = await syncInto(store, url);
+  const first = await firstSearch(store);
+  const resyncSeconds = await syncInto(store, url, false);
+  return { db, store, location, seconds, firstSearch: first, resync: { seconds: resyncSeconds, firstSearch: await firstSearch(store) } };
+}
 let dropPg: (() => Promise<void>) | null = null;
 try {
-  const sqlite = await openMirrorStore({ file: join(dir, 'mirror.db') });
-  const sqliteSeconds = await syncInto(sqlite, server.url);
-  stores.push({ db: 'SQLite', store: sqlite, seconds: sqliteSeconds, firstSearch: await firstSearch(sqlite) });
+  const sqliteFile = join(dir, 'mirror.db');
+  const sqlite = await openMirrorStore({ file: sqliteFile });
+  stores.push(await syncAndSearch('SQLite', sqlite, sqliteFile, server.url));
   if (PG_SERVER) {
     const database = await createPgDatabase();
     dropPg = database.drop;
     const postgres = await openMirrorStore({ databaseUrl: database.url });
-    const pgSeconds = await syncInto(postgres, server.url);
-    stores.push({ db: 'PostgreSQL', store: postgres, seconds: pgSeconds, firstSearch: await firstSearch(postgres) });
+    stores.push(await syncAndSearch('PostgreSQL', postgres, database.url, server.url));
   }
   server.stop();
 
   const picks = await pickValues(sqlite);
   const list = shapes(picks);
+  for (const s of stores) {
+    process.stderr.write(`search bench: ${s.db} opened in a process of its own\n`);
+    s.opened = await coldStart(s.location, list);
+  }
   const [library] = await sqlite.readForTests<Record<string, number>>(
     `SELECT (SELECT count(*) FROM stash_performers) AS performers, (SELECT count(*) FROM stash_tags) AS tags,
        (SELECT count(*) FROM stash_scenes) AS scenes, (SELECT count(*) FROM stash_scene_markers) AS markers`,
@@ -649,7 +694,11 @@ try {
     `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     `library: ${library?.performers} performers, ${library?.tags} tags, ${library?.scenes} scenes, ${library?.markers} markers; ` +
       `full sync from source: ${stores.map((s) => `${s.db} ${s.seconds.toFixed(1)} s`).join(', ')}`,
-    `first search after the sync (loads the in-memory index): ${stores.map((s) => `${s.db} ${s.firstSearch.toFixed(2)} s`).join(', ')}`,
+    `first search after the first sync (loads the in-memory index): ${stores.map((s) => `${s.db} ${s.firstSearch.toFixed(2)} s`).join(', ')}`,
+    `first search after an incremental sync (nothing changed; the sync took): ` +
+      stores.map((s) => `${s.db} ${ms(s.resync.firstSearch * 1000)} (${s.resync.seconds.toFixed(2)} s)`).join(', '),
+    `first search after opening the mirror, in a process of its own (opening it took), and that process's peak RSS after every shape once: ` +
+      stores.map((s) => `${s.db} ${ms(s.opened!.firstSearchMs)} (${ms(s.opened!.openMs)}), ${s.opened!.peakRssMb.toFixed(0)} MB`).join('; '),
     `values: rare word in ${picks.rareWord.markers} markers; sub-tree tag "${picks.subtreeTag.name}" (#${picks.subtreeTag.id}, ` +
       `${picks.subtreeTag.descendants} descendants; the largest sub-tree has ${picks.subtreeTag.largest}); most used tag #${picks.popularTag}, ` +
       `tag pair #${picks.tagPair.join(' + #')}, performer #${picks.popularPerformer}, performer pair #${picks.performerPair.join(' + #')}, ` +

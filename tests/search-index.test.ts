@@ -152,6 +152,41 @@ describeEachDialect('search index freshness', (dialect) => {
   });
 });
 
+describeEachDialect('search index after a sync in the process that searches', (dialect) => {
+  it('is built as the sync ends, from the mirror as that sync left it, so the next search does not build it', async () => {
+    const h = await startHarness({ dialect });
+    try {
+      await h.sync();
+      const all = (await searchMarkers(h.store, { facetLimit: 0 })).total;
+      const [first, second] = [...h.library.markers.values()];
+      h.library.updateMarker(first!.id, { title: 'A quixotic moment' });
+      await h.sync();
+
+      // Written after the sync without moving the search state: an index built only now, by the
+      // search, would leave the marker out; the one the sync's end built still has it.
+      await writeAsSync(h.database, [`UPDATE stash_scene_markers SET is_stale = ${dialect === 'sqlite' ? 1 : 'true'} WHERE id = ${second!.id}`]);
+      const after = await searchMarkers(h.store, { text: 'quixotic' });
+      expect(after.hits.map((hit) => [hit.id, hit.title])).toEqual([[first!.id, 'A quixotic moment']]);
+      expect((await searchMarkers(h.store, { facetLimit: 0 })).total).toBe(all);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('is not built by a store that has not searched', async () => {
+    const h = await startHarness({ dialect });
+    try {
+      await h.sync();
+      const all = Number(await h.value('SELECT count(*) FROM stash_scene_markers WHERE NOT is_stale'));
+      const marker = [...h.library.markers.values()][0]!;
+      await writeAsSync(h.database, [`UPDATE stash_scene_markers SET is_stale = ${dialect === 'sqlite' ? 1 : 'true'} WHERE id = ${marker.id}`]);
+      expect((await searchMarkers(h.store, { facetLimit: 0 })).total).toBe(all - 1);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('search index rebuild', () => {
   it('a mirror whose rows lack their words gets the whole index built by the next sync', async () => {
     // As a mirror synced before the full-text index existed: rows, but no words and no index state.

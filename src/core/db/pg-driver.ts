@@ -123,6 +123,8 @@ export class PgDriver implements StoreDriver {
    */
   readonly fullText: FullTextDriver = {
     wordHits: (word) => sql`SELECT ${TEXT_KEYS} FROM stash_text_search WHERE document @@ ${prefixQuery(word)}`,
+    // The rows keep the subquery's order (it is checked where order matters: see ascendingById).
+    columnArray: (column) => `json_agg(${column})`,
     // Primary-key probes, one per row, each checked against the word: for a few hundred rows far
     // cheaper than a common word's whole posting list from the GIN index.
     wordHitsAmong: (word, keys) => sql`SELECT ${TEXT_KEYS} FROM stash_text_search

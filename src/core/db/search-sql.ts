@@ -8,9 +8,11 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { AnyRow, EntityName } from '../mirror-rows';
 import {
   MarkerIndex,
+  SOURCE_COLUMNS,
   TEXT_KINDS,
   textKey,
   wordHitsOf,
+  type MarkerIndexColumns,
   type MarkerIndexSource,
   type TextKind,
   type TextRows,
@@ -34,6 +36,11 @@ export interface SearchDialect {
    * than the whole word; a dialect without it always looks words up whole.
    */
   wordHitsAmong?(word: string, keys: number[]): SQL;
+  /**
+   * The aggregate that gathers a column of every row into one JSON array (over no rows it may
+   * give null): the index is read a column at a time, with no object per row.
+   */
+  columnArray(column: string): string;
 }
 
 // --- Keeping the search current -----------------------------------------------------------------
@@ -234,7 +241,10 @@ async function rebuildTextIndex(storage: SearchStorage): Promise<number> {
 export interface IndexQuery<Row> {
   table: keyof MirrorRecords;
   columns: readonly string[];
+  /** The rows, one column each. */
   query: SQL;
+  /** The same rows as one row of columns (see SearchDialect.columnArray). */
+  columnsQuery(d: SearchDialect): SQL;
   /** Only in the type: the rows it returns. */
   readonly row?: Row;
 }
@@ -244,7 +254,13 @@ function indexQuery<T extends keyof MirrorRecords, const C extends readonly (key
   columns: C,
   rest = '',
 ): IndexQuery<Pick<MirrorRecords[T], C[number]>> {
-  return { table, columns, query: sql.raw(`SELECT ${columns.join(', ')} FROM ${table}${rest && ` ${rest}`}`) };
+  const rows = `SELECT ${columns.join(', ')} FROM ${table}${rest && ` ${rest}`}`;
+  return {
+    table,
+    columns,
+    query: sql.raw(rows),
+    columnsQuery: (d) => sql.raw(`SELECT ${columns.map((c) => `${d.columnArray(c)} AS ${c}`).join(', ')} FROM (${rows}) AS source_rows`),
+  };
 }
 
 /**
@@ -252,33 +268,63 @@ function indexQuery<T extends keyof MirrorRecords, const C extends readonly (key
  * column list to the declaration and to what the index reads from its rows (MarkerIndexSource).
  */
 export const INDEX_SOURCE = {
-  tags: indexQuery('stash_tags', ['id', 'name', 'is_stale']),
-  performers: indexQuery('stash_performers', ['id', 'name', 'gender', 'favorite', 'is_stale']),
-  studios: indexQuery('stash_studios', ['id', 'name', 'parent_id', 'is_stale']),
-  scenes: indexQuery('stash_scenes', ['id', 'title', 'basename', 'date', 'duration', 'rating100', 'organized', 'studio_id'], 'WHERE NOT is_stale'),
-  markers: indexQuery(
-    'stash_scene_markers',
-    ['id', 'title', 'scene_id', 'primary_tag_id', 'seconds', 'end_seconds', 'stash_updated_at'],
-    'WHERE NOT is_stale ORDER BY id',
-  ),
-  markerTags: indexQuery('stash_scene_marker_tags', ['marker_id', 'tag_id']),
-  sceneTags: indexQuery('stash_scene_tags', ['scene_id', 'tag_id']),
-  scenePerformers: indexQuery('stash_scene_performers', ['scene_id', 'performer_id']),
-  performerTags: indexQuery('stash_performer_tags', ['performer_id', 'tag_id']),
-  closure: indexQuery('stash_tag_closure', ['ancestor_id', 'descendant_id']),
+  tags: indexQuery('stash_tags', SOURCE_COLUMNS.tags),
+  performers: indexQuery('stash_performers', SOURCE_COLUMNS.performers),
+  studios: indexQuery('stash_studios', SOURCE_COLUMNS.studios),
+  scenes: indexQuery('stash_scenes', SOURCE_COLUMNS.scenes, 'WHERE NOT is_stale ORDER BY id'),
+  markers: indexQuery('stash_scene_markers', SOURCE_COLUMNS.markers, 'WHERE NOT is_stale ORDER BY id'),
+  markerTags: indexQuery('stash_scene_marker_tags', SOURCE_COLUMNS.markerTags),
+  sceneTags: indexQuery('stash_scene_tags', SOURCE_COLUMNS.sceneTags),
+  scenePerformers: indexQuery('stash_scene_performers', SOURCE_COLUMNS.scenePerformers),
+  performerTags: indexQuery('stash_performer_tags', SOURCE_COLUMNS.performerTags),
+  closure: indexQuery('stash_tag_closure', SOURCE_COLUMNS.closure),
 } satisfies { [K in keyof MarkerIndexSource]: IndexQuery<MarkerIndexSource[K][number]> };
 
 /**
  * The index a store keeps between searches. It is rebuilt when the search state's time changes,
  * which every sync's last step (refreshSearchIndex) moves: searches see the mirror as the last
- * sync left it, whichever process ran that sync.
+ * sync left it, whichever process ran that sync. The process that ran the sync builds it before
+ * the sync ends (buildNextIndex), so its next search does not wait.
  */
 export class MarkerIndexCache extends VersionedCache<MarkerIndex> {}
 
-async function loadMarkerIndex(source: SearchStorage): Promise<MarkerIndex> {
-  const parts = {} as Record<keyof MarkerIndexSource, unknown[]>;
-  for (const [name, { query }] of Object.entries(INDEX_SOURCE)) parts[name as keyof MarkerIndexSource] = await source.all(query);
-  return new MarkerIndex(parts as unknown as MarkerIndexSource);
+/** The index, from one snapshot of the mirror. */
+async function loadMarkerIndex(source: SearchStorage, d: SearchDialect): Promise<MarkerIndex> {
+  const parts = await source.readSnapshot(async (snapshot) => {
+    const read: Record<string, Record<string, unknown[]>> = {};
+    for (const [name, part] of Object.entries(INDEX_SOURCE)) {
+      const [row] = await snapshot.all<Record<string, unknown>>(part.columnsQuery(d));
+      // SQLite hands JSON over as text, PostgreSQL's client parses it; each text is let go once
+      // parsed, so at most one column's text is held beside the columns read.
+      const column = (c: string) => {
+        const value = row?.[c];
+        if (row) row[c] = null;
+        return typeof value === 'string' ? (JSON.parse(value) as unknown[]) : ((value as unknown[] | null) ?? []);
+      };
+      read[name] = Object.fromEntries(part.columns.map((c) => [c, column(c)]));
+    }
+    return read as unknown as MarkerIndexColumns;
+  });
+  // Searches that arrived during the reads run first (on the previous index, while a sync ends):
+  // SQLite's reads hold its thread, so they could not run before.
+  await new Promise((resume) => setImmediate(resume));
+  return new MarkerIndex(parts);
+}
+
+/**
+ * A sync's end, in the process that ran it, once the search state's time has moved: builds the
+ * index of the mirror as this sync left it — if this store has searched, a process that does not
+ * search builds none — with the sort orders the previous one had computed, while searches
+ * meanwhile get the previous one. Still under the sync's lock, so no other sync writes before the
+ * snapshot is read.
+ */
+export async function buildNextIndex(source: SearchStorage, d: SearchDialect, cache: MarkerIndexCache): Promise<void> {
+  await cache.refresh(searchStateVersion(await source.indexedSince()), async (previous) => {
+    const index = await loadMarkerIndex(source, d);
+    // The sorts its searches used: their orders are ready too.
+    index.prepareOrdersOf(previous);
+    return index;
+  });
 }
 
 /**
@@ -301,7 +347,7 @@ async function wordHits(source: SearchStorage, words: string[], d: SearchDialect
  */
 export async function executeSearch(source: SearchStorage, q: MarkerQuery, d: SearchDialect, cache: MarkerIndexCache): Promise<MarkerSearchResult> {
   const words = searchWords(q.text);
-  const index = await cache.get(searchStateVersion(await source.indexedSince()), () => source.readSnapshot(loadMarkerIndex));
+  const index = await cache.get(searchStateVersion(await source.indexedSince()), () => loadMarkerIndex(source, d));
   const scope = words.length && d.wordHitsAmong ? index.textScope(q, words.length, SCOPED_WORDS_MAX_ROWS) : undefined;
   const hits = words.length ? await wordHits(source, words, d, scope) : undefined;
   return { ...index.search(q, hits), page: q.page, perPage: q.perPage };

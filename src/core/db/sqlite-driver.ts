@@ -61,6 +61,7 @@ export class SqliteDriver implements StoreDriver {
    */
   readonly fullText: FullTextDriver = {
     wordHits: (word) => sql`SELECT group_concat(rowid) FROM stash_text_search WHERE stash_text_search MATCH ${`"${word}"*`}`,
+    columnArray: (column) => `json_group_array(${column})`,
     clear: async () => {
       this.db.prepare(`INSERT INTO stash_text_search (stash_text_search) VALUES ('delete-all')`).run();
     },

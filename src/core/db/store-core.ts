@@ -12,6 +12,7 @@ import type { AnyRow, EntityName } from '../mirror-rows';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
 import { ENTITY_TABLES } from './mirror-sql';
 import {
+  buildNextIndex,
   executeSearch,
   MarkerIndexCache,
   refreshSearchIndex,
@@ -162,6 +163,8 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
 
   async refreshSearchIndex(options = { optimize: false }): Promise<SearchRefresh> {
     const refresh = await refreshSearchIndex(this.searchStorage(), options);
+    // A build that fails is not kept: the next search builds again and reports the error.
+    await buildNextIndex(this.searchStorage(), this.driver.fullText, this.searchCache).catch(() => {});
     // The sync reports the rows its start re-indexed with those of its end.
     const indexed = refresh.indexed + this.rowsIndexedAtStart;
     this.rowsIndexedAtStart = 0;

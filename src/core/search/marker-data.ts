@@ -4,9 +4,9 @@
  * per sync that changed the mirror and only read after that.
  */
 import { sceneLabel } from '../../shared/scene-label';
-import { range } from './int-lists';
-import type { MarkerIndexSource } from './marker-index';
-import { forEachIn, relation, type Relation } from './relation';
+import { binarySearch, filter, float64s, int32s, range } from './int-lists';
+import type { MarkerIndexColumns } from './marker-index';
+import { inverse, relation, single, type Relation } from './relation';
 import { compareCodePoints } from './text';
 
 /** A tag or performer as the index knows it; `live` is false for a stale one or one the mirror lacks. */
@@ -73,117 +73,93 @@ export class MarkerData {
   readonly studioIndex: Map<number, number>;
   readonly tagIndex: Map<number, number>;
   readonly performerIndex: Map<number, number>;
-  readonly sceneIndex: Map<number, number>;
+  readonly sceneIndex: IdSlots;
   /** Tag id to the ids of the live tags below it, itself included. */
   readonly closure: Map<number, number[]>;
 
-  constructor(source: MarkerIndexSource) {
-    const byName = <T extends { id: number; name: string }>(a: T, b: T) => compareCodePoints(a.name, b.name) || a.id - b.id;
-    this.tags = source.tags.map((t) => ({ id: t.id, name: t.name, live: !t.is_stale })).sort(byName);
-    this.performers = source.performers
-      .map((p) => ({ id: p.id, name: p.name, gender: p.gender, favorite: Boolean(p.favorite), live: !p.is_stale }))
-      .sort(byName);
+  constructor(source: MarkerIndexColumns) {
+    const byName = (names: string[], ids: number[]) => (a: number, b: number) => compareCodePoints(names[a]!, names[b]!) || ids[a]! - ids[b]!;
+    const { tags, performers, studios } = source;
+    this.tags = Array.from(range(tags.id.length).sort(byName(tags.name, tags.id)), (k) => ({
+      id: tags.id[k]!,
+      name: tags.name[k]!,
+      live: !tags.is_stale[k],
+    }));
+    this.performers = Array.from(range(performers.id.length).sort(byName(performers.name, performers.id)), (k) => ({
+      id: performers.id[k]!,
+      name: performers.name[k]!,
+      gender: performers.gender[k]!,
+      favorite: Boolean(performers.favorite[k]),
+      live: !performers.is_stale[k],
+    }));
     this.tagIndex = new Map(this.tags.map((t, i) => [t.id, i]));
     this.performerIndex = new Map(this.performers.map((p, i) => [p.id, i]));
-    const studios = [...source.studios].sort(byName);
-    this.studioIndex = new Map(studios.map((s, i) => [s.id, i]));
-    this.studios = studios.map((s) => ({ id: s.id, name: s.name, live: !s.is_stale, parent: this.studioIndex.get(s.parent_id ?? -1) ?? -1 }));
+    const studioOrder = range(studios.id.length).sort(byName(studios.name, studios.id));
+    this.studioIndex = new Map(Array.from(studioOrder, (k, i) => [studios.id[k]!, i]));
+    this.studios = Array.from(studioOrder, (k) => ({
+      id: studios.id[k]!,
+      name: studios.name[k]!,
+      live: !studios.is_stale[k],
+      parent: this.studioIndex.get(studios.parent_id[k] ?? -1) ?? -1,
+    }));
 
-    const scenes = source.scenes;
-    this.sceneIds = Int32Array.from(scenes, (s) => s.id);
-    this.sceneIndex = new Map(scenes.map((s, i) => [s.id, i]));
-    this.sceneDates = scenes.map((s) => s.date);
-    this.sceneTitles = scenes.map((s) => s.title);
-    this.sceneBasenames = scenes.map((s) => s.basename);
-    this.sceneNames = scenes.map(sceneLabel);
-    this.sceneDuration = Float64Array.from(scenes, (s) => s.duration ?? NaN);
-    this.sceneRating = Float64Array.from(scenes, (s) => s.rating100 ?? NaN);
-    this.sceneOrganized = Uint8Array.from(scenes, (s) => (s.organized ? 1 : 0));
-    this.sceneStudio = Int32Array.from(scenes, (s) => this.studioIndex.get(s.studio_id ?? -1) ?? -1);
+    const scenes = ascendingById(source.scenes);
+    const sceneCount = scenes.id.length;
+    this.sceneIds = Int32Array.from(scenes.id);
+    this.sceneIndex = new IdSlots(this.sceneIds);
+    this.sceneDates = scenes.date;
+    this.sceneTitles = scenes.title;
+    this.sceneBasenames = scenes.basename;
+    this.sceneNames = scenes.title.map((title, k) => sceneLabel({ title, basename: scenes.basename[k]! }));
+    this.sceneDuration = float64s(sceneCount, (k) => scenes.duration[k] ?? NaN);
+    this.sceneRating = float64s(sceneCount, (k) => scenes.rating100[k] ?? NaN);
+    this.sceneOrganized = Uint8Array.from(int32s(sceneCount, (k) => (scenes.organized[k] ? 1 : 0)));
+    this.sceneStudio = int32s(sceneCount, (k) => this.studioIndex.get(scenes.studio_id[k] ?? -1) ?? -1);
 
-    const markers = source.markers.filter((m) => this.sceneIndex.has(m.scene_id));
-    this.size = markers.length;
+    // Markers of scenes the index has (a live marker of a stale scene is left out).
+    const markers = ascendingById(source.markers);
+    const sceneOf = int32s(markers.id.length, (k) => this.sceneIndex.slot(markers.scene_id[k]!));
+    const kept = filter(range(sceneOf.length), (k) => sceneOf[k]! >= 0, new Int32Array(sceneOf.length));
+    this.size = kept.length;
     this.allMarkers = range(this.size);
-    this.markerIds = Int32Array.from(markers, (m) => m.id);
-    this.markerTitles = markers.map((m) => m.title);
-    this.markerScene = Int32Array.from(markers, (m) => this.sceneIndex.get(m.scene_id)!);
-    this.markerPrimary = Int32Array.from(markers, (m) => this.tagSlot(m.primary_tag_id));
-    this.markerSeconds = Float64Array.from(markers, (m) => m.seconds);
-    this.markerEnd = Float64Array.from(markers, (m) => m.end_seconds ?? NaN);
-    this.markerUpdated = Float64Array.from(markers, (m) => Date.parse(m.stash_updated_at));
-    const markerIndex = new Map(markers.map((m, i) => [m.id, i]));
+    this.markerIds = int32s(this.size, (i) => markers.id[kept[i]!]!);
+    this.markerTitles = Array.from(kept, (k) => markers.title[k]!);
+    this.markerScene = int32s(this.size, (i) => sceneOf[kept[i]!]!);
+    this.markerPrimary = int32s(this.size, (i) => this.tagSlot(markers.primary_tag_id[kept[i]!]!));
+    this.markerSeconds = float64s(this.size, (i) => markers.seconds[kept[i]!]!);
+    this.markerEnd = float64s(this.size, (i) => markers.end_seconds[kept[i]!] ?? NaN);
+    this.markerUpdated = float64s(this.size, (i) => Date.parse(markers.stash_updated_at[kept[i]!]!));
+    const markerIndex = new IdSlots(this.markerIds);
 
-    this.markerTags = relation(
-      this.size,
-      source.markerTags,
-      (r) => markerIndex.get(r.marker_id),
-      (r) => this.tagSlot(r.tag_id),
-    );
-    this.sceneTags = relation(
-      scenes.length,
-      source.sceneTags,
-      (r) => this.sceneIndex.get(r.scene_id),
-      (r) => this.tagSlot(r.tag_id),
-    );
+    const slots = (ids: number[], index: { slot(id: number): number }) => int32s(ids.length, (k) => index.slot(ids[k]!));
+    const tagSlots = (ids: number[]) => int32s(ids.length, (k) => this.tagSlot(ids[k]!));
+    const performerSlots = (ids: number[]) => int32s(ids.length, (k) => this.performerIndex.get(ids[k]!) ?? -1);
+    this.markerTags = relation(this.size, slots(source.markerTags.marker_id, markerIndex), tagSlots(source.markerTags.tag_id));
+    this.sceneTags = relation(sceneCount, slots(source.sceneTags.scene_id, this.sceneIndex), tagSlots(source.sceneTags.tag_id));
     this.scenePerformers = relation(
-      scenes.length,
-      source.scenePerformers,
-      (r) => this.sceneIndex.get(r.scene_id),
-      (r) => this.performerIndex.get(r.performer_id),
+      sceneCount,
+      slots(source.scenePerformers.scene_id, this.sceneIndex),
+      performerSlots(source.scenePerformers.performer_id),
     );
-    this.scenePerformerCount = Int32Array.from(scenes, (_, scene) => {
+    const { start, members } = this.scenePerformers;
+    this.scenePerformerCount = int32s(sceneCount, (scene) => {
       let live = 0;
-      forEachIn(this.scenePerformers, scene, (performer) => (live += this.performers[performer]!.live ? 1 : 0));
+      for (let k = start[scene]!; k < start[scene + 1]!; k++) live += this.performers[members[k]!]!.live ? 1 : 0;
       return live;
     });
-    this.performerTags = relation(
-      this.performers.length,
-      source.performerTags,
-      (r) => this.performerIndex.get(r.performer_id),
-      (r) => this.tagSlot(r.tag_id),
-    );
-    const sceneMarkerPairs = Array.from(this.markerScene, (scene, marker) => ({ scene, marker }));
-    this.sceneMarkers = relation(
-      scenes.length,
-      sceneMarkerPairs,
-      (r) => r.scene,
-      (r) => r.marker,
-    );
-
-    const tagMarkerPairs: { tag: number; marker: number }[] = [];
-    for (let i = 0; i < this.size; i++) {
-      tagMarkerPairs.push({ tag: this.markerPrimary[i]!, marker: i });
-      forEachIn(this.markerTags, i, (tag) => tagMarkerPairs.push({ tag, marker: i }));
-    }
-    this.tagMarkers = relation(
-      this.tags.length,
-      tagMarkerPairs,
-      (r) => r.tag,
-      (r) => r.marker,
-    );
-    const tagScenePairs: { tag: number; scene: number }[] = [];
-    for (let scene = 0; scene < scenes.length; scene++) forEachIn(this.sceneTags, scene, (tag) => tagScenePairs.push({ tag, scene }));
-    this.tagScenes = relation(
-      this.tags.length,
-      tagScenePairs,
-      (r) => r.tag,
-      (r) => r.scene,
-    );
-    const performerScenePairs: { performer: number; scene: number }[] = [];
-    for (let scene = 0; scene < scenes.length; scene++)
-      forEachIn(this.scenePerformers, scene, (performer) => performerScenePairs.push({ performer, scene }));
-    this.performerScenes = relation(
-      this.performers.length,
-      performerScenePairs,
-      (r) => r.performer,
-      (r) => r.scene,
-    );
+    this.performerTags = relation(this.performers.length, performerSlots(source.performerTags.performer_id), tagSlots(source.performerTags.tag_id));
+    this.sceneMarkers = inverse(sceneCount, single(this.markerScene));
+    // Every tag slot exists by now (tagSlot added the ones the mirror lacks).
+    this.tagMarkers = inverse(this.tags.length, single(this.markerPrimary), this.markerTags);
+    this.tagScenes = inverse(this.tags.length, this.sceneTags);
+    this.performerScenes = inverse(this.performers.length, this.scenePerformers);
 
     this.closure = new Map();
-    for (const { ancestor_id, descendant_id } of source.closure) {
-      const list = this.closure.get(ancestor_id);
-      if (list) list.push(descendant_id);
-      else this.closure.set(ancestor_id, [descendant_id]);
+    const { ancestor_id, descendant_id } = source.closure;
+    for (let k = 0; k < ancestor_id.length; k++) {
+      const list = this.closure.get(ancestor_id[k]!);
+      if (list) list.push(descendant_id[k]!);
+      else this.closure.set(ancestor_id[k]!, [descendant_id[k]!]);
     }
   }
 
@@ -197,4 +173,33 @@ export class MarkerData {
     }
     return slot;
   }
+}
+
+/** Slots of ids held ascending (scenes, markers): found by binary search, no map beside the list. */
+export class IdSlots {
+  constructor(private readonly ids: Int32Array) {}
+
+  /** The id's slot, undefined if absent (as a Map's get). */
+  get(id: number): number | undefined {
+    const slot = binarySearch(this.ids, id);
+    return slot < 0 ? undefined : slot;
+  }
+
+  /** The id's slot, -1 if absent. */
+  slot(id: number): number {
+    return binarySearch(this.ids, id);
+  }
+}
+
+/**
+ * The table's rows ascending by id, as the loader asks the database for them; a database that
+ * gathered them in another order has them sorted here.
+ */
+function ascendingById<T extends { id: number[] }>(table: T): T {
+  const { id } = table;
+  let sorted = true;
+  for (let k = 1; k < id.length && sorted; k++) sorted = id[k - 1]! < id[k]!;
+  if (sorted) return table;
+  const order = range(id.length).sort((a, b) => id[a]! - id[b]!);
+  return Object.fromEntries(Object.entries(table).map(([column, values]) => [column, Array.from(order, (k) => (values as unknown[])[k])])) as T;
 }

@@ -60,6 +60,39 @@ export interface MarkerIndexSource {
   closure: { ancestor_id: number; descendant_id: number }[];
 }
 
+/** A table as the loader reads it: one list per column, rows in the same order in each. */
+export type Columns<Row> = { [K in keyof Row]-?: Row[K][] };
+
+/** The index's source as columns: what the loader reads (one list per column, no object per row). */
+export type MarkerIndexColumns = { [K in keyof MarkerIndexSource]: Columns<MarkerIndexSource[K][number]> };
+
+/** The columns of each table of the source, in the order the loader reads them. */
+export const SOURCE_COLUMNS = {
+  tags: ['id', 'name', 'is_stale'],
+  performers: ['id', 'name', 'gender', 'favorite', 'is_stale'],
+  studios: ['id', 'name', 'parent_id', 'is_stale'],
+  scenes: ['id', 'title', 'basename', 'date', 'duration', 'rating100', 'organized', 'studio_id'],
+  markers: ['id', 'title', 'scene_id', 'primary_tag_id', 'seconds', 'end_seconds', 'stash_updated_at'],
+  markerTags: ['marker_id', 'tag_id'],
+  sceneTags: ['scene_id', 'tag_id'],
+  scenePerformers: ['scene_id', 'performer_id'],
+  performerTags: ['performer_id', 'tag_id'],
+  closure: ['ancestor_id', 'descendant_id'],
+} as const satisfies { [K in keyof MarkerIndexSource]: readonly (keyof MarkerIndexSource[K][number])[] };
+
+/** Rows as columns, for a source written row by row. */
+export function columnsOf(source: MarkerIndexSource): MarkerIndexColumns {
+  const tables = Object.entries(SOURCE_COLUMNS).map(([table, columns]) => {
+    const rows = source[table as keyof MarkerIndexSource] as Record<string, unknown>[];
+    return [table, Object.fromEntries(columns.map((column) => [column, rows.map((row) => row[column])]))];
+  });
+  return Object.fromEntries(tables) as MarkerIndexColumns;
+}
+
+function isRows(source: MarkerIndexColumns | MarkerIndexSource): source is MarkerIndexSource {
+  return Array.isArray(source.tags);
+}
+
 /** A search's answer but its paging, which the caller echoes. */
 export type IndexedResult = Omit<MarkerSearchResult, 'page' | 'perPage'>;
 
@@ -69,8 +102,9 @@ export class MarkerIndex {
   private readonly orders: SortOrders;
   private readonly scratch: ScratchBuffers;
 
-  constructor(source: MarkerIndexSource) {
-    this.data = new MarkerData(source);
+  /** From the loader's columns, or from rows (a source written by hand). */
+  constructor(source: MarkerIndexColumns | MarkerIndexSource) {
+    this.data = new MarkerData(isRows(source) ? columnsOf(source) : source);
     this.size = this.data.size;
     this.orders = new SortOrders(this.data);
     this.scratch = new ScratchBuffers({
@@ -99,6 +133,16 @@ export class MarkerIndex {
         facets: q.facetLimit > 0 ? countFacets(data, scratch, matched, q.facetLimit) : noFacets(),
       };
     });
+  }
+
+  /**
+   * Computes now the sort orders `previous` had computed (an index this one replaces after a sync),
+   * so the first sorted search on this one does not wait for them. Returns their names.
+   */
+  prepareOrdersOf(previous: MarkerIndex | null): string[] {
+    const wanted = previous?.orders.computed() ?? [];
+    for (const { sort, direction } of wanted) this.orders.get(sort, direction);
+    return this.orders.computed().map(({ sort, direction }) => `${sort} ${direction}`);
   }
 
   /**

@@ -74,6 +74,14 @@ export class SortOrders {
 
   constructor(private readonly data: MarkerData) {}
 
+  /** The sorts and directions computed so far. */
+  computed(): { sort: SortKey; direction: Direction }[] {
+    return [...this.orders.keys()].map((name) => {
+      const [sort, direction] = name.split(':') as [SortKey, Direction];
+      return { sort, direction };
+    });
+  }
+
   /**
    * Every marker in one sort's order; ties by marker id ascending (for the scene sorts: by scene,
    * see orderByScene), missing values last either way.

@@ -3,29 +3,54 @@
  * as compressed sparse rows: one flat list of members with an offset per owner, so walking an
  * owner's members is a loop over a typed array.
  */
-import { ascendingDistinct } from './int-lists';
+import { ascendingDistinct, range } from './int-lists';
 
 export interface Relation {
   start: Int32Array;
   members: Int32Array;
 }
 
-/** Builds a relation from rows; a row whose owner or member has no slot is left out. */
-export function relation<R>(owners: number, rows: R[], owner: (r: R) => number | undefined, member: (r: R) => number | undefined): Relation {
+/**
+ * Builds a relation from pairs given as two parallel lists of slots; a pair whose owner or member
+ * is -1 (no slot) is left out. Members keep the pairs' order within an owner.
+ */
+export function relation(owners: number, ownerOf: Int32Array, memberOf: Int32Array): Relation {
   const start = new Int32Array(owners + 1);
-  const pairs: [number, number][] = [];
-  for (const row of rows) {
-    const o = owner(row);
-    const m = member(row);
-    if (o === undefined || m === undefined) continue;
-    pairs.push([o, m]);
-    start[o + 1]!++;
+  let kept = 0;
+  for (let k = 0; k < ownerOf.length; k++) {
+    if (ownerOf[k]! < 0 || memberOf[k]! < 0) continue;
+    start[ownerOf[k]! + 1]!++;
+    kept++;
   }
   for (let o = 0; o < owners; o++) start[o + 1]! += start[o]!;
-  const members = new Int32Array(pairs.length);
+  const members = new Int32Array(kept);
   const next = start.slice(0, owners);
-  for (const [o, m] of pairs) members[next[o]!++] = m;
+  for (let k = 0; k < ownerOf.length; k++) {
+    if (ownerOf[k]! < 0 || memberOf[k]! < 0) continue;
+    members[next[ownerOf[k]!]!++] = memberOf[k]!;
+  }
   return { start, members };
+}
+
+/**
+ * The relations turned around: for each member slot (of `members` in all), the owners that list
+ * it, ascending, over every relation given — one owner once per listing.
+ */
+export function inverse(members: number, ...relations: Relation[]): Relation {
+  const start = new Int32Array(members + 1);
+  for (const rel of relations) for (const m of rel.members) start[m + 1]!++;
+  for (let m = 0; m < members; m++) start[m + 1]! += start[m]!;
+  const owners = new Int32Array(start[members]!);
+  const next = start.slice(0, members);
+  const count = relations[0] ? relations[0].start.length - 1 : 0;
+  for (let o = 0; o < count; o++)
+    for (const rel of relations) for (let k = rel.start[o]!; k < rel.start[o + 1]!; k++) owners[next[rel.members[k]!]!++] = o;
+  return { start, members: owners };
+}
+
+/** One member per owner (a marker's scene, its primary tag) as a relation. */
+export function single(memberOf: Int32Array): Relation {
+  return { start: range(memberOf.length + 1), members: memberOf };
 }
 
 export function forEachIn(rel: Relation, owner: number, visit: (member: number) => void): void {
