@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +9,7 @@ import { MirrorConnectionError, MirrorSchemaError } from '../src/core/db/store';
 import { failsAsDatabaseWhenStopped } from '../src/core/db/worker-store';
 import { MIRROR_ERRORS } from '../src/core/error-registry';
 import { errorKindOf } from '../src/core/errors';
+import { MediaCache } from '../src/core/media/media-cache';
 import { DEFAULT_SETTINGS, MemorySettingsRepository } from '../src/core/service/settings';
 import { MirrorSupervisor, type MirrorProcessHandle } from '../src/main/mirror-supervisor';
 import { createRpcPeer, RpcPeerClosedError, type RpcChannel, type RpcHandlers, type RpcMethodList } from '../src/shared/rpc';
@@ -225,13 +228,17 @@ describe('the mirror process supervisor', () => {
 
   /**
    * serveMirrorProcess in a child process, around a minimal service whose sync reports that it
-   * runs and never ends: the process is killed during it.
+   * runs and never ends: the process is killed during it. Its picture cache is the one in
+   * `picturesDir`, read only, or none.
    */
-  function launch(): MirrorProcessHandle {
+  function launch(picturesDir: string | null = null): MirrorProcessHandle {
     const modules = (path: string) => JSON.stringify(pathToFileURL(resolve(import.meta.dirname, path)).href);
     const code = `
       const { serveMirrorProcess } = await import(${modules('../src/main/serve-mirror-process.ts')});
       const { parentProcessChannel } = await import(${modules('../src/shared/rpc-channels.ts')});
+      const { MediaCache } = await import(${modules('../src/core/media/media-cache.ts')});
+      const pictures = ${JSON.stringify(picturesDir)};
+      const cache = pictures === null ? null : MediaCache.openForReading(pictures);
       const status = (state) => ({ state, trigger: state === 'running' ? 'schedule' : null, startedAt: null, progress: [],
         lastSuccessAt: null, lastError: null, entities: [], nextScheduledAt: null, mirrorReady: false });
       const listeners = { syncStatus: new Set(), syncFinished: new Set() };
@@ -239,6 +246,7 @@ describe('the mirror process supervisor', () => {
         on: (event, listener) => (listeners[event].add(listener), () => listeners[event].delete(listener)),
         getSyncStatus: async () => status('idle'),
         getSettings: async () => ({ stashUrl: (await settings.load()).stashUrl }),
+        pictureCache: () => cache,
         // As a service whose SQLite worker thread died answers: the process itself lives on.
         listGenders: async () => {
           const { RpcPeerClosedError } = await import(${modules('../src/shared/rpc.ts')});
@@ -311,6 +319,42 @@ describe('the mirror process supervisor', () => {
       expect(children).toHaveLength(1);
     } finally {
       await supervisor.close();
+    }
+  });
+  it('answers the app scheme’s picture lookups from the cache in the mirror process: a file, a placeholder, or nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mirror-pictures-'));
+    const cache = MediaCache.open(dir, { budgetBytes: 1_000_000 });
+    await cache.store('marker-screenshot', 1, 'v1', { body: Buffer.from('png'), contentType: 'image/png' });
+    cache.storePlaceholder('marker-screenshot', 17, 'v1');
+    const file = cache.peek('marker-screenshot', 1)!.path;
+    cache.close();
+    const withPictures = (cacheDir: string | null) =>
+      new MirrorSupervisor({
+        launch: () => launch(cacheDir),
+        start: { databaseFile: ':memory:', host: 'electron', version: 'test' },
+        settings: new MemorySettingsRepository(DEFAULT_SETTINGS),
+        onEvent: () => {},
+        restartDelayMs: 10,
+      });
+    const supervisor = withPictures(dir);
+    try {
+      await expect(supervisor.lookupPicture('/scene/4/scene_marker/1/screenshot')).resolves.toEqual({
+        path: file,
+        contentType: 'image/png',
+        placeholder: false,
+      });
+      await expect(supervisor.lookupPicture('/scene/4/scene_marker/17/screenshot')).resolves.toMatchObject({ placeholder: true });
+      await expect(supervisor.lookupPicture('/scene/4/scene_marker/2/screenshot')).resolves.toBeNull();
+      await expect(supervisor.lookupPicture('/scene/4/stream')).resolves.toBeNull();
+    } finally {
+      await supervisor.close();
+    }
+    // With the cache turned off every lookup is nothing: the app asks Stash.
+    const withoutCache = withPictures(null);
+    try {
+      await expect(withoutCache.lookupPicture('/scene/4/scene_marker/1/screenshot')).resolves.toBeNull();
+    } finally {
+      await withoutCache.close();
     }
   });
 });
