@@ -173,6 +173,41 @@ describeEachDialect('search index after a sync in the process that searches', (d
     }
   });
 
+  it('is kept by a sync that changed nothing after one that ended whole, and built again after a run that stopped short', async () => {
+    const h = await startHarness({ dialect });
+    try {
+      // Two syncs hours apart, then hours more: the third finds nothing to fetch or write.
+      await h.sync();
+      h.library.clock.advance(6 * 3600);
+      await h.sync();
+      h.library.clock.advance(6 * 3600);
+      // Without words the results come in marker id order: the first is the lowest id.
+      const marker = h.library.markers.get(Math.min(...h.library.markers.keys()))!;
+      const titleOf = async () => {
+        const [hit] = (await searchMarkers(h.store, { perPage: 1, facetLimit: 0 })).hits;
+        expect(hit?.id).toBe(marker.id);
+        return hit?.title;
+      };
+      expect(await titleOf()).toBe(marker.title);
+      // A title only an index built anew would show (a listing compares stamps, not titles).
+      await writeAsSync(h.database, [`UPDATE stash_scene_markers SET title = 'Written behind the sync' WHERE id = ${marker.id}`]);
+
+      const quiet = await h.sync();
+      expect(quiet.entities.map((e) => e.upserted + e.staleMarked)).toEqual(quiet.entities.map(() => 0));
+      expect(await titleOf()).toBe(marker.title);
+
+      // A run left running (its process killed) may have written pages no refresh followed.
+      await writeAsSync(h.database, [
+        `INSERT INTO stash_sync_runs (run_id, entity, mode, status, started_at)
+           SELECT 'killed', entity, mode, 'running', started_at FROM stash_sync_runs WHERE id = (SELECT max(id) FROM stash_sync_runs)`,
+      ]);
+      await h.sync();
+      expect(await titleOf()).toBe('Written behind the sync');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('is not built by a store that has not searched', async () => {
     const h = await startHarness({ dialect });
     try {

@@ -179,6 +179,15 @@ const INDEX_BATCH = 5000;
 /** Re-indexing more rows than this in one run is followed by optimize(). */
 const OPTIMIZE_AFTER = 20_000;
 
+export interface SearchRefreshOptions {
+  optimize: boolean;
+  /**
+   * The sync wrote no row and found no run that stopped without its refresh, so the mirror is as
+   * the search state's time left it: the process's index answers the new time without a rebuild.
+   */
+  unchanged?: boolean;
+}
+
 export interface SearchRefresh {
   /** Rows whose words had to be indexed whole (only for a mirror written before the index existed). */
   indexed: number;
@@ -192,7 +201,7 @@ export interface SearchRefresh {
  * words (a mirror written before the index existed); pages keep it current otherwise. After a
  * large sync (`optimize`) or a large rebuild, merges the index and refreshes planner statistics.
  */
-export async function refreshSearchIndex(storage: SearchStorage, options: { optimize: boolean }): Promise<SearchRefresh> {
+export async function refreshSearchIndex(storage: SearchStorage, options: SearchRefreshOptions): Promise<SearchRefresh> {
   const startedAt = storage.now();
   await storage.writeStatements(REBUILD_TAG_CLOSURE);
   let indexed = 0;
@@ -316,10 +325,13 @@ async function loadMarkerIndex(source: SearchStorage, d: SearchDialect): Promise
  * index of the mirror as this sync left it — if this store has searched, a process that does not
  * search builds none — with the sort orders the previous one had computed, while searches
  * meanwhile get the previous one. Still under the sync's lock, so no other sync writes before the
- * snapshot is read.
+ * snapshot is read. Given `unchangedSince`, the search state's time before this sync, which
+ * changed nothing: the index of that time, if it is the one held, is kept for the new time.
  */
-export async function buildNextIndex(source: SearchStorage, d: SearchDialect, cache: MarkerIndexCache): Promise<void> {
-  await cache.refresh(searchStateVersion(await source.indexedSince()), async (previous) => {
+export async function buildNextIndex(source: SearchStorage, d: SearchDialect, cache: MarkerIndexCache, unchangedSince?: Date | null): Promise<void> {
+  const version = searchStateVersion(await source.indexedSince());
+  if (unchangedSince !== undefined && cache.carryForward(searchStateVersion(unchangedSince), version)) return;
+  await cache.refresh(version, async (previous) => {
     const index = await loadMarkerIndex(source, d);
     // The sorts its searches used: their orders are ready too.
     index.prepareOrdersOf(previous);

@@ -18,6 +18,7 @@ import {
   refreshSearchIndex,
   type SearchDialect,
   type SearchRefresh,
+  type SearchRefreshOptions,
   type SearchStorage,
   type TextDocument,
 } from './search-sql';
@@ -161,10 +162,11 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
   abstract deferIndexes(): Promise<boolean>;
   abstract restoreIndexes(entity?: EntityName): Promise<void>;
 
-  async refreshSearchIndex(options = { optimize: false }): Promise<SearchRefresh> {
+  async refreshSearchIndex(options: SearchRefreshOptions = { optimize: false }): Promise<SearchRefresh> {
+    const before = await this.indexedSince();
     const refresh = await refreshSearchIndex(this.searchStorage(), options);
     // A build that fails is not kept: the next search builds again and reports the error.
-    await buildNextIndex(this.searchStorage(), this.driver.fullText, this.searchCache).catch(() => {});
+    await buildNextIndex(this.searchStorage(), this.driver.fullText, this.searchCache, options.unchanged ? before : undefined).catch(() => {});
     // The sync reports the rows its start re-indexed with those of its end.
     const indexed = refresh.indexed + this.rowsIndexedAtStart;
     this.rowsIndexedAtStart = 0;

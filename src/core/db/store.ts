@@ -5,7 +5,7 @@
 import type { ErrorKind } from '../errors';
 import type { AnyRow, EntityName } from '../mirror-rows';
 import type { MarkerQuery, MarkerSearchResult } from '../search/query';
-import type { SearchRefresh } from './search-sql';
+import type { SearchRefresh, SearchRefreshOptions } from './search-sql';
 
 export type SyncMode = 'incremental' | 'full';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
@@ -184,9 +184,10 @@ export interface MirrorStore {
   /**
    * Rebuilds the tag closure and marks the search current (pages index their own words). The sync
    * calls it last, asking to `optimize` (merge the full-text index, refresh planner statistics)
-   * after writing many rows.
+   * after writing many rows. A process that searches has its next in-memory index ready when it
+   * returns: built anew, or the current one kept when the sync changed nothing (`unchanged`).
    */
-  refreshSearchIndex(options?: { optimize: boolean }): Promise<SearchRefresh>;
+  refreshSearchIndex(options?: SearchRefreshOptions): Promise<SearchRefresh>;
   /** Marker search over live rows, in one consistent snapshot (hits carry no Stash URLs). */
   searchMarkers(query: MarkerQuery): Promise<MarkerSearchResult>;
 

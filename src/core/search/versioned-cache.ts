@@ -33,6 +33,17 @@ export class VersionedCache<T> {
     }
   }
 
+  /**
+   * The value of `from`, finished loading, now answers `to` as well: the caller knows nothing it
+   * derives from changed between the two versions. Does nothing unless `from` is the version held.
+   */
+  carryForward(from: string, to: string): boolean {
+    if (this.current?.version !== from || this.settled?.version !== from || this.refreshing !== null) return false;
+    this.settled = { version: to, value: this.settled.value };
+    this.current = { version: to, value: this.current.value };
+    return true;
+  }
+
   clear(): void {
     this.current = null;
     this.settled = null;

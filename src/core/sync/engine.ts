@@ -134,7 +134,10 @@ async function syncUnderLock(options: SyncOptions): Promise<SyncSummary> {
     options.onProgress?.({ entity: 'markers', phase: 'indexing', done: 0, total: 1 });
     const indexStarted = performance.now();
     const written = entities.reduce((n, e) => n + e.upserted, 0);
-    const search = await store.refreshSearchIndex({ optimize: written >= (options.optimizeSearchAfterRows ?? OPTIMIZE_SEARCH_AFTER_ROWS) });
+    const search = await store.refreshSearchIndex({
+      optimize: written >= (options.optimizeSearchAfterRows ?? OPTIMIZE_SEARCH_AFTER_ROWS),
+      unchanged: await mirrorUnchanged(store, run.runId, entities),
+    });
     const searchIndexSeconds = (performance.now() - indexStarted) / 1000;
     options.onProgress?.({ entity: 'markers', phase: 'indexing', done: 1, total: 1 });
     return {
@@ -206,6 +209,24 @@ async function syncEntities(options: SyncOptions, run: SyncRun, summaries: Entit
     // Also after a failure: the mirror keeps its indexes whatever happens to the sync.
     if (deferred) await store.restoreIndexes();
   }
+}
+
+/**
+ * Whether the mirror is still as the search state's time describes it: this run wrote nothing, and
+ * the run before it succeeded and finished before that time, so its refresh ran (a run killed,
+ * failed or cancelled may have written pages no refresh followed). The search then keeps its index.
+ */
+async function mirrorUnchanged(store: MirrorStore, runId: string, entities: readonly EntitySummary[]): Promise<boolean> {
+  if (entities.some((e) => e.upserted > 0 || e.staleMarked > 0)) return false;
+  const indexedAt = await store.searchIndexedAt();
+  const runs = await store.listRuns();
+  const previousId = runs.find((r) => r.runId !== runId)?.runId;
+  const previous = runs.filter((r) => r.runId === previousId);
+  return (
+    indexedAt !== null &&
+    previous.length > 0 &&
+    previous.every((r) => r.status === 'succeeded' && r.finishedAt !== null && r.finishedAt.getTime() <= indexedAt.getTime())
+  );
 }
 
 /**
