@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { orderRange, randomKey, seedMix } from '../src/core/search/marker-index';
 import { searchMarkers } from '../src/core/search/search';
 import { compareCodePoints, searchDocument, searchWords } from '../src/core/search/text';
@@ -153,72 +153,63 @@ describeEachDialect('search index freshness', (dialect) => {
 });
 
 describeEachDialect('search index after a sync in the process that searches', (dialect) => {
-  it('is built as the sync ends, from the mirror as that sync left it, so the next search does not build it', async () => {
-    const h = await startHarness({ dialect });
-    try {
-      await h.sync();
-      const all = (await searchMarkers(h.store, { facetLimit: 0 })).total;
-      const [first, second] = [...h.library.markers.values()];
-      h.library.updateMarker(first!.id, { title: 'A quixotic moment' });
-      await h.sync();
+  let h: Harness;
+  afterEach(() => h?.close());
 
-      // Written after the sync without moving the search state: an index built only now, by the
-      // search, would leave the marker out; the one the sync's end built still has it.
-      await writeAsSync(h.database, [`UPDATE stash_scene_markers SET is_stale = ${dialect === 'sqlite' ? 1 : 'true'} WHERE id = ${second!.id}`]);
-      const after = await searchMarkers(h.store, { text: 'quixotic' });
-      expect(after.hits.map((hit) => [hit.id, hit.title])).toEqual([[first!.id, 'A quixotic moment']]);
-      expect((await searchMarkers(h.store, { facetLimit: 0 })).total).toBe(all);
-    } finally {
-      await h.close();
-    }
+  it('is built as the sync ends, from the mirror as that sync left it, so the next search does not build it', async () => {
+    h = await startHarness({ dialect });
+    await h.sync();
+    const all = (await searchMarkers(h.store, { facetLimit: 0 })).total;
+    const [first, second] = [...h.library.markers.values()];
+    h.library.updateMarker(first!.id, { title: 'A quixotic moment' });
+    await h.sync();
+
+    // Written after the sync without moving the search state: an index built only now, by the
+    // search, would leave the marker out; the one the sync's end built still has it.
+    await writeAsSync(h.database, [`UPDATE stash_scene_markers SET is_stale = ${dialect === 'sqlite' ? 1 : 'true'} WHERE id = ${second!.id}`]);
+    const after = await searchMarkers(h.store, { text: 'quixotic' });
+    expect(after.hits.map((hit) => [hit.id, hit.title])).toEqual([[first!.id, 'A quixotic moment']]);
+    expect((await searchMarkers(h.store, { facetLimit: 0 })).total).toBe(all);
   });
 
   it('is kept by a sync that changed nothing after one that ended whole, and built again after a run that stopped short', async () => {
-    const h = await startHarness({ dialect });
-    try {
-      // Two syncs hours apart, then hours more: the third finds nothing to fetch or write.
-      await h.sync();
-      h.library.clock.advance(6 * 3600);
-      await h.sync();
-      h.library.clock.advance(6 * 3600);
-      // Without words the results come in marker id order: the first is the lowest id.
-      const marker = h.library.markers.get(Math.min(...h.library.markers.keys()))!;
-      const titleOf = async () => {
-        const [hit] = (await searchMarkers(h.store, { perPage: 1, facetLimit: 0 })).hits;
-        expect(hit?.id).toBe(marker.id);
-        return hit?.title;
-      };
-      expect(await titleOf()).toBe(marker.title);
-      // A title only an index built anew would show (a listing compares stamps, not titles).
-      await writeAsSync(h.database, [`UPDATE stash_scene_markers SET title = 'Written behind the sync' WHERE id = ${marker.id}`]);
+    h = await startHarness({ dialect });
+    // Two syncs hours apart, then hours more: the third finds nothing to fetch or write.
+    await h.sync();
+    h.library.clock.advance(6 * 3600);
+    await h.sync();
+    h.library.clock.advance(6 * 3600);
+    // Without words the results come in marker id order: the first is the lowest id.
+    const marker = h.library.markers.get(Math.min(...h.library.markers.keys()))!;
+    const titleOf = async () => {
+      const [hit] = (await searchMarkers(h.store, { perPage: 1, facetLimit: 0 })).hits;
+      expect(hit?.id).toBe(marker.id);
+      return hit?.title;
+    };
+    expect(await titleOf()).toBe(marker.title);
+    // A title only an index built anew would show (a listing compares stamps, not titles).
+    await writeAsSync(h.database, [`UPDATE stash_scene_markers SET title = 'Written behind the sync' WHERE id = ${marker.id}`]);
 
-      const quiet = await h.sync();
-      expect(quiet.entities.map((e) => e.upserted + e.staleMarked)).toEqual(quiet.entities.map(() => 0));
-      expect(await titleOf()).toBe(marker.title);
+    const quiet = await h.sync();
+    expect(quiet.entities.map((e) => e.upserted + e.staleMarked)).toEqual(quiet.entities.map(() => 0));
+    expect(await titleOf()).toBe(marker.title);
 
-      // A run left running (its process killed) may have written pages no refresh followed.
-      await writeAsSync(h.database, [
-        `INSERT INTO stash_sync_runs (run_id, entity, mode, status, started_at)
-           SELECT 'killed', entity, mode, 'running', started_at FROM stash_sync_runs WHERE id = (SELECT max(id) FROM stash_sync_runs)`,
-      ]);
-      await h.sync();
-      expect(await titleOf()).toBe('Written behind the sync');
-    } finally {
-      await h.close();
-    }
+    // A run left running (its process killed) may have written pages no refresh followed.
+    await writeAsSync(h.database, [
+      `INSERT INTO stash_sync_runs (run_id, entity, mode, status, started_at)
+         SELECT 'killed', entity, mode, 'running', started_at FROM stash_sync_runs WHERE id = (SELECT max(id) FROM stash_sync_runs)`,
+    ]);
+    await h.sync();
+    expect(await titleOf()).toBe('Written behind the sync');
   });
 
   it('is not built by a store that has not searched', async () => {
-    const h = await startHarness({ dialect });
-    try {
-      await h.sync();
-      const all = Number(await h.value('SELECT count(*) FROM stash_scene_markers WHERE NOT is_stale'));
-      const marker = [...h.library.markers.values()][0]!;
-      await writeAsSync(h.database, [`UPDATE stash_scene_markers SET is_stale = ${dialect === 'sqlite' ? 1 : 'true'} WHERE id = ${marker.id}`]);
-      expect((await searchMarkers(h.store, { facetLimit: 0 })).total).toBe(all - 1);
-    } finally {
-      await h.close();
-    }
+    h = await startHarness({ dialect });
+    await h.sync();
+    const all = Number(await h.value('SELECT count(*) FROM stash_scene_markers WHERE NOT is_stale'));
+    const marker = [...h.library.markers.values()][0]!;
+    await writeAsSync(h.database, [`UPDATE stash_scene_markers SET is_stale = ${dialect === 'sqlite' ? 1 : 'true'} WHERE id = ${marker.id}`]);
+    expect((await searchMarkers(h.store, { facetLimit: 0 })).total).toBe(all - 1);
   });
 });
 
