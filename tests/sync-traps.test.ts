@@ -234,6 +234,25 @@ describeEachDialect('Stash API traps', (dialect) => {
       expect(await staleIds(h.store, 'stash_tags')).toEqual([source]);
     });
 
+    it('a performer merge (Stash v0.31) re-points scene performers without a bump, and the next sync follows it', async () => {
+      h = await startHarness({ dialect });
+      await h.sync();
+      const scene = [...h.library.scenes.values()].find((s) => s.performerIds.length > 0)!;
+      const source = scene.performerIds[0]!;
+      const destination = [...h.library.performers.keys()].find((id) => !scene.performerIds.includes(id))!;
+      const stamp = scene.updated_at;
+      h.library.mergePerformers([source], destination);
+      expect(h.library.scenes.get(scene.id)!).toMatchObject({ updated_at: stamp, performerIds: expect.arrayContaining([destination]) });
+      // The mirror differs until a sync follows the merge.
+      await expect(expectMirrorEqualsLibrary(h.store, h.library)).rejects.toThrow();
+      await h.sync();
+      await expectMirrorEqualsLibrary(h.store, h.library);
+      expect(await staleIds(h.store, 'stash_performers')).toEqual([source]);
+      const markers = [...h.library.markers.values()].filter((m) => m.sceneId === scene.id).map((m) => m.id);
+      const found = await searchMarkers(h.store, { performers: { any: [destination] }, perPage: 500, facetLimit: 0 });
+      expect(found.hits.map((hit) => hit.id)).toEqual(expect.arrayContaining(markers));
+    });
+
     it('a deleted performer drops out of its scenes', async () => {
       h = await startHarness({ dialect });
       await h.sync();

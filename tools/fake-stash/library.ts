@@ -249,6 +249,22 @@ export class FakeLibrary {
     this.version++;
   }
 
+  /**
+   * Stash v0.31's performerMerge: scenes of the sources get the destination instead (once) and the
+   * sources are deleted. Bumps NOTHING, as the tag merge: no scene, not the destination.
+   */
+  mergePerformers(sourceIds: number[], destinationId: number): void {
+    this.must(this.performers, 'performer', destinationId);
+    const sources = new Set(sourceIds);
+    if (sources.has(destinationId)) throw new Error('cannot merge a performer into itself');
+    for (const id of sources) this.must(this.performers, 'performer', id);
+    for (const s of this.scenes.values()) {
+      if (s.performerIds.some((x) => sources.has(x))) s.performerIds = uniq(s.performerIds.map((x) => (sources.has(x) ? destinationId : x)));
+    }
+    for (const id of sources) this.performers.delete(id);
+    this.version++;
+  }
+
   // ---- tags ----
 
   private checkTagName(name: string, selfId: number | null): void {
