@@ -99,6 +99,25 @@ describe('secrets in errors', () => {
     expect(() => new StashClient({ url: 'http://127.0.0.1:9999/graphql', apiKey: '  eyJhbGci.SECRET-key_1\n' })).not.toThrow();
   });
 
+  it('names the field a later Stash no longer has, which a query of ours asks for', async () => {
+    await withServer(
+      (_req, res) =>
+        res.writeHead(422, { 'Content-Type': 'application/json' }).end(
+          JSON.stringify({
+            errors: [{ message: 'Cannot query field "organized" on type "Scene".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+            data: null,
+          }),
+        ),
+      async (origin) => {
+        const refused = await new StashClient({ url: `${origin}/graphql`, retries: 0 })
+          .query('query SceneRows { findScenes { scenes { id organized } } }', {})
+          .catch((error: Error) => error);
+        expect(refused).toBeInstanceOf(StashQueryError);
+        expect((refused as Error).message).toBe('This Stash has no Scene.organized, which Stash Mirror reads (in SceneRows): its schema changed');
+      },
+    );
+  });
+
   it('never repeats the key when a server quotes it back, whatever surrounds it', async () => {
     // A proxy or a broken server may echo what it was sent: in a GraphQL error, or a 5xx page.
     const key = 'eyJhbGciOiJIUzI1NiJ9.k3y_SECRET';

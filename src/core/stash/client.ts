@@ -95,6 +95,9 @@ function withoutSecrets(raw: string): string {
   return redactUrlText(raw, 'apikey');
 }
 
+/** How Stash (gqlparser, as graphql-js) refuses a field its schema lacks. */
+const MISSING_FIELD = /Cannot query field "(\w+)" on type "(\w+)"/;
+
 /** The URL as safe to print: an apikey query parameter masked, credentials left out (Stash takes none). */
 export function displayUrl(url: URL): string {
   const shown = redactUrl(url, API_KEY_PARAMETER);
@@ -177,6 +180,12 @@ export class StashClient {
       const messages = (error.response.errors ?? []).map((e) => this.secrets.redact(e.message));
       if (messages.length > 0) {
         const operation = /query\s+(\w+)/.exec(document)?.[1] ?? 'query';
+        // A later Stash that dropped or renamed a field we read: name the field, not just the refusal.
+        const dropped = messages.map((m) => MISSING_FIELD.exec(m)).find((match) => match !== null);
+        if (dropped) {
+          const [, field, type] = dropped;
+          return new StashQueryError(`This Stash has no ${type}.${field}, which Stash Mirror reads (in ${operation}): its schema changed`, messages);
+        }
         return new StashQueryError(`Stash rejected ${operation}: ${oneLine(messages.join('; '), QUOTED_CHARS)}`, messages);
       }
       return new NotStashError(`${this.shownUrl} is not a Stash server: no GraphQL data in its answer (HTTP ${error.response.status})`);
