@@ -163,10 +163,11 @@ export abstract class MirrorStoreCore<D extends StoreDriver = StoreDriver> imple
   abstract restoreIndexes(entity?: EntityName): Promise<void>;
 
   async refreshSearchIndex(options: SearchRefreshOptions = { optimize: false }): Promise<SearchRefresh> {
-    const before = await this.indexedSince();
+    // The search state's time this sync found: the index of that time may answer the next one.
+    const unchangedSince = options.unchanged ? await this.indexedSince() : undefined;
     const refresh = await refreshSearchIndex(this.searchStorage(), options);
     // A build that fails is not kept: the next search builds again and reports the error.
-    await buildNextIndex(this.searchStorage(), this.driver.fullText, this.searchCache, options.unchanged ? before : undefined).catch(() => {});
+    await buildNextIndex(this.searchStorage(), this.driver.fullText, this.searchCache, unchangedSince).catch(() => {});
     // The sync reports the rows its start re-indexed with those of its end.
     const indexed = refresh.indexed + this.rowsIndexedAtStart;
     this.rowsIndexedAtStart = 0;

@@ -211,13 +211,18 @@ async function syncEntities(options: SyncOptions, run: SyncRun, summaries: Entit
   }
 }
 
+/** Whether any entity of the run wrote or marked stale a row. */
+function wroteRows(summaries: readonly EntitySummary[]): boolean {
+  return summaries.some((s) => s.upserted > 0 || s.staleMarked > 0);
+}
+
 /**
  * Whether the mirror is still as the search state's time describes it: this run wrote nothing, and
  * the run before it succeeded and finished before that time, so its refresh ran (a run killed,
  * failed or cancelled may have written pages no refresh followed). The search then keeps its index.
  */
 async function mirrorUnchanged(store: MirrorStore, runId: string, entities: readonly EntitySummary[]): Promise<boolean> {
-  if (entities.some((e) => e.upserted > 0 || e.staleMarked > 0)) return false;
+  if (wroteRows(entities)) return false;
   const indexedAt = await store.searchIndexedAt();
   const runs = await store.listRuns();
   const previousId = runs.find((r) => r.runId !== runId)?.runId;
@@ -237,7 +242,7 @@ async function mirrorUnchanged(store: MirrorStore, runId: string, entities: read
  * logged; the next sync refreshes the search anyway.
  */
 async function refreshSearchAfterFailure({ store, client }: SyncOptions, { logger }: SyncRun, summaries: readonly EntitySummary[]): Promise<void> {
-  if (!summaries.some((s) => s.upserted > 0 || s.staleMarked > 0)) return;
+  if (!wroteRows(summaries)) return;
   await store.refreshSearchIndex({ optimize: false }).catch((error: unknown) => {
     const reason = client.secrets.redact(error instanceof Error ? error.message : String(error));
     logger.warn(`the search was not refreshed after the failed sync; the next sync refreshes it: ${reason}`);
